@@ -1,0 +1,73 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One open session of a {@link Source}: it delivers changes in order, reports how far it has read, and is told
+ * when the pipeline has made a position durable so that it may release log.
+ *
+ * <h2>Threading</h2>
+ * The pipeline calls {@link #head()}, {@link #poll(Duration)}, {@link #position()} and {@link #isFinished()} one at
+ * a time, never concurrently: {@code head()} once, before the first poll, and the others from the capture thread.
+ * {@link #position()} is called after every poll, so it must be cheap. {@link #committed(Offset)} comes from
+ * another pipeline thread and may
+ * run while a poll is in progress, so it must be safe against {@code poll}: most implementations record the
+ * offset and act on it inside their next poll. {@link #close()} is called once, after the capture thread has
+ * stopped polling or, when a poll does not return in time during shutdown, while it is blocked, to abort it.
+ *
+ * <h2>Order and offsets</h2>
+ * Events come in source commit order, each with the offset just after it. Nothing is skipped: a change the stream
+ * cannot read is an exception, never a gap.
+ */
+public interface ChangeStream extends AutoCloseable {
+
+    /**
+     * The newest position the source has right now (for example the server's current WAL position), which the
+     * pipeline treats as the target of {@link Pipeline#runUntilCaughtUp()}: it has caught up once its committed
+     * offset {@linkplain Offset#covers(Offset) covers} this one. Called once, before the first poll.
+     *
+     * @return the current end of the source, or null if there is nothing to capture at all
+     */
+    Offset head();
+
+    /**
+     * Waits up to {@code timeout} for changes and returns the next ones, in order; an empty list when none
+     * arrived in time. The pipeline takes ownership of the returned list.
+     *
+     * @throws InterruptedException if the capture thread is interrupted (at shutdown)
+     * @throws FatalException if the stream can never continue (the slot was dropped, the position was purged)
+     * @throws RuntimeException any other failure, which the pipeline recovers from by reopening the stream from
+     *     the last committed offset
+     */
+    List<ChangeEvent> poll(Duration timeout) throws InterruptedException;
+
+    /**
+     * How far this stream has read: the offset just after everything it has returned, and possibly further,
+     * past changes it read but did not return (changes of tables not captured, keepalives). Committing it once
+     * every event returned so far is durable must be safe. The pipeline commits it even when no event carried
+     * it, so an idle captured table does not hold back the source's log.
+     *
+     * @return the position, or null if the stream has read nothing yet
+     */
+    Offset position();
+
+    /**
+     * True once the stream will never return another event (for example after a snapshot-only run). Checked
+     * after each poll; the pipeline then commits and completes.
+     */
+    default boolean isFinished() {
+        return false;
+    }
+
+    /**
+     * Everything up to and including {@code offset} is durable downstream: the source may release it (advance
+     * a replication slot, prune a change table). Never called with an offset this stream did not produce, and
+     * with offsets in increasing order. Must not block for long.
+     */
+    void committed(Offset offset);
+
+    /** Releases the stream's connections. Idempotent; must not throw for an already broken connection. */
+    @Override
+    void close();
+}

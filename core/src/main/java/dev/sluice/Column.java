@@ -1,0 +1,47 @@
+package dev.sluice;
+
+import java.util.Objects;
+
+/**
+ * One column of a {@link Schema}: its name, logical {@link Type}, whether it may hold null, and the type the
+ * source database declared it with.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name the column name exactly as the source reports it; never empty
+ * @param type the logical type its values have
+ * @param nullable whether the source allows null in this column
+ * @param sourceType the source's own type name (for example {@code numeric(38,10)} or {@code geometry}), or null
+ *     when unknown; for {@link Type#UNKNOWN} columns it is required, since it is the only record of what the
+ *     text value means
+ */
+public record Column(String name, Type type, boolean nullable, String sourceType) {
+
+    /** Checks the name and type, and that an {@code UNKNOWN} column says what its source type was. */
+    public Column {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a column name must not be empty");
+        }
+        if (type.kind() == Type.Kind.UNKNOWN && (sourceType == null || sourceType.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "column '" + name + "' has type unknown, so it must name its source type");
+        }
+    }
+
+    /** A nullable column without a recorded source type. */
+    public static Column of(String name, Type type) {
+        return new Column(name, type, true, null);
+    }
+
+    /** This column, declared NOT NULL. */
+    public Column notNull() {
+        return new Column(name, type, false, sourceType);
+    }
+
+    /** This column, with the source's type name recorded. */
+    public Column withSourceType(String sourceType) {
+        return new Column(name, type, nullable, sourceType);
+    }
+}

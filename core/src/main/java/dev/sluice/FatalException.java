@@ -1,0 +1,18 @@
+package dev.sluice;
+
+/**
+ * A failure that retrying cannot fix: bad configuration, a missing privilege, a server setting, a log position
+ * the server no longer has, a damaged stored offset. The pipeline stops, reports this exception as its cause, and
+ * does not retry. The message names the fix.
+ */
+public class FatalException extends SluiceException {
+    private static final long serialVersionUID = 1L;
+
+    public FatalException(String message) {
+        super(message);
+    }
+
+    public FatalException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,306 @@
+package dev.sluice;
+
+import dev.sluice.internal.Engine;
+import dev.sluice.internal.EngineConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures changes from a {@link Source} and writes them to a {@link Sink}, keeping its position in an
+ * {@link OffsetStore}, inside the application's own process.
+ *
+ * <pre>{@code
+ * Pipeline pipeline = Pipeline.builder()
+ *         .name("shop-to-lake")
+ *         .source(source)                       // e.g. PostgresSource.builder()…build()
+ *         .sink(sink)                           // e.g. ParquetSink.builder()…build()
+ *         .offsetStore(FileOffsetStore.in(Path.of("offsets")))
+ *         .commitInterval(Duration.ofSeconds(5))
+ *         .build();
+ * pipeline.start();
+ * // … later, at shutdown:
+ * pipeline.close();                             // flushes, commits, stops
+ * }</pre>
+ *
+ * <h2>How it runs</h2>
+ * A capture thread ({@code sluice-<name>-capture}) polls the source into a queue bounded both in events and in
+ * estimated bytes; a full queue holds the source back. A sink thread ({@code sluice-<name>-sink}) drains it into
+ * batches (by count and by delay) and, every commit interval, runs the commit cycle: flush the sink, save the
+ * offset, tell the source. Both are daemon threads: call {@link #close()} for a graceful stop.
+ *
+ * <h2>Guarantees</h2>
+ * Events reach the sink in source order. An offset is saved only after everything before it is durable in the
+ * sink, so a crash at any moment loses nothing: the next start resumes after the last saved offset. Events
+ * written after that offset are delivered again (at least once), unless the sink commits offsets with its data
+ * through its own {@link Sink#offsetStore()}, which gives exactly once.
+ *
+ * <h2>Failures</h2>
+ * Any failure closes source and sink and reopens both from the last saved offset, after a backoff that doubles
+ * from {@link Builder#retryBackoff(Duration, Duration) its initial value} up to its maximum. A
+ * {@link FatalException} (bad configuration, a purged log position, a damaged offset), an {@link Error}, or more
+ * than {@link Builder#maxRetries(int) maxRetries} failures without a commit in between stop the pipeline in state
+ * {@link PipelineState#FAILED}, with the cause in {@link #status()}.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final String name;
+    private final Engine engine;
+
+    private Pipeline(String name, Engine engine) {
+        this.name = name;
+        this.engine = engine;
+    }
+
+    /** A builder for a pipeline. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The pipeline's name. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Starts capturing in the background and returns at once. Failures, including those of opening the source,
+     * show in {@link #status()}; {@link #awaitTermination(Duration)} waits for the end.
+     *
+     * @throws IllegalStateException if the pipeline was started or closed before
+     */
+    public void start() {
+        engine.start();
+    }
+
+    /**
+     * A "sync now" run: starts the pipeline, captures until the source position observed at the start (its
+     * {@link ChangeStream#head() head}) is committed, then closes gracefully and reports what it did. Changes
+     * made after the start may be included too.
+     *
+     * @return the report; {@link CatchUpReport#caughtUp()} is false if {@link #close()} stopped it first
+     * @throws FatalException if the pipeline failed
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
+     * @throws IllegalStateException if the pipeline was started or closed before
+     */
+    public CatchUpReport runUntilCaughtUp() throws InterruptedException {
+        return engine.runUntilCaughtUp();
+    }
+
+    /** A snapshot of the pipeline's state and counters. Cheap; safe to call often. */
+    public PipelineStatus status() {
+        return engine.status();
+    }
+
+    /**
+     * Waits until the pipeline is {@link PipelineState#isTerminal() terminal}: closed, completed or failed.
+     *
+     * @return true if it is, false if the timeout passed first
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return engine.awaitTermination(timeout);
+    }
+
+    /**
+     * Stops the pipeline gracefully: the capture stops, what was captured is written, flushed and committed, then
+     * source and sink are closed. Returns within the {@link Builder#closeTimeout(Duration) close timeout} (plus a
+     * second): events still queued when half of it has passed are left for the next run, and threads still busy
+     * when it ends are interrupted. Idempotent. Called from a listener, it only asks the pipeline to stop.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline[" + name + ", " + engine.status().state() + "]";
+    }
+
+    /**
+     * Configures a {@link Pipeline}. Each setter checks its argument at once; {@link #build()} checks that the
+     * name, source, sink and an offset store are set. Not thread-safe.
+     */
+    public static final class Builder {
+        private String name;
+        private Source source;
+        private Sink sink;
+        private OffsetStore offsetStore;
+        private Duration commitInterval = Duration.ofSeconds(10);
+        private int batchSize = 1024;
+        private Duration batchDelay = Duration.ofMillis(100);
+        private int maxQueueEvents = 16_384;
+        private long maxQueueBytes = 32L << 20;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
+        private int maxRetries = Integer.MAX_VALUE;
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private final List<PipelineListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /**
+         * Required: the pipeline's name, which keys its stored offset and from which sources derive their own
+         * names (replication slots, server ids). 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}.
+         * Pipelines sharing an offset store or a source database need different names.
+         */
+        public Builder name(String name) {
+            this.name = PipelineContext.checkName(name);
+            return this;
+        }
+
+        /** Required: where changes come from. */
+        public Builder source(Source source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Required: where changes go. */
+        public Builder sink(Sink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Where the committed offset is kept. Optional if the sink offers its own store (which then commits
+         * offsets with the data: exactly once); a store set here replaces the sink's.
+         */
+        public Builder offsetStore(OffsetStore offsetStore) {
+            this.offsetStore = Objects.requireNonNull(offsetStore, "offsetStore");
+            return this;
+        }
+
+        /**
+         * How often the commit cycle runs while changes flow (default 10 s): it bounds how long a change waits
+         * before it is durable and visible in the sink, and how much is captured again after a crash.
+         */
+        public Builder commitInterval(Duration commitInterval) {
+            this.commitInterval = positive("commitInterval", commitInterval);
+            return this;
+        }
+
+        /** The most events handed to the sink in one write (default 1024). */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = between("batchSize", batchSize, 1, 1_000_000);
+            return this;
+        }
+
+        /** How long a batch may wait for more events before it is written anyway (default 100 ms; zero allowed). */
+        public Builder batchDelay(Duration batchDelay) {
+            Objects.requireNonNull(batchDelay, "batchDelay");
+            if (batchDelay.isNegative()) {
+                throw new IllegalArgumentException("batchDelay must not be negative, was " + batchDelay);
+            }
+            this.batchDelay = batchDelay;
+            return this;
+        }
+
+        /** The most events queued between capture and sink (default 16384). */
+        public Builder maxQueueEvents(int maxQueueEvents) {
+            this.maxQueueEvents = between("maxQueueEvents", maxQueueEvents, 1, 10_000_000);
+            return this;
+        }
+
+        /**
+         * The most estimated bytes queued between capture and sink (default 32 MiB); see
+         * {@link ChangeEvent#estimatedSize()}. A single larger event still passes, alone.
+         */
+        public Builder maxQueueBytes(long maxQueueBytes) {
+            if (maxQueueBytes < 1) {
+                throw new IllegalArgumentException("maxQueueBytes must be positive, was " + maxQueueBytes);
+            }
+            this.maxQueueBytes = maxQueueBytes;
+            return this;
+        }
+
+        /** The wait before the first reopening after a failure, and its cap as it doubles (default 1 s, 1 min). */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            positive("initial backoff", initial);
+            positive("max backoff", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException(
+                        "max backoff " + max + " must not be shorter than the initial backoff " + initial);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * How many failures in a row (without a commit in between) the pipeline recovers from before it fails
+         * (default: no limit; 0 fails on the first error).
+         */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = between("maxRetries", maxRetries, 0, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** How long {@link Pipeline#close()} may take (default 30 s); see there. */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = positive("closeTimeout", closeTimeout);
+            return this;
+        }
+
+        /** Adds a listener for metrics and monitoring. */
+        public Builder listener(PipelineListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock for commit times and lag (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The pipeline, not yet started.
+         *
+         * @throws IllegalStateException if the name, source or sink is missing, or there is no offset store
+         */
+        public Pipeline build() {
+            if (name == null) {
+                throw new IllegalStateException("the pipeline has no name: call name(\"…\"); it keys the stored"
+                        + " offset, so pick one that stays the same across restarts");
+            }
+            if (source == null) {
+                throw new IllegalStateException("pipeline " + name + " has no source: call source(…)");
+            }
+            if (sink == null) {
+                throw new IllegalStateException("pipeline " + name + " has no sink: call sink(…)");
+            }
+            if (offsetStore != null && sink.offsetStore().isPresent()) {
+                LoggerFactory.getLogger(Pipeline.class).warn("pipeline {}: the offset store {} replaces the sink's"
+                        + " own, which would commit offsets with the data: delivery is at least once, not exactly"
+                        + " once", name, offsetStore);
+            }
+            OffsetStore store = offsetStore != null ? offsetStore : sink.offsetStore().orElseThrow(
+                    () -> new IllegalStateException("pipeline " + name + " has no offset store and its sink "
+                            + sink + " offers none: call offsetStore(…), e.g. FileOffsetStore.in(Path.of(\"offsets\"))"
+                            + " or JdbcOffsetStore.create(dataSource)"));
+            return new Pipeline(name, new Engine(new EngineConfig(name, source, sink, store, commitInterval,
+                    batchSize, batchDelay, maxQueueEvents, maxQueueBytes, initialBackoff, maxBackoff, maxRetries,
+                    closeTimeout, listeners, clock)));
+        }
+
+        private static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        private static int between(String what, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.sluice;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a pipeline tells its source and sink when it opens them: its name (which keys its stored offset and from
+ * which sources derive names of their own, such as a replication slot) and its clock.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class PipelineContext {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+    private final String pipelineName;
+    private final Clock clock;
+
+    private PipelineContext(String pipelineName, Clock clock) {
+        this.pipelineName = checkName(pipelineName);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A context for a pipeline of this name and clock; mainly for tests that open a source or sink directly. */
+    public static PipelineContext of(String pipelineName, Clock clock) {
+        return new PipelineContext(pipelineName, clock);
+    }
+
+    /** The pipeline's name: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}, starting with a letter or digit. */
+    public String pipelineName() {
+        return pipelineName;
+    }
+
+    /** The clock for every wall-clock time the pipeline records. */
+    public Clock clock() {
+        return clock;
+    }
+
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "pipeline name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("pipeline name '" + name + "' is not allowed: use 1 to 63 letters,"
+                    + " digits, '_', '.' or '-', starting with a letter or digit (it names files, rows and slots)");
+        }
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "pipeline " + pipelineName;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A snapshot of a pipeline's state and counters, taken by {@link Pipeline#status()}. Immutable.
+ *
+ * @param pipelineName the pipeline's name
+ * @param state where the pipeline is in its life
+ * @param eventsCaptured events taken from the source, counting those captured again after a recovery
+ * @param eventsWritten events handed to the sink, counting those written again after a recovery
+ * @param eventsCommitted events whose offset has been committed: durable downstream
+ * @param commits commit cycles completed (flush, save offset, acknowledge to the source)
+ * @param recoveries times the pipeline reopened its source and sink after a failure
+ * @param queuedEvents events waiting between the capture thread and the sink thread now
+ * @param queuedBytes the estimated size of those events, bounded by the pipeline's queue byte limit
+ * @param lastCommittedOffset the offset committed last (loaded from the store at start), or null if none
+ * @param lastCommitTime when the pipeline last committed, or null if it has not in this run
+ * @param lag the age of the newest committed event when it was committed (commit instant minus the event's
+ *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first
+ * @param failure why the pipeline failed or is recovering, or null
+ */
+public record PipelineStatus(
+        String pipelineName,
+        PipelineState state,
+        long eventsCaptured,
+        long eventsWritten,
+        long eventsCommitted,
+        long commits,
+        long recoveries,
+        int queuedEvents,
+        long queuedBytes,
+        Offset lastCommittedOffset,
+        Instant lastCommitTime,
+        Duration lag,
+        Throwable failure) {}

@@ -1,0 +1,67 @@
+package dev.sluice;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where changes go: object storage, a database. The pipeline writes batches of events to the sink in order and
+ * asks it, at each commit, to make everything written durable.
+ *
+ * <h2>Lifecycle and threading</h2>
+ * The pipeline calls {@link #open(PipelineContext)}, then {@link #write(List)} and {@link #flush()} any number of
+ * times, then {@link #close()} — all from one pipeline thread, never concurrently. After a failure it closes the
+ * sink and opens it again: a sink must support {@code open} after {@code close}.
+ *
+ * <h2>Durability</h2>
+ * When {@link #flush()} returns, everything written before it is durable. Only then does the pipeline save the
+ * offset of the last event written. What was written after the last flush may be lost when the sink is closed
+ * after a failure: the pipeline redelivers it from the committed offset. A sink without an offset store of its
+ * own therefore sees events at least once, and should apply them idempotently where it can.
+ *
+ * <h2>Exactly once</h2>
+ * A sink that can store the offset atomically with its data (a database transaction, a commit record beside the
+ * files) returns that store from {@link #offsetStore()}. The pipeline then calls {@code flush()} followed by the
+ * store's {@code save(...)}, and the save is what commits data and offset together; on open, the sink discards
+ * whatever a crash left uncommitted. With such a sink, no event is applied twice.
+ */
+public interface Sink {
+
+    /**
+     * Prepares the sink for writing. Called before the first write, and again after every {@link #close()} that
+     * followed a failure.
+     *
+     * @throws FatalException if the sink can never work as configured (no such bucket, access denied)
+     */
+    void open(PipelineContext context);
+
+    /**
+     * Writes events, in order. The list is never empty and belongs to the pipeline: it is only valid during the
+     * call (the events themselves are immutable and may be kept).
+     */
+    void write(List<ChangeEvent> events);
+
+    /** Makes everything written so far durable (or, with its own offset store, ready to commit with it). */
+    void flush();
+
+    /**
+     * True when the sink would rather be flushed now than buffer more (a memory budget reached). Checked after
+     * each write; the pipeline then commits at once instead of waiting for its commit interval.
+     */
+    default boolean wantsFlush() {
+        return false;
+    }
+
+    /**
+     * The offset store that commits offsets atomically with this sink's data, if the sink has one. A pipeline
+     * built without an explicit offset store uses it.
+     */
+    default Optional<OffsetStore> offsetStore() {
+        return Optional.empty();
+    }
+
+    /**
+     * Releases resources. Anything written since the last flush may be discarded. Idempotent; called after a
+     * failure as well as at shutdown, so it must not throw for an already broken connection.
+     */
+    void close();
+}
