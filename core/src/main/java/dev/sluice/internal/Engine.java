@@ -1,0 +1,512 @@
+package dev.sluice.internal;
+
+import dev.sluice.CatchUpReport;
+import dev.sluice.ChangeEvent;
+import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
+import dev.sluice.Offset;
+import dev.sluice.PipelineContext;
+import dev.sluice.PipelineListener;
+import dev.sluice.PipelineState;
+import dev.sluice.PipelineStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline: a capture thread fills a bounded {@link EventQueue} from the source's stream; the sink thread
+ * (this class's own) drains it into batches, writes them, and commits on an interval: flush the sink, save the
+ * offset, tell the stream. Any failure closes stream and sink and reopens both from the stored offset after a
+ * backoff; a {@link FatalException}, an {@link Error} or too many failures in a row stop it.
+ */
+public final class Engine {
+
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final Duration CAPTURE_JOIN = Duration.ofSeconds(2);
+
+    private final EngineConfig config;
+    private final PipelineContext context;
+    private final Object lock = new Object();
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicLong eventsCaptured = new AtomicLong();
+    private final TableCounts tableCounts = new TableCounts();
+
+    private volatile PipelineState state = PipelineState.NEW;
+    private volatile boolean stopRequested;
+    private volatile Throwable failure;
+    private volatile Thread sinkThread;
+    private volatile Session session;
+
+    private volatile long eventsWritten;
+    private volatile long eventsCommitted;
+    private volatile long commits;
+    private volatile long recoveries;
+    private volatile Offset lastCommitted;
+    private volatile Instant lastCommitTime;
+    private volatile Duration lag = Duration.ZERO;
+
+    private boolean catchUp;
+    private volatile Offset target;
+    private volatile boolean caughtUp;
+    private long startNanos;
+    private long endNanos;
+
+    public Engine(EngineConfig config) {
+        this.config = config;
+        this.context = PipelineContext.of(config.name(), config.clock());
+    }
+
+    /** Starts the sink thread, which opens source and sink; returns at once. */
+    public void start() {
+        synchronized (lock) {
+            if (state != PipelineState.NEW) {
+                throw new IllegalStateException("pipeline " + config.name() + " was already started (it is "
+                        + state + "); build a new Pipeline to run again");
+            }
+            startNanos = System.nanoTime();
+            setState(PipelineState.RUNNING, null);
+            Thread thread = new Thread(this::run, "sluice-" + config.name() + "-sink");
+            thread.setDaemon(true);
+            sinkThread = thread;
+            thread.start();
+        }
+    }
+
+    /** Runs until the source position seen at the start is committed, then closes; see the Pipeline method. */
+    public CatchUpReport runUntilCaughtUp() throws InterruptedException {
+        synchronized (lock) {
+            if (state != PipelineState.NEW) {
+                throw new IllegalStateException("runUntilCaughtUp() needs a pipeline that was never started, but "
+                        + config.name() + " is " + state + "; build a new Pipeline for each run");
+            }
+            catchUp = true;
+            start();
+        }
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            close();
+            throw e;
+        }
+        if (state == PipelineState.FAILED) {
+            throw (FatalException) failure;
+        }
+        return new CatchUpReport(caughtUp || state == PipelineState.COMPLETED, target, lastCommitted,
+                eventsCommitted, tableCounts.committed(), Duration.ofNanos(endNanos - startNanos));
+    }
+
+    /** Asks the pipeline to flush, commit and stop, and waits for it up to the close timeout. Idempotent. */
+    public void close() {
+        synchronized (lock) {
+            if (state == PipelineState.NEW) {
+                setState(PipelineState.CLOSED, null);
+                terminated.countDown();
+                return;
+            }
+            stopRequested = true;
+            stopSignal.countDown();
+        }
+        if (Thread.currentThread() == sinkThread || isCaptureThread()) {
+            return; // called from a listener: the pipeline stops once the listener returns
+        }
+        try {
+            if (!terminated.await(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                log.error("pipeline {}: did not stop within its close timeout of {}; interrupting its threads."
+                        + " It resumes from offset {} next time.", config.name(), config.closeTimeout(),
+                        describe(lastCommitted));
+                interruptThreads();
+                terminated.await(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the pipeline to reach a terminal state; true if it did within the timeout. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public PipelineStatus status() {
+        Session current = session;
+        EventQueue queue = current == null ? null : current.queue;
+        return new PipelineStatus(config.name(), state, eventsCaptured.get(), eventsWritten, eventsCommitted, commits,
+                recoveries, queue == null ? 0 : queue.size(), queue == null ? 0 : queue.bytes(), lastCommitted,
+                lastCommitTime, lag, failure);
+    }
+
+    private void run() {
+        int failures = 0;
+        PipelineState end = PipelineState.CLOSED;
+        Throwable endCause = null;
+        try {
+            while (!stopRequested) {
+                Session attempt = new Session();
+                session = attempt;
+                try {
+                    if (attempt.run()) {
+                        end = PipelineState.COMPLETED;
+                    }
+                    break;
+                } catch (Throwable t) {
+                    if (stopRequested) {
+                        log.warn("pipeline {}: failed while closing; it resumes from offset {} next time",
+                                config.name(), describe(lastCommitted), t);
+                        break;
+                    }
+                    failures = attempt.committed ? 1 : failures + 1;
+                    endCause = fatal(t, failures);
+                    if (endCause != null) {
+                        end = PipelineState.FAILED;
+                        break;
+                    }
+                    recover(t, failures);
+                    if (stopSignal.await(config.backoff(failures).toNanos(), TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
+                    setState(PipelineState.RUNNING, null);
+                }
+            }
+        } catch (InterruptedException e) {
+            log.warn("pipeline {}: interrupted while waiting to recover", config.name());
+        } finally {
+            endNanos = System.nanoTime();
+            finish(end, endCause);
+        }
+    }
+
+    private FatalException fatal(Throwable t, int failures) {
+        if (t instanceof FatalException fatal) {
+            return fatal;
+        }
+        if (t instanceof Error) {
+            return new FatalException("pipeline " + config.name() + " stopped on an unexpected error: " + t, t);
+        }
+        if (failures > config.maxRetries()) {
+            return new FatalException("pipeline " + config.name() + " gave up after " + failures
+                    + " failures in a row (maxRetries " + config.maxRetries() + "); the last one: " + t
+                    + ". Fix the cause and start the pipeline again; it resumes from offset "
+                    + describe(lastCommitted) + ".", t);
+        }
+        return null;
+    }
+
+    private void recover(Throwable t, int attempt) {
+        Duration delay = config.backoff(attempt);
+        recoveries++;
+        failure = t;
+        setState(PipelineState.RECOVERING, t);
+        log.warn("pipeline {}: {}; reopening source and sink from offset {} in {} (attempt {})", config.name(), t,
+                describe(lastCommitted), delay, attempt, t);
+        notifyListeners(l -> l.onRecovery(t, attempt, delay));
+    }
+
+    private void finish(PipelineState end, Throwable cause) {
+        synchronized (lock) {
+            failure = cause;
+            setState(end, cause);
+            session = null;
+        }
+        if (cause != null) {
+            log.error("pipeline {}: failed: {}", config.name(), cause.getMessage(), cause);
+        } else {
+            log.info("pipeline {}: {} after committing {} events; offset {}", config.name(),
+                    end.name().toLowerCase(java.util.Locale.ROOT), eventsCommitted, describe(lastCommitted));
+        }
+        terminated.countDown();
+    }
+
+    private void setState(PipelineState next, Throwable cause) {
+        PipelineState previous = state;
+        if (previous == next || previous.isTerminal()) {
+            return;
+        }
+        state = next;
+        notifyListeners(l -> l.onStateChange(previous, next, cause));
+    }
+
+    private void notifyListeners(Consumer<PipelineListener> call) {
+        for (PipelineListener listener : config.listeners()) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                log.warn("pipeline {}: listener {} threw; ignored", config.name(), listener, e);
+            }
+        }
+    }
+
+    private boolean isCaptureThread() {
+        Session current = session;
+        return current != null && Thread.currentThread() == current.captureThread;
+    }
+
+    private void interruptThreads() {
+        Thread sink = sinkThread;
+        if (sink != null) {
+            sink.interrupt();
+        }
+        Session current = session;
+        if (current != null && current.captureThread != null) {
+            current.captureThread.interrupt();
+        }
+    }
+
+    private static String describe(Offset offset) {
+        return offset == null ? "(none: the start)" : offset.encode();
+    }
+
+    /** One opening of source and sink, from the stored offset, until a stop, the stream's end, or a failure. */
+    private final class Session {
+        private final List<ChangeEvent> batch = new ArrayList<>(config.batchSize());
+        private ChangeStream stream;
+        private boolean sinkOpen;
+        private volatile EventQueue queue;
+        private CaptureLoop capture;
+        private Thread captureThread;
+
+        private Offset position;
+        private boolean dirty;
+        private boolean flushWanted;
+        private boolean committed;
+        private long pendingEvents;
+        private Instant lastEventTime;
+
+        /** Returns true if the stream finished, false if the session stopped on request. */
+        boolean run() throws Exception {
+            try {
+                Offset from = loadOffset();
+                lastCommitted = from;
+                position = from;
+                sinkOpen = true; // close it even if open fails half-way: close must cope with that
+                config.sink().open(context);
+                stream = config.source().open(from, context);
+                log.info("pipeline {}: capturing from {} into {}, from offset {}", config.name(), config.source(),
+                        config.sink(), describe(from));
+                if (catchUp && reachedTarget(from)) {
+                    return false;
+                }
+                queue = new EventQueue(config.maxQueueEvents(), config.maxQueueBytes());
+                capture = new CaptureLoop(stream, queue, from, eventsCaptured);
+                captureThread = new Thread(capture, "sluice-" + config.name() + "-capture");
+                captureThread.setDaemon(true);
+                captureThread.start();
+                return pump();
+            } finally {
+                cleanUp();
+            }
+        }
+
+        private Offset loadOffset() {
+            Optional<String> stored = config.offsetStore().load(config.name());
+            if (stored.isEmpty()) {
+                return null;
+            }
+            try {
+                return config.source().decodeOffset(stored.get());
+            } catch (IllegalArgumentException e) {
+                String text = stored.get();
+                throw new FatalException("pipeline " + config.name() + ": the offset store " + config.offsetStore()
+                        + " holds '" + (text.length() > 200 ? text.substring(0, 200) + "…" : text)
+                        + "', which the source " + config.source() + " cannot read: " + e.getMessage()
+                        + ". It was written by another kind of source or is damaged. Fix: give this pipeline its"
+                        + " own name or offset store, or delete the stored offset to start over with a new snapshot.",
+                        e);
+            }
+        }
+
+        /** In a catch-up run: learns the target at the first opening, and says whether {@code offset} covers it. */
+        private boolean reachedTarget(Offset offset) {
+            if (target == null && !caughtUp) {
+                target = stream.head();
+                log.info("pipeline {}: catching up to {}", config.name(), describe(target));
+            }
+            if (target == null || offset != null && offset.covers(target)) {
+                caughtUp = true;
+                stopRequested = true;
+                log.info("pipeline {}: caught up with {}", config.name(), describe(target));
+            }
+            return caughtUp;
+        }
+
+        private boolean pump() throws Exception {
+            List<Object> drained = new ArrayList<>(config.batchSize());
+            long commitInterval = config.commitInterval().toNanos();
+            long batchDelay = config.batchDelay().toNanos();
+            long nextCommit = System.nanoTime() + commitInterval;
+            long batchStarted = 0;
+            long drainDeadline = Long.MAX_VALUE;
+            boolean stopping = false;
+            while (true) {
+                long now = System.nanoTime();
+                if (stopRequested && !stopping) {
+                    stopping = true;
+                    setState(PipelineState.CLOSING, null);
+                    capture.requestStop();
+                    drainDeadline = now + config.closeTimeout().toNanos() / 2;
+                }
+                long wait = MAX_WAIT_NANOS;
+                if (!batch.isEmpty()) {
+                    wait = Math.min(wait, batchStarted + batchDelay - now);
+                }
+                if (dirty) {
+                    wait = Math.min(wait, nextCommit - now);
+                }
+                drained.clear();
+                queue.drainTo(drained, Math.max(1, config.batchSize() - batch.size()), Math.max(0, wait));
+                Object end = null;
+                for (Object item : drained) {
+                    if (item instanceof ChangeEvent event) {
+                        if (batch.isEmpty()) {
+                            batchStarted = now;
+                        }
+                        batch.add(event);
+                        position = event.offset();
+                        dirty = true;
+                    } else if (item instanceof EventQueue.Position mark) {
+                        position = mark.offset();
+                        dirty = true;
+                    } else {
+                        end = item; // End or Failure: the capture thread queues nothing after it
+                    }
+                }
+                now = System.nanoTime();
+                boolean draining = end != null || stopping && now >= drainDeadline;
+                if (batch.size() >= config.batchSize()
+                        || !batch.isEmpty() && (now - batchStarted >= batchDelay || stopping || draining)) {
+                    write();
+                }
+                if (end instanceof EventQueue.Failure captureFailure) {
+                    throw commitBefore(captureFailure.cause());
+                }
+                if (dirty && (now >= nextCommit || flushWanted || draining)) {
+                    commit();
+                    nextCommit = System.nanoTime() + commitInterval;
+                }
+                if (end instanceof EventQueue.End ended) {
+                    return ended.finished();
+                }
+                if (draining) {
+                    log.warn("pipeline {}: the capture thread did not stop within half the close timeout;"
+                            + " events still queued are captured again next time", config.name());
+                    return false;
+                }
+            }
+        }
+
+        /** The events before a capture failure are good: commit them, so that repeated failures still progress. */
+        private Exception commitBefore(Throwable cause) {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            return (Exception) cause;
+        }
+
+        private void write() {
+            long started = System.nanoTime();
+            int count = batch.size();
+            config.sink().write(batch);
+            long bytes = 0;
+            for (ChangeEvent event : batch) {
+                tableCounts.written(event.table());
+                bytes += event.estimatedSize();
+            }
+            lastEventTime = batch.get(count - 1).commitTime();
+            batch.clear();
+            eventsWritten += count;
+            pendingEvents += count;
+            flushWanted = config.sink().wantsFlush();
+            long written = bytes;
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            notifyListeners(l -> l.onBatchWritten(count, written, took));
+        }
+
+        private void commit() {
+            if (!batch.isEmpty()) {
+                write();
+            }
+            if (!dirty || position == null) {
+                return;
+            }
+            long started = System.nanoTime();
+            Offset offset = position;
+            config.sink().flush();
+            config.offsetStore().save(config.name(), offset.encode());
+            dirty = false;
+            flushWanted = false;
+            committed = true;
+            Instant now = config.clock().instant();
+            lastCommitted = offset;
+            lastCommitTime = now;
+            if (lastEventTime != null) {
+                Duration age = Duration.between(lastEventTime, now);
+                lag = age.isNegative() ? Duration.ZERO : age;
+            }
+            long events = pendingEvents;
+            pendingEvents = 0;
+            eventsCommitted += events;
+            commits++;
+            tableCounts.commit();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            log.debug("pipeline {}: committed {} events up to {} in {}", config.name(), events, offset.encode(), took);
+            notifyListeners(l -> l.onCommit(offset, events, took));
+            stream.committed(offset);
+            if (catchUp && !caughtUp) {
+                reachedTarget(offset);
+            }
+        }
+
+        private void cleanUp() {
+            if (capture != null) {
+                capture.requestStop();
+                join(captureThread, CAPTURE_JOIN);
+            }
+            if (stream != null) {
+                closeQuietly("source stream", stream::close);
+            }
+            if (sinkOpen) {
+                closeQuietly("sink", config.sink()::close);
+            }
+            if (captureThread != null && captureThread.isAlive()) {
+                captureThread.interrupt();
+                join(captureThread, Duration.ofSeconds(1));
+                if (captureThread.isAlive()) {
+                    log.warn("pipeline {}: the capture thread is still blocked in the source after closing it",
+                            config.name());
+                }
+            }
+            tableCounts.discardPending();
+            queue = null; // what it still holds is abandoned: status() should not count it
+        }
+
+        private void join(Thread thread, Duration timeout) {
+            try {
+                thread.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void closeQuietly(String what, Runnable close) {
+            try {
+                close.run();
+            } catch (RuntimeException e) {
+                log.warn("pipeline {}: closing the {} failed; ignored", config.name(), what, e);
+            }
+        }
+    }
+}
