@@ -1,0 +1,204 @@
+package dev.sluice.offset;
+
+import dev.sluice.CommitStateUnknownException;
+import dev.sluice.FatalException;
+import dev.sluice.OffsetStore;
+import dev.sluice.RetriableException;
+import dev.sluice.SluiceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Keeps offsets in a database table, one row per pipeline, created if missing:
+ *
+ * <pre>
+ * sluice_offsets(pipeline_name varchar(200) primary key, encoded_offset text not null, updated_at timestamp)
+ * </pre>
+ *
+ * <p>Tested on PostgreSQL and MySQL/MariaDB; other databases get ANSI SQL. Each call takes a connection from the
+ * {@link DataSource} (use a pool) and returns it. A save is one transaction: once it returns, the offset is
+ * committed. If the commit itself fails, the outcome is unknown and {@link CommitStateUnknownException} says so.
+ * The user needs {@code SELECT, INSERT, UPDATE, DELETE} on the table, and {@code CREATE} the first time.
+ *
+ * <p>Sinks that write to a database can commit the offset in their own transaction with
+ * {@link #save(Connection, String, String)}. Thread-safe.
+ */
+public final class JdbcOffsetStore implements OffsetStore {
+
+    /** The default table name. */
+    public static final String DEFAULT_TABLE = "sluice_offsets";
+
+    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
+
+    private final DataSource dataSource;
+    private final String table;
+    private volatile boolean tableReady;
+
+    private JdbcOffsetStore(DataSource dataSource, String table) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.table = Objects.requireNonNull(table, "table");
+        if (!table.matches(IDENTIFIER + "(\\." + IDENTIFIER + ")?")) {
+            throw new IllegalArgumentException("offset table name '" + table + "' must be a plain identifier,"
+                    + " optionally schema-qualified (letters, digits and '_'), e.g. 'sluice_offsets' or"
+                    + " 'cdc.sluice_offsets'");
+        }
+    }
+
+    /** A store in the table {@value #DEFAULT_TABLE}. */
+    public static JdbcOffsetStore create(DataSource dataSource) {
+        return new JdbcOffsetStore(dataSource, DEFAULT_TABLE);
+    }
+
+    /** A store in the named table: a plain identifier, optionally schema-qualified ({@code cdc.offsets}). */
+    public static JdbcOffsetStore create(DataSource dataSource, String table) {
+        return new JdbcOffsetStore(dataSource, table);
+    }
+
+    /** The table the offsets are kept in. */
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public Optional<String> load(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        try (Connection connection = dataSource.getConnection()) {
+            ensureTable(connection);
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT encoded_offset FROM " + table + " WHERE pipeline_name = ?")) {
+                select.setString(1, pipelineName);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("load the offset of pipeline " + pipelineName + " from", e);
+        }
+    }
+
+    @Override
+    public void save(String pipelineName, String encodedOffset) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        Objects.requireNonNull(encodedOffset, "encodedOffset");
+        try (Connection connection = dataSource.getConnection()) {
+            ensureTable(connection);
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                save(connection, pipelineName, encodedOffset);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new CommitStateUnknownException("committing the offset of pipeline " + pipelineName + " to "
+                        + table + " failed, so it may or may not be saved: " + e.getMessage(), e);
+            }
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            throw failure("save the offset of pipeline " + pipelineName + " to", e);
+        }
+    }
+
+    /**
+     * Writes the offset with the caller's connection, inside the caller's transaction, without committing: for
+     * sinks that commit the offset together with their data. The table must exist (any call of
+     * {@link #load(String)} creates it).
+     */
+    public void save(Connection connection, String pipelineName, String encodedOffset) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + table
+                + " SET encoded_offset = ?, updated_at = CURRENT_TIMESTAMP WHERE pipeline_name = ?")) {
+            update.setString(1, encodedOffset);
+            update.setString(2, pipelineName);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " (pipeline_name, encoded_offset, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+            insert.setString(1, pipelineName);
+            insert.setString(2, encodedOffset);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public void delete(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        try (Connection connection = dataSource.getConnection()) {
+            ensureTable(connection);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + table + " WHERE pipeline_name = ?")) {
+                delete.setString(1, pipelineName);
+                delete.executeUpdate();
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("delete the offset of pipeline " + pipelineName + " from", e);
+        }
+    }
+
+    private void ensureTable(Connection connection) throws SQLException {
+        if (tableReady) {
+            return;
+        }
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        String text;
+        String timestamp;
+        if (product.contains("postgres")) {
+            text = "text";
+            timestamp = "timestamptz";
+        } else if (product.contains("mysql") || product.contains("mariadb")) {
+            text = "LONGTEXT";
+            timestamp = "TIMESTAMP(3) NULL";
+        } else {
+            text = "VARCHAR(8000)";
+            timestamp = "TIMESTAMP";
+        }
+        try (Statement create = connection.createStatement()) {
+            create.execute("CREATE TABLE IF NOT EXISTS " + table + " (pipeline_name VARCHAR(200) NOT NULL PRIMARY KEY,"
+                    + " encoded_offset " + text + " NOT NULL, updated_at " + timestamp + ")");
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        tableReady = true;
+    }
+
+    private SluiceException failure(String action, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = "cannot " + action + " the table " + table + ": " + e.getMessage();
+        if (state.startsWith("28")) {
+            return new FatalException(message + ". Fix: check the offset store's database user and password.", e);
+        }
+        if (state.startsWith("42")) {
+            return new FatalException(message + ". Fix: grant the offset store's user SELECT, INSERT, UPDATE and"
+                    + " DELETE on " + table + " (and CREATE on its schema, or create the table yourself).", e);
+        }
+        return new RetriableException(message, e);
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JDBC offset store in table " + table;
+    }
+}
