@@ -1,0 +1,163 @@
+package dev.sluice;
+
+import static dev.sluice.PipelineDeliveryTest.fastPipeline;
+import static dev.sluice.testing.Deliveries.assertExactlyOnceInOrder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.offset.InMemoryOffsetStore;
+import dev.sluice.testing.MemorySink;
+import dev.sluice.testing.MemorySource;
+import dev.sluice.testing.SeqOffset;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PipelineLifecycleTest {
+
+    private final MemorySink sink = new MemorySink();
+    private final InMemoryOffsetStore store = new InMemoryOffsetStore();
+
+    @Test
+    void closeDuringHeavyLoadCommitsWhatWasFlushedAndReturnsWithinItsBound() throws Exception {
+        MemorySource source = MemorySource.withEvents(Long.MAX_VALUE / 2); // a firehose
+        sink.writeDelay(Duration.ofMillis(1));
+        Pipeline pipeline = fastPipeline(source, sink, store).closeTimeout(Duration.ofSeconds(2)).build();
+        pipeline.start();
+        Thread.sleep(700);
+
+        long started = System.nanoTime();
+        pipeline.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // the contract: the close timeout plus the one-second grace after interrupting
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
+        long committed = ((SeqOffset) pipeline.status().lastCommittedOffset()).seq();
+        assertThat(committed).isPositive();
+        assertThat(store.load("test")).contains("mem:" + committed);
+        assertThat(source.committed()).endsWith(committed);
+        // everything up to the committed offset is durable, exactly once (no failure happened)
+        assertExactlyOnceInOrder(sink.durableSeqs(), committed);
+    }
+
+    @Test
+    void closeIsIdempotentAndWorksBeforeStart() {
+        Pipeline neverStarted = fastPipeline(MemorySource.withEvents(10), sink, store).build();
+        neverStarted.close();
+        neverStarted.close();
+        assertThat(neverStarted.status().state()).isEqualTo(PipelineState.CLOSED);
+        assertThatThrownBy(neverStarted::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("build a new Pipeline");
+
+        Pipeline started = fastPipeline(MemorySource.withEvents(10), sink, store).build();
+        started.start();
+        started.close();
+        started.close();
+        assertThat(started.status().state()).isEqualTo(PipelineState.CLOSED);
+    }
+
+    @Test
+    void aPipelineRunsOnlyOnce() throws Exception {
+        try (Pipeline pipeline = fastPipeline(MemorySource.withEvents(10), sink, store).build()) {
+            pipeline.start();
+            assertThatThrownBy(pipeline::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already started");
+            assertThatThrownBy(pipeline::runUntilCaughtUp).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("never started");
+        }
+    }
+
+    @Test
+    void listenersSeeStatesBatchesAndCommitsAndCannotBreakThePipeline() throws Exception {
+        List<String> states = new CopyOnWriteArrayList<>();
+        AtomicLong written = new AtomicLong();
+        AtomicLong committed = new AtomicLong();
+        PipelineListener recording = new PipelineListener() {
+            @Override
+            public void onStateChange(PipelineState from, PipelineState to, Throwable cause) {
+                states.add(from + "->" + to);
+            }
+
+            @Override
+            public void onBatchWritten(int events, long estimatedBytes, Duration took) {
+                written.addAndGet(events);
+                assertThat(estimatedBytes).isPositive();
+            }
+
+            @Override
+            public void onCommit(Offset offset, long events, Duration took) {
+                committed.addAndGet(events);
+            }
+        };
+        PipelineListener throwing = new PipelineListener() {
+            @Override
+            public void onBatchWritten(int events, long estimatedBytes, Duration took) {
+                throw new IllegalStateException("a buggy metrics hook");
+            }
+        };
+
+        CatchUpReport report = fastPipeline(MemorySource.withEvents(500).finishAtEnd(), sink, store)
+                .listener(throwing)
+                .listener(recording)
+                .build()
+                .runUntilCaughtUp();
+
+        assertThat(report.events()).isEqualTo(500);
+        assertThat(written.get()).isEqualTo(500);
+        assertThat(committed.get()).isEqualTo(500);
+        assertThat(states).containsExactly("NEW->RUNNING", "RUNNING->COMPLETED");
+    }
+
+    @Test
+    void closeFromAListenerStopsThePipeline() throws Exception {
+        Pipeline[] self = new Pipeline[1];
+        Pipeline pipeline = fastPipeline(MemorySource.withEvents(Long.MAX_VALUE / 2), sink, store)
+                .listener(new PipelineListener() {
+                    @Override
+                    public void onCommit(Offset offset, long events, Duration took) {
+                        self[0].close();
+                    }
+                })
+                .build();
+        self[0] = pipeline;
+        pipeline.start();
+
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
+    }
+
+    @Test
+    void theBuilderNamesWhatIsMissingOrWrong() {
+        MemorySource source = MemorySource.withEvents(1);
+        assertThatThrownBy(() -> Pipeline.builder().source(source).sink(sink).offsetStore(store).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no name");
+        assertThatThrownBy(() -> Pipeline.builder().name("p").sink(sink).offsetStore(store).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has no source: call source(");
+        assertThatThrownBy(() -> Pipeline.builder().name("p").source(source).offsetStore(store).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has no sink: call sink(");
+        assertThatThrownBy(() -> Pipeline.builder().name("p").source(source).sink(sink).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no offset store")
+                .hasMessageContaining("offsetStore(");
+        assertThatThrownBy(() -> Pipeline.builder().name("orders to lake"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'orders to lake'");
+        assertThatThrownBy(() -> Pipeline.builder().maxQueueBytes(-5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxQueueBytes must be positive, was -5");
+        assertThatThrownBy(() -> Pipeline.builder().batchSize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize must be between 1");
+        assertThatThrownBy(() -> Pipeline.builder().maxQueueEvents(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was -1");
+        assertThatThrownBy(() -> Pipeline.builder().commitInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("commitInterval must be positive, was PT0S");
+        assertThatThrownBy(() -> Pipeline.builder().batchDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> Pipeline.builder().retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be shorter");
+        assertThatThrownBy(() -> Pipeline.builder().maxRetries(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetries");
+        assertThatThrownBy(() -> Pipeline.builder().source(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("source");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sluice.testing;
+
+import dev.sluice.Offset;
+
+/** The offset of {@link MemorySource}: the sequence number of the last event read. */
+public record SeqOffset(long seq) implements Offset {
+
+    static final String TAG = "mem:";
+
+    @Override
+    public String encode() {
+        return TAG + seq;
+    }
+
+    @Override
+    public boolean covers(Offset other) {
+        if (!(other instanceof SeqOffset that)) {
+            throw new IllegalArgumentException("not a memory source offset: " + other);
+        }
+        return seq >= that.seq;
+    }
+
+    /** The sequence numbers of these encoded offsets. */
+    public static java.util.List<Long> seqs(java.util.List<String> encoded) {
+        return encoded.stream().map(text -> decode(text).seq()).toList();
+    }
+
+    static SeqOffset decode(String encoded) {
+        if (!encoded.startsWith(TAG)) {
+            throw new IllegalArgumentException("expected '" + TAG + "<number>', got '" + encoded + "'");
+        }
+        try {
+            return new SeqOffset(Long.parseLong(encoded.substring(TAG.length())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected '" + TAG + "<number>', got '" + encoded + "'", e);
+        }
+    }
+}
