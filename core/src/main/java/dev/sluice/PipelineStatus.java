@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param lastCommitTime when the pipeline last committed, or null if it has not in this run
  * @param lag the age of the newest committed event when it was committed (commit instant minus the event's
  *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first
- * @param failure why the pipeline failed or is recovering, or null
+ * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
  */
 public record PipelineStatus(
         String pipelineName,

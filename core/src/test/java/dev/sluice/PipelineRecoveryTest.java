@@ -136,6 +136,24 @@ class PipelineRecoveryTest {
     }
 
     @Test
+    void statusShowsTheFailureRecoveredFromUntilTheNextCommit() throws Exception {
+        MemorySink sink = new MemorySink().failWriteOnce(1);
+        try (Pipeline pipeline = fastPipeline(MemorySource.withEvents(100), sink, new InMemoryOffsetStore()).build()) {
+            pipeline.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pipeline.status().eventsCommitted() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+
+            PipelineStatus status = pipeline.status();
+            assertThat(status.state()).isEqualTo(PipelineState.RUNNING);
+            assertThat(status.recoveries()).isEqualTo(1);
+            assertThat(status.eventsCommitted()).isEqualTo(100);
+            assertThat(status.failure()).isNull();
+        }
+    }
+
+    @Test
     void recoveryWaitsOutTheBackoffAndClosingCutsItShort() throws Exception {
         MemorySink sink = new MemorySink().failEveryWrite(new IllegalStateException("target down"));
         Pipeline pipeline = fastPipeline(MemorySource.withEvents(10), sink, new InMemoryOffsetStore())

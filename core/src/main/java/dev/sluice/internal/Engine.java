@@ -449,6 +449,7 @@ public final class Engine {
             dirty = false;
             flushWanted = false;
             committed = true;
+            failure = null; // progress: whatever it recovered from is over
             Instant now = config.clock().instant();
             lastCommitted = offset;
             lastCommitTime = now;
