@@ -30,6 +30,14 @@ class PipelineDeliveryTest {
                 .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(40));
     }
 
+    /** Waits up to 10 s for the pipeline to have committed {@code events} events. */
+    static void awaitCommitted(Pipeline pipeline, long events) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pipeline.status().eventsCommitted() < events && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void deliversEveryEventOnceInOrderAndCommitsTheLast() throws Exception {
         MemorySource source = MemorySource.withEvents(10_000).finishAtEnd();
@@ -141,10 +149,7 @@ class PipelineDeliveryTest {
         try (Pipeline pipeline = fastPipeline(source, sink, store).build()) {
             assertThat(pipeline.status().state()).isEqualTo(PipelineState.NEW);
             pipeline.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (pipeline.status().eventsCommitted() < 100 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitCommitted(pipeline, 100);
             PipelineStatus status = pipeline.status();
             assertThat(status.state()).isEqualTo(PipelineState.RUNNING);
             assertThat(status.pipelineName()).isEqualTo("test");

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import static dev.sluice.PipelineDeliveryTest.awaitCommitted;
 import static dev.sluice.PipelineDeliveryTest.fastPipeline;
 import static dev.sluice.testing.Deliveries.assertAtLeastOnceInOrder;
 import static dev.sluice.testing.SeqOffset.seqs;
@@ -140,10 +141,7 @@ class PipelineRecoveryTest {
         MemorySink sink = new MemorySink().failWriteOnce(1);
         try (Pipeline pipeline = fastPipeline(MemorySource.withEvents(100), sink, new InMemoryOffsetStore()).build()) {
             pipeline.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (pipeline.status().eventsCommitted() < 100 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitCommitted(pipeline, 100);
 
             PipelineStatus status = pipeline.status();
             assertThat(status.state()).isEqualTo(PipelineState.RUNNING);
