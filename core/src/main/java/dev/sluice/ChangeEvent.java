@@ -2,6 +2,8 @@ package dev.sluice;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -23,6 +25,11 @@ import java.util.UUID;
  *   <tr><td>{@code TRUNCATE}</td><td>null</td><td>null</td></tr>
  * </table>
  *
+ * <p>An {@code UPDATE} may mark columns of its after image as {@linkplain #isUnchanged(int) unchanged}: the source
+ * knows the value did not change but does not have it (PostgreSQL sends no value for an unchanged TOASTed column).
+ * Such a column's after value is null, and the null means "keep the old value", not "set to NULL": a sink must not
+ * overwrite the stored value with it, and must show readers that the value is absent.
+ *
  * <p>Every value is checked against its column's {@link Type} when the event is built, so a source cannot hand a
  * sink a value of the wrong class, a decimal of the wrong scale, or a time finer than microseconds.
  *
@@ -38,6 +45,7 @@ public final class ChangeEvent {
     private final Offset offset;
     private final Instant commitTime;
     private final String transactionId;
+    private final BitSet unchanged;
     private final int estimatedSize;
 
     private ChangeEvent(Builder b) {
@@ -49,7 +57,9 @@ public final class ChangeEvent {
         this.before = b.before;
         this.after = b.after;
         this.transactionId = b.transactionId;
+        this.unchanged = b.unchanged == null ? null : (BitSet) b.unchanged.clone();
         checkImages();
+        checkUnchanged();
         long size = 96 + estimate(before) + estimate(after)
                 + (transactionId == null ? 0 : 40 + 2L * transactionId.length());
         this.estimatedSize = (int) Math.min(Integer.MAX_VALUE, size);
@@ -102,6 +112,24 @@ public final class ChangeEvent {
     }
 
     /**
+     * True if column {@code index} of the after image is unchanged and its value absent (its after value is then
+     * null, meaning "keep the old value"). Only updates have unchanged columns.
+     */
+    public boolean isUnchanged(int index) {
+        return unchanged != null && unchanged.get(index);
+    }
+
+    /** True if any column of the after image is {@linkplain #isUnchanged(int) unchanged}. */
+    public boolean hasUnchanged() {
+        return unchanged != null;
+    }
+
+    /** The indexes of the {@linkplain #isUnchanged(int) unchanged} columns, ascending; empty if none. */
+    public int[] unchangedColumns() {
+        return unchanged == null ? new int[0] : unchanged.stream().toArray();
+    }
+
+    /**
      * A cheap estimate, in bytes, of the heap this event holds (its rows and values, not the shared schema).
      * Conservative: it may overstate, it should not understate by much. Used to bound memory in queues and
      * sinks; computed once when the event is built.
@@ -130,6 +158,27 @@ public final class ChangeEvent {
         }
         check(before, "before");
         check(after, "after");
+    }
+
+    private void checkUnchanged() {
+        if (unchanged == null) {
+            return;
+        }
+        if (op != Op.UPDATE) {
+            throw new IllegalArgumentException(op + " event on " + table + " cannot have unchanged columns: only an "
+                    + "UPDATE can leave a value out");
+        }
+        int last = unchanged.length() - 1;
+        if (last >= schema.size()) {
+            throw new IllegalArgumentException("unchanged column index " + last + " is outside the schema of " + table
+                    + ", which has " + schema.size() + " columns");
+        }
+        for (int i = unchanged.nextSetBit(0); i >= 0; i = unchanged.nextSetBit(i + 1)) {
+            if (after.get(i) != null) {
+                throw new IllegalArgumentException("column '" + schema.column(i).name() + "' of " + table
+                        + " is marked unchanged but has an after value; an unchanged column's after value is null");
+            }
+        }
     }
 
     private void check(Row row, String image) {
@@ -208,7 +257,8 @@ public final class ChangeEvent {
                         && Objects.equals(after, other.after)
                         && offset.equals(other.offset)
                         && commitTime.equals(other.commitTime)
-                        && Objects.equals(transactionId, other.transactionId);
+                        && Objects.equals(transactionId, other.transactionId)
+                        && Objects.equals(unchanged, other.unchanged);
     }
 
     @Override
@@ -220,7 +270,8 @@ public final class ChangeEvent {
     public String toString() {
         return op + " " + table + " at " + offset.encode()
                 + (before == null ? "" : " before=" + before)
-                + (after == null ? "" : " after=" + after);
+                + (after == null ? "" : " after=" + after)
+                + (unchanged == null ? "" : " unchanged=" + Arrays.toString(unchangedColumns()));
     }
 
     /** Builds one {@link ChangeEvent}. Not thread-safe; {@link #build()} checks everything. */
@@ -233,6 +284,7 @@ public final class ChangeEvent {
         private Offset offset;
         private Instant commitTime;
         private String transactionId;
+        private BitSet unchanged;
 
         private Builder(Op op, TableId table, Schema schema) {
             this.op = op;
@@ -268,11 +320,27 @@ public final class ChangeEvent {
         }
 
         /**
+         * Marks column {@code index} of an update's after image as unchanged and absent (see
+         * {@link ChangeEvent#isUnchanged(int)}); its after value must be null.
+         */
+        public Builder unchanged(int index) {
+            if (index < 0) {
+                throw new IllegalArgumentException("column index must not be negative, was " + index);
+            }
+            if (unchanged == null) {
+                unchanged = new BitSet();
+            }
+            unchanged.set(index);
+            return this;
+        }
+
+        /**
          * The event.
          *
          * @throws NullPointerException if the op, table, schema, offset or commit time is missing
          * @throws IllegalArgumentException if the row images do not fit the operation, a row's width differs
-         *     from the schema's, or a value does not fit its column's type
+         *     from the schema's, a value does not fit its column's type, or an unchanged column is not a null
+         *     value of an update's after image
          */
         public ChangeEvent build() {
             return new ChangeEvent(this);

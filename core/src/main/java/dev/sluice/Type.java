@@ -34,6 +34,7 @@ import java.util.UUID;
  *   <tr><td>{@code TIMESTAMP_TZ}</td><td>{@link Instant}</td>
  *       <td>a point in time (PostgreSQL {@code timestamptz}, MySQL {@code TIMESTAMP}, MongoDB dates);
  *       microsecond precision at most</td></tr>
+ *   <tr><td>{@code INTERVAL}</td><td>{@link Interval}</td><td>months, days and microseconds, kept apart</td></tr>
  *   <tr><td>{@code UUID}</td><td>{@link UUID}</td><td></td></tr>
  *   <tr><td>{@code JSON}</td><td>{@link String}</td><td>the JSON text, as the source stores it</td></tr>
  *   <tr><td>{@code ENUM}</td><td>{@link String}</td><td>the label; {@link #enumValues()} lists the labels where
@@ -64,6 +65,7 @@ public final class Type {
         TIME(LocalTime.class),
         TIMESTAMP(LocalDateTime.class),
         TIMESTAMP_TZ(Instant.class),
+        INTERVAL(Interval.class),
         UUID(UUID.class),
         JSON(String.class),
         ENUM(String.class),
@@ -94,6 +96,7 @@ public final class Type {
     public static final Type TIME = new Type(Kind.TIME);
     public static final Type TIMESTAMP = new Type(Kind.TIMESTAMP);
     public static final Type TIMESTAMP_TZ = new Type(Kind.TIMESTAMP_TZ);
+    public static final Type INTERVAL = new Type(Kind.INTERVAL);
     public static final Type UUID = new Type(Kind.UUID);
     public static final Type JSON = new Type(Kind.JSON);
     public static final Type UNKNOWN = new Type(Kind.UNKNOWN);

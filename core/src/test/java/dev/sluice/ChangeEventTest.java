@@ -57,6 +57,32 @@ class ChangeEventTest {
     }
 
     @Test
+    void anUpdateMayMarkColumnsUnchanged() {
+        ChangeEvent update = event(Op.UPDATE).after(Row.of(7L, new BigDecimal("2.50"), null)).unchanged(2).build();
+
+        assertThat(update.hasUnchanged()).isTrue();
+        assertThat(update.isUnchanged(2)).isTrue();
+        assertThat(update.isUnchanged(1)).isFalse();
+        assertThat(update.unchangedColumns()).containsExactly(2);
+        assertThat(update).hasToString("UPDATE shop.orders at mem:1 after=[7, 2.50, null] unchanged=[2]");
+        assertThat(event(Op.UPDATE).after(Row.of(7L, null, null)).build().unchangedColumns()).isEmpty();
+    }
+
+    @Test
+    void unchangedColumnsAreCheckedAtBuild() {
+        assertThatThrownBy(() -> event(Op.INSERT).after(Row.of(7L, null, null)).unchanged(2).build())
+                .hasMessage("INSERT event on shop.orders cannot have unchanged columns: only an UPDATE can leave a "
+                        + "value out");
+        assertThatThrownBy(() -> event(Op.UPDATE).after(Row.of(7L, null, "x")).unchanged(2).build())
+                .hasMessage("column 'note' of shop.orders is marked unchanged but has an after value; an unchanged "
+                        + "column's after value is null");
+        assertThatThrownBy(() -> event(Op.UPDATE).after(Row.of(7L, null, null)).unchanged(3).build())
+                .hasMessage("unchanged column index 3 is outside the schema of shop.orders, which has 3 columns");
+        assertThatThrownBy(() -> event(Op.UPDATE).unchanged(-1))
+                .hasMessage("column index must not be negative, was -1");
+    }
+
+    @Test
     void valuesMustFitTheirColumns() {
         assertThatThrownBy(() -> event(Op.INSERT).after(Row.of(1, null, null)).build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -85,4 +85,16 @@ class TypeTest {
         assertThatThrownBy(() -> Type.decimal(5, 6)).hasMessageContaining("between 0 and the precision 5, was 6");
         assertThatThrownBy(() -> Type.decimal(5, -1)).hasMessageContaining("was -1");
     }
+
+    @Test
+    void intervalsKeepTheirPartsApart() {
+        assertThat(Type.INTERVAL.accepts(new Interval(1, 30, 0))).isTrue();
+        assertThat(Type.INTERVAL.accepts(java.time.Duration.ofHours(1))).isFalse();
+        assertThat(new Interval(1, 0, 0)).isNotEqualTo(new Interval(0, 30, 0));
+        assertThat(new Interval(14, 3, 14_706_000_007L)).hasToString("P1Y2M3DT4H5M6.000007S");
+        assertThat(Interval.ofMicros(-(838L * 3600 + 59 * 60 + 59) * 1_000_000)).hasToString("PT-838H-59M-59S");
+        assertThat(Interval.ofMicros(-1_500_000)).hasToString("PT-1.500000S");
+        assertThat(new Interval(0, 0, 0)).hasToString("PT0S");
+        assertThat(new Interval(0, -2, 0)).hasToString("P-2D");
+    }
 }
