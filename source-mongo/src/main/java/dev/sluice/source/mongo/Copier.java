@@ -1,0 +1,125 @@
+package dev.sluice.source.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
+import dev.sluice.Op;
+import dev.sluice.TableId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
+
+/**
+ * The COPY_EXISTING snapshot: reads every captured collection, in {@code db.collection} order, as READ events.
+ * Each event carries the offset {@code copy(startAt, its collection)}, so a restart copies the interrupted
+ * collection again from its start (at least once, idempotent by key) and skips the ones before it. Not
+ * thread-safe: used by the capture thread only.
+ */
+final class Copier implements AutoCloseable {
+
+    private final MongoClient client;
+    private final MongoSchema schema;
+    private final BsonTimestamp startAt;
+    private final Instant snapshotTime;
+    private final int batchSize;
+    private final List<TableId> remaining;
+    private TableId current;
+    private MongoCursor<BsonDocument> cursor;
+
+    Copier(MongoClient client, Scope scope, MongoSchema schema, BsonTimestamp startAt, String resumeAt,
+            int batchSize, Instant snapshotTime) {
+        this.client = client;
+        this.schema = schema;
+        this.startAt = startAt;
+        this.batchSize = batchSize;
+        this.snapshotTime = snapshotTime;
+        this.remaining = new ArrayList<>();
+        for (TableId table : collections(client, scope)) {
+            if (resumeAt == null || table.toString().compareTo(resumeAt) >= 0) {
+                remaining.add(table);
+            }
+        }
+    }
+
+    /** The captured collections that exist now, sorted by {@code db.collection}. */
+    static List<TableId> collections(MongoClient client, Scope scope) {
+        List<String> databases = scope.database() != null ? List.of(scope.database())
+                : client.listDatabaseNames().into(new ArrayList<>());
+        List<TableId> tables = new ArrayList<>();
+        for (String database : databases) {
+            if (scope.database() == null && Scope.SYSTEM_DATABASES.contains(database)) {
+                continue;
+            }
+            MongoDatabase db = client.getDatabase(database);
+            for (BsonDocument info : db.listCollections(BsonDocument.class)) {
+                String type = info.isString("type") ? info.getString("type").getValue() : "collection";
+                TableId table = TableId.of(database, info.getString("name").getValue());
+                if (type.equals("collection") && scope.captures(table)) {
+                    tables.add(table);
+                }
+            }
+        }
+        tables.sort(Comparator.comparing(TableId::toString));
+        return tables;
+    }
+
+    /** True once every collection has been read. */
+    boolean isDone() {
+        return remaining.isEmpty() && cursor == null;
+    }
+
+    /** The collection being read, or null before the first and after the last. */
+    TableId current() {
+        return current;
+    }
+
+    /** Up to {@code max} more documents as READ events; fewer only at the end of the copy. */
+    List<ChangeEvent> next(int max) {
+        List<ChangeEvent> events = new ArrayList<>(Math.min(max, batchSize));
+        while (events.size() < max) {
+            if (cursor == null) {
+                if (remaining.isEmpty()) {
+                    current = null;
+                    break;
+                }
+                current = remaining.remove(0);
+                cursor = client.getDatabase(current.namespace())
+                        .getCollection(current.name(), BsonDocument.class)
+                        .find().batchSize(batchSize).cursor();
+            }
+            if (!cursor.hasNext()) {
+                cursor.close();
+                cursor = null;
+                continue;
+            }
+            BsonDocument document = cursor.next();
+            if (!document.containsKey("_id")) {
+                throw new FatalException("a document of " + current + " has no _id, so it cannot be keyed: "
+                        + BsonText.json(document) + ". Exclude the collection or give its documents an _id.");
+            }
+            events.add(ChangeEvent.builder(Op.READ, current, schema.schema())
+                    .after(schema.row(document.get("_id"), document, null))
+                    .offset(MongoOffset.copy(startAt, current.toString()))
+                    .commitTime(snapshotTime)
+                    .build());
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        if (cursor != null) {
+            try {
+                cursor.close();
+            } catch (RuntimeException e) {
+                // the connection is going away with the stream; nothing to release
+            }
+            cursor = null;
+        }
+    }
+}

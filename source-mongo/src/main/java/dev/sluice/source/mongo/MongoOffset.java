@@ -1,0 +1,210 @@
+package dev.sluice.source.mongo;
+
+import dev.sluice.Offset;
+import java.util.Objects;
+import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
+import org.bson.json.JsonMode;
+import org.bson.json.JsonParseException;
+import org.bson.json.JsonWriterSettings;
+
+/**
+ * A position of a {@link MongoSource}: one of three kinds.
+ *
+ * <ul>
+ *   <li>{@code token}: just after the change event whose resume token and cluster time it holds (or a post-batch
+ *       resume token); the stream resumes with {@code startAfter}. Text: {@code mongo:token:<t>.<i>:<token json>}.
+ *   <li>{@code time}: nothing at or after cluster time {@code T} captured yet, everything before it done; the
+ *       stream resumes with {@code startAtOperationTime(T)}. Text: {@code mongo:time:<t>.<i>}.
+ *   <li>{@code copy}: a COPY_EXISTING snapshot is copying collection {@code ns} and will stream from {@code T}
+ *       afterwards; collections sorted before {@code ns} are done. Text: {@code mongo:copy:<t>.<i>:<ns>}.
+ * </ul>
+ *
+ * <p>Immutable value.
+ */
+final class MongoOffset implements Offset {
+
+    enum Kind { TOKEN, TIME, COPY }
+
+    static final String PREFIX = "mongo:";
+    private static final JsonWriterSettings TOKEN_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
+            .build();
+
+    private final Kind kind;
+    private final BsonTimestamp time;
+    private final BsonDocument token;
+    private final String namespace;
+
+    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace) {
+        this.kind = kind;
+        this.time = Objects.requireNonNull(time, "time");
+        this.token = token;
+        this.namespace = namespace;
+    }
+
+    /** Just after the event with this resume token, whose cluster time is {@code clusterTime}. */
+    static MongoOffset token(BsonTimestamp clusterTime, BsonDocument token) {
+        return new MongoOffset(Kind.TOKEN, clusterTime, Objects.requireNonNull(token, "token").clone(), null);
+    }
+
+    /** Everything before {@code startAt} captured, nothing at or after it. */
+    static MongoOffset time(BsonTimestamp startAt) {
+        return new MongoOffset(Kind.TIME, startAt, null, null);
+    }
+
+    /** A snapshot copying {@code namespace} ({@code db.collection}), to stream from {@code startAt} afterwards. */
+    static MongoOffset copy(BsonTimestamp startAt, String namespace) {
+        return new MongoOffset(Kind.COPY, startAt, null, Objects.requireNonNull(namespace, "namespace"));
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The event's cluster time (TOKEN) or the time streaming starts at (TIME, COPY). */
+    BsonTimestamp time() {
+        return time;
+    }
+
+    /** The resume token of a TOKEN offset, else null. Callers must not modify it. */
+    BsonDocument token() {
+        return token;
+    }
+
+    /** The collection being copied, for COPY offsets. */
+    String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String encode() {
+        String t = Integer.toUnsignedString(time.getTime()) + "." + Integer.toUnsignedString(time.getInc());
+        return switch (kind) {
+            case TOKEN -> PREFIX + "token:" + t + ":" + token.toJson(TOKEN_JSON);
+            case TIME -> PREFIX + "time:" + t;
+            case COPY -> PREFIX + "copy:" + t + ":" + namespace;
+        };
+    }
+
+    /**
+     * Reads {@link #encode()}'s text.
+     *
+     * @throws IllegalArgumentException if it is not a MongoDB source offset
+     */
+    static MongoOffset decode(String text) {
+        Objects.requireNonNull(text, "text");
+        if (!text.startsWith(PREFIX)) {
+            throw bad(text, "it does not start with '" + PREFIX + "'");
+        }
+        String rest = text.substring(PREFIX.length());
+        int colon = rest.indexOf(':');
+        if (colon < 0) {
+            throw bad(text, "the kind is missing");
+        }
+        String kind = rest.substring(0, colon);
+        String body = rest.substring(colon + 1);
+        int sep = body.indexOf(':');
+        BsonTimestamp time = parseTime(text, sep < 0 ? body : body.substring(0, sep));
+        String tail = sep < 0 ? null : body.substring(sep + 1);
+        switch (kind) {
+            case "time":
+                if (tail != null) {
+                    throw bad(text, "a time offset has nothing after its time");
+                }
+                return time(time);
+            case "copy":
+                if (tail == null || tail.indexOf('.') <= 0) {
+                    throw bad(text, "a copy offset ends with the collection's db.collection name");
+                }
+                return copy(time, tail);
+            case "token":
+                if (tail == null) {
+                    throw bad(text, "a token offset ends with the resume token");
+                }
+                try {
+                    return token(time, BsonDocument.parse(tail));
+                } catch (JsonParseException e) {
+                    throw bad(text, "its resume token is not a JSON document (" + e.getMessage() + ")");
+                }
+            default:
+                throw bad(text, "unknown kind '" + kind + "' (expected token, time or copy)");
+        }
+    }
+
+    private static BsonTimestamp parseTime(String text, String value) {
+        int dot = value.indexOf('.');
+        try {
+            if (dot < 0) {
+                throw new NumberFormatException(value);
+            }
+            return new BsonTimestamp(Integer.parseUnsignedInt(value.substring(0, dot)),
+                    Integer.parseUnsignedInt(value.substring(dot + 1)));
+        } catch (NumberFormatException e) {
+            throw bad(text, "'" + value + "' is not a cluster time <seconds>.<increment>");
+        }
+    }
+
+    private static IllegalArgumentException bad(String text, String why) {
+        return new IllegalArgumentException("'" + text + "' is not a MongoDB source offset: " + why
+                + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or mongo:copy:<t>.<i>:<db.collection>");
+    }
+
+    /**
+     * True if everything at or before {@code other} is at or before this. A snapshot offset covers only an
+     * earlier point of the same snapshot; streaming offsets compare by cluster time. Two tokens of one cluster time
+     * (a transaction) are ordered by their {@code _data} when both are in MongoDB's format, else only equal ones
+     * cover each other.
+     */
+    @Override
+    public boolean covers(Offset other) {
+        if (!(other instanceof MongoOffset o)) {
+            throw new IllegalArgumentException("a MongoDB offset cannot be compared with " + other);
+        }
+        if (kind == Kind.COPY || o.kind == Kind.COPY) {
+            return kind == Kind.COPY && o.kind == Kind.COPY && time.equals(o.time)
+                    && namespace.compareTo(o.namespace) >= 0
+                    || kind != Kind.COPY && time.compareTo(o.time) >= 0;
+        }
+        int cmp = time.compareTo(o.time);
+        if (kind == Kind.TIME && o.kind == Kind.TIME) {
+            return cmp >= 0;
+        }
+        if (kind == Kind.TIME) {
+            return cmp > 0; // everything before my time is done, and the other event is before it
+        }
+        if (o.kind == Kind.TIME) {
+            // everything before o.time is done if my event is at o.time - 1 tick or later
+            return ResumeTokens.next(time).compareTo(o.time) >= 0;
+        }
+        if (cmp != 0) {
+            return cmp > 0;
+        }
+        if (token.equals(o.token)) {
+            return true;
+        }
+        String mine = ResumeTokens.data(token);
+        String theirs = ResumeTokens.data(o.token);
+        return ResumeTokens.isMongoFormat(mine) && ResumeTokens.isMongoFormat(theirs)
+                && mine.compareToIgnoreCase(theirs) >= 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o
+                || o instanceof MongoOffset other
+                        && kind == other.kind
+                        && time.equals(other.time)
+                        && Objects.equals(token, other.token)
+                        && Objects.equals(namespace, other.namespace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, time, token, namespace);
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}
