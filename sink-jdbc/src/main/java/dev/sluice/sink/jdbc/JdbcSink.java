@@ -1,0 +1,325 @@
+package dev.sluice.sink.jdbc;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.OffsetStore;
+import dev.sluice.PipelineContext;
+import dev.sluice.Sink;
+import dev.sluice.offset.JdbcOffsetStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Applies changes to tables in PostgreSQL, MariaDB or MySQL: inserts, snapshot reads and updates as upserts,
+ * deletes by key (or as a soft-delete flag), truncates as deleting every row. Tables are created from the first
+ * event's schema and gain the columns that appear later.
+ *
+ * <pre>{@code
+ * JdbcSink sink = JdbcSink.builder()
+ *         .jdbcUrl("jdbc:postgresql://db:5432/replica")
+ *         .user("sluice").password(secret)
+ *         .tableNaming(TableNaming.prefix("cdc_"))
+ *         .build();
+ * Pipeline pipeline = Pipeline.builder().name("shop").source(source).sink(sink).build(); // exactly once
+ * }</pre>
+ *
+ * <h2>Transactions and exactly-once</h2>
+ * While open, the sink holds one connection with one open transaction. {@link #write(List)} executes each batch in
+ * it at once, reduced to the last change per key. A pipeline that uses the sink's own {@link #offsetStore()}
+ * (the default when the pipeline is built without one) commits that transaction when it saves its offset, which
+ * the store writes into the same transaction: data and offset commit together or not at all, so after a crash
+ * nothing is applied twice and no offset is recorded without its data. {@link #flush()} then only makes sure
+ * everything is executed. With any other offset store, {@code flush()} commits, and a crash between that commit
+ * and the store's save replays some changes, which upserts apply harmlessly (at least once).
+ *
+ * <h2>Failures</h2>
+ * A lost connection, a deadlock or a timeout throws {@link dev.sluice.RetriableException}: the open transaction is
+ * lost on the server, and the pipeline resumes from its last commit. A commit whose answer is lost throws
+ * {@link dev.sluice.CommitStateUnknownException}. A value or table the target refuses, a missing privilege or a
+ * table without key throws {@link dev.sluice.FatalException} naming the fix; nothing is ever skipped.
+ *
+ * <p>Threading: the pipeline calls a sink from one thread at a time; the offset store is thread-safe. The
+ * configuration is immutable.
+ */
+public final class JdbcSink implements Sink {
+
+    /** The sink's configuration, as the implementation reads it. */
+    record Settings(TableNaming naming, String namespace, String softDeleteColumn, boolean createTables,
+            boolean evolveSchema, int batchSize) {}
+
+    private final Connections connections;
+    private final JdbcDialect dialectSetting;
+    private final Settings settings;
+    private final SinkOffsetStore offsetStore;
+    private volatile Session session;
+
+    private JdbcSink(Builder b) {
+        this.connections = b.dataSource != null ? Connections.of(b.dataSource)
+                : Connections.pooled(b.jdbcUrl, b.user, b.password);
+        this.dialectSetting = b.dialect;
+        this.settings = new Settings(b.naming, b.namespace, b.softDelete, b.createTables, b.evolveSchema,
+                b.batchSize);
+        this.offsetStore = new SinkOffsetStore(this, JdbcOffsetStore.create(connections, b.offsetTable));
+    }
+
+    /** A builder; {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Takes a connection and begins a transaction; rolls back and replaces a session left open. Tables are looked
+     * up lazily, at the first event of each.
+     *
+     * @throws dev.sluice.RetriableException if the database cannot be reached
+     * @throws dev.sluice.FatalException if the login is refused or the database is not one the sink knows
+     */
+    @Override
+    public void open(PipelineContext context) {
+        close();
+        Connection connection = null;
+        try {
+            connection = connections.getConnection();
+            JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
+            String pipeline = context.pipelineName();
+            session = new Session(connection, SqlDialect.of(dialect), settings, offsetStore.store(),
+                    offsetStore.usedBy(pipeline) ? pipeline : null);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw Errors.classify("open a connection to " + connections, e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** Applies the events, in order, in the open transaction (reduced per key; see the class description). */
+    @Override
+    public void write(List<ChangeEvent> events) {
+        try {
+            open().write(events);
+        } catch (SQLException e) {
+            throw Errors.classify("apply " + events.size() + " changes", e);
+        }
+    }
+
+    /**
+     * With the sink's own offset store: nothing left to do, the store's save commits. Otherwise: commits.
+     *
+     * @throws dev.sluice.CommitStateUnknownException if the commit's outcome is unknown
+     */
+    @Override
+    public void flush() {
+        open().flush();
+    }
+
+    /**
+     * The store that commits offsets in the sink's transaction, in the table {@code sluice_offsets} (or
+     * {@link Builder#offsetTable(String)}) of the target database. Used by a pipeline that sets no store of its own.
+     */
+    @Override
+    public Optional<OffsetStore> offsetStore() {
+        return Optional.of(offsetStore);
+    }
+
+    /** Called by the store: commits the open transaction with the offset, if this pipeline's offset goes here. */
+    boolean commitWith(String pipeline, String offset) {
+        Session current = session;
+        if (current == null || !current.exactlyOnceFor(pipeline)) {
+            return false;
+        }
+        try {
+            current.commitWith(pipeline, offset);
+            return true;
+        } catch (SQLException e) {
+            throw Errors.classify("save the offset of pipeline " + pipeline, e);
+        }
+    }
+
+    /** Rolls back what was not committed, returns the connection, closes the sink's own pool. Idempotent. */
+    @Override
+    public void close() {
+        Session current = session;
+        session = null;
+        if (current != null) {
+            current.close();
+        }
+        connections.close();
+    }
+
+    private Session open() {
+        Session current = session;
+        if (current == null) {
+            throw new IllegalStateException("the JDBC sink is not open: call open(context) first");
+        }
+        return current;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // already failing; the first error is the one reported
+            }
+        }
+    }
+
+    /** The database it writes to and the main options; never a password. */
+    @Override
+    public String toString() {
+        return "JdbcSink[" + connections + (dialectSetting == null ? "" : ", " + dialectSetting)
+                + (settings.namespace() == null ? "" : ", namespace " + settings.namespace())
+                + (settings.softDeleteColumn() == null ? "" : ", soft delete " + settings.softDeleteColumn()) + "]";
+    }
+
+    /**
+     * Configures a {@link JdbcSink}. Setters check their argument at once. Not thread-safe; {@link #build()} may be
+     * called more than once.
+     */
+    public static final class Builder {
+        private String jdbcUrl;
+        private String user;
+        private String password;
+        private DataSource dataSource;
+        private JdbcDialect dialect;
+        private TableNaming naming = TableNaming.sameName();
+        private String namespace;
+        private String softDelete;
+        private boolean createTables = true;
+        private boolean evolveSchema = true;
+        private int batchSize = 500;
+        private String offsetTable = JdbcOffsetStore.DEFAULT_TABLE;
+
+        private Builder() {}
+
+        /**
+         * The database to write to, e.g. {@code jdbc:postgresql://host:5432/db} or {@code jdbc:mariadb://host/db}.
+         * The sink keeps a small HikariCP pool (two connections) for it. The JDBC driver is yours to add.
+         */
+        public Builder jdbcUrl(String jdbcUrl) {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            if (!jdbcUrl.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got '" + Connections.mask(jdbcUrl)
+                        + "'; e.g. jdbc:postgresql://localhost:5432/mydb");
+            }
+            this.jdbcUrl = jdbcUrl;
+            return this;
+        }
+
+        /** The user for {@link #jdbcUrl(String)}. */
+        public Builder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        /** The password for {@link #jdbcUrl(String)}; never logged or shown. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * A data source of your own instead of {@link #jdbcUrl(String)}: the sink takes one connection per open
+         * and returns it at close, and never closes the data source. It changes session settings on MySQL and
+         * MariaDB connections ({@code time_zone}, {@code sql_mode}).
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** The SQL dialect; by default detected from the connection's metadata. */
+        public Builder dialect(JdbcDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /** How target tables are named (default {@link TableNaming#sameName()}). */
+        public Builder tableNaming(TableNaming naming) {
+            this.naming = Objects.requireNonNull(naming, "naming");
+            return this;
+        }
+
+        /**
+         * The PostgreSQL schema or MySQL database the target tables live in (default: the connection's current
+         * one). Used exactly as given, quoted.
+         */
+        public Builder targetNamespace(String namespace) {
+            Objects.requireNonNull(namespace, "namespace");
+            if (namespace.isEmpty()) {
+                throw new IllegalArgumentException("targetNamespace must not be empty; leave it unset to use the"
+                        + " connection's current schema or database");
+            }
+            this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * Deletes set this boolean column to true instead of deleting the row (created {@code NOT NULL DEFAULT
+         * FALSE}); upserts set it back to false. A truncate flags every row.
+         */
+        public Builder softDelete(String column) {
+            Objects.requireNonNull(column, "column");
+            if (column.isEmpty()) {
+                throw new IllegalArgumentException("the soft-delete column name must not be empty, e.g. \"_deleted\"");
+            }
+            this.softDelete = column;
+            return this;
+        }
+
+        /** Whether a missing target table is created from the event's schema (default true). */
+        public Builder createTables(boolean createTables) {
+            this.createTables = createTables;
+            return this;
+        }
+
+        /** Whether columns that appear in the events are added to the target table (default true). */
+        public Builder evolveSchema(boolean evolveSchema) {
+            this.evolveSchema = evolveSchema;
+            return this;
+        }
+
+        /** The most rows sent in one JDBC batch (default 500). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > 100_000) {
+                throw new IllegalArgumentException("batchSize must be between 1 and 100000, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The table the sink's offset store keeps offsets in (default {@code sluice_offsets}, in the connection's
+         * current schema): a plain identifier, optionally schema-qualified.
+         */
+        public Builder offsetTable(String table) {
+            Objects.requireNonNull(table, "table");
+            if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?")) {
+                throw new IllegalArgumentException("offset table name '" + table + "' must be a plain identifier,"
+                        + " optionally schema-qualified, e.g. 'sluice_offsets' or 'cdc.sluice_offsets'");
+            }
+            this.offsetTable = table;
+            return this;
+        }
+
+        /**
+         * The sink.
+         *
+         * @throws IllegalStateException unless exactly one of a JDBC URL (with user and password) or a data source
+         *     is set
+         */
+        public JdbcSink build() {
+            if ((jdbcUrl == null) == (dataSource == null)) {
+                throw new IllegalStateException("the JDBC sink needs exactly one of jdbcUrl(…) or dataSource(…)");
+            }
+            if (jdbcUrl != null && (user == null || password == null)) {
+                throw new IllegalStateException("jdbcUrl(…) needs user(…) and password(…) as well");
+            }
+            return new JdbcSink(this);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.sluice.sink.jdbc;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.Column;
+import dev.sluice.FatalException;
+import dev.sluice.Schema;
+import dev.sluice.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds, creates and evolves target tables for event schemas. Never drops or alters an existing column. Confined
+ * to the sink's thread; uses the session's connection and transaction.
+ */
+final class Tables {
+
+    /** Runs before any DDL, so that a database whose DDL commits implicitly commits a consistent state first. */
+    interface BeforeDdl {
+        void run() throws SQLException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Tables.class);
+
+    private final Connection connection;
+    private final SqlDialect dialect;
+    private final JdbcSink.Settings settings;
+    private final BeforeDdl beforeDdl;
+    private String currentNamespace;
+
+    Tables(Connection connection, SqlDialect dialect, JdbcSink.Settings settings, BeforeDdl beforeDdl) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.beforeDdl = beforeDdl;
+    }
+
+    /** The table state for this event's schema: {@code previous} if the schema is the same, else checked anew. */
+    TableState resolve(ChangeEvent event, TableState previous) throws SQLException {
+        Schema schema = event.schema();
+        if (previous != null && (previous.schema == schema || previous.schema.equals(schema))) {
+            return previous;
+        }
+        TableId table = event.table();
+        if (!schema.hasKey()) {
+            throw new FatalException("table " + table + " has no key, so the JDBC sink cannot tell which target row"
+                    + " an update or delete is for. Fix: give the source table a primary key (or a replica identity"
+                    + " / unique key the source reports as key), or leave the table out with the source's table"
+                    + " filter.");
+        }
+        String namespace = settings.namespace() != null ? settings.namespace() : currentNamespace();
+        String name = settings.naming().targetName(table);
+        if (name == null || name.isEmpty()) {
+            throw new FatalException("the table naming " + settings.naming() + " gave no name for " + table
+                    + ". Fix: return a non-empty name for every table");
+        }
+        String qualified = dialect.qualified(namespace, name);
+        String softDelete = settings.softDeleteColumn();
+        if (softDelete != null && schema.indexOf(softDelete) >= 0) {
+            throw new FatalException("table " + table + " has a column '" + softDelete + "', the name chosen for the"
+                    + " soft-delete flag. Fix: choose another name with softDelete(…)");
+        }
+        Map<String, TargetColumn> target = readColumns(namespace, name);
+        if (target.isEmpty()) {
+            if (!settings.createTables()) {
+                throw new FatalException("the target table " + qualified + " for " + table + " does not exist (or"
+                        + " the sink's user cannot see it). Fix: create it, or enable createTables(true)");
+            }
+            beforeDdl.run();
+            execute(createTable(qualified, schema, softDelete));
+            log.info("created table {} for {}", qualified, table);
+            target = readColumns(namespace, name);
+        } else {
+            checkKey(table, qualified, schema, readPrimaryKey(namespace, name));
+            if (previous != null) {
+                checkTypes(previous.schema, schema, table, qualified);
+            }
+            List<String> additions = new ArrayList<>();
+            for (Column column : schema.columns()) {
+                if (!target.containsKey(TableState.key(column.name(), dialect))) {
+                    additions.add(dialect.quoteName(column.name()) + " "
+                            + dialect.columnType(column, false, where(column, table)) + " NULL");
+                }
+            }
+            if (softDelete != null && !target.containsKey(TableState.key(softDelete, dialect))) {
+                additions.add(softDeleteColumn(softDelete));
+            }
+            if (!additions.isEmpty()) {
+                if (!settings.evolveSchema()) {
+                    throw new FatalException("the target table " + qualified + " lacks columns for " + table + ": "
+                            + additions + ". Fix: add them, or enable evolveSchema(true)");
+                }
+                beforeDdl.run();
+                for (String addition : additions) {
+                    execute("ALTER TABLE " + qualified + " ADD COLUMN " + addition);
+                }
+                log.info("added to table {} the columns {}", qualified, additions);
+                target = readColumns(namespace, name);
+            }
+        }
+        return new TableState(table, namespace, name, schema, target, dialect, softDelete);
+    }
+
+    private String createTable(String qualified, Schema schema, String softDelete) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified).append(" (");
+        Set<String> key = schema.keyColumns().stream().map(Column::name).collect(Collectors.toSet());
+        for (Column column : schema.columns()) {
+            boolean isKey = key.contains(column.name());
+            // only key columns are NOT NULL: a column the source drops later must not make inserts fail
+            sql.append(dialect.quoteName(column.name())).append(' ')
+                    .append(dialect.columnType(column, isKey, "column '" + column.name() + "'"))
+                    .append(isKey ? " NOT NULL" : " NULL").append(", ");
+        }
+        if (softDelete != null) {
+            sql.append(softDeleteColumn(softDelete)).append(", ");
+        }
+        sql.append("PRIMARY KEY (").append(dialect.quotedList(
+                schema.keyColumns().stream().map(Column::name).toList())).append("))").append(dialect.tableOptions());
+        return sql.toString();
+    }
+
+    private String softDeleteColumn(String name) {
+        return dialect.quoteName(name) + " " + dialect.booleanType() + " NOT NULL DEFAULT FALSE";
+    }
+
+    private void checkKey(TableId table, String qualified, Schema schema, List<String> primaryKey) {
+        Set<String> wanted = new TreeSet<>();
+        schema.keyColumns().forEach(c -> wanted.add(TableState.key(c.name(), dialect)));
+        Set<String> actual = new TreeSet<>();
+        primaryKey.forEach(c -> actual.add(TableState.key(c, dialect)));
+        if (!wanted.equals(actual)) {
+            throw new FatalException("the target table " + qualified + " has the primary key " + primaryKey
+                    + " but the events of " + table + " are keyed by " + wanted + ". Fix: give the target table"
+                    + " the primary key " + wanted + " (or drop it and let the sink create it)");
+        }
+    }
+
+    /** A column's type change is not applied: the target keeps its type, so a change that needs another stops. */
+    private void checkTypes(Schema before, Schema after, TableId table, String qualified) {
+        for (Column column : after.columns()) {
+            int old = before.indexOf(column.name());
+            if (old < 0) {
+                continue;
+            }
+            Column was = before.column(old);
+            String where = where(column, table);
+            if (!was.type().equals(column.type())
+                    && !dialect.columnType(was, false, where).equals(dialect.columnType(column, false, where))) {
+                throw new FatalException("column '" + column.name() + "' of " + table + " changed type from "
+                        + was.type() + " to " + column.type() + "; the sink never changes a target column's type."
+                        + " Fix: ALTER the column of " + qualified + " to " + dialect.columnType(column, false, where)
+                        + " yourself, then restart the pipeline");
+            }
+        }
+    }
+
+    private static String where(Column column, TableId table) {
+        return "column '" + column.name() + "' of " + table;
+    }
+
+    private Map<String, TargetColumn> readColumns(String namespace, String table) throws SQLException {
+        Map<String, TargetColumn> columns = new LinkedHashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT column_name, data_type,"
+                + " numeric_precision, numeric_scale FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            query.setString(1, namespace);
+            query.setString(2, table);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    long precision = rows.getLong(3);
+                    Integer p = rows.wasNull() ? null : (int) precision;
+                    long scale = rows.getLong(4);
+                    Integer s = rows.wasNull() ? null : (int) scale;
+                    TargetColumn column = new TargetColumn(rows.getString(1), rows.getString(2), p, s);
+                    columns.put(TableState.key(column.name(), dialect), column);
+                }
+            }
+        }
+        return columns;
+    }
+
+    private List<String> readPrimaryKey(String namespace, String table) throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT k.column_name"
+                + " FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k"
+                + " ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema"
+                + " AND k.table_name = c.table_name"
+                + " WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema = ? AND c.table_name = ?"
+                + " ORDER BY k.ordinal_position")) {
+            query.setString(1, namespace);
+            query.setString(2, table);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    key.add(rows.getString(1));
+                }
+            }
+        }
+        return key;
+    }
+
+    private String currentNamespace() throws SQLException {
+        if (currentNamespace == null) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(dialect.currentNamespaceQuery())) {
+                currentNamespace = rows.next() ? rows.getString(1) : null;
+            }
+            if (currentNamespace == null) {
+                throw new FatalException("the sink's connection has no current " + (dialect.dialect()
+                        == JdbcDialect.POSTGRESQL ? "schema" : "database") + ". Fix: name one in the JDBC URL or"
+                        + " set JdbcSink.builder().targetNamespace(…)");
+            }
+        }
+        return currentNamespace;
+    }
+
+    private void execute(String ddl) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(ddl);
+        } catch (SQLException e) {
+            throw new SQLException(e.getMessage() + " [in: " + ddl + "]", e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.sink.jdbc;
+
+import dev.sluice.testkit.MariaDbDatabase;
+import dev.sluice.testkit.MariaDbExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Applying changes to MariaDb: sequences, soft delete, table creation and evolution, types, refusals. */
+@ExtendWith(MariaDbExtension.class)
+class JdbcSinkMariaDbIT {
+
+    @Test
+    void insertUpdateDeleteSequencesEndInTheSourceState(MariaDbDatabase db) throws Exception {
+        ApplyScenarios.insertUpdateDeleteSequencesEndInTheSourceState(new Db(db));
+    }
+
+    @Test
+    void softDeleteFlagsRowsInsteadOfDeleting(MariaDbDatabase db) throws Exception {
+        ApplyScenarios.softDeleteFlagsRowsInsteadOfDeleting(new Db(db));
+    }
+
+    @Test
+    void createsTheTableOnTheFirstEventAndAddsAColumnMidStream(MariaDbDatabase db) throws Exception {
+        ApplyScenarios.createsTheTableOnTheFirstEventAndAddsAColumnMidStream(new Db(db));
+    }
+
+    @Test
+    void aTableWithoutKeyStopsWithAFix(MariaDbDatabase db) {
+        ApplyScenarios.aTableWithoutKeyStopsWithAFix(new Db(db));
+    }
+
+    @Test
+    void aDecimalThatWouldBeRoundedStopsWithAFix(MariaDbDatabase db) throws Exception {
+        ApplyScenarios.aDecimalThatWouldBeRoundedStopsWithAFix(new Db(db));
+    }
+
+    @Test
+    void everyTypeRoundTripsValueByValue(MariaDbDatabase db) throws Exception {
+        TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sluice.sink.jdbc;
+
+import dev.sluice.testkit.PostgresDatabase;
+import dev.sluice.testkit.PostgresExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Applying changes to Postgres: sequences, soft delete, table creation and evolution, types, refusals. */
+@ExtendWith(PostgresExtension.class)
+class JdbcSinkPostgresIT {
+
+    @Test
+    void insertUpdateDeleteSequencesEndInTheSourceState(PostgresDatabase db) throws Exception {
+        ApplyScenarios.insertUpdateDeleteSequencesEndInTheSourceState(new Db(db));
+    }
+
+    @Test
+    void softDeleteFlagsRowsInsteadOfDeleting(PostgresDatabase db) throws Exception {
+        ApplyScenarios.softDeleteFlagsRowsInsteadOfDeleting(new Db(db));
+    }
+
+    @Test
+    void createsTheTableOnTheFirstEventAndAddsAColumnMidStream(PostgresDatabase db) throws Exception {
+        ApplyScenarios.createsTheTableOnTheFirstEventAndAddsAColumnMidStream(new Db(db));
+    }
+
+    @Test
+    void aTableWithoutKeyStopsWithAFix(PostgresDatabase db) {
+        ApplyScenarios.aTableWithoutKeyStopsWithAFix(new Db(db));
+    }
+
+    @Test
+    void aDecimalThatWouldBeRoundedStopsWithAFix(PostgresDatabase db) throws Exception {
+        ApplyScenarios.aDecimalThatWouldBeRoundedStopsWithAFix(new Db(db));
+    }
+
+    @Test
+    void everyTypeRoundTripsValueByValue(PostgresDatabase db) throws Exception {
+        TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
+    }
+}
