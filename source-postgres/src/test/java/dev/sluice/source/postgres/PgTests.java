@@ -57,6 +57,17 @@ final class PgTests {
         return events;
     }
 
+    /** Waits up to 10 s for the server to have processed a confirmation of {@code lsn}; returns the slot's LSN. */
+    static long awaitConfirmedFlush(PostgresDatabase db, String slot, long lsn) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long confirmed = confirmedFlush(db, slot);
+        while (confirmed < lsn && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            confirmed = confirmedFlush(db, slot);
+        }
+        return confirmed;
+    }
+
     /** The slot's confirmed_flush_lsn, as an LSN value. */
     static long confirmedFlush(PostgresDatabase db, String slot) throws Exception {
         try (Connection c = db.connect();
