@@ -99,7 +99,7 @@ final class PgChangeStream implements ChangeStream {
             return;
         }
         setup.ensurePublication(publication, tables);
-        head = PgOffset.stream(setup.currentLsn(), 0);
+        head = PgOffset.stream(setup.endOfLog(), 0);
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
             startSnapshot(tables, from != null);
         } else {

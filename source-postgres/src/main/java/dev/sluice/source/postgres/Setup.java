@@ -145,8 +145,15 @@ final class Setup {
         }
     }
 
-    long currentLsn() throws SQLException {
-        return PgOffset.parseLsn(single("SELECT pg_current_wal_lsn()::text"));
+    /**
+     * The end of the log right now, as the position the stream reaches once it has decoded everything written so
+     * far. {@code pg_current_wal_lsn()} will not do: it is the <em>written</em> position, which lags behind commits
+     * made with {@code synchronous_commit=off}, and may point past a page header the stream never reports. So this
+     * writes a tiny non-transactional logical message and takes the end of its record: every commit made before
+     * lies below it, and the stream's keepalives reach it once the WAL writer has flushed it.
+     */
+    long endOfLog() throws SQLException {
+        return PgOffset.parseLsn(single("SELECT pg_logical_emit_message(false, 'sluice-head', '')::text"));
     }
 
     private String single(String sql) throws SQLException {

@@ -105,7 +105,7 @@ class SeamIT {
 
     private static long currentLsn(PostgresDatabase db) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                ResultSet rs = s.executeQuery("SELECT pg_logical_emit_message(false, 'test-end', '')::text")) {
             rs.next();
             return PgOffset.parseLsn(rs.getString(1));
         }
