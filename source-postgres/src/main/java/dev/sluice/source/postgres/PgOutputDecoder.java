@@ -70,8 +70,16 @@ final class PgOutputDecoder {
 
     /** A keepalive said every commit below {@code lsn} was sent: the position moves there between transactions. */
     void keepalive(long lsn) {
-        if (!inTransaction && lsn > 0 && (position == null || lsn > position.lsn()) && lsn >= resumeLsn) {
-            position = PgOffset.stream(lsn, 0);
+        if (inTransaction || lsn <= 0) {
+            return;
+        }
+        PgOffset candidate = PgOffset.stream(lsn, 0);
+        // never below where the stream resumed: (C, 0) is before (C, n) when resuming inside transaction C
+        boolean ahead = position == null
+                ? lsn > resumeLsn || lsn == resumeLsn && resumeEvents == 0
+                : lsn > position.lsn();
+        if (ahead) {
+            position = candidate;
         }
     }
 

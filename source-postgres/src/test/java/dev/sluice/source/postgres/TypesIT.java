@@ -18,6 +18,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -96,6 +98,56 @@ class TypesIT {
                         .isEqualTo(read.after().values().subList(1, ROWS.length));
             }
             assertSchema(snapshot.get(0).schema());
+
+            db.execute("UPDATE all_types SET c_text = 'changed' WHERE id = 101", "DELETE FROM all_types WHERE id = 103",
+                    "TRUNCATE all_types");
+            List<ChangeEvent> changes = poll(stream, 3);
+            assertThat(changes).extracting(ChangeEvent::op).containsExactly(Op.UPDATE, Op.DELETE, Op.TRUNCATE);
+            List<Object> updated = new ArrayList<>(expected.get(101));
+            updated.set(9, "changed");
+            List<Object> got = changes.get(0).after().values();
+            for (int i = 0; i < updated.size(); i++) {
+                assertThat(normalise(got.get(i))).as("updated column %d", i).isEqualTo(updated.get(i));
+            }
+            assertThat(changes.get(1).before().get(0)).isEqualTo(103);
+        }
+    }
+
+    @Test
+    void timesAreNotShiftedAcrossDaylightSavingChangesOrBefore1970(PostgresDatabase db) throws Exception {
+        TimeZone jvmZone = TimeZone.getDefault();
+        // the source's connections take the JVM's zone as their session zone: make it one with DST
+        TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+        try {
+            db.execute("CREATE TABLE times (id int PRIMARY KEY, ts timestamp, tstz timestamptz)");
+            String rows = "(1, '2024-03-31 01:59:59.999999', '2024-03-31 01:59:59.999999+01'),"
+                    + " (2, '2024-03-31 02:30:00', '2024-03-31 03:00:00+02'),"
+                    + " (3, '2021-10-31 02:30:00', '2021-10-31 02:30:00+02'),"
+                    + " (4, '2021-10-31 02:30:00', '2021-10-31 02:30:00+01'),"
+                    + " (5, '1950-06-01 12:00:00', '1950-06-01 12:00:00+01'),"
+                    + " (6, '1893-04-01 00:00:00', '1893-04-01 00:00:00+00')";
+            db.execute("INSERT INTO times VALUES " + rows);
+            List<Object> expected = List.of(
+                    LocalDateTime.parse("2024-03-31T01:59:59.999999"), Instant.parse("2024-03-31T00:59:59.999999Z"),
+                    LocalDateTime.parse("2024-03-31T02:30:00"), Instant.parse("2024-03-31T01:00:00Z"),
+                    LocalDateTime.parse("2021-10-31T02:30:00"), Instant.parse("2021-10-31T00:30:00Z"),
+                    LocalDateTime.parse("2021-10-31T02:30:00"), Instant.parse("2021-10-31T01:30:00Z"),
+                    LocalDateTime.parse("1950-06-01T12:00:00"), Instant.parse("1950-06-01T11:00:00Z"),
+                    LocalDateTime.parse("1893-04-01T00:00:00"), Instant.parse("1893-04-01T00:00:00Z"));
+            try (ChangeStream stream = source(db).build().open(null, context(PgTests.uniqueName()))) {
+                List<ChangeEvent> reads = poll(stream, 6);
+                db.execute("INSERT INTO times SELECT id + 10, ts, tstz FROM times");
+                List<ChangeEvent> inserts = poll(stream, 6);
+                for (List<ChangeEvent> events : List.of(reads, inserts)) {
+                    for (ChangeEvent event : events) {
+                        int row = ((Integer) event.after().get(0)) % 10 - 1;
+                        assertThat(event.after().values().subList(1, 3)).as("row %d", row + 1)
+                                .isEqualTo(expected.subList(2 * row, 2 * row + 2));
+                    }
+                }
+            }
+        } finally {
+            TimeZone.setDefault(jvmZone);
         }
     }
 
