@@ -66,7 +66,7 @@ final class Connector {
         try {
             return DriverManager.getConnection(url, p);
         } catch (SQLException e) {
-            throw classify(e, "cannot open " + kind + " connection to " + url + " as " + user);
+            throw classify(e, "cannot open " + kind + " connection to " + PostgresSource.maskUrl(url) + " as " + user);
         }
     }
 

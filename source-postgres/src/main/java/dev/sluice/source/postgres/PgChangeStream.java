@@ -79,7 +79,7 @@ final class PgChangeStream implements ChangeStream {
             return stream;
         } catch (SQLException e) {
             stream.close();
-            throw Connector.classify(e, "cannot open the PostgreSQL source on " + config.jdbcUrl());
+            throw Connector.classify(e, "cannot open the PostgreSQL source on " + PostgresSource.maskUrl(config.jdbcUrl()));
         } catch (RuntimeException | Error e) {
             stream.close();
             throw e;

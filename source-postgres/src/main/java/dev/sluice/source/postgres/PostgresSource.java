@@ -105,6 +105,11 @@ public final class PostgresSource implements Source {
         return publicationName != null ? publicationName : derivedName(context.pipelineName());
     }
 
+    /** The URL with any password parameter masked, for messages and logs. */
+    static String maskUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
     static String derivedName(String pipelineName) {
         String name = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         return name.length() <= 63 ? name : name.substring(0, 63);
@@ -140,7 +145,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public String toString() {
-        return "PostgresSource[" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+        return "PostgresSource[" + maskUrl(jdbcUrl) + ", user=" + user + ", password=" + (password == null ? "none" : "****")
                 + ", " + tables + ", snapshot " + snapshotMode
                 + (slotName == null ? "" : ", slot " + slotName)
                 + (publicationName == null ? "" : ", publication " + publicationName) + "]";
@@ -173,7 +178,7 @@ public final class PostgresSource implements Source {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was '"
-                        + jdbcUrl.replaceAll("password=[^&]*", "password=****") + "'");
+                        + maskUrl(jdbcUrl) + "'");
             }
             this.jdbcUrl = jdbcUrl;
             return this;

@@ -20,6 +20,13 @@ class PostgresSourceTest {
     }
 
     @Test
+    void aPasswordInTheUrlIsMaskedToo() {
+        PostgresSource source = PostgresSource.builder().jdbcUrl("jdbc:postgresql://db/shop?user=a&password=hunter2&ssl=true")
+                .build();
+        assertThat(source.toString()).doesNotContain("hunter2").contains("password=****&ssl=true");
+    }
+
+    @Test
     void hostAndDatabaseMakeTheUrl() {
         PostgresSource source = PostgresSource.builder().host("db").port(6543).database("shop").build();
         assertThat(source.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/shop");
