@@ -98,6 +98,42 @@ class LargeTransactionIT {
         assertEveryRowOnce(sink.durable());
     }
 
+    @Test
+    void recoversFromALostReplicationConnectionInTheMiddleOfALargeTransaction(PostgresDatabase db) throws Exception {
+        db.execute("CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL)");
+        MemorySink sink = new MemorySink();
+        String name = PgTests.uniqueName();
+        PostgresSource source = source(db).snapshotMode(SnapshotMode.NEVER).build();
+        Pipeline pipeline = Pipeline.builder().name(name).source(source)
+                .sink(sink).offsetStore(new InMemoryOffsetStore())
+                .commitInterval(Duration.ofMillis(50)).batchSize(1000).batchDelay(Duration.ofMillis(5))
+                .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build();
+        pipeline.start();
+        try {
+            awaitRunning(pipeline);
+            db.execute("INSERT INTO big SELECT g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (sink.durable().size() < 30_000 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            try (java.sql.Connection admin = db.adminConnect(); java.sql.Statement s = admin.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
+                        + source.slotName(PgTests.context(name)) + "'");
+            }
+            while (distinctOffsets(sink) < ROWS && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } finally {
+            pipeline.close();
+        }
+        assertThat(pipeline.status().recoveries()).as("the lost connection caused a recovery").isGreaterThanOrEqualTo(1);
+        assertEveryRowOnce(sink.durable());
+    }
+
+    private static long distinctOffsets(MemorySink sink) {
+        return sink.durable().stream().map(ChangeEvent::offset).distinct().count();
+    }
+
     /** Opened its stream (the slot exists), so rows inserted now are captured. */
     private static void awaitRunning(Pipeline pipeline) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
