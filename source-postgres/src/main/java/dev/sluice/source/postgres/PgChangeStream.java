@@ -1,0 +1,371 @@
+package dev.sluice.source.postgres;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
+import dev.sluice.Offset;
+import dev.sluice.PipelineContext;
+import dev.sluice.RetriableException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session of a {@link PostgresSource}: an optional snapshot, then the replication stream.
+ *
+ * <p>Threading: {@link #poll} and {@link #position} run on the capture thread only, which alone touches the
+ * connections. {@link #committed} may come from the sink thread at any time: it only records the offset, and the
+ * next poll confirms it to the server ({@code PGReplicationStream} is not thread-safe). Polls happen every few
+ * hundred milliseconds even when idle, so confirmations and status updates are never held back for long.
+ */
+final class PgChangeStream implements ChangeStream {
+
+    private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
+    private static final int MAX_BATCH = 2_048;
+    private static final long IDLE_SLEEP_MILLIS = 5;
+
+    private final PostgresSource config;
+    private final PipelineContext context;
+    private final Connector connector;
+    private final String slot;
+    private final String publication;
+    private final Connection metadata;
+    private final Setup setup;
+    private final Catalog catalog;
+    private final TypeResolver types;
+    private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
+
+    private Connection replication;
+    private PGReplicationStream stream;
+    private PgOutputDecoder decoder;
+    private SnapshotReader snapshot;
+    private PgOffset snapshotEnd;
+    private PgOffset base;
+    private PgOffset head;
+    private boolean finished;
+    private long confirmedLsn;
+    private long nextHeartbeat;
+    private volatile boolean closed;
+
+    private PgChangeStream(PostgresSource config, PipelineContext context, Connection metadata) {
+        this.config = config;
+        this.context = context;
+        this.connector = config.connector(context);
+        this.slot = config.slotName(context);
+        this.publication = config.publicationName(context);
+        this.metadata = metadata;
+        this.setup = new Setup(metadata);
+        this.catalog = new Catalog(metadata);
+        this.types = new TypeResolver(metadata, config.numericMode());
+    }
+
+    static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
+        Connection metadata = config.connector(context).connect();
+        PgChangeStream stream = new PgChangeStream(config, context, metadata);
+        try {
+            stream.start(from);
+            return stream;
+        } catch (SQLException e) {
+            stream.close();
+            throw Connector.classify(e, "cannot open the PostgreSQL source on " + PostgresSource.maskUrl(config.jdbcUrl()));
+        } catch (RuntimeException | Error e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    private void start(PgOffset from) throws SQLException {
+        SnapshotMode mode = config.snapshotMode();
+        boolean streaming = mode != SnapshotMode.INITIAL_ONLY;
+        if (streaming) {
+            setup.checkWalLevel();
+            setup.checkReplicationRole();
+        }
+        List<Catalog.TableInfo> tables = setup.tables(config.tables(), streaming);
+        if (!streaming) {
+            startSnapshotOnly(from, tables);
+            return;
+        }
+        setup.ensurePublication(publication, tables);
+        head = PgOffset.stream(setup.endOfLog(), 0);
+        if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
+            startSnapshot(tables, from != null);
+        } else {
+            startStreaming(from);
+        }
+    }
+
+    private void startSnapshotOnly(PgOffset from, List<Catalog.TableInfo> tables) throws SQLException {
+        if (from != null && !from.snapshot()) {
+            finished = true; // the snapshot completed in an earlier run
+            base = from;
+            head = from;
+            return;
+        }
+        Connection connection = connector.connect();
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            long lsn;
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next(); // the first statement of the transaction fixes its snapshot
+                lsn = PgOffset.parseLsn(rs.getString(1));
+            }
+            snapshotEnd = PgOffset.stream(lsn, 0);
+            head = snapshotEnd;
+            snapshot = new SnapshotReader(connection, tables, lsn, context.clock().instant(), config.numericMode());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        log.info("snapshot of {} tables at {} (snapshot only)", tables.size(), snapshotEnd);
+    }
+
+    private void startSnapshot(List<Catalog.TableInfo> tables, boolean restart) throws SQLException {
+        if (restart) {
+            log.warn("the snapshot of slot {} was interrupted: it cannot be resumed, so it starts over with a new"
+                    + " slot; rows read before are delivered again", slot);
+        }
+        setup.dropSlot(slot);
+        replication = connector.replication();
+        long consistentPoint;
+        String snapshotName;
+        try (Statement s = replication.createStatement();
+                ResultSet rs = s.executeQuery("CREATE_REPLICATION_SLOT " + Catalog.quote(slot)
+                        + " LOGICAL pgoutput EXPORT_SNAPSHOT")) {
+            rs.next();
+            consistentPoint = PgOffset.parseLsn(rs.getString("consistent_point"));
+            snapshotName = rs.getString("snapshot_name");
+        }
+        // the replication connection now stays idle: its next command would end the exported snapshot
+        Connection connection = connector.connect();
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
+            }
+            snapshot = new SnapshotReader(connection, tables, consistentPoint, context.clock().instant(),
+                    config.numericMode());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        snapshotEnd = PgOffset.stream(consistentPoint, 0);
+        log.info("created replication slot {} at {}; snapshot of {} tables", slot, snapshotEnd, tables.size());
+    }
+
+    private void startStreaming(PgOffset from) throws SQLException {
+        Setup.SlotState state = setup.slot(slot);
+        long start;
+        if (state == null) {
+            if (from != null) {
+                throw new FatalException("replication slot " + slot + " does not exist, but the pipeline's stored"
+                        + " offset " + from.encode() + " needs it: the changes since then are gone from the log."
+                        + " Fix: re-snapshot, by deleting the pipeline's stored offset (it then starts with a new"
+                        + " snapshot and a new slot).");
+            }
+            replication = connector.replication();
+            try (Statement s = replication.createStatement();
+                    ResultSet rs = s.executeQuery("CREATE_REPLICATION_SLOT " + Catalog.quote(slot)
+                            + " LOGICAL pgoutput NOEXPORT_SNAPSHOT")) {
+                rs.next();
+                start = PgOffset.parseLsn(rs.getString("consistent_point"));
+            }
+            log.info("created replication slot {} at {} (no snapshot)", slot, LogSequenceNumber.valueOf(start));
+        } else {
+            String database = single("SELECT current_database()");
+            if (!"pgoutput".equals(state.plugin()) || !database.equals(state.database())) {
+                throw new FatalException("replication slot " + slot + " belongs to database " + state.database()
+                        + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
+                        + " this source its own slotName(...).");
+            }
+            if (from != null && state.confirmedFlush() > from.lsn()) {
+                throw new FatalException("replication slot " + slot + " has moved to "
+                        + LogSequenceNumber.valueOf(state.confirmedFlush()).asString() + ", past the pipeline's"
+                        + " stored offset " + from.encode() + ": the changes in between are gone from the log"
+                        + " (another client used the slot, or the offset store was restored from an old copy)."
+                        + " Fix: re-snapshot, by deleting the pipeline's stored offset and dropping the slot.");
+            }
+            start = from != null ? from.lsn() : state.confirmedFlush();
+            replication = connector.replication();
+        }
+        base = from;
+        startReplication(start, from);
+    }
+
+    private void startReplication(long start, PgOffset from) throws SQLException {
+        stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                .withSlotName(slot)
+                .withStartPosition(LogSequenceNumber.valueOf(start))
+                .withSlotOption("proto_version", "1")
+                .withSlotOption("publication_names", Catalog.quote(publication))
+                .withStatusInterval((int) Math.min(Integer.MAX_VALUE, config.statusInterval().toMillis()),
+                        TimeUnit.MILLISECONDS)
+                .start();
+        decoder = new PgOutputDecoder(config.tables(), this::loadRelation, from);
+        Duration heartbeat = config.heartbeatInterval();
+        nextHeartbeat = heartbeat == null ? Long.MAX_VALUE : System.nanoTime() + heartbeat.toNanos();
+        log.info("streaming from slot {} at {}", slot, LogSequenceNumber.valueOf(start).asString());
+    }
+
+    private RelationInfo loadRelation(long relid, dev.sluice.TableId table, List<RelationInfo.ColumnDef> columns)
+            throws SQLException {
+        return RelationInfo.of(table, columns, catalog.key(relid), catalog.notNull(relid), types);
+    }
+
+    @Override
+    public Offset head() {
+        return head;
+    }
+
+    @Override
+    public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
+        if (closed) {
+            throw new RetriableException("the PostgreSQL stream of slot " + slot + " was closed");
+        }
+        try {
+            if (snapshot != null) {
+                return readSnapshot();
+            }
+            if (finished) {
+                Thread.sleep(Math.min(timeout.toMillis(), 100));
+                return List.of();
+            }
+            return readStream(timeout);
+        } catch (SQLException e) {
+            throw Connector.classify(e, "reading from PostgreSQL (slot " + slot + ") failed");
+        }
+    }
+
+    private List<ChangeEvent> readSnapshot() throws SQLException {
+        List<ChangeEvent> events = snapshot.read(MAX_BATCH);
+        if (!events.isEmpty()) {
+            base = (PgOffset) events.get(events.size() - 1).offset();
+        }
+        if (snapshot.isDone()) {
+            snapshot.close();
+            snapshot = null;
+            base = snapshotEnd;
+            log.info("snapshot complete; position {}", snapshotEnd);
+            if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+                finished = true;
+            } else {
+                startReplication(snapshotEnd.lsn(), snapshotEnd);
+            }
+        }
+        return events;
+    }
+
+    private List<ChangeEvent> readStream(Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        sendConfirmation();
+        heartbeat();
+        List<ChangeEvent> events = new ArrayList<>();
+        long messages = 0;
+        while (events.size() < MAX_BATCH && !closed) {
+            ByteBuffer message = stream.readPending();
+            if (message != null) {
+                decoder.decode(message, events);
+                // changes of tables left out yield no events: still return in time, so the position is committed
+                if (++messages % 256 == 0 && System.nanoTime() >= deadline) {
+                    break;
+                }
+                continue;
+            }
+            decoder.keepalive(stream.getLastReceiveLSN().asLong());
+            if (!events.isEmpty() || System.nanoTime() >= deadline) {
+                break;
+            }
+            Thread.sleep(IDLE_SLEEP_MILLIS);
+            sendConfirmation();
+        }
+        return events;
+    }
+
+    /** Confirms to the server what the pipeline made durable: only whole transactions (see PgOffset). */
+    private void sendConfirmation() throws SQLException {
+        PgOffset offset = toConfirm.get();
+        if (offset == null || offset.snapshot() || offset.lsn() <= confirmedLsn) {
+            return;
+        }
+        LogSequenceNumber lsn = LogSequenceNumber.valueOf(offset.lsn());
+        stream.setFlushedLSN(lsn);
+        stream.setAppliedLSN(lsn);
+        stream.forceUpdateStatus();
+        confirmedLsn = offset.lsn();
+    }
+
+    private void heartbeat() throws SQLException {
+        if (System.nanoTime() < nextHeartbeat) {
+            return;
+        }
+        try (Statement s = metadata.createStatement()) {
+            s.execute("SELECT pg_logical_emit_message(false, 'sluice-heartbeat', '')");
+        }
+        nextHeartbeat = System.nanoTime() + config.heartbeatInterval().toNanos();
+    }
+
+    @Override
+    public Offset position() {
+        PgOffset decoded = decoder == null ? null : decoder.position();
+        return decoded != null ? decoded : base;
+    }
+
+    @Override
+    public boolean isFinished() {
+        return finished;
+    }
+
+    @Override
+    public void committed(Offset offset) {
+        toConfirm.set((PgOffset) offset);
+    }
+
+    /** The last LSN confirmed to the server; for tests. */
+    long confirmedLsn() {
+        return confirmedLsn;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (snapshot != null) {
+            snapshot.close();
+        }
+        // closing the connection ends the COPY at once; PGReplicationStream.close() would wait for the server
+        closeQuietly(replication);
+        closeQuietly(metadata);
+    }
+
+    private String single(String sql) throws SQLException {
+        try (Statement s = metadata.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // already broken: nothing to release
+        }
+    }
+}

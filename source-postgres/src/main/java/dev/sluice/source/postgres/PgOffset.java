@@ -1,0 +1,103 @@
+package dev.sluice.source.postgres;
+
+import dev.sluice.Offset;
+import org.postgresql.replication.LogSequenceNumber;
+
+/**
+ * A position of {@link PostgresSource}: either in the initial snapshot or in the replication stream.
+ *
+ * <p>A stream offset {@code (lsn, events)} means: every transaction whose commit LSN is below {@code lsn} is done,
+ * and so are the first {@code events} events of the transaction that committed at exactly {@code lsn} (if any).
+ * Resuming starts replication at {@code lsn} and skips those events, so a restart in the middle of a large
+ * transaction neither repeats nor loses anything. Only {@code lsn} is ever confirmed to the slot: the slot never
+ * moves past a transaction that was delivered only in part.
+ *
+ * <p>A snapshot offset {@code (lsn, rows)} means {@code rows} rows of a snapshot taken at the slot's consistent
+ * point {@code lsn} were read. Snapshots are not resumable (the exported snapshot dies with its connection), so a
+ * snapshot offset never covers a stream offset: it only says a snapshot was under way.
+ *
+ * <p>Text forms: {@code pg:lsn=0/16B3748,events=5} and {@code pg:snapshot=0/16B3748,rows=1200}.
+ */
+record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
+
+    static final String TAG = "pg:";
+
+    PgOffset {
+        if (lsn < 0 || count < 0) {
+            throw new IllegalArgumentException("an offset needs a non-negative LSN and count, got "
+                    + lsn + " and " + count);
+        }
+    }
+
+    /** The stream position: all transactions committed below {@code lsn}, plus {@code events} of the one at it. */
+    static PgOffset stream(long lsn, long events) {
+        return new PgOffset(false, lsn, events);
+    }
+
+    /** {@code rows} rows read of the snapshot taken at consistent point {@code lsn}. */
+    static PgOffset inSnapshot(long lsn, long rows) {
+        return new PgOffset(true, lsn, rows);
+    }
+
+    @Override
+    public String encode() {
+        return TAG + (snapshot ? "snapshot=" : "lsn=") + LogSequenceNumber.valueOf(lsn).asString()
+                + (snapshot ? ",rows=" : ",events=") + count;
+    }
+
+    static PgOffset decode(String text) {
+        String expected = "expected a PostgreSQL source offset such as 'pg:lsn=0/16B3748,events=0' or "
+                + "'pg:snapshot=0/16B3748,rows=10', got '" + text + "'";
+        if (text == null || !text.startsWith(TAG)) {
+            throw new IllegalArgumentException(expected);
+        }
+        String[] parts = text.substring(TAG.length()).split(",", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(expected);
+        }
+        boolean snapshot = parts[0].startsWith("snapshot=");
+        String lsnPrefix = snapshot ? "snapshot=" : "lsn=";
+        String countPrefix = snapshot ? "rows=" : "events=";
+        if (!parts[0].startsWith(lsnPrefix) || !parts[1].startsWith(countPrefix)) {
+            throw new IllegalArgumentException(expected);
+        }
+        try {
+            long lsn = parseLsn(parts[0].substring(lsnPrefix.length()));
+            long count = Long.parseLong(parts[1].substring(countPrefix.length()));
+            return new PgOffset(snapshot, lsn, count);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(expected, e);
+        }
+    }
+
+    /** Parses {@code X/Y} (two hex halves); unlike LogSequenceNumber.valueOf(String) it refuses bad text. */
+    static long parseLsn(String text) {
+        int slash = text.indexOf('/');
+        if (slash <= 0 || slash == text.length() - 1 || slash > 8 || text.length() - slash - 1 > 8) {
+            throw new IllegalArgumentException("not an LSN: '" + text + "'");
+        }
+        long high = Long.parseLong(text.substring(0, slash), 16);
+        long low = Long.parseLong(text.substring(slash + 1), 16);
+        return high << 32 | low;
+    }
+
+    @Override
+    public boolean covers(Offset other) {
+        if (!(other instanceof PgOffset that)) {
+            throw new IllegalArgumentException("not a PostgreSQL source offset: " + other);
+        }
+        if (snapshot) {
+            // a snapshot in progress covers only less of the same snapshot; never any stream position
+            return that.snapshot && lsn == that.lsn && count >= that.count;
+        }
+        if (that.snapshot) {
+            return lsn >= that.lsn;
+        }
+        return lsn > that.lsn || lsn == that.lsn && count >= that.count;
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.sluice.source.postgres;
+
+import dev.sluice.Interval;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses PostgreSQL's text output of date, time and binary types, as the server writes it with
+ * {@code DateStyle=ISO}, {@code IntervalStyle=iso_8601} and {@code bytea_output=hex} (which every connection of
+ * this source sets). Parsing is exact: nothing is rounded or shifted; a value that does not parse is an error.
+ */
+final class PgText {
+
+    /** The value {@code infinity} dates and timestamps become (documented in docs/source-postgres.md). */
+    static final LocalDate DATE_INFINITY = LocalDate.MAX;
+    static final LocalDate DATE_MINUS_INFINITY = LocalDate.MIN;
+    static final LocalDateTime TIMESTAMP_INFINITY = LocalDateTime.MAX.truncatedTo(ChronoUnit.MICROS);
+    static final LocalDateTime TIMESTAMP_MINUS_INFINITY = LocalDateTime.MIN;
+    static final Instant INSTANT_INFINITY = Instant.MAX.truncatedTo(ChronoUnit.MICROS);
+    static final Instant INSTANT_MINUS_INFINITY = Instant.MIN;
+
+    private static final Pattern INTERVAL = Pattern.compile(
+            "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?\\d+)(?:\\.(\\d{1,6}))?S)?)?");
+
+    private PgText() {}
+
+    static Boolean parseBoolean(String text) {
+        return switch (text) {
+            case "t" -> Boolean.TRUE;
+            case "f" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("not a boolean: '" + text + "'");
+        };
+    }
+
+    /** {@code 2024-03-31}, {@code 0044-03-15 BC}, {@code 10000-01-01}, {@code infinity}. */
+    static LocalDate parseDate(String text) {
+        if (text.equals("infinity")) {
+            return DATE_INFINITY;
+        }
+        if (text.equals("-infinity")) {
+            return DATE_MINUS_INFINITY;
+        }
+        boolean bc = text.endsWith(" BC");
+        return date(bc ? text.substring(0, text.length() - 3) : text, bc);
+    }
+
+    private static LocalDate date(String text, boolean bc) {
+        int first = text.indexOf('-');
+        int second = text.indexOf('-', first + 1);
+        if (first <= 0 || second != first + 3 || text.length() != second + 3) {
+            throw new IllegalArgumentException("not an ISO date: '" + text + "'");
+        }
+        int year = Integer.parseInt(text.substring(0, first));
+        // PostgreSQL has no year 0: 1 BC is proleptic year 0
+        return LocalDate.of(bc ? 1 - year : year, Integer.parseInt(text.substring(first + 1, second)),
+                Integer.parseInt(text.substring(second + 1)));
+    }
+
+    /** {@code 13:45:00}, {@code 13:45:00.123456}; {@code 24:00:00} becomes 23:59:59.999999 (documented). */
+    static LocalTime parseTime(String text) {
+        if (text.startsWith("24:00:00")) {
+            return LocalTime.MAX.truncatedTo(ChronoUnit.MICROS);
+        }
+        if (text.length() < 8 || text.charAt(2) != ':' || text.charAt(5) != ':') {
+            throw new IllegalArgumentException("not a time: '" + text + "'");
+        }
+        int nanos = 0;
+        if (text.length() > 8) {
+            if (text.charAt(8) != '.' || text.length() > 15 || text.length() == 9) {
+                throw new IllegalArgumentException("not a time: '" + text + "'");
+            }
+            String fraction = text.substring(9);
+            nanos = Integer.parseInt(fraction) * POWERS[9 - fraction.length()];
+        }
+        return LocalTime.of(Integer.parseInt(text.substring(0, 2)), Integer.parseInt(text.substring(3, 5)),
+                Integer.parseInt(text.substring(6, 8)), nanos);
+    }
+
+    private static final int[] POWERS = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+        1_000_000_000};
+
+    /** {@code 2024-03-31 02:30:00.5}, with {@code BC} or {@code infinity}; never shifted. */
+    static LocalDateTime parseTimestamp(String text) {
+        if (text.equals("infinity")) {
+            return TIMESTAMP_INFINITY;
+        }
+        if (text.equals("-infinity")) {
+            return TIMESTAMP_MINUS_INFINITY;
+        }
+        boolean bc = text.endsWith(" BC");
+        String body = bc ? text.substring(0, text.length() - 3) : text;
+        int space = body.indexOf(' ');
+        if (space < 0) {
+            throw new IllegalArgumentException("not a timestamp: '" + text + "'");
+        }
+        return LocalDateTime.of(date(body.substring(0, space), bc), parseTime(body.substring(space + 1)));
+    }
+
+    /** {@code 2024-03-31 02:30:00.5+02}, offsets with minutes and seconds, {@code BC}, {@code infinity}. */
+    static Instant parseTimestampTz(String text) {
+        if (text.equals("infinity")) {
+            return INSTANT_INFINITY;
+        }
+        if (text.equals("-infinity")) {
+            return INSTANT_MINUS_INFINITY;
+        }
+        boolean bc = text.endsWith(" BC");
+        String body = bc ? text.substring(0, text.length() - 3) : text;
+        int space = body.indexOf(' ');
+        int sign = Math.max(body.lastIndexOf('+'), body.lastIndexOf('-'));
+        if (space < 0 || sign < space) {
+            throw new IllegalArgumentException("not a timestamp with time zone: '" + text + "'");
+        }
+        LocalDateTime local = LocalDateTime.of(date(body.substring(0, space), bc),
+                parseTime(body.substring(space + 1, sign)));
+        return local.toInstant(parseOffset(body.substring(sign)));
+    }
+
+    /** {@code +02}, {@code -03:30}, {@code +00:53:28}. */
+    static ZoneOffset parseOffset(String text) {
+        String[] parts = text.substring(1).split(":", -1);
+        int hours = Integer.parseInt(parts[0]);
+        int minutes = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+        int seconds = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
+        int sign = text.charAt(0) == '-' ? -1 : 1;
+        return ZoneOffset.ofHoursMinutesSeconds(sign * hours, sign * minutes, sign * seconds);
+    }
+
+    /** ISO 8601 as PostgreSQL writes it with IntervalStyle=iso_8601: {@code P1Y2M3DT4H5M6.000007S}, {@code PT0S}. */
+    static Interval parseInterval(String text) {
+        Matcher m = INTERVAL.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not an ISO 8601 interval: '" + text + "'");
+        }
+        long months = 12L * number(m.group(1)) + number(m.group(2));
+        long days = number(m.group(3));
+        long seconds = number(m.group(6));
+        long fraction = 0;
+        if (m.group(7) != null) {
+            fraction = Long.parseLong(m.group(7)) * POWERS[6 - m.group(7).length()];
+            if (m.group(6).startsWith("-")) {
+                fraction = -fraction;
+            }
+        }
+        long micros = Math.addExact(Math.addExact(Math.multiplyExact(number(m.group(4)), 3_600_000_000L),
+                number(m.group(5)) * 60_000_000L), seconds * 1_000_000L + fraction);
+        return new Interval(Math.toIntExact(months), Math.toIntExact(days), micros);
+    }
+
+    private static long number(String group) {
+        return group == null ? 0 : Long.parseLong(group);
+    }
+
+    /** {@code \x0a0b}. */
+    static byte[] parseBytea(String text) {
+        if (!text.startsWith("\\x")) {
+            throw new IllegalArgumentException("not a hex bytea (bytea_output must be hex): '" + text + "'");
+        }
+        return HexFormat.of().parseHex(text, 2, text.length());
+    }
+}

@@ -1,0 +1,316 @@
+package dev.sluice.source.postgres;
+
+import dev.sluice.ChangeStream;
+import dev.sluice.Offset;
+import dev.sluice.PipelineContext;
+import dev.sluice.Source;
+import dev.sluice.TableFilter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Captures row changes from PostgreSQL by logical replication with the built-in {@code pgoutput} plugin, after a
+ * consistent initial snapshot.
+ *
+ * <pre>{@code
+ * PostgresSource source = PostgresSource.builder()
+ *         .jdbcUrl("jdbc:postgresql://db:5432/shop")
+ *         .user("cdc").password(secret)
+ *         .tables(TableFilter.include("public.*").exclude("public.audit_log"))
+ *         .build();
+ * }</pre>
+ *
+ * <h2>What it does on the server</h2>
+ * On {@link #open open} it checks {@code wal_level=logical}, the user's {@code REPLICATION} attribute and that
+ * every selected table has a primary key or {@code REPLICA IDENTITY FULL}; creates the publication (or adds the
+ * tables it lacks) and, when needed, the replication slot. Names default to {@code sluice_<pipeline name>}.
+ *
+ * <h2>Offsets and durability</h2>
+ * An offset is the commit LSN of a transaction plus the position of the event inside it, so a restart in the middle
+ * of a large transaction neither repeats nor loses committed events. The slot's confirmed flush LSN moves only when
+ * the pipeline reports an offset durable ({@link ChangeStream#committed}), and never past a transaction delivered in
+ * part. A missing slot, or one that moved past the stored offset, is a {@link dev.sluice.FatalException}: the
+ * changes in between are gone from the log and only a new snapshot recovers them.
+ *
+ * <p>Immutable and thread-safe; holds no connection (each stream owns its own). {@link #toString()} masks the
+ * password. See {@code docs/source-postgres.md} for type mapping, snapshot and failure behaviour.
+ */
+public final class PostgresSource implements Source {
+
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final TableFilter tables;
+    private final SnapshotMode snapshotMode;
+    private final String slotName;
+    private final String publicationName;
+    private final Duration statusInterval;
+    private final Duration heartbeatInterval;
+    private final NumericMode numericMode;
+    private final Duration connectTimeout;
+
+    private PostgresSource(Builder b) {
+        this.jdbcUrl = b.jdbcUrl != null ? b.jdbcUrl
+                : "jdbc:postgresql://" + b.host + ":" + b.port + "/" + b.database;
+        this.user = b.user;
+        this.password = b.password;
+        this.tables = b.tables;
+        this.snapshotMode = b.snapshotMode;
+        this.slotName = b.slotName;
+        this.publicationName = b.publicationName;
+        this.statusInterval = b.statusInterval;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.numericMode = b.numericMode;
+        this.connectTimeout = b.connectTimeout;
+    }
+
+    /** A builder; {@link Builder#jdbcUrl(String)} (or host and database) is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a stream: a snapshot first when {@code from} is null (in {@link SnapshotMode#INITIAL}) or names an
+     * unfinished snapshot, else the log right after {@code from}. Blocks while it connects and prepares.
+     *
+     * @throws dev.sluice.FatalException on a pre-condition the configuration or server must fix (the message
+     *     says how), or when the slot no longer has the changes after {@code from}
+     * @throws dev.sluice.RetriableException when the server cannot be reached or the slot is busy
+     */
+    @Override
+    public ChangeStream open(Offset from, PipelineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (from != null && !(from instanceof PgOffset)) {
+            throw new IllegalArgumentException("not an offset of a PostgreSQL source: " + from);
+        }
+        return PgChangeStream.open(this, (PgOffset) from, context);
+    }
+
+    @Override
+    public Offset decodeOffset(String encoded) {
+        return PgOffset.decode(encoded);
+    }
+
+    /** The slot this source uses in a pipeline of that name. */
+    public String slotName(PipelineContext context) {
+        return slotName != null ? slotName : derivedName(context.pipelineName());
+    }
+
+    /** The publication this source uses in a pipeline of that name. */
+    public String publicationName(PipelineContext context) {
+        return publicationName != null ? publicationName : derivedName(context.pipelineName());
+    }
+
+    /** The URL with any password parameter masked, for messages and logs. */
+    static String maskUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    static String derivedName(String pipelineName) {
+        String name = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return name.length() <= 63 ? name : name.substring(0, 63);
+    }
+
+    Connector connector(PipelineContext context) {
+        return new Connector(jdbcUrl, user, password, connectTimeout, "sluice-" + context.pipelineName());
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    TableFilter tables() {
+        return tables;
+    }
+
+    SnapshotMode snapshotMode() {
+        return snapshotMode;
+    }
+
+    Duration statusInterval() {
+        return statusInterval;
+    }
+
+    Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    NumericMode numericMode() {
+        return numericMode;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSource[" + maskUrl(jdbcUrl) + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+                + ", " + tables + ", snapshot " + snapshotMode
+                + (slotName == null ? "" : ", slot " + slotName)
+                + (publicationName == null ? "" : ", publication " + publicationName) + "]";
+    }
+
+    /**
+     * Configures a {@link PostgresSource}. Each setter checks its argument at once and names a bad value. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private String jdbcUrl;
+        private String host;
+        private int port = 5432;
+        private String database;
+        private String user;
+        private String password;
+        private TableFilter tables = TableFilter.all();
+        private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private String slotName;
+        private String publicationName;
+        private Duration statusInterval = Duration.ofSeconds(10);
+        private Duration heartbeatInterval;
+        private NumericMode numericMode = NumericMode.DECIMAL;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+
+        private Builder() {}
+
+        /** The database's JDBC URL, {@code jdbc:postgresql://host:port/database}; or use host and database. */
+        public Builder jdbcUrl(String jdbcUrl) {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:postgresql:', was '"
+                        + maskUrl(jdbcUrl) + "'");
+            }
+            this.jdbcUrl = jdbcUrl;
+            return this;
+        }
+
+        /** The server's host name or address (instead of a JDBC URL). */
+        public Builder host(String host) {
+            this.host = nonBlank("host", host);
+            return this;
+        }
+
+        /** The server's port (default 5432). */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The database to capture (instead of a JDBC URL). */
+        public Builder database(String database) {
+            this.database = nonBlank("database", database);
+            return this;
+        }
+
+        /** The user: needs LOGIN and REPLICATION, and SELECT on the captured tables. */
+        public Builder user(String user) {
+            this.user = nonBlank("user", user);
+            return this;
+        }
+
+        /** The user's password; never shown in {@code toString()} or logs. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Which tables to capture, by {@code schema.table} patterns (default: every table). */
+        public Builder tables(TableFilter tables) {
+            this.tables = Objects.requireNonNull(tables, "tables");
+            return this;
+        }
+
+        /** Whether to read existing rows first (default {@link SnapshotMode#INITIAL}). */
+        public Builder snapshotMode(SnapshotMode snapshotMode) {
+            this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * The replication slot's name (default {@code sluice_<pipeline name>}, lower-cased, other characters as
+         * {@code _}): 1 to 63 lower-case letters, digits or {@code _}. Each pipeline needs its own slot.
+         */
+        public Builder slotName(String slotName) {
+            Objects.requireNonNull(slotName, "slotName");
+            if (!SLOT_NAME.matcher(slotName).matches()) {
+                throw new IllegalArgumentException("slotName '" + slotName + "' is not allowed: use 1 to 63 lower-case"
+                        + " letters, digits or '_' (PostgreSQL's rule for replication slot names)");
+            }
+            this.slotName = slotName;
+            return this;
+        }
+
+        /** The publication's name (default {@code sluice_<pipeline name>}); created or extended as needed. */
+        public Builder publicationName(String publicationName) {
+            this.publicationName = nonBlank("publicationName", publicationName);
+            if (publicationName.length() > 63) {
+                throw new IllegalArgumentException("publicationName '" + publicationName + "' is longer than 63"
+                        + " characters, PostgreSQL's limit for names");
+            }
+            return this;
+        }
+
+        /** How often the stream reports its position to the server even when nothing changes (default 10 s). */
+        public Builder statusInterval(Duration statusInterval) {
+            this.statusInterval = positive("statusInterval", statusInterval);
+            return this;
+        }
+
+        /**
+         * Writes a tiny logical message ({@code pg_logical_emit_message}) this often while streaming (default:
+         * off), so the slot can advance even when the captured tables are idle and other databases on the server
+         * write a lot of WAL. Needs nothing but the REPLICATION attribute.
+         */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = positive("heartbeatInterval", heartbeatInterval);
+            return this;
+        }
+
+        /** How {@code numeric} columns are captured (default {@link NumericMode#DECIMAL}). */
+        public Builder numericMode(NumericMode numericMode) {
+            this.numericMode = Objects.requireNonNull(numericMode, "numericMode");
+            return this;
+        }
+
+        /** How long opening a connection may take (default 10 s; whole seconds). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive("connectTimeout", connectTimeout);
+            return this;
+        }
+
+        /**
+         * The source.
+         *
+         * @throws IllegalStateException if neither a JDBC URL nor host and database are set, or both are
+         */
+        public PostgresSource build() {
+            if (jdbcUrl == null && (host == null || database == null)) {
+                throw new IllegalStateException("set jdbcUrl(...), or host(...) and database(...), to say which"
+                        + " database to capture");
+            }
+            if (jdbcUrl != null && (host != null || database != null)) {
+                throw new IllegalStateException("set either jdbcUrl(...) or host(...) and database(...), not both");
+            }
+            return new PostgresSource(this);
+        }
+
+        private static String nonBlank(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+            return value;
+        }
+
+        private static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sluice.source.postgres;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.Op;
+import dev.sluice.Row;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * Reads every selected table, one after the other, inside one REPEATABLE READ transaction that holds the snapshot
+ * (exported by the slot, or its own), as {@code READ} events. Rows are fetched with a cursor a batch at a time, so
+ * memory stays bounded whatever the table's size. Values are the server's text forms, parsed exactly as the stream
+ * parses them. Used by the polling thread only.
+ */
+final class SnapshotReader implements AutoCloseable {
+
+    private static final int FETCH_SIZE = 2_000;
+
+    private final Connection connection;
+    private final List<Catalog.TableInfo> tables;
+    private final Catalog catalog;
+    private final TypeResolver types;
+    private final long lsn;
+    private final Instant time;
+
+    private int next;
+    private long rows;
+    private Statement statement;
+    private ResultSet resultSet;
+    private RelationInfo relation;
+
+    /** @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader */
+    SnapshotReader(Connection connection, List<Catalog.TableInfo> tables, long lsn, Instant time,
+            NumericMode numericMode) {
+        this.connection = connection;
+        this.tables = tables;
+        this.catalog = new Catalog(connection);
+        this.types = new TypeResolver(connection, numericMode);
+        this.lsn = lsn;
+        this.time = time;
+    }
+
+    /** Up to {@code max} rows; an empty list once every table is read. */
+    List<ChangeEvent> read(int max) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
+        while (events.size() < max) {
+            if (resultSet == null && !openNext()) {
+                break;
+            }
+            if (!resultSet.next()) {
+                closeTable();
+                continue;
+            }
+            Object[] values = new Object[relation.types.length];
+            for (int i = 0; i < values.length; i++) {
+                String text = resultSet.getString(i + 1);
+                values[i] = text == null ? null : relation.parse(i, text);
+            }
+            rows++;
+            events.add(ChangeEvent.builder(Op.READ, relation.table, relation.schema).after(Row.of(values))
+                    .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build());
+        }
+        return events;
+    }
+
+    boolean isDone() {
+        return next >= tables.size() && resultSet == null;
+    }
+
+    private boolean openNext() throws SQLException {
+        if (next >= tables.size()) {
+            return false;
+        }
+        Catalog.TableInfo table = tables.get(next++);
+        List<RelationInfo.ColumnDef> columns = catalog.columns(table.oid());
+        relation = RelationInfo.of(table.id(), columns, catalog.key(table.oid()), catalog.notNull(table.oid()), types);
+        StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM " + Catalog.quote(table.id()));
+        for (RelationInfo.ColumnDef column : columns) {
+            select.add(Catalog.quote(column.name()));
+        }
+        statement = connection.createStatement();
+        statement.setFetchSize(FETCH_SIZE);
+        resultSet = statement.executeQuery(columns.isEmpty() ? "SELECT FROM " + Catalog.quote(table.id())
+                : select.toString());
+        return true;
+    }
+
+    private void closeTable() throws SQLException {
+        resultSet.close();
+        statement.close();
+        resultSet = null;
+        statement = null;
+    }
+
+    /** Ends the snapshot transaction and closes the connection. Idempotent, quiet. */
+    @Override
+    public void close() {
+        try {
+            if (!connection.isClosed()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            // closing anyway
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing to release
+        }
+    }
+}

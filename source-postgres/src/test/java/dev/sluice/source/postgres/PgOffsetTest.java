@@ -1,0 +1,56 @@
+package dev.sluice.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testing.SeqOffset;
+import org.junit.jupiter.api.Test;
+
+class PgOffsetTest {
+
+    @Test
+    void encodesAndDecodesBothKinds() {
+        PgOffset stream = PgOffset.stream(0x16_B374_D848L, 5);
+        PgOffset snapshot = PgOffset.inSnapshot(0x1_0000_0000L, 1200);
+        assertThat(stream.encode()).isEqualTo("pg:lsn=16/B374D848,events=5");
+        assertThat(snapshot.encode()).isEqualTo("pg:snapshot=1/0,rows=1200");
+        assertThat(PgOffset.decode(stream.encode())).isEqualTo(stream);
+        assertThat(PgOffset.decode(snapshot.encode())).isEqualTo(snapshot);
+    }
+
+    @Test
+    void refusesOffsetsOfOtherSourcesAndDamagedText() {
+        for (String bad : new String[] {"mem:4", "pg:lsn=16/B374D848", "pg:lsn=zz/1,events=0", "pg:lsn=1/2,events=-1",
+            "pg:lsn=1/2,rows=3", "pg:snapshot=1/2,events=3", "pg:lsn=/2,events=0", "pg:lsn=123456789/0,events=0"}) {
+            assertThatThrownBy(() -> PgOffset.decode(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("expected a PostgreSQL source offset").hasMessageContaining(bad);
+        }
+    }
+
+    @Test
+    void streamOffsetsOrderByCommitLsnThenEventIndex() {
+        PgOffset midTransaction = PgOffset.stream(100, 25_000);
+        assertThat(PgOffset.stream(100, 25_001).covers(midTransaction)).isTrue();
+        assertThat(midTransaction.covers(PgOffset.stream(100, 25_001))).isFalse();
+        assertThat(PgOffset.stream(101, 0).covers(midTransaction)).as("after the commit").isTrue();
+        assertThat(midTransaction.covers(PgOffset.stream(99, 7))).isTrue();
+        assertThat(midTransaction.covers(midTransaction)).isTrue();
+    }
+
+    @Test
+    void aSnapshotInProgressNeverCoversAStreamPosition() {
+        PgOffset snapshot = PgOffset.inSnapshot(500, 10);
+        assertThat(snapshot.covers(PgOffset.stream(400, 0))).isFalse();
+        assertThat(snapshot.covers(PgOffset.stream(500, 0))).isFalse();
+        assertThat(snapshot.covers(PgOffset.inSnapshot(500, 9))).isTrue();
+        assertThat(snapshot.covers(PgOffset.inSnapshot(501, 1))).isFalse();
+        assertThat(PgOffset.stream(500, 0).covers(snapshot)).as("the stream starts at the consistent point").isTrue();
+        assertThat(PgOffset.stream(499, 0).covers(snapshot)).isFalse();
+    }
+
+    @Test
+    void coversRefusesOffsetsOfOtherSources() {
+        assertThatThrownBy(() -> PgOffset.stream(1, 0).covers(new SeqOffset(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

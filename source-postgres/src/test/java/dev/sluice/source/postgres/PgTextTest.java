@@ -1,0 +1,107 @@
+package dev.sluice.source.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.FatalException;
+import dev.sluice.Interval;
+import dev.sluice.Type;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PgTextTest {
+
+    @Test
+    void datesIncludingBcLargeYearsAndInfinity() {
+        assertThat(PgText.parseDate("2024-02-29")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(PgText.parseDate("0044-03-15 BC")).isEqualTo(LocalDate.of(-43, 3, 15));
+        assertThat(PgText.parseDate("0001-01-01 BC")).isEqualTo(LocalDate.of(0, 1, 1));
+        assertThat(PgText.parseDate("10000-01-01")).isEqualTo(LocalDate.of(10000, 1, 1));
+        assertThat(PgText.parseDate("infinity")).isEqualTo(LocalDate.MAX);
+        assertThat(PgText.parseDate("-infinity")).isEqualTo(LocalDate.MIN);
+    }
+
+    @Test
+    void timesKeepMicrosecondsAndMapTwentyFourOClock() {
+        assertThat(PgText.parseTime("13:45:00")).isEqualTo(LocalTime.of(13, 45));
+        assertThat(PgText.parseTime("13:45:00.5")).isEqualTo(LocalTime.of(13, 45, 0, 500_000_000));
+        assertThat(PgText.parseTime("00:00:00.000001")).isEqualTo(LocalTime.of(0, 0, 0, 1_000));
+        assertThat(PgText.parseTime("24:00:00")).isEqualTo(LocalTime.of(23, 59, 59, 999_999_000));
+        assertThatThrownBy(() -> PgText.parseTime("1:2:3")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void timestampsAreNeverShifted() {
+        assertThat(PgText.parseTimestamp("2024-03-31 02:30:00")).isEqualTo(LocalDateTime.of(2024, 3, 31, 2, 30));
+        assertThat(PgText.parseTimestamp("1969-12-31 23:59:59.999999"))
+                .isEqualTo(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
+        assertThat(PgText.parseTimestamp("0044-03-15 12:00:00 BC")).isEqualTo(LocalDateTime.of(-43, 3, 15, 12, 0));
+        assertThat(PgText.parseTimestamp("infinity")).isEqualTo(LocalDateTime.of(LocalDate.MAX,
+                LocalTime.of(23, 59, 59, 999_999_000)));
+    }
+
+    @Test
+    void timestampsWithTimeZoneBecomeInstantsWhateverTheOffset() {
+        assertThat(PgText.parseTimestampTz("2024-03-31 02:30:00.5+02"))
+                .isEqualTo(Instant.parse("2024-03-31T00:30:00.500Z"));
+        assertThat(PgText.parseTimestampTz("2024-03-31 02:30:00-03:30")).isEqualTo(Instant.parse("2024-03-31T06:00:00Z"));
+        assertThat(PgText.parseTimestampTz("1900-01-01 00:53:28+00:53:28")).isEqualTo(Instant.parse("1900-01-01T00:00:00Z"));
+        assertThat(PgText.parseTimestampTz("0044-03-15 12:00:00+00 BC")).isEqualTo(Instant.parse("-0043-03-15T12:00:00Z"));
+        assertThat(PgText.parseTimestampTz("-infinity")).isEqualTo(Instant.MIN);
+    }
+
+    @Test
+    void intervalsKeepMonthsDaysAndMicrosApart() {
+        assertThat(PgText.parseInterval("P1Y2M3DT4H5M6.000007S")).isEqualTo(new Interval(14, 3, 14_706_000_007L));
+        assertThat(PgText.parseInterval("PT0S")).isEqualTo(new Interval(0, 0, 0));
+        assertThat(PgText.parseInterval("P-1D")).isEqualTo(new Interval(0, -1, 0));
+        assertThat(PgText.parseInterval("PT-0.5S")).isEqualTo(new Interval(0, 0, -500_000));
+        assertThat(PgText.parseInterval("P-1Y-2M3DT-4H-5M-6.25S"))
+                .isEqualTo(new Interval(-14, 3, -(4 * 3_600_000_000L + 5 * 60_000_000L + 6_250_000L)));
+        assertThatThrownBy(() -> PgText.parseInterval("1 day")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void byteaIsHex() {
+        assertThat(PgText.parseBytea("\\x00ff10")).containsExactly(0, 255, 16);
+        assertThat(PgText.parseBytea("\\x")).isEmpty();
+        assertThatThrownBy(() -> PgText.parseBytea("abc")).hasMessageContaining("bytea_output must be hex");
+    }
+
+    @Test
+    void numericNaNAndInfinityFailNamingColumnAndFix() {
+        assertThat(TypeResolver.parseNumeric("-12.3400", "c")).isEqualTo(new BigDecimal("-12.3400"));
+        for (String special : List.of("NaN", "Infinity", "-Infinity")) {
+            assertThatThrownBy(() -> TypeResolver.parseNumeric(special, "public.t.price"))
+                    .isInstanceOf(FatalException.class)
+                    .hasMessageContaining("column public.t.price holds the numeric value " + special)
+                    .hasMessageContaining("numericMode(NumericMode.TEXT)");
+        }
+    }
+
+    @Test
+    void arraysWithQuotesEscapesAndNulls() {
+        ValueParser text = (t, c) -> t;
+        assertThat(PgArrays.parse("{}", "c", text)).isEmpty();
+        assertThat(PgArrays.parse("{a,\"b c\",NULL,\"NULL\",\"q\\\"x\",\"back\\\\slash\",\"\"}", "c", text))
+                .isEqualTo(Arrays.asList("a", "b c", null, "NULL", "q\"x", "back\\slash", ""));
+        assertThat(PgArrays.parse("{1,-2,NULL}", "c", (t, c) -> Integer.valueOf(t)))
+                .isEqualTo(Arrays.asList(1, -2, null));
+        assertThat(Type.arrayOf(Type.INT32).accepts(PgArrays.parse("{1,NULL}", "c", (t, c) -> Integer.valueOf(t))))
+                .isTrue();
+    }
+
+    @Test
+    void multiDimensionalArraysAndCustomBoundsAreRefused() {
+        assertThatThrownBy(() -> PgArrays.parse("{{1,2},{3,4}}", "t.m", (t, c) -> t))
+                .hasMessageContaining("column 't.m': multi-dimensional arrays cannot be captured");
+        assertThatThrownBy(() -> PgArrays.parse("[0:1]={1,2}", "t.b", (t, c) -> t))
+                .hasMessageContaining("only one-dimensional arrays with the default lower bound 1");
+    }
+}
