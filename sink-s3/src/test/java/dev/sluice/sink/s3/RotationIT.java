@@ -162,7 +162,6 @@ class RotationIT {
                 .containsExactly(List.of(2000L, 2000L, 2000L, 50L * 3));
         long midnightHour = LongStream.rangeClosed(1, 2000)
                 .filter(n -> start.plusSeconds(n * 3).atZone(ZoneOffset.UTC).getHour() == 0).count();
-        assertThat(midnightHour).isEqualTo(200);
         assertThat(Duck.query("SELECT count(*) FROM read_parquet('" + lake + "/**/*.parquet', hive_partitioning=true)"
                 + " WHERE date = DATE '2024-03-01' AND hour = 0")).containsExactly(List.of(midnightHour));
     }
