@@ -115,9 +115,12 @@ public final class ParquetSink implements Sink {
                 Files.createDirectories(spoolFolder);
                 tempSpool = false;
             } else {
+                // one folder per pipeline and destination, cleared at each open: a killed process leaves no litter
                 Path base = spoolBase != null ? spoolBase : Path.of(System.getProperty("java.io.tmpdir"));
-                Files.createDirectories(base);
-                spoolFolder = Files.createTempDirectory(base, "sluice-" + pipeline + "-");
+                spoolFolder = base.resolve("sluice-spool-" + pipeline + "-"
+                        + Integer.toHexString(describe().hashCode()));
+                deleteRecursively(spoolFolder);
+                Files.createDirectories(spoolFolder);
                 tempSpool = true;
             }
         } catch (IOException e) {

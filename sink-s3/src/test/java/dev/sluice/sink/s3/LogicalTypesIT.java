@@ -37,7 +37,8 @@ class LogicalTypesIT {
                 TestEvents.insert(1, 1),
                 ChangeEvent.builder(Op.READ, TestEvents.ALL, TestEvents.ALL_SCHEMA).after(Row.of(nulls))
                         .offset(new TestEvents.N(2)).commitTime(TestEvents.T0).build(),
-                update, delete));
+                update, delete, ChangeEvent.builder(Op.TRUNCATE, TestEvents.ALL, TestEvents.ALL_SCHEMA)
+                        .offset(new TestEvents.N(5)).commitTime(TestEvents.T0).build()));
         sink.close();
     }
 
@@ -94,6 +95,9 @@ class LogicalTypesIT {
         assertThat(Duck.query("SELECT _op, s, _unchanged::VARCHAR, _before.s, _before.i32, i32 FROM " + table
                 + " WHERE id = 3")).containsExactly(java.util.Arrays.asList("u", null, "[s]", "héllo 世界 🎉",
                 2_000_000_003, 2_000_000_003));
+        // a truncate: a row of nulls but its metadata
+        assertThat(Duck.query("SELECT id, s, _op, _seq, _position FROM " + table + " WHERE _op = 't'"))
+                .containsExactly(java.util.Arrays.asList(null, null, "t", 5L, "test:5"));
         // a delete carries the key, the rest null
         assertThat(Duck.query("SELECT _op, b, s, _seq FROM " + table + " WHERE id = 1 ORDER BY _seq"))
                 .containsExactly(List.of("c", true, "héllo 世界 🎉", 1L), java.util.Arrays.asList("d", null, null, 4L));
