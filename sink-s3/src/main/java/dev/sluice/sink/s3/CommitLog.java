@@ -3,6 +3,8 @@ package dev.sluice.sink.s3;
 import dev.sluice.FatalException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pipeline's commit records in its object store, and the two moves of the commit protocol:
@@ -11,6 +13,8 @@ import java.util.Optional;
  * Keeps the newest {@code retained} records. Thread-safe as the store is; one pipeline uses it at a time.
  */
 final class CommitLog {
+
+    private static final Logger log = LoggerFactory.getLogger(CommitLog.class);
 
     private final ObjectStore store;
     private final String pipeline;
@@ -57,9 +61,15 @@ final class CommitLog {
      */
     Optional<CommitRecord> recover() {
         Optional<CommitRecord> latest = latest();
-        latest.ifPresent(this::promote);
-        for (String key : store.list(Keys.stagingFolder(pipeline))) {
+        latest.ifPresent(this::rollForward);
+        List<String> staged = store.list(Keys.stagingFolder(pipeline));
+        for (String key : staged) {
             store.delete(key);
+        }
+        if (!staged.isEmpty()) {
+            log.info("pipeline {}: discarded {} file(s) staged after commit {} in {}: they were never committed and"
+                    + " their changes are captured again", pipeline, staged.size(),
+                    latest.map(CommitRecord::number).orElse(0L), store);
         }
         for (String key : store.list(Keys.commitsFolder(pipeline))) {
             if (!key.endsWith(".json")) {
@@ -84,6 +94,22 @@ final class CommitLog {
     private void promote(CommitRecord record) {
         for (CommitRecord.DataFile file : record.files()) {
             store.promote(file.staging(), file.path());
+        }
+    }
+
+    /** After a crash: finishes the moves of the newest record, which a crash may have cut short. */
+    private void rollForward(CommitRecord record) {
+        List<String> staged = store.list(Keys.stagingFolder(pipeline));
+        int finished = 0;
+        for (CommitRecord.DataFile file : record.files()) {
+            if (staged.contains(file.staging())) {
+                finished++;
+            }
+            store.promote(file.staging(), file.path());
+        }
+        if (finished > 0) {
+            log.info("pipeline {}: finished making {} file(s) of commit {} visible in {}, which a crash had"
+                    + " interrupted", pipeline, finished, record.number(), store);
         }
     }
 

@@ -25,9 +25,9 @@ public final class CrashChild {
         }
         Pipeline pipeline = Pipeline.builder()
                 .name("crash")
-                .source(new GeneratorSource(total, 40, 4))
+                .source(new GeneratorSource(total, 10, 5))
                 .sink(sink.build())
-                .commitInterval(Duration.ofMillis(150))
+                .commitInterval(Duration.ofMillis(100))
                 .batchSize(100)
                 .batchDelay(Duration.ofMillis(5))
                 .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(500))

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(S3Extension.class)
 class CrashIT {
 
-    private static final long TOTAL = 12_000;
+    private static final long TOTAL = 24_000;
 
     @TempDir
     Path work;
@@ -39,13 +39,15 @@ class CrashIT {
     void survivesThirtyKillsInALocalFolderWithoutLossOrDuplicates() throws Exception {
         Path lake = work.resolve("lake");
         List<String> args = List.of(String.valueOf(TOTAL), "local", lake.toString());
-        int alive = killRepeatedly(args, 30, new Random(seed()));
+        int alive = killRepeatedly(args, lake, 30, new Random(seed()));
         assertThat(alive).as("kills that hit a running child").isGreaterThanOrEqualTo(10);
         long before = (Long) Duck.query("SELECT count(*) FROM " + Duck.all(lake.resolve("gen"))).get(0).get(0);
         System.out.println("CrashIT: " + alive + " kills hit a running child; " + before + " of " + TOTAL
                 + " events committed before the final run");
         assertThat(before).as("progress across the killed runs").isPositive();
         runToEnd(args);
+        System.out.println("CrashIT: restarts that discarded staged files: " + logsMentioning("discarded")
+                + ", that finished an interrupted commit: " + logsMentioning("which a crash had interrupted"));
         assertExactlyOnce(lake);
         try (Stream<Path> staged = Files.walk(lake.resolve("_sluice/crash"))) {
             assertThat(staged.filter(p -> p.toString().contains("staging") && Files.isRegularFile(p))).isEmpty();
@@ -54,13 +56,14 @@ class CrashIT {
 
     @Test
     void survivesKillsWritingToS3(S3Bucket bucket) throws Exception {
-        List<String> args = List.of(String.valueOf(TOTAL / 2), "s3", bucket.endpoint().toString(), bucket.bucket(),
+        long total = 3000;
+        List<String> args = List.of(String.valueOf(total), "s3", bucket.endpoint().toString(), bucket.bucket(),
                 bucket.accessKey(), bucket.secretKey());
-        killRepeatedly(args, 4, new Random(seed()));
+        killRepeatedly(args, null, 3, new Random(seed()));
         runToEnd(args);
         Path copy = work.resolve("s3-copy");
         S3Copy.download(bucket, "crash/", copy);
-        assertExactlyOnce(copy, TOTAL / 2);
+        assertExactlyOnce(copy, total);
     }
 
     private static long seed() {
@@ -88,13 +91,25 @@ class CrashIT {
         }
     }
 
-    /** Starts and kills the child {@code kills} times; returns how many kills hit a child still running. */
-    private int killRepeatedly(List<String> args, int kills, Random random) throws Exception {
+    /**
+     * Starts and kills the child {@code kills} times; returns how many kills hit a child still running. One kill in
+     * five lands at a random moment of start-up and recovery; the others a random time after the child's first
+     * commit, so most land amid writes, staging, commit records and promotions.
+     */
+    private int killRepeatedly(List<String> args, Path lake, int kills, Random random) throws Exception {
         int alive = 0;
         for (int i = 0; i < kills; i++) {
+            String lastCommit = newestCommit(lake);
             Process child = start(args, i);
-            boolean exited = child.waitFor(250 + random.nextInt(1100), TimeUnit.MILLISECONDS);
-            if (exited) {
+            if (random.nextInt(5) == 0) {
+                child.waitFor(random.nextInt(1500), TimeUnit.MILLISECONDS);
+            } else {
+                for (int wait = 0; wait < 1000 && child.isAlive() && newestCommit(lake).equals(lastCommit); wait++) {
+                    Thread.sleep(5);
+                }
+                child.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS);
+            }
+            if (!child.isAlive()) {
                 assertThat(child.exitValue()).as("child exit, see " + log(i)).isZero();
                 continue;
             }
@@ -103,6 +118,17 @@ class CrashIT {
             child.waitFor();
         }
         return alive;
+    }
+
+    /** The name of the newest commit record in a local lake, or "" (only for local lakes; "" for S3). */
+    private static String newestCommit(Path lake) throws IOException {
+        Path commits = lake == null ? null : lake.resolve("_sluice/crash/commits");
+        if (commits == null || !Files.isDirectory(commits)) {
+            return "";
+        }
+        try (Stream<Path> records = Files.list(commits)) {
+            return records.map(p -> p.getFileName().toString()).max(String::compareTo).orElse("");
+        }
     }
 
     private void runToEnd(List<String> args) throws Exception {
@@ -114,10 +140,20 @@ class CrashIT {
     private Process start(List<String> args, int run) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", childClassPath(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", childClassPath(),
                 CrashChild.class.getName()));
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
+    }
+
+    private long logsMentioning(String text) throws IOException {
+        long count = 0;
+        for (int run = 0; run < 1000; run++) {
+            if (Files.exists(log(run)) && Files.readString(log(run)).contains(text)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private Path log(int run) {
