@@ -62,7 +62,7 @@ public final class ParquetSink implements Sink {
     private final Path localFolder;
     private final Path spoolBase;
     private final int retained;
-    private final CommitStore offsetStore = new CommitStore();
+    private final SinkOffsetStore offsetStore = new SinkOffsetStore(this);
 
     // guarded by this
     private ObjectStore store;
@@ -236,58 +236,38 @@ public final class ParquetSink implements Sink {
         return "ParquetSink[" + describe() + ", partitionBy " + files.partitioning() + ", " + files.compression() + "]";
     }
 
-    /** The sink's offset store: commit records beside the data. */
-    private final class CommitStore implements OffsetStore {
+    /** {@link SinkOffsetStore#load}: the newest commit record's offset; from now on, save commits the files. */
+    synchronized Optional<String> loadOffset(String pipelineName) {
+        storeUsed = true;
+        return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
+    }
 
-        @Override
-        public Optional<String> load(String pipelineName) {
-            synchronized (ParquetSink.this) {
-                storeUsed = true;
-                return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
-            }
+    /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
+    synchronized void saveOffset(String pipelineName, String encodedOffset) {
+        if (open == null) {
+            throw new IllegalStateException("the offset store of " + this + " commits the sink's files, so it can"
+                    + " only save while the sink is open");
         }
-
-        @Override
-        public void save(String pipelineName, String encodedOffset) {
-            Objects.requireNonNull(encodedOffset, "encodedOffset");
-            synchronized (ParquetSink.this) {
-                checkPipeline(pipelineName);
-                storeUsed = true;
-                commit(encodedOffset);
-            }
+        if (!pipelineName.equals(pipeline)) {
+            throw new IllegalStateException("the offset store of " + this + " commits the files of pipeline '"
+                    + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
         }
+        storeUsed = true;
+        commit(encodedOffset);
+    }
 
-        @Override
-        public void delete(String pipelineName) {
-            synchronized (ParquetSink.this) {
-                if (open != null && pipelineName.equals(pipeline)) {
-                    commit(null);
-                    return;
-                }
-                CommitLog other = new CommitLog(objectStore(), pipelineName, retained);
-                Optional<CommitRecord> latest = other.latest();
-                if (latest.isPresent()) {
-                    CommitRecord last = latest.get();
-                    other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(),
-                            java.time.Instant.now(), List.of()));
-                }
-            }
+    /** {@link SinkOffsetStore#delete}: a commit record without offset; files and {@code _seq} carry on. */
+    synchronized void deleteOffset(String pipelineName) {
+        if (open != null && pipelineName.equals(pipeline)) {
+            commit(null);
+            return;
         }
-
-        private void checkPipeline(String pipelineName) {
-            if (open == null) {
-                throw new IllegalStateException("the offset store of " + ParquetSink.this + " commits the sink's"
-                        + " files, so it can only save while the sink is open");
-            }
-            if (!pipelineName.equals(pipeline)) {
-                throw new IllegalStateException("the offset store of " + ParquetSink.this + " commits the files of"
-                        + " pipeline '" + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "commit records of " + ParquetSink.this;
+        CommitLog other = new CommitLog(objectStore(), pipelineName, retained);
+        Optional<CommitRecord> latest = other.latest();
+        if (latest.isPresent()) {
+            CommitRecord last = latest.get();
+            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(),
+                    java.time.Instant.now(), List.of()));
         }
     }
 
