@@ -1,0 +1,126 @@
+package dev.sluice.sink.s3;
+
+import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Parquet page compression without Hadoop: parquet-java's own {@code CodecFactory} goes through Hadoop's codec
+ * classes, this one calls zstd-jni, snappy-java and {@code java.util.zip} directly. Stateless, thread-safe.
+ */
+final class Codecs implements CompressionCodecFactory {
+
+    static final Codecs INSTANCE = new Codecs();
+    private static final int ZSTD_LEVEL = 3;
+
+    private Codecs() {}
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+        return new Compressor(codec);
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+        return new Decompressor(codec);
+    }
+
+    @Override
+    public void release() {}
+
+    private static final class Compressor implements BytesInputCompressor {
+        private final CompressionCodecName codec;
+
+        Compressor(CompressionCodecName codec) {
+            switch (codec) {
+                case ZSTD, SNAPPY, GZIP, UNCOMPRESSED -> this.codec = codec;
+                default -> throw new IllegalArgumentException("codec " + codec + " is not supported by ParquetSink:"
+                        + " use Compression.ZSTD, SNAPPY, GZIP or NONE");
+            }
+        }
+
+        @Override
+        public BytesInput compress(BytesInput input) throws IOException {
+            byte[] bytes = bytes(input);
+            return switch (codec) {
+                case ZSTD -> BytesInput.from(Zstd.compress(bytes, ZSTD_LEVEL));
+                case SNAPPY -> BytesInput.from(Snappy.compress(bytes));
+                case GZIP -> BytesInput.from(gzip(bytes));
+                default -> BytesInput.from(bytes);
+            };
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return codec;
+        }
+
+        @Override
+        public void release() {}
+    }
+
+    private static byte[] bytes(BytesInput input) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) input.size());
+        input.writeAllTo(out);
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out) {
+            {
+                def.setLevel(Deflater.DEFAULT_COMPRESSION);
+            }
+        }) {
+            gzip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** Decompression, for completeness of the factory (the sink itself never reads pages back). */
+    private static final class Decompressor implements BytesInputDecompressor {
+        private final CompressionCodecName codec;
+
+        Decompressor(CompressionCodecName codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public BytesInput decompress(BytesInput input, int uncompressedSize) throws IOException {
+            byte[] bytes = bytes(input);
+            return switch (codec) {
+                case ZSTD -> BytesInput.from(Zstd.decompress(bytes, uncompressedSize));
+                case SNAPPY -> BytesInput.from(Snappy.uncompress(bytes));
+                case GZIP -> BytesInput.from(gunzip(bytes, uncompressedSize));
+                case UNCOMPRESSED -> BytesInput.from(bytes);
+                default -> throw new IOException("codec " + codec + " is not supported");
+            };
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.get(in);
+            output.put(bytes(decompress(BytesInput.from(in), uncompressedSize)));
+        }
+
+        @Override
+        public void release() {}
+    }
+
+    private static byte[] gunzip(byte[] bytes, int size) throws IOException {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return in.readNBytes(size);
+        }
+    }
+}

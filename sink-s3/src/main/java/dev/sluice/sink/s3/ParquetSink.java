@@ -1,0 +1,536 @@
+package dev.sluice.sink.s3;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.OffsetStore;
+import dev.sluice.PipelineContext;
+import dev.sluice.RetriableException;
+import dev.sluice.Sink;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Writes change events as Parquet files to S3-compatible object storage or to a local folder, exactly once.
+ *
+ * <pre>{@code
+ * ParquetSink sink = ParquetSink.builder()
+ *         .s3("my-lake", "cdc/shop")                  // or .localFolder(Path.of("lake"))
+ *         .region("eu-west-1")
+ *         .partitionBy(Partitioning.DAY)
+ *         .compression(Compression.ZSTD)
+ *         .build();
+ * Pipeline pipeline = Pipeline.builder().name("shop").source(source).sink(sink).build(); // the sink's offsets
+ * }</pre>
+ *
+ * <h2>Layout</h2>
+ * {@code <prefix>/<namespace>/<table>/<partition>/part-<first _seq>-<pipeline>.parquet}, one schema per file, with
+ * the table's columns and the metadata columns {@code _op}, {@code _commit_ts}, {@code _position}, {@code _seq},
+ * {@code _tx}, {@code _unchanged} (and {@code _before} if asked for). The sink's own records live under
+ * {@code <prefix>/_sluice/<pipeline>/}. {@code docs/sink-s3.md} has the type mapping.
+ *
+ * <h2>Exactly once</h2>
+ * Finished files are uploaded whole to a staging area ({@code _sluice/<pipeline>/staging/}, names ending in
+ * {@code .parquet.pending}); {@link #flush()} finishes and stages every open file. The store returned by
+ * {@link #offsetStore()} commits: its {@code save} writes a commit record naming the staged files, the offset and
+ * the next {@code _seq}, then moves each staged file to its final key. {@link #open(PipelineContext)} finishes the
+ * moves of the latest record if a crash cut them short and deletes every other staged file, so that files only
+ * ever appear under their final keys after their commit, and a row never appears twice. If the pipeline keeps its
+ * offsets in another store, {@code flush()} commits the files itself: at-least-once.
+ *
+ * <h2>Memory</h2>
+ * Open files are written to a local spool file as their row groups fill, and uploaded whole when finished; the
+ * row groups being filled are held in memory and together kept under {@link Builder#memoryBudget(long)}: the
+ * largest is closed early when they would exceed it, and {@link #wantsFlush()} asks the pipeline to commit.
+ *
+ * <h2>Threading and failures</h2>
+ * The pipeline calls the sink from one thread; the offset store is thread-safe. A transient storage failure
+ * throws {@link RetriableException} (the pipeline reopens from its last commit); a permanent one (no such bucket,
+ * access denied) throws {@link dev.sluice.FatalException} naming the fix.
+ */
+public final class ParquetSink implements Sink {
+
+    private final FileSettings files;
+    private final S3Settings s3;
+    private final Path localFolder;
+    private final Path spoolBase;
+    private final int retained;
+    private final SinkOffsetStore offsetStore = new SinkOffsetStore(this);
+
+    // guarded by this
+    private ObjectStore store;
+    private String pipeline;
+    private Clock clock;
+    private CommitLog log;
+    private OpenFiles open;
+    private Path spoolFolder;
+    private boolean tempSpool;
+    private long nextSeq;
+    private long flushedSeq;
+    private long lastNumber;
+    private String lastOffset;
+    private boolean storeUsed;
+    private boolean wantsFlush;
+
+    private ParquetSink(Builder b) {
+        this.files = new FileSettings(b.partitioning, b.compression, b.rowGroupSize, b.pageSize, b.maxFileRows,
+                b.maxFileBytes, b.maxFileAge, b.memoryBudget, b.includeBefore);
+        this.s3 = b.bucket == null ? null : new S3Settings(b.bucket, b.prefix, b.endpoint, b.region, b.pathStyle,
+                b.accessKey, b.secretKey, b.multipartThreshold, b.partSize, b.maxAttempts, b.requestTimeout);
+        this.localFolder = b.localFolder;
+        this.spoolBase = b.spoolFolder;
+        this.retained = b.commitRecordsRetained;
+    }
+
+    /** A builder; choose {@link Builder#s3(String, String)} or {@link Builder#localFolder(Path)}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public synchronized void open(PipelineContext context) {
+        close();
+        pipeline = context.pipelineName();
+        clock = context.clock();
+        ObjectStore objects = objectStore();
+        objects.check();
+        log = new CommitLog(objects, pipeline, retained);
+        Optional<CommitRecord> latest = log.recover();
+        nextSeq = latest.map(CommitRecord::nextSeq).orElse(1L);
+        flushedSeq = nextSeq;
+        lastNumber = latest.map(CommitRecord::number).orElse(0L);
+        lastOffset = latest.map(CommitRecord::offset).orElse(null);
+        try {
+            Optional<Path> preferred = objects.spoolFolder(pipeline);
+            if (preferred.isPresent()) {
+                spoolFolder = preferred.get();
+                deleteRecursively(spoolFolder);
+                Files.createDirectories(spoolFolder);
+                tempSpool = false;
+            } else {
+                // one folder per pipeline and destination, cleared at each open: a killed process leaves no litter
+                Path base = spoolBase != null ? spoolBase : Path.of(System.getProperty("java.io.tmpdir"));
+                spoolFolder = base.resolve("sluice-spool-" + pipeline + "-"
+                        + Integer.toHexString(describe().hashCode()));
+                deleteRecursively(spoolFolder);
+                Files.createDirectories(spoolFolder);
+                tempSpool = true;
+            }
+        } catch (IOException e) {
+            throw new RetriableException("cannot prepare the spool folder for open files: " + e
+                    + ". Fix: make sure the folder (spoolFolder(…), else java.io.tmpdir) is writable and has room.", e);
+        }
+        open = new OpenFiles(files, objects, pipeline, spoolFolder, clock);
+        wantsFlush = false;
+    }
+
+    @Override
+    public synchronized void write(List<ChangeEvent> events) {
+        if (open == null) {
+            throw new IllegalStateException("ParquetSink.write before open()");
+        }
+        long now = clock.millis();
+        try {
+            for (ChangeEvent event : events) {
+                open.write(event, nextSeq++, now);
+            }
+            open.enforceBudget();
+        } catch (IOException e) {
+            throw new RetriableException("cannot write Parquet to " + describe() + ": " + e, e);
+        }
+        wantsFlush = open.overBudget();
+    }
+
+    @Override
+    public synchronized boolean wantsFlush() {
+        return wantsFlush;
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (open == null) {
+            throw new IllegalStateException("ParquetSink.flush before open()");
+        }
+        try {
+            open.publishAll();
+        } catch (IOException e) {
+            throw new RetriableException("cannot finish Parquet files for " + describe() + ": " + e, e);
+        }
+        flushedSeq = nextSeq;
+        wantsFlush = false;
+        if (!storeUsed) {
+            commit(lastOffset); // the pipeline keeps its offsets elsewhere: publish now, at least once
+        }
+    }
+
+    /**
+     * The store that commits the pipeline's offset together with the files: see the class description. Use it
+     * (the pipeline does when built without an offset store) for exactly-once delivery.
+     */
+    @Override
+    public Optional<OffsetStore> offsetStore() {
+        return Optional.of(offsetStore);
+    }
+
+    /** Drops open files (a later open deletes what was staged but not committed) and releases connections. */
+    @Override
+    public synchronized void close() {
+        if (open != null) {
+            open.abortAll();
+            open = null;
+        }
+        if (tempSpool && spoolFolder != null) {
+            try {
+                deleteRecursively(spoolFolder);
+            } catch (IOException ignored) {
+                // a temporary folder: the system cleans it
+            }
+        }
+        spoolFolder = null;
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    private void commit(String offset) {
+        CommitRecord record = new CommitRecord(lastNumber + 1, pipeline, offset, flushedSeq, clock.instant(),
+                open.staged());
+        log.commit(record);
+        open.clearStaged();
+        lastNumber = record.number();
+        lastOffset = offset;
+    }
+
+    private ObjectStore objectStore() {
+        if (store == null) {
+            store = s3 != null ? new S3ObjectStore(s3) : new LocalObjectStore(localFolder);
+        }
+        return store;
+    }
+
+    private String describe() {
+        return s3 != null ? s3.toString() : "folder " + localFolder;
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ParquetSink[" + describe() + ", partitionBy " + files.partitioning() + ", " + files.compression() + "]";
+    }
+
+    /** {@link SinkOffsetStore#load}: the newest commit record's offset; from now on, save commits the files. */
+    synchronized Optional<String> loadOffset(String pipelineName) {
+        storeUsed = true;
+        return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
+    }
+
+    /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
+    synchronized void saveOffset(String pipelineName, String encodedOffset) {
+        if (open == null) {
+            throw new IllegalStateException("the offset store of " + this + " commits the sink's files, so it can"
+                    + " only save while the sink is open");
+        }
+        if (!pipelineName.equals(pipeline)) {
+            throw new IllegalStateException("the offset store of " + this + " commits the files of pipeline '"
+                    + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
+        }
+        storeUsed = true;
+        commit(encodedOffset);
+    }
+
+    /** {@link SinkOffsetStore#delete}: a commit record without offset; files and {@code _seq} carry on. */
+    synchronized void deleteOffset(String pipelineName) {
+        if (open != null && pipelineName.equals(pipeline)) {
+            commit(null);
+            return;
+        }
+        CommitLog other = new CommitLog(objectStore(), pipelineName, retained);
+        Optional<CommitRecord> latest = other.latest();
+        if (latest.isPresent()) {
+            CommitRecord last = latest.get();
+            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(),
+                    java.time.Instant.now(), List.of()));
+        }
+    }
+
+    /**
+     * Configures a {@link ParquetSink}. Each setter checks its argument at once and names a bad value; {@link #build()}
+     * checks that exactly one destination is set and that S3 options are not given for a local folder. Not
+     * thread-safe. {@link #toString()} masks the secret key.
+     */
+    public static final class Builder {
+        private String bucket;
+        private String prefix;
+        private URI endpoint;
+        private String region;
+        private boolean pathStyle;
+        private String accessKey;
+        private String secretKey;
+        private long multipartThreshold = 64L << 20;
+        private long partSize = 16L << 20;
+        private int maxAttempts = 5;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private boolean s3OptionSet;
+        private Path localFolder;
+        private Path spoolFolder;
+        private Partitioning partitioning = Partitioning.DAY;
+        private Compression compression = Compression.ZSTD;
+        private long rowGroupSize = 32L << 20;
+        private int pageSize = 1 << 20;
+        private long maxFileRows = Long.MAX_VALUE;
+        private long maxFileBytes = 256L << 20;
+        private Duration maxFileAge;
+        private long memoryBudget = 128L << 20;
+        private boolean includeBefore;
+        private int commitRecordsRetained = 100;
+
+        private Builder() {}
+
+        /**
+         * Writes to an S3 bucket, under a key prefix ({@code ""} for the bucket's root; no leading or trailing
+         * {@code /}).
+         */
+        public Builder s3(String bucket, String prefix) {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(prefix, "prefix");
+            if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                throw new IllegalArgumentException("'" + bucket + "' is not a valid S3 bucket name: use 3 to 63"
+                        + " lower-case letters, digits, '.' and '-', starting and ending with a letter or digit");
+            }
+            if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")) {
+                throw new IllegalArgumentException("S3 prefix '" + prefix + "' must not start or end with '/' nor"
+                        + " contain '//': write it like 'cdc/shop'");
+            }
+            this.bucket = bucket;
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** Writes to a local folder instead of S3 (created if missing). */
+        public Builder localFolder(Path folder) {
+            this.localFolder = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /** An S3-compatible endpoint instead of AWS (MinIO, Ceph, S3Proxy), e.g. {@code http://127.0.0.1:9000}. */
+        public Builder endpoint(URI endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
+                    || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("S3 endpoint '" + endpoint + "' must be an http or https URI with"
+                        + " a host, such as http://127.0.0.1:9000");
+            }
+            this.endpoint = endpoint;
+            return s3Option();
+        }
+
+        /** The bucket's region (default: the SDK's region chain, or {@code us-east-1} with an endpoint). */
+        public Builder region(String region) {
+            Objects.requireNonNull(region, "region");
+            if (!region.matches("[a-z0-9-]+")) {
+                throw new IllegalArgumentException("'" + region + "' is not a region name such as eu-west-1");
+            }
+            this.region = region;
+            return s3Option();
+        }
+
+        /** Path-style URLs ({@code endpoint/bucket/key}), as MinIO and S3Proxy need (default false). */
+        public Builder pathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+            return s3Option();
+        }
+
+        /** Static credentials (default: the SDK's default chain). The secret never appears in toString or logs. */
+        public Builder credentials(String accessKey, String secretKey) {
+            Objects.requireNonNull(accessKey, "accessKey");
+            Objects.requireNonNull(secretKey, "secretKey");
+            if (accessKey.isEmpty() || secretKey.isEmpty()) {
+                throw new IllegalArgumentException("the access key and the secret key must not be empty");
+            }
+            this.accessKey = accessKey;
+            this.secretKey = secretKey;
+            return s3Option();
+        }
+
+        /** Files larger than this go as multipart uploads (default 64 MiB; at least 5 MiB). */
+        public Builder multipartThreshold(long bytes) {
+            this.multipartThreshold = atLeast("multipartThreshold", bytes, 5L << 20);
+            return s3Option();
+        }
+
+        /** The part size of multipart uploads (default 16 MiB; 5 MiB to 5 GiB). */
+        public Builder partSize(long bytes) {
+            this.partSize = atLeast("partSize", bytes, 5L << 20);
+            if (bytes > 5L << 30) {
+                throw new IllegalArgumentException("partSize must be at most 5 GiB, was " + bytes);
+            }
+            return s3Option();
+        }
+
+        /**
+         * How many times the S3 client tries a request that failed transiently (throttling, 5xx, a lost connection)
+         * before the sink gives up and the pipeline recovers (default 5, with the SDK's backoff).
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1 || attempts > 100) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and 100, was " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return s3Option();
+        }
+
+        /** The connect and read timeout of each S3 request (default 30 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive("requestTimeout", timeout);
+            return s3Option();
+        }
+
+        /** Where open files are spooled before an S3 upload (default {@code java.io.tmpdir}). */
+        public Builder spoolFolder(Path folder) {
+            this.spoolFolder = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /** How files are split into partition folders (default {@link Partitioning#DAY}). */
+        public Builder partitionBy(Partitioning partitioning) {
+            this.partitioning = Objects.requireNonNull(partitioning, "partitioning");
+            return this;
+        }
+
+        /** Page compression (default {@link Compression#ZSTD}). */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** The target size of a row group (default 32 MiB; at least 64 KiB). */
+        public Builder rowGroupSize(long bytes) {
+            this.rowGroupSize = atLeast("rowGroupSize", bytes, 64L << 10);
+            return this;
+        }
+
+        /** The target size of a page (default 1 MiB; 1 KiB to 64 MiB). */
+        public Builder pageSize(int bytes) {
+            atLeast("pageSize", bytes, 1024);
+            if (bytes > 64 << 20) {
+                throw new IllegalArgumentException("pageSize must be at most 64 MiB, was " + bytes);
+            }
+            this.pageSize = bytes;
+            return this;
+        }
+
+        /** A file is closed once it holds this many rows (default: no limit). */
+        public Builder maxFileRows(long rows) {
+            this.maxFileRows = atLeast("maxFileRows", rows, 1);
+            return this;
+        }
+
+        /**
+         * A file is closed once its size (written plus buffered) reaches this (default 256 MiB; 16 KiB to 5 GiB,
+         * the largest object S3 copies in one request).
+         */
+        public Builder maxFileBytes(long bytes) {
+            this.maxFileBytes = atLeast("maxFileBytes", bytes, 16L << 10);
+            if (bytes > 5L << 30) {
+                throw new IllegalArgumentException("maxFileBytes must be at most 5 GiB, was " + bytes);
+            }
+            return this;
+        }
+
+        /**
+         * A file is closed when an event arrives this long after the file was opened (default: none; each commit
+         * of the pipeline closes every file anyway).
+         */
+        public Builder maxFileAge(Duration age) {
+            this.maxFileAge = positive("maxFileAge", age);
+            return this;
+        }
+
+        /** The most heap the open files' row groups may hold together (default 128 MiB; at least 1 MiB). */
+        public Builder memoryBudget(long bytes) {
+            this.memoryBudget = atLeast("memoryBudget", bytes, 1L << 20);
+            return this;
+        }
+
+        /** Also write an update's before image, where the source has it, as the group column {@code _before}. */
+        public Builder includeBeforeImage(boolean include) {
+            this.includeBefore = include;
+            return this;
+        }
+
+        /** How many of the newest commit records are kept (default 100; at least 2). */
+        public Builder commitRecordsRetained(int records) {
+            if (records < 2) {
+                throw new IllegalArgumentException("commitRecordsRetained must be at least 2, was " + records);
+            }
+            this.commitRecordsRetained = records;
+            return this;
+        }
+
+        /**
+         * The sink.
+         *
+         * @throws IllegalStateException if neither or both of s3 and localFolder are set, or S3 options are set for a
+         *     local folder
+         */
+        public ParquetSink build() {
+            if ((bucket == null) == (localFolder == null)) {
+                throw new IllegalStateException("ParquetSink needs exactly one destination: call s3(bucket, prefix)"
+                        + " or localFolder(path)" + (bucket != null ? ", not both" : ""));
+            }
+            if (localFolder != null && s3OptionSet) {
+                throw new IllegalStateException("endpoint, region, pathStyle, credentials and the other S3 options"
+                        + " apply to s3(…) only, but the sink writes to the local folder " + localFolder);
+            }
+            if (partSize > multipartThreshold) {
+                throw new IllegalStateException("partSize " + partSize + " must not exceed multipartThreshold "
+                        + multipartThreshold);
+            }
+            return new ParquetSink(this);
+        }
+
+        private Builder s3Option() {
+            s3OptionSet = true;
+            return this;
+        }
+
+        private static long atLeast(String name, long value, long min) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        @Override
+        public String toString() {
+            return "ParquetSink.Builder[" + (bucket != null ? "s3://" + bucket + "/" + prefix : "folder " + localFolder)
+                    + (accessKey != null ? ", accessKey=" + accessKey + ", secretKey=****" : "") + "]";
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sluice.sink.s3;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.Row;
+import java.math.BigDecimal;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * How the {@link ParquetSink} splits a table's files into Hive-style partition folders.
+ *
+ * <ul>
+ *   <li>{@link #DAY} (the default): {@code date=2024-05-31}, the UTC date of the event's source commit time;</li>
+ *   <li>{@link #HOUR}: {@code date=2024-05-31/hour=07}, likewise;</li>
+ *   <li>{@link #NONE}: no partition folder;</li>
+ *   <li>{@link #column(String)}: {@code <column>=<value>}, the value of a column of the row (the after image, or
+ *       the before image of a delete). A null value, or a table without that column, goes to
+ *       {@code <column>=__HIVE_DEFAULT_PARTITION__}, as Hive writes it.</li>
+ * </ul>
+ *
+ * <p>Values are written as text, with characters other than letters, digits, {@code .}, {@code _} and {@code -}
+ * escaped as {@code %XX} (UTF-8), so every value makes one safe path segment. Immutable and thread-safe.
+ */
+public final class Partitioning {
+
+    /** By the UTC date of the source commit time: {@code date=YYYY-MM-DD}. */
+    public static final Partitioning DAY = new Partitioning(Kind.DAY, null);
+    /** By the UTC date and hour of the source commit time: {@code date=YYYY-MM-DD/hour=HH}. */
+    public static final Partitioning HOUR = new Partitioning(Kind.HOUR, null);
+    /** No partitions: every file of a table lies in the table's folder. */
+    public static final Partitioning NONE = new Partitioning(Kind.NONE, null);
+
+    static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+    private enum Kind { DAY, HOUR, NONE, COLUMN }
+
+    private final Kind kind;
+    private final String column;
+
+    private Partitioning(Kind kind, String column) {
+        this.kind = kind;
+        this.column = column;
+    }
+
+    /**
+     * By the value of the named column.
+     *
+     * @throws IllegalArgumentException if the name is empty
+     */
+    public static Partitioning column(String name) {
+        Objects.requireNonNull(name, "column name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a partition column name must not be empty");
+        }
+        return new Partitioning(Kind.COLUMN, name);
+    }
+
+    /** The partition path of an event (empty for {@link #NONE}), without leading or trailing slash. */
+    String path(ChangeEvent event) {
+        switch (kind) {
+            case NONE:
+                return "";
+            case DAY:
+            case HOUR:
+                ZonedDateTime time = event.commitTime().atZone(ZoneOffset.UTC);
+                String date = "date=" + time.toLocalDate();
+                return kind == Kind.DAY ? date : date + String.format("/hour=%02d", time.getHour());
+            default:
+                int index = event.schema().indexOf(column);
+                Row row = event.row();
+                Object value = index < 0 || row == null ? null : row.get(index);
+                return Keys.segment(column) + "=" + (value == null ? DEFAULT_PARTITION : Keys.segment(text(value)));
+        }
+    }
+
+    private static String text(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return value.toString();
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.COLUMN ? "column(" + column + ")" : kind.name();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sluice.sink.s3;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.Schema;
+import dev.sluice.TableId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * One open Parquet file of one table, one partition and one schema, being written to a {@link SpoolFile}. Not
+ * thread-safe: the sink's thread only.
+ */
+final class TableFile {
+
+    private final TableId table;
+    private final Schema schema;
+    private final String partition;
+    private final SpoolFile spool;
+    private final ParquetWriter<EventWriteSupport.Entry> writer;
+    private final long openedMillis;
+    private long rows;
+    private long firstSeq = -1;
+    private long lastSeq = -1;
+
+    TableFile(TableId table, Schema schema, String partition, MessageType messageType, Path spoolPath,
+            FileSettings settings, long openedMillis) throws IOException {
+        this.table = table;
+        this.schema = schema;
+        this.partition = partition;
+        this.spool = new SpoolFile(spoolPath);
+        this.openedMillis = openedMillis;
+        Map<String, String> metadata = Map.of(
+                "sluice.table", table.toString(),
+                "sluice.schema", schema.toString());
+        EventWriteSupport support = new EventWriteSupport(messageType, schema, settings.includeBefore(), metadata);
+        this.writer = new Builder(spool, support)
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(Codecs.INSTANCE)
+                .withCompressionCodec(settings.compression().codec())
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize(settings.rowGroupSize())
+                .withPageSize(settings.pageSize())
+                .withDictionaryEncoding(true)
+                .build();
+    }
+
+    void write(ChangeEvent event, long seq) throws IOException {
+        writer.write(new EventWriteSupport.Entry(event, seq));
+        if (firstSeq < 0) {
+            firstSeq = seq;
+        }
+        lastSeq = seq;
+        rows++;
+    }
+
+    /** Bytes written to the spool file plus bytes buffered for the current row group. */
+    long dataSize() {
+        return writer.getDataSize();
+    }
+
+    /** Heap held by the current row group (and pages not yet written). */
+    long bufferedBytes() {
+        return Math.max(0, writer.getDataSize() - spool.written());
+    }
+
+    /** Writes the footer and closes the spool file; returns its size in bytes. */
+    long finish() throws IOException {
+        writer.close();
+        return Files.size(spool.path());
+    }
+
+    /** Drops the file: closes what can be closed and deletes the spool file. Never throws. */
+    void abort() {
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the file is being thrown away; a writer that cannot close has nothing left to lose
+        }
+        try {
+            Files.deleteIfExists(spool.path());
+        } catch (IOException ignored) {
+            // the spool folder is cleared at the next open
+        }
+    }
+
+    TableId table() {
+        return table;
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
+    String partition() {
+        return partition;
+    }
+
+    Path spoolPath() {
+        return spool.path();
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long firstSeq() {
+        return firstSeq;
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    long openedMillis() {
+        return openedMillis;
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<EventWriteSupport.Entry, Builder> {
+        private final WriteSupport<EventWriteSupport.Entry> support;
+
+        Builder(SpoolFile file, WriteSupport<EventWriteSupport.Entry> support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // required by the abstract class; build() calls the other overload
+        protected WriteSupport<EventWriteSupport.Entry> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            return support;
+        }
+
+        @Override
+        protected WriteSupport<EventWriteSupport.Entry> getWriteSupport(
+                org.apache.parquet.conf.ParquetConfiguration conf) {
+            return support;
+        }
+    }
+}
