@@ -94,6 +94,13 @@ public interface CaptureDialect {
     List<String> dropTriggers(ChangeTable changeTable, TableId table);
 
     /**
+     * A statement that deletes the change table's rows with {@code ? < seq <= ?}; the third parameter is the
+     * number of such rows, which a product whose range delete would lock the row after the range (InnoDB) uses to
+     * stop there ({@code ORDER BY seq LIMIT ?}), and another may ignore.
+     */
+    String pruneChanges(ChangeTable changeTable);
+
+    /**
      * The commit-order guard of trigger capture, first part: the highest sequence value handed out so far (by
      * transactions committed, open or rolled back), or {@code 0} for none. Must not lag behind a value any
      * transaction already holds by more than the product's documented staleness (a lower value is safe, a

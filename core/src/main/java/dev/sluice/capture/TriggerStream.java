@@ -38,6 +38,7 @@ final class TriggerStream implements ChangeStream {
     private final SequenceHorizon horizon;
     private final String readQuery;
     private final String pruneQuery;
+    private final String countQuery;
     private long cursor;
     private boolean readAnything;
     private volatile long committed;
@@ -53,7 +54,7 @@ final class TriggerStream implements ChangeStream {
         this.cursor = from == null ? 0 : from.seq();
         this.readAnything = from != null;
         this.committed = cursor;
-        this.pruned = -1;
+        this.pruned = 0;
         this.horizon = new SequenceHorizon(source.dialect, changeTable, source.safetyWindow, cursor);
         CaptureDialect d = source.dialect;
         String table = d.qualify(changeTable.table());
@@ -62,7 +63,9 @@ final class TriggerStream implements ChangeStream {
                 + d.quote("before_image") + ", " + d.quote("after_image") + " FROM " + table + " WHERE "
                 + d.quote("seq") + " > ? AND " + d.quote("seq") + " <= ? ORDER BY " + d.quote("seq") + " LIMIT "
                 + source.batchSize;
-        this.pruneQuery = "DELETE FROM " + table + " WHERE " + d.quote("seq") + " <= ?";
+        this.pruneQuery = d.pruneChanges(changeTable);
+        this.countQuery = "SELECT COUNT(*) FROM " + table + " WHERE " + d.quote("seq") + " > ? AND "
+                + d.quote("seq") + " <= ?";
     }
 
     static TriggerStream open(JdbcCaptureSource source, Connection connection, TriggerOffset from,
@@ -189,15 +192,32 @@ final class TriggerStream implements ChangeStream {
         return RowImages.decode(image, schema, table, source.dialect);
     }
 
-    /** Deletes the committed changes from the change table, on the capture thread. */
+    /**
+     * Deletes the committed changes from the change table, on the capture thread. Every row up to a committed
+     * offset is final (it was below the horizon), so counting them is a plain read, and the delete can stop after
+     * exactly that many rows instead of waiting on the lock of an uncommitted row past the range.
+     */
     private void prune() throws SQLException {
         long upTo = committed;
         if (upTo <= pruned) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(pruneQuery)) {
-            statement.setLong(1, upTo);
-            statement.executeUpdate();
+        long rows;
+        try (PreparedStatement statement = connection.prepareStatement(countQuery)) {
+            statement.setLong(1, pruned);
+            statement.setLong(2, upTo);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+        }
+        if (rows > 0) {
+            try (PreparedStatement statement = connection.prepareStatement(pruneQuery)) {
+                statement.setLong(1, pruned);
+                statement.setLong(2, upTo);
+                statement.setLong(3, rows);
+                statement.executeUpdate();
+            }
         }
         pruned = upTo;
     }

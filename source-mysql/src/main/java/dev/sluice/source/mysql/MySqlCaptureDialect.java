@@ -223,6 +223,12 @@ final class MySqlCaptureDialect implements CaptureDialect {
         return MySqlCaptureTriggers.dropTriggers(this, changeTable, table);
     }
 
+    /** Stops after the known number of rows: a range delete would wait on the lock of the row after the range. */
+    @Override
+    public String pruneChanges(ChangeTable changeTable) {
+        return "DELETE FROM " + qualify(changeTable.table()) + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+    }
+
     @Override
     public long lastSequence(Connection connection, ChangeTable changeTable) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT AUTO_INCREMENT FROM "

@@ -185,6 +185,12 @@ final class PostgresCaptureDialect implements CaptureDialect {
         return PostgresCaptureTriggers.dropTriggers(this, changeTable, table);
     }
 
+    /** PostgreSQL's delete locks only the rows it deletes: the row count is not needed. */
+    @Override
+    public String pruneChanges(ChangeTable changeTable) {
+        return "DELETE FROM " + qualify(changeTable.table()) + " WHERE seq > ? AND seq <= ? AND ?::bigint > 0";
+    }
+
     @Override
     public long lastSequence(Connection connection, ChangeTable changeTable) throws SQLException {
         String sequence = qualify(PostgresCaptureTriggers.sequence(changeTable));
