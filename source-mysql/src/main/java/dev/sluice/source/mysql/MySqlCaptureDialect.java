@@ -31,15 +31,22 @@ import org.slf4j.LoggerFactory;
  * per table, triggers per table, and both the watermark and the commit-order guard from the oldest open
  * transaction in {@code information_schema.INNODB_TRX} (which needs {@code PROCESS}; without it, now minus the
  * safety window; see {@link MySqlCaptureTrxView}). Thread-safe; its state is the last INNODB_TRX reading, which
- * is reused for a moment, and whether a problem was already reported.
+ * is reused for a moment, and whether a problem was already reported: use one instance per source.
+ *
+ * <p>Public so that a {@link dev.sluice.capture.JdbcCaptureSource} can be built directly ({@code
+ * JdbcCaptureSource.builder(new MySqlCaptureDialect())}); {@code MySqlSource} uses it for {@code Capture.TIMESTAMP}
+ * and {@code Capture.TRIGGER}.
  */
-final class MySqlCaptureDialect implements CaptureDialect {
+public final class MySqlCaptureDialect implements CaptureDialect {
 
     private static final Logger LOG = LoggerFactory.getLogger(MySqlCaptureDialect.class);
 
     private final AtomicBoolean warned = new AtomicBoolean();
     private final AtomicBoolean staleWarned = new AtomicBoolean();
     private final MySqlCaptureTrxView trx = new MySqlCaptureTrxView();
+
+    /** A dialect for MySQL/MariaDB. */
+    public MySqlCaptureDialect() {}
 
     @Override
     public String product() {

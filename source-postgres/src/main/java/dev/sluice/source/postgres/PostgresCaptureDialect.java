@@ -29,8 +29,12 @@ import java.util.regex.Pattern;
  * PostgreSQL (13 or later) for {@link dev.sluice.capture.JdbcCaptureSource}: {@code to_jsonb} row images, a
  * PL/pgSQL trigger function per change table, the watermark from {@code pg_stat_activity}, and the
  * commit-order guard from transaction ids. Immutable and thread-safe.
+ *
+ * <p>Public so that a {@link dev.sluice.capture.JdbcCaptureSource} can be built directly ({@code
+ * JdbcCaptureSource.builder(new PostgresCaptureDialect())}); {@code PostgresSource} uses it for
+ * {@code Capture.TIMESTAMP} and {@code Capture.TRIGGER}.
  */
-final class PostgresCaptureDialect implements CaptureDialect {
+public final class PostgresCaptureDialect implements CaptureDialect {
 
     private static final Pattern ISO_INTERVAL = Pattern.compile(
             "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
@@ -41,6 +45,9 @@ final class PostgresCaptureDialect implements CaptureDialect {
             + "coalesce(bool_or(query = '<insufficient privilege>'), false) AS hidden "
             + "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) o, "
             + "(SELECT count(*) > 0 AS prepared FROM pg_prepared_xacts WHERE database = current_database()) p) x";
+
+    /** A dialect for PostgreSQL. */
+    public PostgresCaptureDialect() {}
 
     @Override
     public String product() {
