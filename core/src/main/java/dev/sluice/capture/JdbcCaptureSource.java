@@ -163,6 +163,15 @@ public final class JdbcCaptureSource implements Source {
         return changeTableName != null ? new ChangeTable(changeTableName) : dialect.defaultChangeTable(connection);
     }
 
+    /** The change table if there can be one here (timestamp capture only needs it to leave it out), or null. */
+    ChangeTable changeTableIfAny(Connection connection) {
+        try {
+            return changeTable(connection);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     /** The captured tables: those the filter chooses, never the change table. */
     List<TableId> capturedTables(Connection connection, ChangeTable changeTable) throws SQLException {
         List<TableId> chosen = new ArrayList<>();
@@ -304,7 +313,10 @@ public final class JdbcCaptureSource implements Source {
             return this;
         }
 
-        /** The most rows read per table (timestamp) or from the change table (trigger) in one query; 1000 by default. */
+        /**
+         * The most rows read per table (timestamp) or from the change table (trigger) in one query; 1000 by
+         * default.
+         */
         public Builder batchSize(int rows) {
             if (rows < 1 || rows > 1_000_000) {
                 throw new IllegalArgumentException("batchSize must be between 1 and 1000000, was " + rows);

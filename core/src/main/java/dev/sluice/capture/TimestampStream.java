@@ -50,7 +50,8 @@ final class TimestampStream implements ChangeStream {
             PipelineContext context) {
         try {
             List<TableReader> readers = new ArrayList<>();
-            for (TableId table : source.capturedTables(connection, null)) {
+            // a trigger change table in the same database is never a table to poll
+            for (TableId table : source.capturedTables(connection, source.changeTableIfAny(connection))) {
                 Schema schema = source.dialect.schema(connection, table);
                 if (schema != null) {
                     readers.add(new TableReader(source, table, schema));
