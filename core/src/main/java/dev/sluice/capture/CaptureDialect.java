@@ -1,0 +1,124 @@
+package dev.sluice.capture;
+
+import dev.sluice.Column;
+import dev.sluice.Schema;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link JdbcCaptureSource} needs to know about one database product: SQL it cannot write generically, and
+ * the product-specific guard that keeps capture from reading past changes still being committed. Implemented once
+ * per source module (PostgreSQL, MySQL/MariaDB); users do not implement it.
+ *
+ * <p><b>Row images.</b> Both capture methods read rows as JSON text built by the database
+ * ({@link #rowImage(TableId, Schema, String)}), so that timestamp polling and trigger capture decode values
+ * through one path ({@link #decode(Object, Column)}). A parsed JSON value is handed to the dialect as: {@code null}
+ * (JSON null), {@link String}, {@link java.math.BigDecimal} (every number, exactly as written), {@link Boolean},
+ * {@link List} (array) or {@link java.util.Map} with {@link String} keys in document order (object).
+ *
+ * <p><b>Threading.</b> Implementations are immutable and thread-safe; every method is given the connection to
+ * use, which is in auto-commit mode and belongs to one stream.
+ *
+ * <p><b>Failures.</b> Methods throw {@link SQLException} for database errors (the source classifies them);
+ * {@link #decode(Object, Column)} throws {@link IllegalArgumentException} for a value it cannot read.
+ */
+public interface CaptureDialect {
+
+    /** The product's name for messages, e.g. {@code PostgreSQL}. */
+    String product();
+
+    /** Quotes an identifier for SQL, whatever characters it contains. */
+    String quote(String identifier);
+
+    /** The quoted, qualified name of a table. */
+    default String qualify(TableId table) {
+        return quote(table.namespace()) + "." + quote(table.name());
+    }
+
+    /** The change table to use when the user names none: {@link ChangeTable#DEFAULT_NAME} in a default place. */
+    ChangeTable defaultChangeTable(Connection connection) throws SQLException;
+
+    /** Prepares a new connection of a stream (session settings). Called once per connection. */
+    void prepare(Connection connection) throws SQLException;
+
+    /** The base tables the filter chooses, in a stable order (system schemas left out). */
+    List<TableId> tables(Connection connection, TableFilter filter) throws SQLException;
+
+    /**
+     * The table's columns in order, mapped to logical types as the product's log source maps them, with its
+     * primary key; null if the table does not exist.
+     */
+    Schema schema(Connection connection, TableId table) throws SQLException;
+
+    /**
+     * An SQL expression that evaluates to the JSON text of one row of {@code table}, whose columns are reachable
+     * through {@code alias} (a table alias in a query, or {@code NEW}/{@code OLD} in a trigger). Every value must
+     * come back exactly: no rounded decimals, no time shifted by a session time zone.
+     */
+    String rowImage(TableId table, Schema schema, String alias);
+
+    /** Decodes one value of a row image (see the class description for the JSON model) into the column's type. */
+    Object decode(Object json, Column column);
+
+    /** The SQL placeholder for a value of this column in a comparison, e.g. {@code ?} or {@code FROM_UNIXTIME(?)}. */
+    String parameter(Column column);
+
+    /** Binds a value of the column's logical type (as {@link #decode} made it) to the placeholder it renders. */
+    void bind(PreparedStatement statement, int index, Object value, Column column) throws SQLException;
+
+    /**
+     * The timestamp capture watermark: a moment such that every row any transaction still open, or yet to start,
+     * will write has an update timestamp at or after it, minus {@code margin}. Where the database does not show
+     * every open transaction to this user, it is at most now minus {@code safetyWindow}, and not exact.
+     */
+    Watermark watermark(Connection connection, Duration margin, Duration safetyWindow) throws SQLException;
+
+    /** Statements that create the change table (idempotent: they succeed when it exists). */
+    List<String> createChangeTable(ChangeTable changeTable);
+
+    /** Statements that drop the change table and whatever it owns, if they exist. */
+    List<String> dropChangeTable(ChangeTable changeTable);
+
+    /**
+     * Statements that create (or replace) the triggers copying every change of {@code table} into the change
+     * table: insert, update, delete, and truncate where the product has truncate triggers.
+     */
+    List<String> createTriggers(ChangeTable changeTable, TableId table, Schema schema);
+
+    /** Statements that drop the triggers of {@code table}, if they exist. */
+    List<String> dropTriggers(ChangeTable changeTable, TableId table);
+
+    /**
+     * A statement that deletes the change table's rows with {@code ? < seq <= ?}; the third parameter is the
+     * number of such rows, which a product whose range delete would lock the row after the range (InnoDB) uses to
+     * stop there ({@code ORDER BY seq LIMIT ?}), and another may ignore.
+     */
+    String pruneChanges(ChangeTable changeTable);
+
+    /**
+     * The commit-order guard of trigger capture, first part: the highest sequence value handed out so far (by
+     * transactions committed, open or rolled back), or {@code 0} for none. Must not lag behind a value any
+     * transaction already holds by more than the product's documented staleness (a lower value is safe, a
+     * higher one is not).
+     */
+    long lastSequence(Connection connection, ChangeTable changeTable) throws SQLException;
+
+    /**
+     * The guard, second part: a fence, called strictly after {@link #lastSequence}. Every transaction that held a
+     * sequence value at or below what that call returned started (or took its transaction id) before the fence.
+     */
+    long fence(Connection connection) throws SQLException;
+
+    /**
+     * The guard, third part: a value {@code p} such that every transaction that started before any fence
+     * {@code f <= p} has ended (committed or rolled back) and its changes are visible to the next query on this
+     * connection. Where the database does not show every open transaction to this user, it is derived from now
+     * minus {@code safetyWindow}.
+     */
+    long passedFence(Connection connection, Duration safetyWindow) throws SQLException;
+}

@@ -1,0 +1,138 @@
+package dev.sluice.capture;
+
+import dev.sluice.Offset;
+import dev.sluice.TableId;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The position of timestamp capture: per table, the (update timestamp, key…) of the last row delivered. Rows
+ * strictly after a table's cursor are still to come. Tables without a cursor start from their first row.
+ * Immutable.
+ */
+final class TimestampOffset implements Offset {
+
+    static final String TAG = "ts:";
+
+    private final Map<TableId, List<Object>> cursors;
+
+    TimestampOffset(Map<TableId, List<Object>> cursors) {
+        TreeMap<TableId, List<Object>> sorted = new TreeMap<>(
+                (a, b) -> a.namespace().equals(b.namespace()) ? a.name().compareTo(b.name())
+                        : a.namespace().compareTo(b.namespace()));
+        cursors.forEach((table, cursor) -> sorted.put(table, Collections.unmodifiableList(new ArrayList<>(cursor))));
+        this.cursors = Collections.unmodifiableMap(sorted);
+    }
+
+    static TimestampOffset empty() {
+        return new TimestampOffset(Map.of());
+    }
+
+    /** The cursor of a table, or null if nothing of it was delivered yet. */
+    List<Object> cursor(TableId table) {
+        return cursors.get(table);
+    }
+
+    Map<TableId, List<Object>> cursors() {
+        return cursors;
+    }
+
+    /** This offset with one table's cursor replaced. */
+    TimestampOffset with(TableId table, List<Object> cursor) {
+        Map<TableId, List<Object>> copy = new java.util.HashMap<>(cursors);
+        copy.put(table, cursor);
+        return new TimestampOffset(copy);
+    }
+
+    @Override
+    public String encode() {
+        StringBuilder text = new StringBuilder(TAG);
+        boolean first = true;
+        for (Map.Entry<TableId, List<Object>> e : cursors.entrySet()) {
+            text.append(first ? "" : ";");
+            first = false;
+            text.append(escape(e.getKey().namespace())).append(',').append(escape(e.getKey().name()));
+            for (Object value : e.getValue()) {
+                text.append(',').append(escape(CursorValues.encode(value)));
+            }
+        }
+        return text.toString();
+    }
+
+    static TimestampOffset decode(String encoded) {
+        if (!encoded.startsWith(TAG)) {
+            throw new IllegalArgumentException("expected a timestamp capture offset starting with '" + TAG
+                    + "', got '" + encoded + "': was it written by another source?");
+        }
+        Map<TableId, List<Object>> cursors = new java.util.HashMap<>();
+        String body = encoded.substring(TAG.length());
+        if (!body.isEmpty()) {
+            for (String table : body.split(";", -1)) {
+                String[] parts = table.split(",", -1);
+                if (parts.length < 3) {
+                    throw new IllegalArgumentException("damaged timestamp capture offset '" + encoded + "'");
+                }
+                List<Object> cursor = new ArrayList<>();
+                for (int i = 2; i < parts.length; i++) {
+                    cursor.add(CursorValues.decode(unescape(parts[i])));
+                }
+                cursors.put(TableId.of(unescape(parts[0]), unescape(parts[1])), cursor);
+            }
+        }
+        return new TimestampOffset(cursors);
+    }
+
+    /** True if every table's cursor here is at or after its cursor in {@code other}. */
+    @Override
+    public boolean covers(Offset other) {
+        if (!(other instanceof TimestampOffset that)) {
+            throw new IllegalArgumentException("not a timestamp capture offset: " + other);
+        }
+        for (Map.Entry<TableId, List<Object>> e : that.cursors.entrySet()) {
+            List<Object> mine = cursors.get(e.getKey());
+            if (mine == null || compare(mine, e.getValue()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int compare(List<Object> a, List<Object> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = CursorValues.compare(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static String escape(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String unescape(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TimestampOffset other && encode().equals(other.encode());
+    }
+
+    @Override
+    public int hashCode() {
+        return encode().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.sluice.source.mysql;
+
+import dev.sluice.Column;
+import dev.sluice.Schema;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.Type;
+import dev.sluice.capture.CaptureDialect;
+import dev.sluice.capture.ChangeTable;
+import dev.sluice.capture.JsonValues;
+import dev.sluice.capture.Watermark;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MySQL and MariaDB for {@link dev.sluice.capture.JdbcCaptureSource}: {@code JSON_OBJECT} row images generated
+ * per table, triggers per table, and both the watermark and the commit-order guard from the oldest open
+ * transaction in {@code information_schema.INNODB_TRX} (which needs {@code PROCESS}; without it, now minus the
+ * safety window; see {@link MySqlCaptureTrxView}). Thread-safe; its state is the last INNODB_TRX reading, which
+ * is reused for a moment, and whether a problem was already reported: use one instance per source.
+ *
+ * <p>Public so that a {@link dev.sluice.capture.JdbcCaptureSource} can be built directly ({@code
+ * JdbcCaptureSource.builder(new MySqlCaptureDialect())}); {@code MySqlSource} uses it for {@code Capture.TIMESTAMP}
+ * and {@code Capture.TRIGGER}.
+ */
+public final class MySqlCaptureDialect implements CaptureDialect {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MySqlCaptureDialect.class);
+
+    private final AtomicBoolean warned = new AtomicBoolean();
+    private final AtomicBoolean staleWarned = new AtomicBoolean();
+    private final MySqlCaptureTrxView trx = new MySqlCaptureTrxView();
+
+    /** A dialect for MySQL/MariaDB. */
+    public MySqlCaptureDialect() {}
+
+    @Override
+    public String product() {
+        return "MySQL/MariaDB";
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    /** A string literal, safe with or without {@code NO_BACKSLASH_ESCAPES} (which {@link #prepare} turns off). */
+    static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    public ChangeTable defaultChangeTable(Connection connection) throws SQLException {
+        String database = currentDatabase(connection);
+        if (database == null) {
+            throw new SQLException("the connection has no default database: name one in the JDBC URL, or set "
+                    + "the change table with changeTable(TableId)", "42000");
+        }
+        return new ChangeTable(TableId.of(database, ChangeTable.DEFAULT_NAME));
+    }
+
+    private static String currentDatabase(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Override
+    public void prepare(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+        }
+    }
+
+    /** The tables the filter chooses; a filter without includes means the connection's own database. */
+    @Override
+    public List<TableId> tables(Connection connection, TableFilter filter) throws SQLException {
+        String only = filter.includes().isEmpty() ? currentDatabase(connection) : null;
+        List<TableId> tables = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
+                        + "AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
+                        + "ORDER BY 1, 2")) {
+            while (rs.next()) {
+                TableId table = TableId.of(rs.getString(1), rs.getString(2));
+                if ((only == null || only.equals(table.namespace())) && filter.test(table)) {
+                    tables.add(table);
+                }
+            }
+        }
+        return tables;
+    }
+
+    @Override
+    public Schema schema(Connection connection, TableId table) throws SQLException {
+        return MySqlCaptureSchemas.read(connection, table);
+    }
+
+    @Override
+    public String rowImage(TableId table, Schema schema, String alias) {
+        StringJoiner pairs = new StringJoiner(", ", "JSON_OBJECT(", ")");
+        for (Column column : schema.columns()) {
+            String value = alias + "." + quote(column.name());
+            switch (column.type().kind()) {
+                // exact whatever the writer's session time zone
+                case TIMESTAMP_TZ -> value = "UNIX_TIMESTAMP(" + value + ")";
+                case BYTES -> value = "HEX(" + value + ")";
+                case JSON -> value = "CAST(" + value + " AS CHAR)";
+                case BOOLEAN, INT64 -> value = column.sourceType().toLowerCase(java.util.Locale.ROOT).startsWith("bit")
+                        ? "CAST(" + value + " AS UNSIGNED)" : value;
+                default -> { }
+            }
+            pairs.add(literal(column.name()) + ", " + value);
+        }
+        return pairs.toString();
+    }
+
+    @Override
+    public Object decode(Object json, Column column) {
+        if (json instanceof String text && column.type().kind() == Type.Kind.BYTES) {
+            return HexFormat.of().parseHex(text);
+        }
+        if (json instanceof String text && column.type().kind() == Type.Kind.JSON) {
+            return text;
+        }
+        return JsonValues.decode(json, column);
+    }
+
+    @Override
+    public String parameter(Column column) {
+        return column.type().kind() == Type.Kind.TIMESTAMP_TZ ? "FROM_UNIXTIME(?)" : "?";
+    }
+
+    @Override
+    public void bind(PreparedStatement statement, int index, Object value, Column column) throws SQLException {
+        if (value instanceof Instant instant) {
+            statement.setBigDecimal(index, BigDecimal.valueOf(instant.getEpochSecond())
+                    .add(BigDecimal.valueOf(instant.getNano() / 1000, 6)));
+        } else if (value instanceof byte[] bytes) {
+            statement.setBytes(index, bytes);
+        } else if (value instanceof java.util.UUID uuid) {
+            statement.setString(index, uuid.toString());
+        } else {
+            statement.setObject(index, value);
+        }
+    }
+
+    @Override
+    public Watermark watermark(Connection connection, Duration margin, Duration safetyWindow) throws SQLException {
+        MySqlCaptureTrxView.Reading reading = reading(connection);
+        boolean exact = reading != null;
+        if (reading == null) {
+            MySqlCaptureTrxView.Reading now = now(connection);
+            reading = new MySqlCaptureTrxView.Reading(now.nowMicros(), now.nowLocal(),
+                    now.nowMicros() - micros(safetyWindow));
+        }
+        long w = reading.boundMicros() - micros(margin);
+        LocalDateTime local = reading.nowLocal().minusNanos((reading.nowMicros() - w) * 1000L);
+        return new Watermark(Instant.ofEpochSecond(Math.floorDiv(w, 1_000_000L),
+                Math.floorMod(w, 1_000_000L) * 1000L), local, exact);
+    }
+
+    /** A fresh reading of INNODB_TRX, or null (with a warning once) when it cannot be had. */
+    private MySqlCaptureTrxView.Reading reading(Connection connection) throws SQLException {
+        try {
+            MySqlCaptureTrxView.Reading reading = trx.read(connection);
+            if (reading == null && staleWarned.compareAndSet(false, true)) {
+                LOG.warn("information_schema.INNODB_TRX stayed stale (something reads it more often than every "
+                        + "100 ms): capture falls back to the safety window while it does");
+            }
+            return reading;
+        } catch (SQLException e) {
+            if (e.getErrorCode() != MySqlCaptureTrxView.NEEDS_PROCESS) {
+                throw e;
+            }
+            if (warned.compareAndSet(false, true)) {
+                LOG.warn("this user cannot read information_schema.INNODB_TRX (GRANT PROCESS ON *.* to it): "
+                        + "capture stays the safety window behind now, and a transaction open longer than that "
+                        + "may be missed");
+            }
+            return null;
+        }
+    }
+
+    private static MySqlCaptureTrxView.Reading now(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT NOW(6), CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)")) {
+            rs.next();
+            long now = rs.getLong(2);
+            return new MySqlCaptureTrxView.Reading(now, rs.getObject(1, LocalDateTime.class), now);
+        }
+    }
+
+    private static long micros(Duration d) {
+        return d.toNanos() / 1000;
+    }
+
+    @Override
+    public List<String> createChangeTable(ChangeTable changeTable) {
+        return MySqlCaptureTriggers.createChangeTable(this, changeTable);
+    }
+
+    @Override
+    public List<String> dropChangeTable(ChangeTable changeTable) {
+        return List.of("DROP TABLE IF EXISTS " + qualify(changeTable.table()));
+    }
+
+    @Override
+    public List<String> createTriggers(ChangeTable changeTable, TableId table, Schema schema) {
+        return MySqlCaptureTriggers.createTriggers(this, changeTable, table, schema);
+    }
+
+    @Override
+    public List<String> dropTriggers(ChangeTable changeTable, TableId table) {
+        return MySqlCaptureTriggers.dropTriggers(this, changeTable, table);
+    }
+
+    /** Stops after the known number of rows: a range delete would wait on the lock of the row after the range. */
+    @Override
+    public String pruneChanges(ChangeTable changeTable) {
+        return "DELETE FROM " + qualify(changeTable.table()) + " WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+    }
+
+    @Override
+    public long lastSequence(Connection connection, ChangeTable changeTable) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT AUTO_INCREMENT FROM "
+                + "information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, changeTable.table().namespace());
+            ps.setString(2, changeTable.table().name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the change table " + changeTable.table() + " does not exist: "
+                            + "install trigger capture first", "42S02");
+                }
+                long next = rs.getLong(1);
+                return rs.wasNull() ? 0 : Math.max(0, next - 1);
+            }
+        }
+    }
+
+    /** The database's clock, in microseconds since the epoch. */
+    @Override
+    public long fence(Connection connection) throws SQLException {
+        return now(connection).nowMicros();
+    }
+
+    /** Just before the start of the oldest open transaction (INNODB_TRX shows whole seconds, rounded down). */
+    @Override
+    public long passedFence(Connection connection, Duration safetyWindow) throws SQLException {
+        MySqlCaptureTrxView.Reading reading = reading(connection);
+        return reading != null ? reading.boundMicros() - 1 : fence(connection) - micros(safetyWindow);
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlCaptureDialect";
+    }
+}
