@@ -2,6 +2,7 @@ package dev.sluice.sink.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -49,12 +50,20 @@ final class Connections implements DataSource {
             config.setPassword(password);
             config.setMaximumPoolSize(2); // the sink's transaction and the offset store's own calls
             config.setMinimumIdle(0);
-            config.setInitializationFailTimeout(-1); // connect on first use, so errors surface as SQLExceptions
+            // one attempt when the pool is made: a refused login fails at once instead of after the pool's
+            // 30 s connection timeout, and can be told apart from a server that is down
+            config.setInitializationFailTimeout(1);
             try {
                 pool = new HikariDataSource(config);
             } catch (RuntimeException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SQLException sql && sql.getSQLState() != null
+                        && sql.getSQLState().startsWith("28")) {
+                    throw new FatalException("the JDBC sink cannot log in to " + jdbcUrl + " as '" + user + "': "
+                            + sql.getMessage() + ". Fix: check the target user and password.", sql);
+                }
                 throw new RetriableException("cannot create the JDBC sink's connection pool for " + jdbcUrl + ": "
-                        + e.getMessage(), e);
+                        + (cause == null ? e.getMessage() : cause.getMessage()), e);
             }
         }
         return pool;

@@ -1,0 +1,205 @@
+package dev.sluice.examples.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The options of a command: {@code --key value} flags, or the same keys in a properties file given with
+ * {@code --config FILE} (flags win). Secrets may also come from a file ({@code --password-file}) or the environment
+ * ({@code SLUICE_PASSWORD}, {@code SLUICE_TARGET_PASSWORD}, {@code SLUICE_S3_SECRET_KEY}), so that they stay out of
+ * the process list and shell history.
+ */
+final class Options {
+
+    /** Flags that take no value on the command line ({@code true} or {@code false} in a properties file). */
+    static final Set<String> SWITCHES = Set.of("s3-path-style", "until-caught-up", "verbose");
+
+    private static final Set<String> KEYS = Set.of(
+            "source", "url", "user", "password", "password-file", "tables", "exclude", "capture",
+            "timestamp-column", "soft-delete-column", "snapshot", "sink", "out", "s3-endpoint", "s3-region",
+            "s3-access-key", "s3-secret-key", "s3-secret-key-file", "s3-path-style", "target-url", "target-user",
+            "target-password", "target-password-file", "offsets", "commit-interval", "pipeline", "until-caught-up",
+            "max-retries", "verbose", "config");
+
+    private static final Map<String, String> ENVIRONMENT = Map.of(
+            "password", "SLUICE_PASSWORD",
+            "target-password", "SLUICE_TARGET_PASSWORD",
+            "s3-secret-key", "SLUICE_S3_SECRET_KEY");
+
+    private final Map<String, String> values;
+    private final Map<String, String> environment;
+
+    private Options(Map<String, String> values, Map<String, String> environment) {
+        this.values = values;
+        this.environment = environment;
+    }
+
+    static Options parse(List<String> args, Map<String, String> environment) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "': options are written --name value");
+            }
+            String key = arg.substring(2);
+            String value;
+            int equals = key.indexOf('=');
+            if (equals >= 0) {
+                value = key.substring(equals + 1);
+                key = key.substring(0, equals);
+            } else if (SWITCHES.contains(key)) {
+                value = "true";
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new UsageException("--" + key + " needs a value");
+            }
+            known(key, "--" + key);
+            if (flags.put(key, value) != null) {
+                throw new UsageException("--" + key + " is given twice");
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        String config = flags.get("config");
+        if (config != null) {
+            merged.putAll(load(Path.of(config)));
+        }
+        merged.putAll(flags);
+        return new Options(merged, environment);
+    }
+
+    private static Map<String, String> load(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UsageException("cannot read the config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            known(key, "key '" + key + "' in " + file);
+            if (key.equals("config")) {
+                throw new UsageException("a config file cannot name another config file (" + file + ")");
+            }
+            values.put(key, properties.getProperty(key).trim());
+        }
+        return values;
+    }
+
+    private static void known(String key, String where) {
+        if (!KEYS.contains(key)) {
+            throw new UsageException("unknown option " + where + "; see sluice help");
+        }
+    }
+
+    String get(String key) {
+        return values.get(key);
+    }
+
+    String get(String key, String fallback) {
+        return values.getOrDefault(key, fallback);
+    }
+
+    String require(String key, String why) {
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new UsageException("--" + key + " is required " + why);
+        }
+        return value;
+    }
+
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    boolean flag(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "" -> true;
+            case "false", "no" -> false;
+            default -> throw new UsageException("--" + key + " is a switch: true or false, not '" + value + "'");
+        };
+    }
+
+    /** One of {@code choices}, lower case; {@code fallback} if absent. */
+    String choice(String key, String fallback, String... choices) {
+        String value = values.getOrDefault(key, fallback);
+        if (value == null) {
+            throw new UsageException("--" + key + " is required: one of " + String.join(", ", choices));
+        }
+        for (String choice : choices) {
+            if (choice.equalsIgnoreCase(value)) {
+                return choice;
+            }
+        }
+        throw new UsageException("--" + key + " must be one of " + String.join(", ", choices) + ", not '"
+                + value + "'");
+    }
+
+    /** A secret from {@code --key}, {@code --key-file} or its environment variable, in that order; null if none. */
+    String secret(String key) {
+        if (values.containsKey(key)) {
+            return values.get(key);
+        }
+        String file = values.get(key + "-file");
+        if (file != null) {
+            try {
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UsageException("cannot read --" + key + "-file " + file + ": " + e.getMessage());
+            }
+        }
+        String variable = ENVIRONMENT.get(key);
+        return variable == null ? null : environment.get(variable);
+    }
+
+    /** A duration written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT10S}). */
+    Duration duration(String key, Duration fallback) {
+        String value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (text.startsWith("pt")) {
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
+            }
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            }
+            long amount = Long.parseLong(text.substring(0, text.length() - 1));
+            switch (text.charAt(text.length() - 1)) {
+                case 's': return Duration.ofSeconds(amount);
+                case 'm': return Duration.ofMinutes(amount);
+                case 'h': return Duration.ofHours(amount);
+                default: break;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            // falls through to the usage error
+        }
+        throw new UsageException("--" + key + " must be a duration such as 500ms, 10s, 5m or 1h, not '" + value + "'");
+    }
+
+    int integer(String key, int fallback) {
+        String value = values.get(key);
+        try {
+            return value == null ? fallback : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + key + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.sluice.examples.cli;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.OffsetStore;
+import dev.sluice.Pipeline;
+import dev.sluice.PipelineListener;
+import dev.sluice.Sink;
+import dev.sluice.Source;
+import dev.sluice.TableFilter;
+import dev.sluice.offset.FileOffsetStore;
+import dev.sluice.offset.JdbcOffsetStore;
+import dev.sluice.sink.jdbc.JdbcSink;
+import dev.sluice.sink.s3.ParquetSink;
+import dev.sluice.source.mongo.MongoSource;
+import dev.sluice.source.mongo.StartupMode;
+import dev.sluice.source.postgres.PostgresSource;
+import dev.sluice.source.postgres.SnapshotMode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Builds the source, sink, offset store and pipeline that {@code sluice replicate} options describe. */
+final class PipelineFactory {
+
+    private final Options options;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    PipelineFactory(Options options) {
+        this.options = options;
+    }
+
+    Pipeline pipeline(PipelineListener listener) {
+        Pipeline.Builder builder = Pipeline.builder()
+                .name(options.get("pipeline", "sluice"))
+                .source(source())
+                .sink(sink())
+                .commitInterval(options.duration("commit-interval", Duration.ofSeconds(10)))
+                // a command line should say what is wrong rather than retry a wrong password forever
+                .maxRetries(options.integer("max-retries", 3))
+                .listener(listener);
+        OffsetStore store = offsetStore();
+        if (store != null) {
+            builder.offsetStore(store);
+        }
+        return builder.build();
+    }
+
+    /** Closes the pools the built pipeline used; after the pipeline has closed. */
+    void closeResources() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // closing a pool after the pipeline stopped: nothing is lost
+            }
+        }
+    }
+
+    Source source() {
+        String kind = options.choice("source", null, "postgres", "mysql", "mongo");
+        String capture = options.choice("capture", "log", "log", "trigger", "timestamp");
+        if (!capture.equals("log")) {
+            throw new UsageException("--capture " + capture + " is not available from the command line yet:"
+                    + " use --capture log");
+        }
+        return switch (kind) {
+            case "postgres" -> PostgresSource.builder()
+                    .jdbcUrl(options.require("url", "for --source postgres (jdbc:postgresql://host:5432/db)"))
+                    .user(options.require("user", "for --source postgres"))
+                    .password(secretOrEmpty("password"))
+                    .tables(tables())
+                    .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
+                        case "never" -> SnapshotMode.NEVER;
+                        case "only" -> SnapshotMode.INITIAL_ONLY;
+                        default -> SnapshotMode.INITIAL;
+                    })
+                    .build();
+            case "mongo" -> {
+                MongoSource.Builder mongo = MongoSource.builder()
+                        .connectionString(options.require("url", "for --source mongo (mongodb://host/?replicaSet=rs0)"))
+                        .startupMode(switch (options.choice("snapshot", "initial", "initial", "never")) {
+                            case "never" -> StartupMode.LATEST;
+                            default -> StartupMode.COPY_EXISTING;
+                        });
+                if (options.has("tables")) {
+                    mongo.include(patterns("tables"));
+                }
+                if (options.has("exclude")) {
+                    mongo.exclude(patterns("exclude"));
+                }
+                yield mongo.build();
+            }
+            default -> throw new UsageException("--source mysql is not available from the command line yet");
+        };
+    }
+
+    private TableFilter tables() {
+        TableFilter filter = options.has("tables") ? TableFilter.include(patterns("tables")) : TableFilter.all();
+        return options.has("exclude") ? filter.exclude(patterns("exclude")) : filter;
+    }
+
+    private String[] patterns(String key) {
+        return Arrays.stream(options.get(key).split(",")).map(String::trim).filter(p -> !p.isEmpty())
+                .toArray(String[]::new);
+    }
+
+    private String secretOrEmpty(String key) {
+        String secret = options.secret(key);
+        return secret == null ? "" : secret;
+    }
+
+    Sink sink() {
+        return switch (options.choice("sink", "parquet", "parquet", "jdbc")) {
+            case "jdbc" -> JdbcSink.builder()
+                    .jdbcUrl(options.require("target-url", "for --sink jdbc"))
+                    .user(options.require("target-user", "for --sink jdbc"))
+                    .password(secretOrEmpty("target-password"))
+                    .build();
+            default -> parquet();
+        };
+    }
+
+    private Sink parquet() {
+        String out = options.require("out", "for --sink parquet: a folder, or s3://bucket/prefix");
+        ParquetSink.Builder parquet = ParquetSink.builder();
+        if (!out.startsWith("s3://")) {
+            return parquet.localFolder(Path.of(out)).build();
+        }
+        String location = out.substring("s3://".length());
+        int slash = location.indexOf('/');
+        String bucket = slash < 0 ? location : location.substring(0, slash);
+        String prefix = slash < 0 ? "" : location.substring(slash + 1).replaceAll("/+$", "");
+        parquet.s3(bucket, prefix);
+        if (options.has("s3-endpoint")) {
+            parquet.endpoint(URI.create(options.get("s3-endpoint")));
+        }
+        if (options.has("s3-region")) {
+            parquet.region(options.get("s3-region"));
+        }
+        parquet.pathStyle(options.flag("s3-path-style"));
+        String secret = options.secret("s3-secret-key");
+        if (options.has("s3-access-key") != (secret != null)) {
+            throw new UsageException("give both --s3-access-key and --s3-secret-key (or SLUICE_S3_SECRET_KEY), or"
+                    + " neither to use the default AWS credential chain");
+        }
+        if (secret != null) {
+            parquet.credentials(options.get("s3-access-key"), secret);
+        }
+        return parquet.build();
+    }
+
+    /** The store {@code --offsets} names, or null for the sink's own (exactly once), the default. */
+    OffsetStore offsetStore() {
+        String offsets = options.get("offsets", "sink");
+        if (offsets.equals("sink")) {
+            return null;
+        }
+        if (!offsets.equals("jdbc")) {
+            return FileOffsetStore.in(Path.of(offsets));
+        }
+        // beside the data when the target is a database, else in the source database
+        boolean target = options.has("target-url");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(options.require(target ? "target-url" : "url", "for --offsets jdbc"));
+        config.setUsername(options.get(target ? "target-user" : "user"));
+        config.setPassword(secretOrEmpty(target ? "target-password" : "password"));
+        config.setMaximumPoolSize(2);
+        config.setPoolName("sluice-offsets");
+        config.setInitializationFailTimeout(-1); // connect on first use, inside the pipeline's retries
+        HikariDataSource pool = new HikariDataSource(config);
+        resources.add(pool);
+        return JdbcOffsetStore.create(pool);
+    }
+}

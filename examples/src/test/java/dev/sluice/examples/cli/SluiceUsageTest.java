@@ -1,0 +1,75 @@
+package dev.sluice.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SluiceUsageTest {
+
+    @Test
+    void helpPrintsTheUsageAndSucceeds() {
+        Run run = Run.of("help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("usage: sluice replicate");
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        assertThat(Run.of().exit()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownCommandOrFlagIsNamed() {
+        Run command = Run.of("replicat");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.error()).isEqualTo("sluice: unknown command 'replicat'");
+
+        Run flag = Run.of("replicate", "--source", "postgres", "--tabels", "x");
+        assertThat(flag.exit()).isEqualTo(2);
+        assertThat(flag.error()).isEqualTo("sluice: unknown option --tabels; see sluice help");
+        assertThat(flag.err()).contains("usage: sluice replicate");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThat(Run.of("replicate", "--source", "oracle").error())
+                .isEqualTo("sluice: --source must be one of postgres, mysql, mongo, not 'oracle'");
+        assertThat(Run.of("replicate", "--source", "postgres").error())
+                .isEqualTo("sluice: --url is required for --source postgres (jdbc:postgresql://host:5432/db)");
+        assertThat(Run.of("replicate", "--source", "postgres", "--url", "jdbc:postgresql://h/db", "--user", "u",
+                "--out", "lake", "--commit-interval", "soon").error())
+                .isEqualTo("sluice: --commit-interval must be a duration such as 500ms, 10s, 5m or 1h, not 'soon'");
+        assertThat(Run.of("replicate", "--source", "postgres", "--url", "mysql://h/db").error())
+                .startsWith("sluice: jdbcUrl must start with 'jdbc:postgresql:'");
+        assertThat(Run.of("replicate", "--source").error()).isEqualTo("sluice: --source needs a value");
+        assertThat(Run.of("replicate", "--source", "postgres", "--source", "mysql").error())
+                .isEqualTo("sluice: --source is given twice");
+    }
+
+    @Test
+    void aConfigFileGivesTheSameKeysAndFlagsWin(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("pipeline.properties");
+        Files.writeString(config, "source=postgres\nurl=jdbc:postgresql://h/db\nuser=u\nout=lake\nsnapshot=sometimes\n");
+        assertThat(Run.of("replicate", "--config", config.toString()).error())
+                .isEqualTo("sluice: --snapshot must be one of initial, never, only, not 'sometimes'");
+        Files.writeString(config, "source=postgres\nsurce=typo\n");
+        assertThat(Run.of("replicate", "--config", config.toString()).error())
+                .isEqualTo("sluice: unknown option key 'surce' in " + config + "; see sluice help");
+    }
+
+    @Test
+    void secretsComeFromFlagsFilesOrTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secret");
+        Files.writeString(file, "from-file\n");
+        Options fromFile = Options.parse(java.util.List.of("--password-file", file.toString()), Map.of());
+        assertThat(fromFile.secret("password")).isEqualTo("from-file");
+        Options fromEnvironment = Options.parse(java.util.List.of(), Map.of("SLUICE_PASSWORD", "from-env"));
+        assertThat(fromEnvironment.secret("password")).isEqualTo("from-env");
+        Options fromFlag = Options.parse(java.util.List.of("--password", "flag"), Map.of("SLUICE_PASSWORD", "env"));
+        assertThat(fromFlag.secret("password")).isEqualTo("flag");
+    }
+}
