@@ -5,9 +5,15 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
+import dev.sluice.capture.JdbcCaptureSource;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +40,12 @@ import java.util.regex.Pattern;
  * part. A missing slot, or one that moved past the stored offset, is a {@link dev.sluice.FatalException}: the
  * changes in between are gone from the log and only a new snapshot recovers them.
  *
+ * <h2>Without replication: triggers or a timestamp column</h2>
+ * {@link Builder#capture(Capture) capture(Capture.TRIGGER)} records changes with row triggers into a change table
+ * ({@link #installTriggers()} creates them); {@link Builder#capture(Capture) capture(Capture.TIMESTAMP)} polls the
+ * tables on an update-time column. Neither needs {@code wal_level=logical} nor the REPLICATION attribute; see
+ * {@code docs/capture.md} for their guarantees (timestamp polling cannot see deletes).
+ *
  * <p>Immutable and thread-safe; holds no connection (each stream owns its own). {@link #toString()} masks the
  * password. See {@code docs/source-postgres.md} for type mapping, snapshot and failure behaviour.
  */
@@ -52,6 +64,8 @@ public final class PostgresSource implements Source {
     private final Duration heartbeatInterval;
     private final NumericMode numericMode;
     private final Duration connectTimeout;
+    /** The trigger or timestamp capture this source delegates to, or null for the log. */
+    private final JdbcCaptureSource polling;
 
     private PostgresSource(Builder b) {
         this.jdbcUrl = b.jdbcUrl != null ? b.jdbcUrl
@@ -66,6 +80,29 @@ public final class PostgresSource implements Source {
         this.heartbeatInterval = b.heartbeatInterval;
         this.numericMode = b.numericMode;
         this.connectTimeout = b.connectTimeout;
+        this.polling = b.capture == Capture.LOG ? null : polling(b);
+    }
+
+    private JdbcCaptureSource polling(Builder b) {
+        Properties login = new Properties();
+        if (user != null) {
+            login.setProperty("user", user);
+        }
+        if (password != null) {
+            login.setProperty("password", password);
+        }
+        JdbcCaptureSource.Builder capture = JdbcCaptureSource.builder(new PostgresCaptureDialect())
+                .connections(() -> DriverManager.getConnection(jdbcUrl, login), maskUrl(jdbcUrl) + " as " + user)
+                .tables(tables)
+                .mode(b.capture)
+                .pollInterval(b.pollInterval);
+        if (b.timestampColumn != null) {
+            capture.timestampColumn(b.timestampColumn);
+        }
+        if (b.softDeleteColumn != null) {
+            capture.softDeleteColumn(b.softDeleteColumn);
+        }
+        return capture.build();
     }
 
     /** A builder; {@link Builder#jdbcUrl(String)} (or host and database) is required. */
@@ -84,6 +121,9 @@ public final class PostgresSource implements Source {
     @Override
     public ChangeStream open(Offset from, PipelineContext context) {
         Objects.requireNonNull(context, "context");
+        if (polling != null) {
+            return polling.open(from, context);
+        }
         if (from != null && !(from instanceof PgOffset)) {
             throw new IllegalArgumentException("not an offset of a PostgreSQL source: " + from);
         }
@@ -92,7 +132,37 @@ public final class PostgresSource implements Source {
 
     @Override
     public Offset decodeOffset(String encoded) {
-        return PgOffset.decode(encoded);
+        return polling != null ? polling.decodeOffset(encoded) : PgOffset.decode(encoded);
+    }
+
+    /** How this source captures: from the log (the default), by triggers, or by a timestamp column. */
+    public Capture capture() {
+        return polling == null ? Capture.LOG : polling.mode();
+    }
+
+    /**
+     * For {@link Capture#TRIGGER}: creates the change table and the row triggers on every selected table (idempotent;
+     * needs the right to create triggers on them). Run it once before the first pipeline, and again after a table
+     * joins the selection.
+     *
+     * @return the tables that have triggers now
+     * @throws IllegalStateException unless this source captures by triggers
+     */
+    public List<TableId> installTriggers() {
+        return triggers().install();
+    }
+
+    /** For {@link Capture#TRIGGER}: removes the triggers and the change table (idempotent). */
+    public List<TableId> uninstallTriggers() {
+        return triggers().uninstall();
+    }
+
+    private JdbcCaptureSource triggers() {
+        if (polling == null || polling.mode() != Capture.TRIGGER) {
+            throw new IllegalStateException("triggers belong to trigger capture: build the source with"
+                    + " capture(Capture.TRIGGER)");
+        }
+        return polling;
     }
 
     /** The slot this source uses in a pipeline of that name. */
@@ -145,7 +215,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public String toString() {
-        return "PostgresSource[" + maskUrl(jdbcUrl) + ", user=" + user + ", password=" + (password == null ? "none" : "****")
+        return "PostgresSource[" + maskUrl(jdbcUrl) + (polling == null ? "" : ", " + polling.mode() + " capture") + ", user=" + user + ", password=" + (password == null ? "none" : "****")
                 + ", " + tables + ", snapshot " + snapshotMode
                 + (slotName == null ? "" : ", slot " + slotName)
                 + (publicationName == null ? "" : ", publication " + publicationName) + "]";
@@ -170,8 +240,40 @@ public final class PostgresSource implements Source {
         private Duration heartbeatInterval;
         private NumericMode numericMode = NumericMode.DECIMAL;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Capture capture = Capture.LOG;
+        private String timestampColumn;
+        private String softDeleteColumn;
+        private Duration pollInterval = Duration.ofSeconds(1);
 
         private Builder() {}
+
+        /**
+         * How to capture (default {@link Capture#LOG}, logical replication). {@link Capture#TRIGGER} and
+         * {@link Capture#TIMESTAMP} need neither {@code wal_level=logical} nor REPLICATION; the snapshot, slot,
+         * publication, status and numeric settings then do not apply.
+         */
+        public Builder capture(Capture capture) {
+            this.capture = Objects.requireNonNull(capture, "capture");
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: the column every writer sets to the time of its change. */
+        public Builder timestampColumn(String column) {
+            this.timestampColumn = nonBlank("timestampColumn", column);
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
+        public Builder softDeleteColumn(String column) {
+            this.softDeleteColumn = nonBlank("softDeleteColumn", column);
+            return this;
+        }
+
+        /** For trigger and timestamp capture: how often to look for changes (default 1 s). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("pollInterval", interval);
+            return this;
+        }
 
         /** The database's JDBC URL, {@code jdbc:postgresql://host:port/database}; or use host and database. */
         public Builder jdbcUrl(String jdbcUrl) {
