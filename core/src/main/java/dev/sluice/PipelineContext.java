@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a pipeline tells its source and sink when it opens them: its name (which keys its stored offset and from
- * which sources derive names of their own, such as a replication slot) and its clock.
+ * which sources derive names of their own, such as a replication slot), its clock, and whether it keeps its offsets
+ * in the sink's own {@link Sink#offsetStore() offset store}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -16,15 +17,34 @@ public final class PipelineContext {
 
     private final String pipelineName;
     private final Clock clock;
+    private final boolean sinkOffsetStore;
 
-    private PipelineContext(String pipelineName, Clock clock) {
+    private PipelineContext(String pipelineName, Clock clock, boolean sinkOffsetStore) {
         this.pipelineName = checkName(pipelineName);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sinkOffsetStore = sinkOffsetStore;
     }
 
-    /** A context for a pipeline of this name and clock; mainly for tests that open a source or sink directly. */
+    /**
+     * A context for a pipeline of this name and clock that keeps its offsets in a store of its own; mainly for tests
+     * that open a source or sink directly.
+     */
     public static PipelineContext of(String pipelineName, Clock clock) {
-        return new PipelineContext(pipelineName, clock);
+        return new PipelineContext(pipelineName, clock, false);
+    }
+
+    /** This context, for a pipeline that saves its offsets through the sink's own offset store. */
+    public PipelineContext withSinkOffsetStore() {
+        return new PipelineContext(pipelineName, clock, true);
+    }
+
+    /**
+     * True if the pipeline saves its offsets through the sink's own {@link Sink#offsetStore()}: the sink then commits
+     * its data with each saved offset (exactly once). False if the offsets go to another store: the sink must make
+     * its data durable in {@link Sink#flush()} (at least once).
+     */
+    public boolean usesSinkOffsetStore() {
+        return sinkOffsetStore;
     }
 
     /** The pipeline's name: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}, starting with a letter or digit. */
@@ -48,6 +68,6 @@ public final class PipelineContext {
 
     @Override
     public String toString() {
-        return "pipeline " + pipelineName;
+        return "pipeline " + pipelineName + (sinkOffsetStore ? " (offsets in the sink)" : "");
     }
 }

@@ -22,7 +22,9 @@ import java.util.Optional;
  * A sink that can store the offset atomically with its data (a database transaction, a commit record beside the
  * files) returns that store from {@link #offsetStore()}. The pipeline then calls {@code flush()} followed by the
  * store's {@code save(...)}, and the save is what commits data and offset together; on open, the sink discards
- * whatever a crash left uncommitted. With such a sink, no event is applied twice.
+ * whatever a crash left uncommitted. With such a sink, no event is applied twice. {@link #open} is told, by
+ * {@link PipelineContext#usesSinkOffsetStore()}, whether the pipeline uses that store; if it keeps its offsets
+ * elsewhere, {@code flush()} must commit the data itself.
  */
 public interface Sink {
 
@@ -52,8 +54,8 @@ public interface Sink {
     }
 
     /**
-     * The offset store that commits offsets atomically with this sink's data, if the sink has one. A pipeline
-     * built without an explicit offset store uses it.
+     * The offset store that commits offsets atomically with this sink's data, if the sink has one: the same
+     * instance on every call. A pipeline built without an explicit offset store uses it.
      */
     default Optional<OffsetStore> offsetStore() {
         return Optional.empty();

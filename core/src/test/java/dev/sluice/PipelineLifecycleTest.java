@@ -160,4 +160,47 @@ class PipelineLifecycleTest {
         assertThatThrownBy(() -> Pipeline.builder().source(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("source");
     }
+
+    @Test
+    void theSinkIsToldWhetherThePipelineKeepsItsOffsetsInTheSinksStore() throws Exception {
+        InMemoryOffsetStore sinkStore = new InMemoryOffsetStore();
+        List<Boolean> told = new CopyOnWriteArrayList<>();
+        class OwnStoreSink implements Sink {
+            private final MemorySink inner = new MemorySink();
+
+            @Override
+            public void open(PipelineContext context) {
+                told.add(context.usesSinkOffsetStore());
+                inner.open(context);
+            }
+
+            @Override
+            public void write(List<ChangeEvent> events) {
+                inner.write(events);
+            }
+
+            @Override
+            public void flush() {
+                inner.flush();
+            }
+
+            @Override
+            public java.util.Optional<OffsetStore> offsetStore() {
+                return java.util.Optional.of(sinkStore);
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        }
+        Pipeline.builder().name("own").source(MemorySource.withEvents(3).finishAtEnd()).sink(new OwnStoreSink())
+                .build().runUntilCaughtUp();
+        Pipeline.builder().name("other").source(MemorySource.withEvents(3).finishAtEnd()).sink(new OwnStoreSink())
+                .offsetStore(new InMemoryOffsetStore()).build().runUntilCaughtUp();
+
+        assertThat(told).containsExactly(true, false);
+        assertThat(sinkStore.load("own")).isPresent();
+        assertThat(sinkStore.load("other")).isEmpty();
+    }
 }

@@ -63,7 +63,9 @@ public final class Engine {
 
     public Engine(EngineConfig config) {
         this.config = config;
-        this.context = PipelineContext.of(config.name(), config.clock());
+        PipelineContext named = PipelineContext.of(config.name(), config.clock());
+        boolean sinkStore = config.sink().offsetStore().filter(store -> store == config.offsetStore()).isPresent();
+        this.context = sinkStore ? named.withSinkOffsetStore() : named;
     }
 
     /** Starts the sink thread, which opens source and sink; returns at once. */

@@ -86,7 +86,7 @@ public final class JdbcSink implements Sink {
             JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
             String pipeline = context.pipelineName();
             session = new Session(connection, SqlDialect.of(dialect), settings, offsetStore.store(),
-                    offsetStore.usedBy(pipeline) ? pipeline : null);
+                    context.usesSinkOffsetStore() ? pipeline : null);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw Errors.classify("open a connection to " + connections, e);

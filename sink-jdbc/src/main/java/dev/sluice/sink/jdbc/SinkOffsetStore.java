@@ -3,19 +3,17 @@ package dev.sluice.sink.jdbc;
 import dev.sluice.OffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JDBC sink's offset store: a {@link JdbcOffsetStore} in the target database whose {@code save} commits the
- * sink's open transaction, so that data and offset commit together. A pipeline that loads its offset from here
- * (which the engine does before it opens the sink) makes the sink leave commits to this store. Thread-safe.
+ * sink's open transaction, so that data and offset commit together. A pipeline that keeps its offsets here says so
+ * when it opens the sink ({@link dev.sluice.PipelineContext#usesSinkOffsetStore()}), and the sink then leaves commits
+ * to this store. Thread-safe.
  */
 final class SinkOffsetStore implements OffsetStore {
 
     private final JdbcSink sink;
     private final JdbcOffsetStore store;
-    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
 
     SinkOffsetStore(JdbcSink sink, JdbcOffsetStore store) {
         this.sink = sink;
@@ -26,16 +24,9 @@ final class SinkOffsetStore implements OffsetStore {
         return store;
     }
 
-    /** True if a pipeline of this name loaded its offset from this store, so will save it here. */
-    boolean usedBy(String pipeline) {
-        return loaded.contains(pipeline);
-    }
-
     @Override
     public Optional<String> load(String pipelineName) {
-        Optional<String> offset = store.load(pipelineName); // creates the table if missing
-        loaded.add(pipelineName);
-        return offset;
+        return store.load(pipelineName); // creates the table if missing
     }
 
     @Override

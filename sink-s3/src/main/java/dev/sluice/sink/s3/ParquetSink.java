@@ -99,6 +99,7 @@ public final class ParquetSink implements Sink {
         close();
         pipeline = context.pipelineName();
         clock = context.clock();
+        storeUsed = context.usesSinkOffsetStore();
         ObjectStore objects = objectStore();
         objects.check();
         log = new CommitLog(objects, pipeline, retained);
@@ -236,9 +237,8 @@ public final class ParquetSink implements Sink {
         return "ParquetSink[" + describe() + ", partitionBy " + files.partitioning() + ", " + files.compression() + "]";
     }
 
-    /** {@link SinkOffsetStore#load}: the newest commit record's offset; from now on, save commits the files. */
+    /** {@link SinkOffsetStore#load}: the newest commit record's offset. */
     synchronized Optional<String> loadOffset(String pipelineName) {
-        storeUsed = true;
         return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
     }
 

@@ -12,7 +12,7 @@ final class Runs {
     private Runs() {}
 
     static PipelineContext context(String name) {
-        return PipelineContext.of(name, Clock.systemUTC());
+        return PipelineContext.of(name, Clock.systemUTC()).withSinkOffsetStore();
     }
 
     /** Loads the offset (as the engine does before opening) and opens the sink; returns the stored offset. */
