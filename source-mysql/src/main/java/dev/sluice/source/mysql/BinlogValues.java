@@ -77,7 +77,7 @@ final class BinlogValues {
             case 0 -> packed = (bigEndian(in.read(3)) - TIMEF_INT_OFS) << 24;
             case 1, 2 -> {
                 long intPart = bigEndian(in.read(3)) - TIMEF_INT_OFS;
-                int frac = (byte) in.read();
+                int frac = in.readInteger(1);
                 if (intPart < 0 && frac != 0) {
                     intPart++;
                     frac -= 0x100;
@@ -120,7 +120,7 @@ final class BinlogValues {
 
     /** YEAR: one byte, years after 1900; 0 is the year 0000. */
     static int year(ByteArrayInputStream in) throws IOException {
-        int value = in.read() & 0xFF;
+        int value = in.readInteger(1);
         return value == 0 ? 0 : 1900 + value;
     }
 
