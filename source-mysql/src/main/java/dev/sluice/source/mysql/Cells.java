@@ -60,7 +60,11 @@ final class Cells {
                 return Interval.ofMicros((Long) raw);
             case CHAR: case VARCHAR: case TINYTEXT: case TEXT: case MEDIUMTEXT: case LONGTEXT:
                 return new String((byte[]) raw, spec.charset());
-            case BINARY: case VARBINARY: case TINYBLOB: case BLOB: case MEDIUMBLOB: case LONGBLOB:
+            case BINARY: {
+                byte[] bytes = (byte[]) raw;
+                return bytes.length < spec.precision() ? Arrays.copyOf(bytes, spec.precision()) : bytes;
+            }
+            case VARBINARY: case TINYBLOB: case BLOB: case MEDIUMBLOB: case LONGBLOB:
                 return raw;
             case ENUM: {
                 int index = (Integer) raw;

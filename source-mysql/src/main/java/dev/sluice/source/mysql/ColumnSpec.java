@@ -13,7 +13,7 @@ import java.util.List;
  * @param type the MySQL type
  * @param unsigned for integer, decimal and floating types: declared UNSIGNED
  * @param precision decimal digits, or the bit length of a BIT column, or the fractional-second digits of a
- *     TIME/DATETIME/TIMESTAMP column; 0 otherwise
+ *     TIME/DATETIME/TIMESTAMP column, or the byte length of a BINARY column; 0 otherwise
  * @param scale decimal scale; 0 otherwise
  * @param charset the character set of a text column (null for binary strings and non-string types)
  * @param labels the labels of an ENUM or SET column, in declaration order; empty otherwise
@@ -63,7 +63,7 @@ record ColumnSpec(String name, MySqlType type, boolean unsigned, int precision, 
         switch (type) {
             case DECIMAL:
                 return base + "(" + precision + "," + scale + ")" + (unsigned ? " unsigned" : "");
-            case BIT:
+            case BIT: case BINARY:
                 return base + "(" + precision + ")";
             case TIME: case DATETIME: case TIMESTAMP:
                 return precision > 0 ? base + "(" + precision + ")" : base;

@@ -88,7 +88,7 @@ final class InfoSchema {
         List<ColumnSpec> specs = new ArrayList<>();
         List<String> key = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, NUMERIC_PRECISION,"
-                + " NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, IS_NULLABLE"
+                + " NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, IS_NULLABLE, CHARACTER_OCTET_LENGTH"
                 + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             ps.setString(1, table.namespace());
             ps.setString(2, table.name());
@@ -154,6 +154,9 @@ final class InfoSchema {
                 case MEDIUMTEXT -> MySqlType.MEDIUMBLOB;
                 default -> MySqlType.LONGBLOB;
             };
+        }
+        if (type == MySqlType.BINARY) {
+            precision = rs.getInt(9);
         }
         List<String> labels = type == MySqlType.ENUM || type == MySqlType.SET ? labels(rs.getString(3)) : List.of();
         return new ColumnSpec(name, type, unsigned, precision, scale, charset, labels,

@@ -83,10 +83,16 @@ final class TableMaps {
             String name = meta.getColumnNames().get(i);
             int code = types[i] & 0xFF;
             int m = metadata[i];
+            int length = m;
             if (code == STRING && m >= 256) {
                 int real = m >> 8;
-                // CHAR longer than 255 bytes keeps length bits in the type byte: it is still a CHAR
-                code = (real & 0x30) != 0x30 ? STRING : real;
+                length = m & 0xFF;
+                if ((real & 0x30) != 0x30) {
+                    // CHAR longer than 255 bytes keeps length bits in the type byte: it is still a CHAR
+                    length |= ((real & 0x30) ^ 0x30) << 4;
+                    real = STRING;
+                }
+                code = real;
             }
             MySqlType type;
             boolean unsigned = false;
@@ -143,6 +149,8 @@ final class TableMaps {
                         }
                     } else if (code == STRING) {
                         type = text ? MySqlType.CHAR : MySqlType.BINARY;
+                        // the binlog drops a BINARY value's trailing zero bytes: remember the length to restore them
+                        precision = text ? 0 : length;
                     } else {
                         type = text ? MySqlType.VARCHAR : MySqlType.VARBINARY;
                     }
