@@ -70,7 +70,7 @@ final class BinlogEvents {
             }
             case MARIADB_GTID -> {
                 MariadbGtidEventData data = event.getData();
-                startGroup(data.getDomainId() + "-" + data.getServerId() + "-" + data.getSequence(),
+                startGroup(data.getDomainId() + "-" + header.getServerId() + "-" + data.getSequence(),
                         (data.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0);
             }
             case GTID, ANONYMOUS_GTID -> {
