@@ -14,10 +14,8 @@ import dev.sluice.testkit.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -35,16 +33,17 @@ class SchemaChangeIT {
         ChangeStream stream = source.open(null, Streams.CONTEXT);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger written = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread writer = new Thread(() -> {
             try (Connection c = db.connect(); Statement s = c.createStatement()) {
                 while (!stop.get()) {
                     int id = written.get() + 1;
                     s.execute("INSERT INTO t (id, name) VALUES (" + id + ", 'n" + id + "')");
-                    s.execute("INSERT INTO ignored VALUES (" + id + ")");
+                    s.execute("INSERT INTO ignored (id) VALUES (" + id + ")");
                     written.set(id);
                 }
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                failure.set(e);
             }
         }, "writer");
         try {
@@ -54,29 +53,25 @@ class SchemaChangeIT {
                 "CREATE TABLE ignored_too (id int)", "DROP TABLE ignored_too", "ALTER TABLE ignored DROP COLUMN z",
                 "ALTER TABLE t DROP COLUMN extra2"};
             for (String statement : ddl) {
-                int before = written.get();
-                while (written.get() < before + 20) {
-                    Thread.sleep(5);
-                }
+                awaitWrites(written, failure);
                 db.execute(statement);
             }
-            int before = written.get();
-            while (written.get() < before + 20) {
-                Thread.sleep(5);
-            }
+            awaitWrites(written, failure);
             stop.set(true);
             writer.join();
 
             int total = written.get();
             List<ChangeEvent> events = Streams.pollUntil(stream, e -> e.size() >= total);
             assertThat(events).hasSize(total).allMatch(e -> e.op() == Op.INSERT && e.table().name().equals("t"));
-            Set<List<String>> shapes = new LinkedHashSet<>();
+            List<List<String>> shapes = new java.util.ArrayList<>();
             for (int i = 0; i < total; i++) {
                 ChangeEvent event = events.get(i);
                 assertThat(event.after().get(0)).isEqualTo(i + 1);
                 assertThat(event.after().get(event.schema(), "name")).isEqualTo("n" + (i + 1));
                 List<String> names = event.schema().columns().stream().map(Column::name).toList();
-                shapes.add(names);
+                if (shapes.isEmpty() || !shapes.get(shapes.size() - 1).equals(names)) {
+                    shapes.add(names);
+                }
                 if (names.size() == 3) {
                     assertThat(event.after().get(2)).as("the default of the added column").isEqualTo(7);
                 }
@@ -87,9 +82,12 @@ class SchemaChangeIT {
             // rename the table, create one with a JSON column, drop it: the stream follows
             db.execute("RENAME TABLE t TO t_renamed", "INSERT INTO t_renamed VALUES (-1, 'renamed')",
                     "CREATE TABLE created (id int PRIMARY KEY, doc json)",
-                    "INSERT INTO created VALUES (1, '{\"a\": \"ö\"}')", "DROP TABLE created",
-                    "INSERT INTO t_renamed VALUES (-2, 'after drop')");
-            List<ChangeEvent> more = Streams.poll(stream, 3);
+                    "INSERT INTO created VALUES (1, '{\"a\": \"ö\"}')");
+            // (MariaDB's JSON is a LONGTEXT in the binlog; that it is JSON comes from information_schema, so read the
+            // row while the table exists: see docs/source-mysql.md)
+            List<ChangeEvent> more = new java.util.ArrayList<>(Streams.poll(stream, 2));
+            db.execute("DROP TABLE created", "INSERT INTO t_renamed VALUES (-2, 'after drop')");
+            more.addAll(Streams.poll(stream, 1));
             assertThat(more.get(0).table()).isEqualTo(TableId.of(db.name(), "t_renamed"));
             assertThat(more.get(0).after().get(1)).isEqualTo("renamed");
             assertThat(more.get(1).table()).isEqualTo(TableId.of(db.name(), "created"));
@@ -100,6 +98,18 @@ class SchemaChangeIT {
             stop.set(true);
             writer.join();
             stream.close();
+        }
+    }
+
+    /** Waits until the writer has written 20 more rows; fails if it failed. */
+    private static void awaitWrites(AtomicInteger written, java.util.concurrent.atomic.AtomicReference<Exception> failure)
+            throws InterruptedException {
+        int before = written.get();
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (written.get() < before + 20) {
+            assertThat(failure.get()).as("the writer's failure").isNull();
+            assertThat(System.nanoTime()).as("waiting for the writer").isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 
