@@ -123,6 +123,11 @@ final class BinlogConnection implements AutoCloseable {
         return (Event) item;
     }
 
+    /** The server's id of this replication connection (for tests that cut it). */
+    long connectionId() {
+        return client.getConnectionId();
+    }
+
     private void offer(Object item) {
         try {
             while (!closed && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {

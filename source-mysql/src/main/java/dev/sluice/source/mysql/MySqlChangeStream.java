@@ -100,6 +100,11 @@ final class MySqlChangeStream implements ChangeStream {
         }
     }
 
+    /** The server's id of the binlog connection, or -1 before streaming (for tests that cut it). */
+    long binlogConnectionId() {
+        return binlog == null ? -1 : binlog.connectionId();
+    }
+
     @Override
     public Offset head() {
         return head;
