@@ -8,11 +8,15 @@ import dev.sluice.RetriableException;
 import dev.sluice.SluiceException;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
+import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -46,12 +50,19 @@ import java.util.zip.CRC32;
  * {@code Instant}, whatever the time zones of server and JVM. A binlog file purged from the server is a
  * {@link FatalException} naming the fix (a new snapshot).
  *
+ * <h2>Without binlog access: triggers or a timestamp column</h2>
+ * {@link Builder#capture(Capture) capture(Capture.TRIGGER)} records changes with row triggers into a change table in
+ * the {@link Builder#database(String) database} ({@link #installTriggers()} creates them);
+ * {@link Builder#capture(Capture) capture(Capture.TIMESTAMP)} polls the tables on an update-time column. Neither
+ * needs the binlog nor replication grants; see {@code docs/capture.md} (timestamp polling cannot see deletes).
+ *
  * <p>Immutable and thread-safe; each {@link #open} makes a new stream with its own connections. {@link #toString()}
  * masks the password.
  */
 public final class MySqlSource implements Source {
 
-    private static final Pattern JDBC_URL = Pattern.compile("jdbc:(?:mysql|mariadb)://([^:/?]+)(?::(\\d+))?(?:[/?].*)?");
+    private static final Pattern JDBC_URL = Pattern.compile(
+            "jdbc:(?:mysql|mariadb)://([^:/?]+)(?::(\\d+))?(?:/([^/?]*))?(?:\\?.*)?");
     private static final long SERVER_ID_BASE = 1_000_000_000L;
     private static final long SERVER_ID_RANGE = 3_000_000_000L;
 
@@ -64,6 +75,8 @@ public final class MySqlSource implements Source {
     private final Long serverId;
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
+    /** The trigger or timestamp capture this source delegates to, or null for the binlog. */
+    private final JdbcCaptureSource polling;
 
     private MySqlSource(Builder b) {
         this.host = b.host;
@@ -75,6 +88,27 @@ public final class MySqlSource implements Source {
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
         this.connectTimeout = b.connectTimeout;
+        this.polling = b.capture == Capture.LOG ? null : polling(b);
+    }
+
+    private JdbcCaptureSource polling(Builder b) {
+        Properties login = new Properties();
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        login.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        String url = "jdbc:mariadb://" + host + ":" + port + "/" + b.database;
+        JdbcCaptureSource.Builder capture = JdbcCaptureSource.builder(new MySqlCaptureDialect())
+                .connections(() -> DriverManager.getConnection(url, login), user + "@" + address() + "/" + b.database)
+                .tables(tables)
+                .mode(b.capture)
+                .pollInterval(b.pollInterval);
+        if (b.timestampColumn != null) {
+            capture.timestampColumn(b.timestampColumn);
+        }
+        if (b.softDeleteColumn != null) {
+            capture.softDeleteColumn(b.softDeleteColumn);
+        }
+        return capture.build();
     }
 
     /** A builder; {@link Builder#host(String)} and {@link Builder#user(String)} are required. */
@@ -92,6 +126,9 @@ public final class MySqlSource implements Source {
     @Override
     public ChangeStream open(Offset from, PipelineContext context) {
         Objects.requireNonNull(context, "context");
+        if (polling != null) {
+            return polling.open(from, context);
+        }
         if (from != null && !(from instanceof MySqlOffset)) {
             throw new FatalException("the MySQL source cannot resume from " + from.encode() + ", an offset of another"
                     + " source. Fix: give this pipeline its own offset store or name");
@@ -101,7 +138,37 @@ public final class MySqlSource implements Source {
 
     @Override
     public Offset decodeOffset(String encoded) {
-        return MySqlOffset.decode(encoded);
+        return polling != null ? polling.decodeOffset(encoded) : MySqlOffset.decode(encoded);
+    }
+
+    /** How this source captures: from the binlog (the default), by triggers, or by a timestamp column. */
+    public Capture capture() {
+        return polling == null ? Capture.LOG : polling.mode();
+    }
+
+    /**
+     * For {@link Capture#TRIGGER}: creates the change table and the row triggers on every selected table (idempotent;
+     * needs TRIGGER and CREATE privileges). Run it once before the first pipeline, again after a table joins the
+     * selection, and again after altering a captured table (the triggers list its columns).
+     *
+     * @return the tables that have triggers now
+     * @throws IllegalStateException unless this source captures by triggers
+     */
+    public List<TableId> installTriggers() {
+        return triggers().install();
+    }
+
+    /** For {@link Capture#TRIGGER}: removes the triggers and the change table (idempotent). */
+    public List<TableId> uninstallTriggers() {
+        return triggers().uninstall();
+    }
+
+    private JdbcCaptureSource triggers() {
+        if (polling == null || polling.mode() != Capture.TRIGGER) {
+            throw new IllegalStateException("triggers belong to trigger capture: build the source with"
+                    + " capture(Capture.TRIGGER)");
+        }
+        return polling;
     }
 
     /** The replica server id: the configured one, or one derived from the pipeline name in [10^9, 4*10^9). */
@@ -171,7 +238,8 @@ public final class MySqlSource implements Source {
 
     @Override
     public String toString() {
-        return "MySqlSource[" + user + "@" + address() + ", " + tables + ", snapshot " + snapshotMode
+        return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
+                + ", " + tables + ", snapshot " + snapshotMode
                 + (serverId == null ? "" : ", serverId " + serverId) + ", password ****]";
     }
 
@@ -188,8 +256,60 @@ public final class MySqlSource implements Source {
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private String database;
+        private Capture capture = Capture.LOG;
+        private String timestampColumn;
+        private String softDeleteColumn;
+        private Duration pollInterval = Duration.ofSeconds(1);
 
         private Builder() {}
+
+        /**
+         * For trigger and timestamp capture: the database that holds the change table, and whose tables are captured
+         * when {@link #tables(TableFilter)} includes none. Also taken from the path of {@link #jdbcUrl(String)}.
+         */
+        public Builder database(String database) {
+            Objects.requireNonNull(database, "database");
+            if (database.isBlank()) {
+                throw new IllegalArgumentException("database must not be blank");
+            }
+            this.database = database;
+            return this;
+        }
+
+        /**
+         * How to capture (default {@link Capture#LOG}, the binlog). {@link Capture#TRIGGER} and
+         * {@link Capture#TIMESTAMP} need neither the binlog nor replication grants, but a {@link #database(String)};
+         * the snapshot, server id and keep-alive settings then do not apply.
+         */
+        public Builder capture(Capture capture) {
+            this.capture = Objects.requireNonNull(capture, "capture");
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: the column every writer sets to the time of its change. */
+        public Builder timestampColumn(String column) {
+            Objects.requireNonNull(column, "column");
+            this.timestampColumn = column;
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
+        public Builder softDeleteColumn(String column) {
+            Objects.requireNonNull(column, "column");
+            this.softDeleteColumn = column;
+            return this;
+        }
+
+        /** For trigger and timestamp capture: how often to look for changes (default 1 s). */
+        public Builder pollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("pollInterval must be positive, was " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
 
         /** Required (or {@link #jdbcUrl(String)}): the server's host name or address. */
         public Builder host(String host) {
@@ -210,7 +330,10 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** Host and port from a URL such as {@code jdbc:mysql://db:3306/shop} (the database part is ignored). */
+        /**
+         * Host and port from a URL such as {@code jdbc:mysql://db:3306/shop}; its database, if any, is the
+         * {@link #database(String) database} of trigger and timestamp capture.
+         */
         public Builder jdbcUrl(String url) {
             Objects.requireNonNull(url, "url");
             Matcher m = JDBC_URL.matcher(url);
@@ -219,6 +342,9 @@ public final class MySqlSource implements Source {
                         + " host; use host(…) and port(…) instead");
             }
             host(m.group(1));
+            if (m.group(3) != null && !m.group(3).isEmpty()) {
+                database(m.group(3));
+            }
             return m.group(2) == null ? this : port(Integer.parseInt(m.group(2)));
         }
 
@@ -296,6 +422,10 @@ public final class MySqlSource implements Source {
             }
             if (user == null) {
                 throw new IllegalStateException("MySqlSource needs a user: call user(…)");
+            }
+            if (capture != Capture.LOG && database == null) {
+                throw new IllegalStateException(capture + " capture needs the database that holds its change table:"
+                        + " call database(…) or name it in jdbcUrl(…)");
             }
             return new MySqlSource(this);
         }
