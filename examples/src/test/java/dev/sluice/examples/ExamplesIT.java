@@ -43,6 +43,18 @@ class ExamplesIT {
     }
 
     @Test
+    void mySqlToS3(MariaDbDatabase maria, S3Bucket s3) throws Exception {
+        maria.execute("CREATE TABLE category (id int PRIMARY KEY, name varchar(32))",
+                "INSERT INTO category VALUES (1, 'apparel'), (2, 'food'), (3, 'furniture'), (4, 'grocery')");
+        ParquetSink sink = MySqlToS3.minio(s3.bucket(), s3.endpoint(), s3.accessKey(), s3.secretKey());
+
+        CatchUpReport report = MySqlToS3.pipeline(maria.jdbcUrl(), maria.user(), maria.password(), maria.name(), sink)
+                .runUntilCaughtUp();
+
+        assertThat(report.events()).isEqualTo(4);
+    }
+
+    @Test
     void postgresToMySql(PostgresDatabase pg, MariaDbDatabase maria) throws Exception {
         pg.execute("CREATE TABLE category (id int PRIMARY KEY, name text)",
                 "INSERT INTO category VALUES (1, 'apparel'), (2, 'food')");

@@ -16,6 +16,7 @@ import dev.sluice.sink.jdbc.JdbcSink;
 import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.source.mongo.MongoSource;
 import dev.sluice.source.mongo.StartupMode;
+import dev.sluice.source.mysql.MySqlSource;
 import dev.sluice.source.postgres.PostgresSource;
 import dev.sluice.source.postgres.SnapshotMode;
 import java.net.URI;
@@ -84,7 +85,7 @@ final class PipelineFactory {
                 }
                 yield mongo.build();
             }
-            default -> throw new UsageException("--source mysql is not available from the command line yet");
+            default -> mysql(capture());
         };
     }
 
@@ -111,7 +112,8 @@ final class PipelineFactory {
             PostgresSource source = postgres(Capture.TRIGGER);
             return install ? source.installTriggers() : source.uninstallTriggers();
         }
-        throw new UsageException("triggers for --source mysql are not available from the command line yet");
+        MySqlSource source = mysql(Capture.TRIGGER);
+        return install ? source.installTriggers() : source.uninstallTriggers();
     }
 
     private PostgresSource postgres(Capture capture) {
@@ -133,6 +135,27 @@ final class PipelineFactory {
             postgres.softDeleteColumn(options.get("soft-delete-column"));
         }
         return postgres.build();
+    }
+
+    private MySqlSource mysql(Capture capture) {
+        MySqlSource.Builder mysql = MySqlSource.builder()
+                .jdbcUrl(options.require("url", "for --source mysql (jdbc:mysql://host:3306/db)"))
+                .user(options.require("user", "for --source mysql"))
+                .password(secretOrEmpty("password"))
+                .tables(tables())
+                .capture(capture)
+                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
+                    case "never" -> dev.sluice.source.mysql.SnapshotMode.NEVER;
+                    case "only" -> dev.sluice.source.mysql.SnapshotMode.INITIAL_ONLY;
+                    default -> dev.sluice.source.mysql.SnapshotMode.INITIAL;
+                });
+        if (options.has("timestamp-column")) {
+            mysql.timestampColumn(options.get("timestamp-column"));
+        }
+        if (options.has("soft-delete-column")) {
+            mysql.softDeleteColumn(options.get("soft-delete-column"));
+        }
+        return mysql.build();
     }
 
     private TableFilter tables() {
