@@ -18,7 +18,8 @@ import java.time.Instant;
  * @param lastCommittedOffset the offset committed last (loaded from the store at start), or null if none
  * @param lastCommitTime when the pipeline last committed, or null if it has not in this run
  * @param lag the age of the newest committed event when it was committed (commit instant minus the event's
- *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first
+ *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first, and
+ *     after a commit that only moved the position (the source was idle)
  * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
  */
 public record PipelineStatus(

@@ -458,7 +458,9 @@ public final class Engine {
             Instant now = config.clock().instant();
             lastCommitted = offset;
             lastCommitTime = now;
-            if (lastEventTime != null) {
+            if (pendingEvents == 0) {
+                lag = Duration.ZERO; // only the position moved: the source had nothing newer to give
+            } else if (lastEventTime != null) {
                 Duration age = Duration.between(lastEventTime, now);
                 lag = age.isNegative() ? Duration.ZERO : age;
             }

@@ -71,6 +71,10 @@ final class PipelineFactory {
                 if (capture() != Capture.LOG) {
                     throw new UsageException("--source mongo captures from change streams only: leave out --capture");
                 }
+                if (options.has("user") || options.has("password") || options.has("password-file")) {
+                    throw new UsageException("--source mongo takes its credentials in the connection string"
+                            + " (mongodb://user:password@host/...): leave out --user and --password");
+                }
                 MongoSource.Builder mongo = MongoSource.builder()
                         .connectionString(options.require("url", "for --source mongo (mongodb://host/?replicaSet=rs0)"))
                         .startupMode(switch (options.choice("snapshot", "initial", "initial", "never")) {
@@ -224,6 +228,9 @@ final class PipelineFactory {
         }
         // beside the data when the target is a database, else in the source database
         boolean target = options.has("target-url");
+        if (!target && "mongo".equals(options.get("source"))) {
+            throw new UsageException("--offsets jdbc needs a database: use --sink jdbc, or --offsets sink or a folder");
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(options.require(target ? "target-url" : "url", "for --offsets jdbc"));
         config.setUsername(options.get(target ? "target-user" : "user"));

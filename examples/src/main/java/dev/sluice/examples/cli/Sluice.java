@@ -58,7 +58,7 @@ public final class Sluice {
             out.print(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
-        boolean verbose = args.contains("--verbose");
+        boolean verbose = args.contains("--verbose") || args.contains("--verbose=true");
         try {
             return switch (args.get(0)) {
                 case "replicate" -> replicate(Options.parse(args.subList(1, args.size()), environment));
@@ -99,35 +99,45 @@ public final class Sluice {
         try (Progress progress = new Progress(out, terminal)) {
             Pipeline pipeline = factory.pipeline(progress);
             progress.watch(pipeline);
-            if (options.flag("until-caught-up")) {
-                CatchUpReport report = pipeline.runUntilCaughtUp();
-                out.println((report.caughtUp() ? "caught up" : "stopped before catching up") + ": "
-                        + report.events() + " events in " + report.duration().toMillis() + " ms, committed "
-                        + (report.committedOffset() == null ? "nothing" : report.committedOffset().encode()));
-                report.eventsPerTable().forEach((table, events) -> out.println("  " + table + ": " + events));
-                return report.caughtUp() ? 0 : 1;
-            }
             Thread hook = new Thread(() -> {
                 pipeline.close(); // flush and commit what was captured
                 factory.closeResources();
                 Runtime.getRuntime().halt(0); // a graceful stop on SIGTERM/SIGINT is a success
             }, "sluice-cli-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            pipeline.start();
-            while (!pipeline.awaitTermination(Duration.ofSeconds(1))) {
-                // the shutdown hook or a failure ends the wait
+            int exit = options.flag("until-caught-up") ? catchUp(pipeline) : runUntilStopped(pipeline, options);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal arrived as the pipeline ended: the hook commits and exits
             }
-            Runtime.getRuntime().removeShutdownHook(hook);
-            PipelineStatus status = pipeline.status();
-            if (status.state() == PipelineState.FAILED) {
-                return failed(status.failure(), options.flag("verbose"));
-            }
-            out.println("pipeline " + status.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
-                    + status.eventsCommitted() + " committed events");
-            return 0;
+            return exit;
         } finally {
             factory.closeResources();
         }
+    }
+
+    private int catchUp(Pipeline pipeline) throws InterruptedException {
+        CatchUpReport report = pipeline.runUntilCaughtUp();
+        out.println((report.caughtUp() ? "caught up" : "stopped before catching up") + ": "
+                + report.events() + " events in " + report.duration().toMillis() + " ms, committed "
+                + (report.committedOffset() == null ? "nothing" : report.committedOffset().encode()));
+        report.eventsPerTable().forEach((table, events) -> out.println("  " + table + ": " + events));
+        return report.caughtUp() ? 0 : 1;
+    }
+
+    private int runUntilStopped(Pipeline pipeline, Options options) throws InterruptedException {
+        pipeline.start();
+        while (!pipeline.awaitTermination(Duration.ofSeconds(1))) {
+            // the shutdown hook or a failure ends the wait
+        }
+        PipelineStatus status = pipeline.status();
+        if (status.state() == PipelineState.FAILED) {
+            return failed(status.failure(), options.flag("verbose"));
+        }
+        out.println("pipeline " + status.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
+                + status.eventsCommitted() + " committed events");
+        return 0;
     }
 
     private int failed(Throwable failure, boolean verbose) {

@@ -108,6 +108,9 @@ public final class MySqlSource implements Source {
         if (b.softDeleteColumn != null) {
             capture.softDeleteColumn(b.softDeleteColumn);
         }
+        if (b.changeTable != null) {
+            capture.changeTable(b.changeTable);
+        }
         return capture.build();
     }
 
@@ -261,8 +264,19 @@ public final class MySqlSource implements Source {
         private String timestampColumn;
         private String softDeleteColumn;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private TableId changeTable;
 
         private Builder() {}
+
+        /**
+         * For {@link Capture#TRIGGER}: the change table the triggers write to (default {@code sluice_changes} in the
+         * database). Pipelines whose tables share a change table prune each other's
+         * rows: give each trigger pipeline its own.
+         */
+        public Builder changeTable(TableId table) {
+            this.changeTable = Objects.requireNonNull(table, "changeTable");
+            return this;
+        }
 
         /**
          * For trigger and timestamp capture: the database that holds the change table, and whose tables are captured

@@ -193,6 +193,13 @@ final class PgChangeStream implements ChangeStream {
                         + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
                         + " this source its own slotName(...).");
             }
+            if (state.lost()) {
+                throw new FatalException("replication slot " + slot + " was invalidated: the server removed WAL it"
+                        + " still needed (max_slot_wal_keep_size), so the changes since "
+                        + (from == null ? "its creation" : from.encode()) + " are gone. Fix: re-snapshot, by"
+                        + " dropping the slot (SELECT pg_drop_replication_slot('" + slot + "')) and deleting the"
+                        + " pipeline's stored offset; raise max_slot_wal_keep_size, or commit more often.");
+            }
             if (from != null && state.confirmedFlush() > from.lsn()) {
                 throw new FatalException("replication slot " + slot + " has moved to "
                         + LogSequenceNumber.valueOf(state.confirmedFlush()).asString() + ", past the pipeline's"

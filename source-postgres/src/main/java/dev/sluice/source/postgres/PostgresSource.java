@@ -102,6 +102,9 @@ public final class PostgresSource implements Source {
         if (b.softDeleteColumn != null) {
             capture.softDeleteColumn(b.softDeleteColumn);
         }
+        if (b.changeTable != null) {
+            capture.changeTable(b.changeTable);
+        }
         return capture.build();
     }
 
@@ -244,8 +247,19 @@ public final class PostgresSource implements Source {
         private String timestampColumn;
         private String softDeleteColumn;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private TableId changeTable;
 
         private Builder() {}
+
+        /**
+         * For {@link Capture#TRIGGER}: the change table the triggers write to (default {@code sluice_changes} in the
+         * first schema of the search path). Pipelines whose tables share a change table prune each other's
+         * rows: give each trigger pipeline its own.
+         */
+        public Builder changeTable(TableId table) {
+            this.changeTable = Objects.requireNonNull(table, "changeTable");
+            return this;
+        }
 
         /**
          * How to capture (default {@link Capture#LOG}, logical replication). {@link Capture#TRIGGER} and

@@ -25,7 +25,8 @@ final class Setup {
     private static final Logger log = LoggerFactory.getLogger(Setup.class);
 
     /** What pg_replication_slots says about a slot. */
-    record SlotState(String plugin, String database, long confirmedFlush, boolean active) {}
+    /** A slot as {@code pg_replication_slots} shows it; {@code lost}: the server removed WAL it still needed. */
+    record SlotState(String plugin, String database, long confirmedFlush, boolean active, boolean lost) {}
 
     private final Connection connection;
 
@@ -121,7 +122,7 @@ final class Setup {
     /** The slot's state, or null if there is no slot of that name. */
     SlotState slot(String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT plugin, database, confirmed_flush_lsn::text,"
-                + " active FROM pg_replication_slots WHERE slot_name = ?")) {
+                + " active, wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -129,7 +130,7 @@ final class Setup {
                 }
                 String flush = rs.getString(3);
                 return new SlotState(rs.getString(1), rs.getString(2), flush == null ? 0 : PgOffset.parseLsn(flush),
-                        rs.getBoolean(4));
+                        rs.getBoolean(4), "lost".equals(rs.getString(5)));
             }
         }
     }

@@ -45,7 +45,8 @@ class PostgresSourceCaptureIT {
     @Test
     void triggerCaptureSeesInsertsUpdatesAndDeletes(PostgresDatabase db) throws Exception {
         db.execute("CREATE TABLE item (id int PRIMARY KEY, name text)");
-        PostgresSource source = builder(db).capture(Capture.TRIGGER).build();
+        PostgresSource source = builder(db).capture(Capture.TRIGGER)
+                .changeTable(TableId.of("public", "item changes")).build();
         assertThat(source.capture()).isEqualTo(Capture.TRIGGER);
         assertThat(source.installTriggers()).containsExactly(TableId.of("public", "item"));
         db.execute("INSERT INTO item VALUES (1, 'apparel'), (2, 'food')", "UPDATE item SET name = 'grocery' WHERE id = 2",
@@ -56,6 +57,10 @@ class PostgresSourceCaptureIT {
 
         assertThat(changes(sink)).containsExactly("INSERT 1 apparel", "INSERT 2 food", "UPDATE 2 grocery",
                 "DELETE 1 apparel");
+        try (var connection = db.connect(); var rows = connection.createStatement()
+                .executeQuery("SELECT to_regclass('public.\"item changes\"') IS NOT NULL")) {
+            assertThat(rows.next() && rows.getBoolean(1)).as("the named change table").isTrue();
+        }
         source.uninstallTriggers();
     }
 
