@@ -10,6 +10,7 @@ import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.capture.Watermark;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
+import dev.sluice.testing.CaptureStreams;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

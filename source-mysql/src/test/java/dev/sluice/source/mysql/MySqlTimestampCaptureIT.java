@@ -13,6 +13,7 @@ import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
+import dev.sluice.testing.CaptureStreams;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;

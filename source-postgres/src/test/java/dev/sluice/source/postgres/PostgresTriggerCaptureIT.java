@@ -18,6 +18,7 @@ import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
+import dev.sluice.testing.CaptureStreams;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.sluice.source.postgres;
+package dev.sluice.testing;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** Test helper: polls a capture stream until what it collected satisfies a condition, or fails after a limit. */
-final class CaptureStreams {
+/** Test helper for sources: polls a stream until what it collected satisfies a condition, or fails after a limit. */
+public final class CaptureStreams {
 
     private CaptureStreams() {}
 
-    static List<ChangeEvent> pollUntil(ChangeStream stream, List<ChangeEvent> into, Predicate<List<ChangeEvent>> done,
+    public static List<ChangeEvent> pollUntil(ChangeStream stream, List<ChangeEvent> into, Predicate<List<ChangeEvent>> done,
             Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!done.test(into)) {
@@ -25,7 +25,7 @@ final class CaptureStreams {
         return into;
     }
 
-    static List<ChangeEvent> pollCount(ChangeStream stream, int count, Duration limit) throws InterruptedException {
+    public static List<ChangeEvent> pollCount(ChangeStream stream, int count, Duration limit) throws InterruptedException {
         return pollUntil(stream, new ArrayList<>(), events -> events.size() >= count, limit);
     }
 }
