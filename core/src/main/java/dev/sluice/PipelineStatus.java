@@ -2,6 +2,7 @@ package dev.sluice;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A snapshot of a pipeline's state and counters, taken by {@link Pipeline#status()}. Immutable.
@@ -20,6 +21,7 @@ import java.time.Instant;
  * @param lag the age of the newest committed event when it was committed (commit instant minus the event's
  *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first, and
  *     after a commit that only moved the position (the source was idle)
+ * @param eventsPerTable committed events per table in this run (snapshot rows included), as of the last commit
  * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
  */
 public record PipelineStatus(
@@ -35,4 +37,11 @@ public record PipelineStatus(
         Offset lastCommittedOffset,
         Instant lastCommitTime,
         Duration lag,
-        Throwable failure) {}
+        Map<TableId, Long> eventsPerTable,
+        Throwable failure) {
+
+    /** Copies the per-table map. */
+    public PipelineStatus {
+        eventsPerTable = Map.copyOf(eventsPerTable);
+    }
+}

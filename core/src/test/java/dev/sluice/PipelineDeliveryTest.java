@@ -172,6 +172,7 @@ class PipelineDeliveryTest {
             assertThat(status.lastCommittedOffset()).isEqualTo(new SeqOffset(100));
             assertThat(status.lastCommitTime()).isNotNull();
             assertThat(status.lag()).isGreaterThanOrEqualTo(Duration.ZERO);
+            assertThat(status.eventsPerTable()).containsExactly(java.util.Map.entry(MemorySource.TABLE, 100L));
             assertThat(status.failure()).isNull();
         }
     }

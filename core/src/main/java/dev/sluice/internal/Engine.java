@@ -9,10 +9,12 @@ import dev.sluice.PipelineContext;
 import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.TableId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ public final class Engine {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicLong eventsCaptured = new AtomicLong();
     private final TableCounts tableCounts = new TableCounts();
+    /** {@link TableCounts#committed()} as of the last commit, for {@link #status()} on other threads. */
+    private volatile Map<TableId, Long> committedPerTable = Map.of();
 
     private volatile PipelineState state = PipelineState.NEW;
     private volatile boolean stopRequested;
@@ -144,7 +148,7 @@ public final class Engine {
         EventQueue queue = current == null ? null : current.queue;
         return new PipelineStatus(config.name(), state, eventsCaptured.get(), eventsWritten, eventsCommitted, commits,
                 recoveries, queue == null ? 0 : queue.size(), queue == null ? 0 : queue.bytes(), lastCommitted,
-                lastCommitTime, lag, failure);
+                lastCommitTime, lag, committedPerTable, failure);
     }
 
     private void run() {
@@ -469,6 +473,7 @@ public final class Engine {
             eventsCommitted += events;
             commits++;
             tableCounts.commit();
+            committedPerTable = tableCounts.committed();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.debug("pipeline {}: committed {} events up to {} in {}", config.name(), events, offset.encode(), took);
             notifyListeners(l -> l.onCommit(offset, events, took));

@@ -50,15 +50,27 @@ final class Progress implements PipelineListener, AutoCloseable {
         double rate = (status.eventsCaptured() - lastEvents) * 1e9 / Math.max(1, now - lastNanos);
         lastEvents = status.eventsCaptured();
         lastNanos = now;
-        String line = String.format(Locale.ROOT, "%-10s captured %,d (%,.0f/s)  committed %,d  lag %s",
+        String line = String.format(Locale.ROOT, "%-10s captured %,d (%,.0f/s)  committed %,d  lag %s%s",
                 status.state(), status.eventsCaptured(), rate, status.eventsCommitted(),
-                status.lag() == null ? "-" : status.lag().toMillis() + " ms");
+                status.lag() == null ? "-" : status.lag().toMillis() + " ms", tables(status));
         if (terminal) {
             out.print("\r" + line + "   ");
         } else {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** The busiest tables' committed rows (snapshot rows included), at most three. */
+    private static String tables(PipelineStatus status) {
+        StringBuilder text = new StringBuilder();
+        status.eventsPerTable().entrySet().stream()
+                .sorted(java.util.Map.Entry.<dev.sluice.TableId, Long>comparingByValue().reversed())
+                .limit(3)
+                .forEach(e -> text.append(text.length() == 0 ? "  [" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%,d", e.getValue())));
+        int more = status.eventsPerTable().size() - 3;
+        return text.length() == 0 ? "" : text.append(more > 0 ? ", +" + more + " tables]" : "]").toString();
     }
 
     private synchronized void event(String line) {
