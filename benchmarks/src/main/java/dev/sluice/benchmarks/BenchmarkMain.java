@@ -1,0 +1,140 @@
+package dev.sluice.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The end-to-end benchmark: each workload on PostgreSQL (and MariaDB, where available) through Sluice and through
+ * the Debezium embedded engine into the same Parquet settings in a local folder, every run in its own child JVM
+ * with the same heap, the output read back and counted, repeated, with the ceilings measured in the same
+ * invocation. Writes a markdown table of medians and ratios into {@code docs/benchmarks.md} (between the
+ * {@code results} markers) and a bar chart {@code docs/benchmarks.svg}.
+ *
+ * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
+ * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
+ * [--workloads W1,W2,W3,W5] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
+ * [--debezium-defaults] [--markdown FILE] [--svg FILE] [--work DIR]}. Servers and users come from the testkit's
+ * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
+ */
+public final class BenchmarkMain {
+
+    private BenchmarkMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Results results = run(options);
+        Report.write(options, results);
+        System.out.println(Report.table(results));
+        if (!results.allValid()) {
+            System.err.println("some runs did not write exactly the rows of their workload: see the table");
+            System.exit(2);
+        }
+    }
+
+    /** Runs every workload on every database; throws if a run fails. */
+    static Results run(Options options) throws Exception {
+        Files.createDirectories(options.work());
+        Results results = new Results(options);
+        ChildLauncher launcher = new ChildLauncher(options.heap());
+        for (String database : options.databases()) {
+            for (Workload workload : options.workloads()) {
+                log("%s %s, %,d rows", database, workload, options.rows());
+                if (database.equals("postgres")) {
+                    new PgWorkloadRunner(options, launcher, results).run(workload);
+                } else {
+                    new MariaDbWorkloadRunner(options, launcher, results).run(workload);
+                }
+            }
+        }
+        if (options.rows() > 0) {
+            long millis = Ceilings.parquetWriter(options.work().resolve("ceiling-parquet"), Math.min(options.rows(),
+                    1_000_000));
+            results.parquetCeiling(Math.min(options.rows(), 1_000_000) * 1000.0 / Math.max(1, millis));
+        }
+        return results;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+
+    /** The systems each workload runs on, in the order of the first repetition. */
+    static List<String> systems(Options options) {
+        List<String> systems = new ArrayList<>(List.of("sluice", "debezium"));
+        if (options.debeziumDefaults()) {
+            systems.add("debezium-defaults");
+        }
+        return systems;
+    }
+
+    /** The settings of one invocation. Immutable. */
+    record Options(int rows, int reps, int warmup, List<Workload> workloads, List<String> databases, String heap,
+            long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode) {
+
+        static Options parse(String[] args) {
+            int rows = 200_000;
+            int reps = 3;
+            int warmup = 1;
+            String mode = "custom";
+            List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W5);
+            List<String> databases = List.of("postgres");
+            String heap = "256m";
+            long commitMillis = 5000;
+            boolean defaults = false;
+            Path markdown = Path.of("docs/benchmarks.md");
+            Path svg = Path.of("docs/benchmarks.svg");
+            Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-bench-" + ProcessHandle.current().pid());
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--smoke" -> { rows = 2_000; reps = 1; warmup = 0; commitMillis = 1000; mode = "smoke"; }
+                    case "--full" -> { rows = 1_000_000; reps = 3; warmup = 1; mode = "full"; }
+                    case "--rows" -> rows = Integer.parseInt(args[++i]);
+                    case "--reps" -> reps = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).map(Workload::valueOf).toList();
+                    case "--databases" -> databases = List.of(args[++i].split(","));
+                    case "--heap" -> heap = args[++i];
+                    case "--commit-ms" -> commitMillis = Long.parseLong(args[++i]);
+                    case "--debezium-defaults" -> defaults = true;
+                    case "--markdown" -> markdown = Path.of(args[++i]);
+                    case "--svg" -> svg = Path.of(args[++i]);
+                    case "--work" -> work = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a + ": see BenchmarkMain's javadoc");
+                }
+            }
+            if (rows < 10 || reps < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--rows must be at least 10, --reps at least 1, --warmup at"
+                        + " least 0; got " + rows + ", " + reps + ", " + warmup);
+            }
+            for (String db : databases) {
+                if (!db.equals("postgres") && !db.equals("mariadb")) {
+                    throw new IllegalArgumentException("unknown database " + db + ": use postgres or mariadb");
+                }
+            }
+            return new Options(rows, reps, warmup, workloads, databases, heap, commitMillis, defaults, markdown, svg,
+                    work, mode);
+        }
+
+        static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isEmpty() ? fallback : value;
+        }
+
+        RunSpec.Server postgres() {
+            return new RunSpec.Server(env("SLUICE_PG_HOST", "127.0.0.1"),
+                    Integer.parseInt(env("SLUICE_PG_PORT", "5432")), env("SLUICE_PG_USER", "sluice"),
+                    env("SLUICE_PG_PASSWORD", "sluice"));
+        }
+
+        RunSpec.Server mariadb() {
+            return new RunSpec.Server(env("SLUICE_MARIADB_HOST", "127.0.0.1"),
+                    Integer.parseInt(env("SLUICE_MARIADB_PORT", "3306")), env("SLUICE_MARIADB_USER", "sluice"),
+                    env("SLUICE_MARIADB_PASSWORD", "sluice"));
+        }
+    }
+}
