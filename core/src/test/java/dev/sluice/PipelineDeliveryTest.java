@@ -110,6 +110,18 @@ class PipelineDeliveryTest {
     }
 
     @Test
+    void runUntilCaughtUpCommitsAtItsTargetWithoutWaitingForTheCommitInterval() throws Exception {
+        Pipeline pipeline = fastPipeline(MemorySource.withEvents(500), sink, store)
+                .commitInterval(Duration.ofHours(1)).build();
+
+        CatchUpReport report = assertTimeoutPreemptively(Duration.ofSeconds(20), pipeline::runUntilCaughtUp);
+
+        assertThat(report.caughtUp()).isTrue();
+        assertThat(report.events()).isEqualTo(500);
+        assertThat(store.load("test")).hasValue("mem:500");
+    }
+
+    @Test
     void runUntilCaughtUpWithNothingNewReturnsAtOnce() throws Exception {
         store.save("test", "mem:500");
 

@@ -390,7 +390,10 @@ public final class Engine {
                 if (end instanceof EventQueue.Failure captureFailure) {
                     throw commitBefore(captureFailure.cause());
                 }
-                if (dirty && (now >= nextCommit || flushWanted || draining)) {
+                // a catch-up run commits as soon as it has what it came for, not at the next interval
+                boolean atTarget = catchUp && !caughtUp && target != null && position != null
+                        && position.covers(target);
+                if (dirty && (now >= nextCommit || flushWanted || draining || atTarget)) {
                     commit();
                     nextCommit = System.nanoTime() + commitInterval;
                 }

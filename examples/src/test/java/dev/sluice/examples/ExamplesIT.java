@@ -94,4 +94,31 @@ class ExamplesIT {
         assertThat(service.healthy()).isFalse();
         assertThat(service.status().state()).isEqualTo(PipelineState.CLOSED);
     }
+
+    @Test
+    void triggerCapture(PostgresDatabase pg, @TempDir Path dir) throws Exception {
+        pg.execute("CREATE TABLE orders (id int PRIMARY KEY, status text)", "CREATE TABLE product (id int PRIMARY KEY)");
+        dev.sluice.source.postgres.PostgresSource source = TriggerCapture.source(pg.jdbcUrl(), pg.user(), pg.password());
+        source.installTriggers();
+        pg.execute("INSERT INTO orders VALUES (1, 'placed')", "UPDATE orders SET status = 'shipped'",
+                "DELETE FROM orders");
+
+        CatchUpReport report = TriggerCapture.pipeline(source, dir.resolve("lake"), dir.resolve("offsets"))
+                .runUntilCaughtUp();
+
+        assertThat(report.events()).isEqualTo(3);
+    }
+
+    @Test
+    void timestampCapture(PostgresDatabase pg, @TempDir Path lake) throws Exception {
+        pg.execute("CREATE TABLE orders (id int PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now(),"
+                + " deleted_at timestamptz)", "INSERT INTO orders (id) VALUES (1), (2)",
+                "UPDATE orders SET deleted_at = now() WHERE id = 2");
+        Thread.sleep(1100); // past the clock-skew margin
+
+        CatchUpReport report = TimestampCapture.pipeline(pg.jdbcUrl(), pg.user(), pg.password(), lake)
+                .runUntilCaughtUp();
+
+        assertThat(report.events()).isEqualTo(2);
+    }
 }

@@ -8,6 +8,8 @@ import dev.sluice.PipelineListener;
 import dev.sluice.Sink;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
 import dev.sluice.sink.jdbc.JdbcSink;
@@ -62,24 +64,12 @@ final class PipelineFactory {
 
     Source source() {
         String kind = options.choice("source", null, "postgres", "mysql", "mongo");
-        String capture = options.choice("capture", "log", "log", "trigger", "timestamp");
-        if (!capture.equals("log")) {
-            throw new UsageException("--capture " + capture + " is not available from the command line yet:"
-                    + " use --capture log");
-        }
         return switch (kind) {
-            case "postgres" -> PostgresSource.builder()
-                    .jdbcUrl(options.require("url", "for --source postgres (jdbc:postgresql://host:5432/db)"))
-                    .user(options.require("user", "for --source postgres"))
-                    .password(secretOrEmpty("password"))
-                    .tables(tables())
-                    .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
-                        case "never" -> SnapshotMode.NEVER;
-                        case "only" -> SnapshotMode.INITIAL_ONLY;
-                        default -> SnapshotMode.INITIAL;
-                    })
-                    .build();
+            case "postgres" -> postgres(capture());
             case "mongo" -> {
+                if (capture() != Capture.LOG) {
+                    throw new UsageException("--source mongo captures from change streams only: leave out --capture");
+                }
                 MongoSource.Builder mongo = MongoSource.builder()
                         .connectionString(options.require("url", "for --source mongo (mongodb://host/?replicaSet=rs0)"))
                         .startupMode(switch (options.choice("snapshot", "initial", "initial", "never")) {
@@ -96,6 +86,53 @@ final class PipelineFactory {
             }
             default -> throw new UsageException("--source mysql is not available from the command line yet");
         };
+    }
+
+    private Capture capture() {
+        Capture capture = switch (options.choice("capture", "log", "log", "trigger", "timestamp")) {
+            case "trigger" -> Capture.TRIGGER;
+            case "timestamp" -> Capture.TIMESTAMP;
+            default -> Capture.LOG;
+        };
+        if (capture == Capture.TIMESTAMP && !options.has("timestamp-column")) {
+            throw new UsageException("--capture timestamp needs --timestamp-column, the column writers set to the"
+                    + " time of each change");
+        }
+        if (capture != Capture.TIMESTAMP && (options.has("timestamp-column") || options.has("soft-delete-column"))) {
+            throw new UsageException("--timestamp-column and --soft-delete-column go with --capture timestamp");
+        }
+        return capture;
+    }
+
+    /** Installs ({@code true}) or removes the triggers of trigger capture on the selected tables. */
+    List<TableId> triggers(boolean install) {
+        String kind = options.choice("source", null, "postgres", "mysql");
+        if (kind.equals("postgres")) {
+            PostgresSource source = postgres(Capture.TRIGGER);
+            return install ? source.installTriggers() : source.uninstallTriggers();
+        }
+        throw new UsageException("triggers for --source mysql are not available from the command line yet");
+    }
+
+    private PostgresSource postgres(Capture capture) {
+        PostgresSource.Builder postgres = PostgresSource.builder()
+                .jdbcUrl(options.require("url", "for --source postgres (jdbc:postgresql://host:5432/db)"))
+                .user(options.require("user", "for --source postgres"))
+                .password(secretOrEmpty("password"))
+                .tables(tables())
+                .capture(capture)
+                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
+                    case "never" -> SnapshotMode.NEVER;
+                    case "only" -> SnapshotMode.INITIAL_ONLY;
+                    default -> SnapshotMode.INITIAL;
+                });
+        if (options.has("timestamp-column")) {
+            postgres.timestampColumn(options.get("timestamp-column"));
+        }
+        if (options.has("soft-delete-column")) {
+            postgres.softDeleteColumn(options.get("soft-delete-column"));
+        }
+        return postgres.build();
     }
 
     private TableFilter tables() {

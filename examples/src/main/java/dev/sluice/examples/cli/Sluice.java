@@ -18,10 +18,13 @@ public final class Sluice {
 
     static final String USAGE = """
             usage: sluice replicate [options]    run a pipeline until SIGTERM/SIGINT (or --until-caught-up)
+                   sluice triggers install|uninstall --source postgres|mysql --url URL --user U [--tables …]
+                                                 create or remove the row triggers of --capture trigger
                    sluice help                   this text
 
             source:  --source postgres|mysql|mongo --url URL --user U [--password P | --password-file F]
-                     [--tables pattern,…] [--exclude pattern,…] [--capture log] [--snapshot initial|never|only]
+                     [--tables pattern,…] [--exclude pattern,…] [--snapshot initial|never|only]
+                     [--capture log|trigger|timestamp [--timestamp-column C] [--soft-delete-column D]]
             sink:    --sink parquet --out DIR|s3://bucket/prefix [--s3-endpoint URL] [--s3-region R]
                          [--s3-access-key K --s3-secret-key S | --s3-secret-key-file F] [--s3-path-style]
                      --sink jdbc --target-url URL --target-user U [--target-password P | --target-password-file F]
@@ -57,10 +60,11 @@ public final class Sluice {
         }
         boolean verbose = args.contains("--verbose");
         try {
-            if (!args.get(0).equals("replicate")) {
-                throw new UsageException("unknown command '" + args.get(0) + "'");
-            }
-            return replicate(Options.parse(args.subList(1, args.size()), environment));
+            return switch (args.get(0)) {
+                case "replicate" -> replicate(Options.parse(args.subList(1, args.size()), environment));
+                case "triggers" -> triggers(args.subList(1, args.size()));
+                default -> throw new UsageException("unknown command '" + args.get(0) + "'");
+            };
         } catch (UsageException | IllegalArgumentException | IllegalStateException | NullPointerException e) {
             // builders reject bad values with these, naming the value
             err.println("sluice: " + e.getMessage());
@@ -76,6 +80,18 @@ public final class Sluice {
         } catch (RuntimeException e) {
             return failed(e, verbose);
         }
+    }
+
+    private int triggers(List<String> args) {
+        if (args.isEmpty() || !List.of("install", "uninstall").contains(args.get(0))) {
+            throw new UsageException("say what to do with the triggers: sluice triggers install|uninstall …");
+        }
+        boolean install = args.get(0).equals("install");
+        List<dev.sluice.TableId> tables = new PipelineFactory(Options.parse(args.subList(1, args.size()), environment))
+                .triggers(install);
+        out.println((install ? "triggers installed on " : "triggers removed from ") + tables.size() + " tables");
+        tables.forEach(table -> out.println("  " + table));
+        return 0;
     }
 
     private int replicate(Options options) throws InterruptedException {

@@ -53,6 +53,34 @@ class ReplicatePostgresIT {
                 .isEqualTo(expected);
     }
 
+    @Test
+    void triggerCaptureInstallsReplicatesAndUninstalls(PostgresDatabase db, @TempDir Path lake) throws Exception {
+        db.execute("CREATE TABLE item (id int PRIMARY KEY, name text, price numeric(10,2), placed_at timestamptz)");
+        java.util.Map<String, String> env = java.util.Map.of("SLUICE_PASSWORD", db.password());
+        String[] source = {"--source", "postgres", "--url", db.jdbcUrl(), "--user", db.user(), "--tables",
+                "public.item"};
+
+        Run install = Run.of(env, concat(new String[] {"triggers", "install"}, source));
+        assertThat(install.exit()).as(install.err()).isZero();
+        assertThat(install.out()).contains("triggers installed on 1 tables", "public.item");
+        db.execute("INSERT INTO item VALUES (1, 'food', 2.50, now()), (2, 'toys', 9.99, now())",
+                "UPDATE item SET name = 'grocery' WHERE id = 1", "DELETE FROM item WHERE id = 2");
+
+        Run run = Run.of(env, replicate(db, lake, "--capture", "trigger", "--until-caught-up"));
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(Lake.currentRows(lake, "public", "item", "id, name, price", "id"))
+                .containsExactly(List.of("1", "grocery", "2.50"));
+
+        Run uninstall = Run.of(env, concat(new String[] {"triggers", "uninstall"}, source));
+        assertThat(uninstall.exit()).as(uninstall.err()).isZero();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     /** The local PostgreSQL trusts every local login, so the wrong password goes to the MariaDB target. */
     @Test
     void aWrongPasswordIsOneLineThatSaysSo(PostgresDatabase db, MariaDbDatabase target) throws Exception {

@@ -1,0 +1,205 @@
+package dev.sluice.source.mysql;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.network.ServerException;
+import dev.sluice.FatalException;
+import dev.sluice.RetriableException;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One binlog replication connection: the connector library's client reads events on its own thread into a bounded
+ * queue, which {@link #next(long)} drains. A full queue holds the reader back. Failures of the reader come out of
+ * {@link #next(long)} as exceptions, in order after the events read before them. The library's own reconnecting is
+ * off: a lost connection is a {@link RetriableException}, and the pipeline reopens from its committed offset. A
+ * connection that has been silent for three keepalive intervals (the server sends heartbeats when idle) is
+ * considered lost.
+ *
+ * <p>{@link #next(long)} is called by one thread; {@link #close()} from any.
+ */
+final class BinlogConnection implements AutoCloseable {
+
+    private static final int CAPACITY = 1024;
+    /** ER_MASTER_FATAL_ERROR_READING_BINLOG: the position is gone, or another replica took our server id. */
+    private static final int FATAL_READING_BINLOG = 1236;
+    private static final int ACCESS_DENIED = 1045;
+    private static final int SPECIFIC_ACCESS_DENIED = 1227;
+
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BinaryLogClient client;
+    private final MySqlSource source;
+    private final long serverId;
+    private final long silenceLimitNanos;
+    private volatile boolean closed;
+    private long lastHeard = System.nanoTime();
+
+    BinlogConnection(MySqlSource source, long serverId, String file, long position, String threadName) {
+        this.source = source;
+        this.serverId = serverId;
+        this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
+        client = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
+        client.setServerId(serverId);
+        client.setBinlogFilename(file);
+        client.setBinlogPosition(position);
+        client.setKeepAlive(false);
+        client.setHeartbeatInterval(source.keepAliveInterval().toMillis());
+        client.setConnectTimeout(source.connectTimeout().toMillis());
+        client.setEventDeserializer(deserializer());
+        client.setThreadFactory(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        client.registerEventListener(this::offer);
+        client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
+                offer(ex);
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
+                offer(new RetriableException("could not read a binlog event at " + c.getBinlogFilename() + ":"
+                        + c.getBinlogPosition() + ": " + ex.getMessage(), ex));
+            }
+
+            @Override
+            public void onDisconnect(BinaryLogClient c) {
+                offer(new RetriableException("the binlog connection to " + source.address() + " was closed"));
+            }
+        });
+    }
+
+    /** Connects and starts reading. */
+    void connect() {
+        try {
+            client.connect(source.connectTimeout().toMillis());
+        } catch (IOException | TimeoutException e) {
+            Object failure = queue.poll();
+            while (failure instanceof Event) {
+                failure = queue.poll();
+            }
+            if (failure instanceof Exception cause) {
+                throw translate(cause);
+            }
+            throw translate(e);
+        }
+        lastHeard = System.nanoTime();
+    }
+
+    /**
+     * The next event, or null if none came within the timeout.
+     *
+     * @throws RuntimeException the reader's failure, translated
+     */
+    Event next(long timeoutNanos) throws InterruptedException {
+        Object item = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        if (item == null) {
+            if (now - lastHeard > silenceLimitNanos) {
+                throw new RetriableException("the binlog connection to " + source.address() + " has been silent for "
+                        + TimeUnit.NANOSECONDS.toSeconds(now - lastHeard) + " s, though the server should send a"
+                        + " heartbeat every " + source.keepAliveInterval().toSeconds() + " s: reconnecting");
+            }
+            return null;
+        }
+        lastHeard = now;
+        if (item instanceof Exception e) {
+            throw translate(e);
+        }
+        return (Event) item;
+    }
+
+    /** The server's id of this replication connection (for tests that cut it). */
+    long connectionId() {
+        return client.getConnectionId();
+    }
+
+    private void offer(Object item) {
+        try {
+            while (!closed && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                // the stream is behind: wait, which holds the reader back
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private RuntimeException translate(Exception e) {
+        if (e instanceof RuntimeException runtime && (e instanceof FatalException || e instanceof RetriableException)) {
+            return runtime;
+        }
+        if (e instanceof ServerException server) {
+            String message = String.valueOf(server.getMessage());
+            if (server.getErrorCode() == FATAL_READING_BINLOG) {
+                if (message.contains("same server") || message.contains("server_id")) {
+                    return new FatalException("another replica of " + source.address() + " uses server id " + serverId
+                            + " (" + message + "). Fix: give this source a unique serverId(…)", e);
+                }
+                return new FatalException("the server cannot send the binlog from " + client.getBinlogFilename() + ":"
+                        + client.getBinlogPosition() + " (" + message + "): it was probably purged. Fix: take a new"
+                        + " snapshot by deleting this pipeline's stored offset, and keep binlogs longer"
+                        + " (binlog_expire_logs_seconds)", e);
+            }
+            if (server.getErrorCode() == ACCESS_DENIED || server.getErrorCode() == SPECIFIC_ACCESS_DENIED) {
+                return new FatalException("user " + source.user() + " may not read the binlog of " + source.address()
+                        + " (" + message + "). Fix: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user", e);
+            }
+        }
+        return new RetriableException("the binlog connection to " + source.address() + " failed: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            client.disconnect();
+        } catch (IOException | RuntimeException e) {
+            // already broken: nothing more to release
+        }
+        queue.clear();
+    }
+
+    /** The library's deserializer with exact row readers, and a bounded table-map cache. */
+    @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
+    private static EventDeserializer deserializer() {
+        Map<Long, TableMapEventData> tableMaps = new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, TableMapEventData> eldest) {
+                return size() > 10_000;
+            }
+        };
+        // the library's defaults, with our rows readers: built through a throwaway default deserializer
+        EventDeserializer defaults = new EventDeserializer();
+        Map<EventType, EventDataDeserializer> readers = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            EventDataDeserializer reader = defaults.getEventDataDeserializer(type);
+            if (!(reader instanceof NullEventDataDeserializer)) {
+                readers.put(type, reader);
+            }
+        }
+        readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));
+        readers.put(EventType.UPDATE_ROWS, new RowsDeserializers.Update(tableMaps));
+        readers.put(EventType.DELETE_ROWS, new RowsDeserializers.Delete(tableMaps));
+        readers.put(EventType.EXT_WRITE_ROWS, new RowsDeserializers.Write(tableMaps).setMayContainExtraInformation(true));
+        readers.put(EventType.EXT_UPDATE_ROWS, new RowsDeserializers.Update(tableMaps).setMayContainExtraInformation(true));
+        readers.put(EventType.EXT_DELETE_ROWS, new RowsDeserializers.Delete(tableMaps).setMayContainExtraInformation(true));
+        return new EventDeserializer(new EventHeaderV4Deserializer(), new NullEventDataDeserializer(), readers,
+                tableMaps);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sluice.source.mysql;
+
+import dev.sluice.Offset;
+import java.util.Objects;
+
+/**
+ * A position of a {@link MySqlSource}. Two kinds:
+ *
+ * <ul>
+ *   <li>binlog: the file and position where a transaction (or any event group) starts, and how many rows of that
+ *       group are already delivered. Resuming re-reads the group from its start and skips those rows, so a restart
+ *       in the middle of a large transaction neither repeats nor skips rows. The GTID of the group is recorded
+ *       where the server has one (MariaDB always; MySQL with {@code gtid_mode=ON}); it is informational and not
+ *       used for resuming.</li>
+ *   <li>snapshot: a snapshot taken at a binlog position is in progress. Resuming from it takes the snapshot again
+ *       (its rows are delivered again) and then streams.</li>
+ * </ul>
+ *
+ * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>]} and
+ * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
+ */
+final class MySqlOffset implements Offset {
+
+    static final String PREFIX = "mysql:";
+    private static final String BINLOG = PREFIX + "binlog:";
+    private static final String SNAPSHOT = PREFIX + "snapshot:";
+    private static final String GTID = ";gtid=";
+
+    private final boolean snapshot;
+    private final String file;
+    private final long position;
+    private final long rows;
+    private final String gtid;
+
+    private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid) {
+        this.snapshot = snapshot;
+        this.file = Objects.requireNonNull(file, "file");
+        if (file.isEmpty() || position < 0 || rows < 0) {
+            throw new IllegalArgumentException("bad binlog position " + file + ":" + position + " row " + rows);
+        }
+        this.position = position;
+        this.rows = rows;
+        this.gtid = gtid;
+    }
+
+    /** After {@code rows} rows of the event group that starts at {@code file:position}. */
+    static MySqlOffset binlog(String file, long position, long rows, String gtid) {
+        return new MySqlOffset(false, file, position, rows, gtid);
+    }
+
+    /** A snapshot in progress, consistent with {@code file:position}. */
+    static MySqlOffset snapshot(String file, long position) {
+        return new MySqlOffset(true, file, position, 0, null);
+    }
+
+    static MySqlOffset decode(String text) {
+        Objects.requireNonNull(text, "encoded offset");
+        try {
+            if (text.startsWith(SNAPSHOT)) {
+                String rest = text.substring(SNAPSHOT.length());
+                int colon = rest.lastIndexOf(':');
+                return snapshot(rest.substring(0, colon), Long.parseLong(rest.substring(colon + 1)));
+            }
+            if (text.startsWith(BINLOG)) {
+                String rest = text.substring(BINLOG.length());
+                String gtid = null;
+                int g = rest.indexOf(GTID);
+                if (g >= 0) {
+                    gtid = rest.substring(g + GTID.length());
+                    rest = rest.substring(0, g);
+                }
+                int rowsColon = rest.lastIndexOf(':');
+                int posColon = rest.lastIndexOf(':', rowsColon - 1);
+                return binlog(rest.substring(0, posColon), Long.parseLong(rest.substring(posColon + 1, rowsColon)),
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: expected "
+                    + "mysql:binlog:<file>:<position>:<rows> or mysql:snapshot:<file>:<position>", e);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: it should start with '"
+                + PREFIX + "binlog:' or '" + PREFIX + "snapshot:'");
+    }
+
+    boolean isSnapshot() {
+        return snapshot;
+    }
+
+    String file() {
+        return file;
+    }
+
+    long position() {
+        return position;
+    }
+
+    /** Rows of the event group at {@link #position()} already delivered. */
+    long rows() {
+        return rows;
+    }
+
+    String gtid() {
+        return gtid;
+    }
+
+    @Override
+    public String encode() {
+        if (snapshot) {
+            return SNAPSHOT + file + ":" + position;
+        }
+        return BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid);
+    }
+
+    /**
+     * A binlog offset covers every binlog or snapshot offset at or before it. A snapshot in progress covers only
+     * itself: nothing is durable past its resume point until the snapshot is complete.
+     */
+    @Override
+    public boolean covers(Offset other) {
+        if (!(other instanceof MySqlOffset that)) {
+            throw new IllegalArgumentException("not a MySQL source offset: " + other);
+        }
+        if (snapshot) {
+            return equals(that);
+        }
+        int byPosition = compareFiles(file, that.file);
+        if (byPosition == 0) {
+            byPosition = Long.compare(position, that.position);
+        }
+        if (byPosition == 0 && !that.snapshot) {
+            byPosition = Long.compare(rows, that.rows);
+        }
+        return byPosition >= 0;
+    }
+
+    /** Binlog files are numbered {@code base.000123}: compare the numbers, so {@code .999999} precedes {@code .1000000}. */
+    static int compareFiles(String a, String b) {
+        int dotA = a.lastIndexOf('.');
+        int dotB = b.lastIndexOf('.');
+        if (dotA > 0 && dotB > 0 && a.substring(0, dotA).equals(b.substring(0, dotB))) {
+            try {
+                return Long.compare(Long.parseLong(a.substring(dotA + 1)), Long.parseLong(b.substring(dotB + 1)));
+            } catch (NumberFormatException e) {
+                // not numbered: fall back to text order
+            }
+        }
+        return a.compareTo(b);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
+                && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(snapshot, file, position, rows, gtid);
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}

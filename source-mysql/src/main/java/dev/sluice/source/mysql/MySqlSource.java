@@ -1,0 +1,433 @@
+package dev.sluice.source.mysql;
+
+import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
+import dev.sluice.Offset;
+import dev.sluice.PipelineContext;
+import dev.sluice.RetriableException;
+import dev.sluice.SluiceException;
+import dev.sluice.Source;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
+import dev.sluice.capture.JdbcCaptureSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * Captures row changes from MySQL or MariaDB by reading the binlog as a replica does, after an optional consistent
+ * snapshot of the captured tables.
+ *
+ * <pre>{@code
+ * MySqlSource source = MySqlSource.builder()
+ *         .host("db.internal").port(3306)
+ *         .user("sluice").password(secret)
+ *         .tables(TableFilter.include("shop.*").exclude("shop.audit_log"))   // namespace = database
+ *         .snapshotMode(SnapshotMode.INITIAL)
+ *         .build();
+ * }</pre>
+ *
+ * <h2>What the server needs</h2>
+ * {@code log_bin} on, {@code binlog_format=ROW}, {@code binlog_row_image=FULL}, {@code binlog_row_metadata=FULL}
+ * (MySQL 8.0.1+, MariaDB 10.5+), and a user with {@code REPLICATION SLAVE, REPLICATION CLIENT} and {@code SELECT} on
+ * the captured tables ({@code RELOAD} too on MySQL, for the snapshot). Opening a stream checks all of this and fails
+ * with a {@link FatalException} that names the fix.
+ *
+ * <h2>Guarantees</h2>
+ * Every row change of a captured table is delivered once per offset: an offset names the start of its transaction
+ * in the binlog and the number of the transaction's rows already delivered, so a restart in the middle of a large
+ * transaction resumes at its next row. Each change carries the schema its TABLE_MAP event describes, the schema of
+ * the moment it was written. Dates and times are never shifted: DATETIME is a {@code LocalDateTime}, TIMESTAMP an
+ * {@code Instant}, whatever the time zones of server and JVM. A binlog file purged from the server is a
+ * {@link FatalException} naming the fix (a new snapshot).
+ *
+ * <h2>Without binlog access: triggers or a timestamp column</h2>
+ * {@link Builder#capture(Capture) capture(Capture.TRIGGER)} records changes with row triggers into a change table in
+ * the {@link Builder#database(String) database} ({@link #installTriggers()} creates them);
+ * {@link Builder#capture(Capture) capture(Capture.TIMESTAMP)} polls the tables on an update-time column. Neither
+ * needs the binlog nor replication grants; see {@code docs/capture.md} (timestamp polling cannot see deletes).
+ *
+ * <p>Immutable and thread-safe; each {@link #open} makes a new stream with its own connections. {@link #toString()}
+ * masks the password.
+ */
+public final class MySqlSource implements Source {
+
+    private static final Pattern JDBC_URL = Pattern.compile(
+            "jdbc:(?:mysql|mariadb)://([^:/?]+)(?::(\\d+))?(?:/([^/?]*))?(?:\\?.*)?");
+    private static final long SERVER_ID_BASE = 1_000_000_000L;
+    private static final long SERVER_ID_RANGE = 3_000_000_000L;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final TableFilter tables;
+    private final SnapshotMode snapshotMode;
+    private final Long serverId;
+    private final Duration keepAliveInterval;
+    private final Duration connectTimeout;
+    /** The trigger or timestamp capture this source delegates to, or null for the binlog. */
+    private final JdbcCaptureSource polling;
+
+    private MySqlSource(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.user = b.user;
+        this.password = b.password;
+        this.tables = b.tables;
+        this.snapshotMode = b.snapshotMode;
+        this.serverId = b.serverId;
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.connectTimeout = b.connectTimeout;
+        this.polling = b.capture == Capture.LOG ? null : polling(b);
+    }
+
+    private JdbcCaptureSource polling(Builder b) {
+        Properties login = new Properties();
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        login.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        String url = "jdbc:mariadb://" + host + ":" + port + "/" + b.database;
+        JdbcCaptureSource.Builder capture = JdbcCaptureSource.builder(new MySqlCaptureDialect())
+                .connections(() -> DriverManager.getConnection(url, login), user + "@" + address() + "/" + b.database)
+                .tables(tables)
+                .mode(b.capture)
+                .pollInterval(b.pollInterval);
+        if (b.timestampColumn != null) {
+            capture.timestampColumn(b.timestampColumn);
+        }
+        if (b.softDeleteColumn != null) {
+            capture.softDeleteColumn(b.softDeleteColumn);
+        }
+        return capture.build();
+    }
+
+    /** A builder; {@link Builder#host(String)} and {@link Builder#user(String)} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Checks the server's settings and the user's rights, then starts a snapshot (without a stored offset, unless
+     * the mode is {@link SnapshotMode#NEVER}) or the binlog at {@code from}.
+     *
+     * @throws FatalException for a server setting, a missing privilege, a server id in use, a purged position
+     * @throws RetriableException when the server cannot be reached
+     */
+    @Override
+    public ChangeStream open(Offset from, PipelineContext context) {
+        Objects.requireNonNull(context, "context");
+        if (polling != null) {
+            return polling.open(from, context);
+        }
+        if (from != null && !(from instanceof MySqlOffset)) {
+            throw new FatalException("the MySQL source cannot resume from " + from.encode() + ", an offset of another"
+                    + " source. Fix: give this pipeline its own offset store or name");
+        }
+        return MySqlChangeStream.open(this, (MySqlOffset) from, context, serverIdFor(context.pipelineName()));
+    }
+
+    @Override
+    public Offset decodeOffset(String encoded) {
+        return polling != null ? polling.decodeOffset(encoded) : MySqlOffset.decode(encoded);
+    }
+
+    /** How this source captures: from the binlog (the default), by triggers, or by a timestamp column. */
+    public Capture capture() {
+        return polling == null ? Capture.LOG : polling.mode();
+    }
+
+    /**
+     * For {@link Capture#TRIGGER}: creates the change table and the row triggers on every selected table (idempotent;
+     * needs TRIGGER and CREATE privileges). Run it once before the first pipeline, again after a table joins the
+     * selection, and again after altering a captured table (the triggers list its columns).
+     *
+     * @return the tables that have triggers now
+     * @throws IllegalStateException unless this source captures by triggers
+     */
+    public List<TableId> installTriggers() {
+        return triggers().install();
+    }
+
+    /** For {@link Capture#TRIGGER}: removes the triggers and the change table (idempotent). */
+    public List<TableId> uninstallTriggers() {
+        return triggers().uninstall();
+    }
+
+    private JdbcCaptureSource triggers() {
+        if (polling == null || polling.mode() != Capture.TRIGGER) {
+            throw new IllegalStateException("triggers belong to trigger capture: build the source with"
+                    + " capture(Capture.TRIGGER)");
+        }
+        return polling;
+    }
+
+    /** The replica server id: the configured one, or one derived from the pipeline name in [10^9, 4*10^9). */
+    long serverIdFor(String pipelineName) {
+        if (serverId != null) {
+            return serverId;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(pipelineName.getBytes(StandardCharsets.UTF_8));
+        return SERVER_ID_BASE + crc.getValue() % SERVER_ID_RANGE;
+    }
+
+    Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/", p);
+    }
+
+    /** A JDBC failure as a Sluice exception: fatal for bad credentials and missing rights, else retriable. */
+    SluiceException translate(SQLException e, String doing) {
+        int code = e.getErrorCode();
+        if (code == 1045 || code == 1044 || code == 1142 || code == 1227) {
+            return new FatalException("user " + user + " at " + address() + " could not " + doing + ": " + e.getMessage()
+                    + ". Fix: check the user and password, and GRANT SELECT, RELOAD, REPLICATION SLAVE, REPLICATION"
+                    + " CLIENT ON *.* TO the user (SELECT may be limited to the captured databases)", e);
+        }
+        return new RetriableException("could not " + doing + " at " + address() + ": " + e.getMessage(), e);
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    String address() {
+        return host + ":" + port;
+    }
+
+    TableFilter tables() {
+        return tables;
+    }
+
+    SnapshotMode snapshotMode() {
+        return snapshotMode;
+    }
+
+    Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
+                + ", " + tables + ", snapshot " + snapshotMode
+                + (serverId == null ? "" : ", serverId " + serverId) + ", password ****]";
+    }
+
+    /**
+     * Configures a {@link MySqlSource}. Setters check their argument at once and name a bad value. Not thread-safe.
+     */
+    public static final class Builder {
+        private String host;
+        private int port = 3306;
+        private String user;
+        private String password = "";
+        private TableFilter tables = TableFilter.all();
+        private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private Long serverId;
+        private Duration keepAliveInterval = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private String database;
+        private Capture capture = Capture.LOG;
+        private String timestampColumn;
+        private String softDeleteColumn;
+        private Duration pollInterval = Duration.ofSeconds(1);
+
+        private Builder() {}
+
+        /**
+         * For trigger and timestamp capture: the database that holds the change table, and whose tables are captured
+         * when {@link #tables(TableFilter)} includes none. Also taken from the path of {@link #jdbcUrl(String)}.
+         */
+        public Builder database(String database) {
+            Objects.requireNonNull(database, "database");
+            if (database.isBlank()) {
+                throw new IllegalArgumentException("database must not be blank");
+            }
+            this.database = database;
+            return this;
+        }
+
+        /**
+         * How to capture (default {@link Capture#LOG}, the binlog). {@link Capture#TRIGGER} and
+         * {@link Capture#TIMESTAMP} need neither the binlog nor replication grants, but a {@link #database(String)};
+         * the snapshot, server id and keep-alive settings then do not apply.
+         */
+        public Builder capture(Capture capture) {
+            this.capture = Objects.requireNonNull(capture, "capture");
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: the column every writer sets to the time of its change. */
+        public Builder timestampColumn(String column) {
+            Objects.requireNonNull(column, "column");
+            this.timestampColumn = column;
+            return this;
+        }
+
+        /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
+        public Builder softDeleteColumn(String column) {
+            Objects.requireNonNull(column, "column");
+            this.softDeleteColumn = column;
+            return this;
+        }
+
+        /** For trigger and timestamp capture: how often to look for changes (default 1 s). */
+        public Builder pollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("pollInterval must be positive, was " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** Required (or {@link #jdbcUrl(String)}): the server's host name or address. */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** The server's port; 3306 by default. */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Host and port from a URL such as {@code jdbc:mysql://db:3306/shop}; its database, if any, is the
+         * {@link #database(String) database} of trigger and timestamp capture.
+         */
+        public Builder jdbcUrl(String url) {
+            Objects.requireNonNull(url, "url");
+            Matcher m = JDBC_URL.matcher(url);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("'" + url + "' is not a jdbc:mysql:// or jdbc:mariadb:// URL with a"
+                        + " host; use host(…) and port(…) instead");
+            }
+            host(m.group(1));
+            if (m.group(3) != null && !m.group(3).isEmpty()) {
+                database(m.group(3));
+            }
+            return m.group(2) == null ? this : port(Integer.parseInt(m.group(2)));
+        }
+
+        /** Required: the user, with REPLICATION SLAVE, REPLICATION CLIENT and SELECT (and RELOAD on MySQL). */
+        public Builder user(String user) {
+            Objects.requireNonNull(user, "user");
+            if (user.isEmpty()) {
+                throw new IllegalArgumentException("user must not be empty");
+            }
+            this.user = user;
+            return this;
+        }
+
+        /** The user's password; never logged or shown by {@code toString()}. */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** The tables to capture, as {@code database.table} patterns; all tables by default. */
+        public Builder tables(TableFilter tables) {
+            this.tables = Objects.requireNonNull(tables, "tables");
+            return this;
+        }
+
+        /** What to do without a stored offset; {@link SnapshotMode#INITIAL} by default. */
+        public Builder snapshotMode(SnapshotMode snapshotMode) {
+            this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * The replica server id this source uses; it must differ from the server's and from every other replica's.
+         * By default one is derived from the pipeline name, between 1,000,000,000 and 3,999,999,999.
+         */
+        public Builder serverId(long serverId) {
+            if (serverId < 1 || serverId > 4_294_967_295L) {
+                throw new IllegalArgumentException("serverId must be between 1 and 4294967295, was " + serverId);
+            }
+            this.serverId = serverId;
+            return this;
+        }
+
+        /**
+         * How often the server sends a heartbeat on an idle binlog connection; a connection silent for three
+         * intervals is taken as lost and reopened. 10 seconds by default.
+         */
+        public Builder keepAliveInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 100 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("keepAliveInterval must be between 100 ms and 1 h, was " + interval);
+            }
+            this.keepAliveInterval = interval;
+            return this;
+        }
+
+        /** How long to wait for a connection to the server; 10 seconds by default. */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("connectTimeout must be between 1 ms and 10 min, was " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The source.
+         *
+         * @throws IllegalStateException if the host or user is missing
+         */
+        public MySqlSource build() {
+            if (host == null) {
+                throw new IllegalStateException("MySqlSource needs a host: call host(…) or jdbcUrl(…)");
+            }
+            if (user == null) {
+                throw new IllegalStateException("MySqlSource needs a user: call user(…)");
+            }
+            if (capture != Capture.LOG && database == null) {
+                throw new IllegalStateException(capture + " capture needs the database that holds its change table:"
+                        + " call database(…) or name it in jdbcUrl(…)");
+            }
+            return new MySqlSource(this);
+        }
+    }
+}

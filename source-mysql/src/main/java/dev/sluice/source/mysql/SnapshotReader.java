@@ -1,0 +1,165 @@
+package dev.sluice.source.mysql;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
+import dev.sluice.Op;
+import dev.sluice.Row;
+import dev.sluice.Schema;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Reads every captured table in one consistent-snapshot transaction and knows the binlog position the snapshot
+ * matches, so streaming from that position continues exactly where the snapshot ends.
+ *
+ * <p>MariaDB: {@code START TRANSACTION WITH CONSISTENT SNAPSHOT} alone fixes the read view and, in the same
+ * instant, the binlog position ({@code Binlog_snapshot_file}/{@code Binlog_snapshot_position}): no lock at all.
+ * MySQL has no such status, so the position is read under {@code FLUSH TABLES WITH READ LOCK}, held only while the
+ * transaction starts and the position is read. Either way, only InnoDB (transactional) tables are consistent.
+ *
+ * <p>Rows are streamed from the server and handed out in chunks, so memory stays bounded. Not thread-safe.
+ */
+final class SnapshotReader implements AutoCloseable {
+
+    private static final int FETCH_SIZE = 1000;
+
+    private final Connection connection;
+    private final Deque<TableId> tables;
+    private final Instant time;
+    private MySqlOffset position;
+    private TableId table;
+    private Schema schema;
+    private ColumnSpec[] specs;
+    private Statement statement;
+    private ResultSet rows;
+
+    SnapshotReader(Connection connection, TableFilter filter, Instant time) throws SQLException {
+        this.connection = connection;
+        this.time = time;
+        this.tables = new ArrayDeque<>(InfoSchema.tables(connection, filter));
+    }
+
+    /** Starts the snapshot transaction and returns the binlog position it is consistent with. */
+    MySqlOffset begin(boolean mariaDb, String user) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET SESSION time_zone = '+00:00'");
+            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            connection.setAutoCommit(false);
+            if (mariaDb) {
+                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                String file = null;
+                long pos = -1;
+                try (ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {
+                    while (rs.next()) {
+                        if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
+                            file = rs.getString(2);
+                        } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
+                            pos = Long.parseLong(rs.getString(2));
+                        }
+                    }
+                }
+                if (file == null || file.isEmpty() || pos < 0) {
+                    throw new FatalException("MariaDB reports no Binlog_snapshot_file/position: is log_bin on?");
+                }
+                position = MySqlOffset.binlog(file, pos, 0, null);
+            } else {
+                try {
+                    s.execute("FLUSH TABLES WITH READ LOCK");
+                } catch (SQLException e) {
+                    throw new FatalException("user " + user + " may not run FLUSH TABLES WITH READ LOCK for a"
+                            + " consistent snapshot (" + e.getMessage() + "). Fix: GRANT RELOAD ON *.* TO the user,"
+                            + " or use snapshotMode(SnapshotMode.NEVER)", e);
+                }
+                try {
+                    s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                    position = ServerChecks.currentPosition(connection, user);
+                } finally {
+                    s.execute("UNLOCK TABLES");
+                }
+            }
+        }
+        return position;
+    }
+
+    /** Up to {@code max} READ events; an empty list once every table is read. */
+    List<ChangeEvent> next(int max) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
+        MySqlOffset offset = MySqlOffset.snapshot(position.file(), position.position());
+        while (events.size() < max) {
+            if (rows == null && !openNextTable()) {
+                break;
+            }
+            if (!rows.next()) {
+                closeTable();
+                continue;
+            }
+            Object[] values = new Object[specs.length];
+            for (int i = 0; i < specs.length; i++) {
+                values[i] = Cells.fromResultSet(specs[i], rows, i + 1);
+            }
+            events.add(ChangeEvent.builder(Op.READ, table, schema).after(Row.of(values)).offset(offset)
+                    .commitTime(time).build());
+        }
+        return events;
+    }
+
+    private boolean openNextTable() throws SQLException {
+        while (!tables.isEmpty()) {
+            TableId next = tables.poll();
+            InfoSchema.TableDef def = InfoSchema.table(connection, next);
+            if (def == null) {
+                continue; // dropped since it was listed
+            }
+            table = next;
+            schema = def.schema();
+            specs = def.columns().toArray(new ColumnSpec[0]);
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (int i = 0; i < specs.length; i++) {
+                sql.append(i == 0 ? "" : ", ").append(quote(specs[i].name()));
+            }
+            sql.append(" FROM ").append(quote(next.namespace())).append('.').append(quote(next.name()));
+            statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            statement.setFetchSize(FETCH_SIZE);
+            rows = statement.executeQuery(sql.toString());
+            return true;
+        }
+        return false;
+    }
+
+    private void closeTable() throws SQLException {
+        try {
+            rows.close();
+            statement.close();
+        } finally {
+            rows = null;
+            statement = null;
+        }
+    }
+
+    /** Ends the snapshot transaction. */
+    void finish() throws SQLException {
+        connection.commit();
+    }
+
+    static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing a broken connection: nothing left to release
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sluice.source.mysql;
+
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
+import dev.sluice.Offset;
+import dev.sluice.Op;
+import dev.sluice.Row;
+import dev.sluice.Schema;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The decoders of the captured tables, built from each TABLE_MAP event. Consecutive TABLE_MAPs of an unchanged
+ * table share one {@link Schema} instance. Not thread-safe.
+ */
+final class TableDecoders {
+
+    private static final int BLOB = 252;
+
+    private final TableFilter filter;
+    private final Map<Integer, String> collations;
+    private final Function<TableId, Set<String>> jsonColumnsLookup;
+    private final Map<Long, Decoder> byTableId = new HashMap<>();
+    private final Map<TableId, Decoder> latest = new HashMap<>();
+    private final Map<TableId, Set<String>> jsonColumns = new HashMap<>();
+
+    TableDecoders(TableFilter filter, Map<Integer, String> collations, Function<TableId, Set<String>> jsonColumnsLookup) {
+        this.filter = filter;
+        this.collations = collations;
+        this.jsonColumnsLookup = jsonColumnsLookup;
+    }
+
+    boolean isCaptured(TableMapEventData map) {
+        return filter.test(TableId.of(map.getDatabase(), map.getTable()));
+    }
+
+    /** Learns the definition a TABLE_MAP carries, if its table is captured. */
+    void tableMap(TableMapEventData map) {
+        TableId id = TableId.of(map.getDatabase(), map.getTable());
+        if (!filter.test(id)) {
+            byTableId.remove(map.getTableId());
+            return;
+        }
+        Set<String> json = mayHaveMariaDbJson(map) ? jsonColumns.computeIfAbsent(id, jsonColumnsLookup) : Set.of();
+        InfoSchema.TableDef definition = TableMaps.definition(map, collations, json);
+        Decoder previous = latest.get(id);
+        Decoder decoder = previous != null && previous.definition.equals(definition) ? previous : new Decoder(definition);
+        latest.put(id, decoder);
+        byTableId.put(map.getTableId(), decoder);
+    }
+
+    /** A DDL statement went by: JSON declarations may have changed. */
+    void schemaChanged() {
+        jsonColumns.clear();
+    }
+
+    /** The decoder of the table with this TABLE_MAP id, or null if the table is not captured. */
+    Decoder decoder(long tableId) {
+        return byTableId.get(tableId);
+    }
+
+    private static boolean mayHaveMariaDbJson(TableMapEventData map) {
+        byte[] types = map.getColumnTypes();
+        int[] metadata = map.getColumnMetadata();
+        for (int i = 0; i < types.length; i++) {
+            if ((types[i] & 0xFF) == BLOB && metadata[i] == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decodes the rows of one table version. */
+    static final class Decoder {
+        private final InfoSchema.TableDef definition;
+        private final Schema schema;
+        private final ColumnSpec[] specs;
+
+        Decoder(InfoSchema.TableDef definition) {
+            this.definition = definition;
+            this.schema = definition.schema();
+            this.specs = definition.columns().toArray(new ColumnSpec[0]);
+        }
+
+        Schema schema() {
+            return schema;
+        }
+
+        ChangeEvent event(Op op, Serializable[] before, BitSet beforeColumns, Serializable[] after, BitSet afterColumns,
+                Offset offset, Instant commitTime, String transactionId) {
+            ChangeEvent.Builder event = ChangeEvent.builder(op, definition.id(), schema)
+                    .offset(offset).commitTime(commitTime).transactionId(transactionId);
+            if (before != null) {
+                // a partial before image (binlog_row_image=MINIMAL in some session) is only good as a key
+                boolean full = beforeColumns.cardinality() == specs.length;
+                if (full || op == Op.DELETE) {
+                    event.before(row(before, beforeColumns, null));
+                }
+            }
+            if (after != null) {
+                BitSet missing = new BitSet();
+                event.after(row(after, afterColumns, missing));
+                if (!missing.isEmpty()) {
+                    if (op != Op.UPDATE) {
+                        throw new FatalException("an " + op + " of " + definition.id() + " at " + offset.encode()
+                                + " lacks columns: a session wrote it with binlog_row_image other than FULL. Fix: set"
+                                + " binlog_row_image=FULL globally and in the option file, then take a new snapshot");
+                    }
+                    missing.stream().forEach(event::unchanged);
+                }
+            }
+            return event.build();
+        }
+
+        private Row row(Serializable[] raw, BitSet included, BitSet missing) {
+            Object[] values = new Object[specs.length];
+            int k = 0;
+            for (int i = 0; i < specs.length; i++) {
+                if (!included.get(i)) {
+                    if (missing != null) {
+                        missing.set(i);
+                    }
+                    continue;
+                }
+                try {
+                    values[i] = Cells.fromBinlog(specs[i], raw[k++]);
+                } catch (IOException | RuntimeException e) {
+                    throw new FatalException("cannot read column '" + specs[i].name() + "' of " + definition.id()
+                            + " (" + specs[i].sourceType() + ") from the binlog: " + e.getMessage(), e);
+                }
+            }
+            return Row.of(values);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sluice.source.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Offset;
+import org.junit.jupiter.api.Test;
+
+class MySqlOffsetTest {
+
+    @Test
+    void encodesAndDecodesEveryKind() {
+        for (MySqlOffset offset : new MySqlOffset[] {
+                MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55"),
+                MySqlOffset.binlog("mysql-bin.000003", 4, 0, null),
+                MySqlOffset.binlog("host:with-colon.000001", 99, 2, "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"),
+                MySqlOffset.snapshot("mysql-bin.000010", 328)}) {
+            assertThat(MySqlOffset.decode(offset.encode())).isEqualTo(offset);
+            assertThat(offset.encode()).startsWith("mysql:");
+        }
+        assertThat(MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55").encode())
+                .isEqualTo("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55");
+    }
+
+    @Test
+    void refusesOtherSourcesOffsetsNamingTheExpectedForm() {
+        assertThatThrownBy(() -> MySqlOffset.decode("pg:0/16B3748")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mysql:binlog:");
+        assertThatThrownBy(() -> MySqlOffset.decode("mysql:binlog:file-without-position"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a MySQL source offset");
+        Offset foreign = new Offset() {
+            @Override
+            public String encode() {
+                return "x";
+            }
+
+            @Override
+            public boolean covers(Offset other) {
+                return false;
+            }
+        };
+        assertThatThrownBy(() -> MySqlOffset.binlog("f.1", 4, 0, null).covers(foreign))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void binlogOffsetsCoverByFileNumberThenPositionThenRow() {
+        MySqlOffset mid = MySqlOffset.binlog("mysql-bin.000009", 500, 3, null);
+        assertThat(mid.covers(MySqlOffset.binlog("mysql-bin.000009", 500, 3, "0-1-2"))).isTrue();
+        assertThat(mid.covers(MySqlOffset.binlog("mysql-bin.000009", 500, 2, null))).isTrue();
+        assertThat(mid.covers(MySqlOffset.binlog("mysql-bin.000009", 500, 4, null))).isFalse();
+        assertThat(mid.covers(MySqlOffset.binlog("mysql-bin.000009", 501, 0, null))).isFalse();
+        // numbered, not text order: .000010 comes after .000009, and .1000000 after .999999
+        assertThat(MySqlOffset.binlog("mysql-bin.000010", 4, 0, null).covers(mid)).isTrue();
+        assertThat(MySqlOffset.binlog("b.1000000", 4, 0, null).covers(MySqlOffset.binlog("b.999999", 9, 0, null)))
+                .isTrue();
+    }
+
+    @Test
+    void snapshotInProgressCoversNoStreamPosition() {
+        MySqlOffset snapshot = MySqlOffset.snapshot("mysql-bin.000009", 500);
+        assertThat(snapshot.covers(MySqlOffset.binlog("mysql-bin.000009", 500, 0, null))).isFalse();
+        assertThat(snapshot.covers(MySqlOffset.binlog("mysql-bin.000001", 4, 0, null))).isFalse();
+        assertThat(snapshot.covers(snapshot)).isTrue();
+        // once streaming from the snapshot's position, the snapshot is behind
+        assertThat(MySqlOffset.binlog("mysql-bin.000009", 500, 0, null).covers(snapshot)).isTrue();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sluice.source.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.ChangeEvent;
+import dev.sluice.Op;
+import dev.sluice.Pipeline;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
+import dev.sluice.offset.InMemoryOffsetStore;
+import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MariaDbDatabase;
+import dev.sluice.testkit.MariaDbExtension;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Trigger and timestamp capture chosen on the {@link MySqlSource} builder, as users write it. */
+@ExtendWith(MariaDbExtension.class)
+class MySqlSourceCaptureIT {
+
+    private static List<String> changes(MemorySink sink) {
+        return sink.durable().stream().map(MySqlSourceCaptureIT::describe).toList();
+    }
+
+    private static String describe(ChangeEvent e) {
+        return e.op() + " " + e.row().get(e.schema(), "id") + " " + e.row().get(e.schema(), "name");
+    }
+
+    private static void catchUp(MySqlSource source, MemorySink sink, InMemoryOffsetStore store)
+            throws InterruptedException {
+        Pipeline pipeline = Pipeline.builder().name("builder-capture").source(source).sink(sink).offsetStore(store)
+                .commitInterval(Duration.ofMillis(50)).build();
+        assertThat(pipeline.runUntilCaughtUp().caughtUp()).isTrue();
+    }
+
+    private static MySqlSource.Builder builder(MariaDbDatabase db) {
+        return MySqlSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user()).password(db.password())
+                .tables(TableFilter.include(db.name() + ".item")).pollInterval(Duration.ofMillis(20));
+    }
+
+    @Test
+    void triggerCaptureSeesInsertsUpdatesAndDeletes(MariaDbDatabase db) throws Exception {
+        db.execute("CREATE TABLE item (id int PRIMARY KEY, name text)");
+        MySqlSource source = builder(db).capture(Capture.TRIGGER).build();
+        assertThat(source.capture()).isEqualTo(Capture.TRIGGER);
+        assertThat(source.installTriggers()).containsExactly(TableId.of(db.name(), "item"));
+        db.execute("INSERT INTO item VALUES (1, 'apparel'), (2, 'food')", "UPDATE item SET name = 'grocery' WHERE id = 2",
+                "DELETE FROM item WHERE id = 1");
+        MemorySink sink = new MemorySink();
+
+        catchUp(source, sink, new InMemoryOffsetStore());
+
+        assertThat(changes(sink)).containsExactly("INSERT 1 apparel", "INSERT 2 food", "UPDATE 2 grocery",
+                "DELETE 1 apparel");
+        source.uninstallTriggers();
+    }
+
+    @Test
+    void timestampCapturePollsTheUpdateColumn(MariaDbDatabase db) throws Exception {
+        db.execute("CREATE TABLE item (id int PRIMARY KEY, name text, updated_at timestamp(6) NOT NULL DEFAULT now(6))",
+                "INSERT INTO item (id, name) VALUES (1, 'apparel'), (2, 'food')");
+        MySqlSource source = builder(db).capture(Capture.TIMESTAMP).timestampColumn("updated_at").build();
+        Thread.sleep(1100); // past the default clock-skew margin, so the rows are below the watermark
+        MemorySink sink = new MemorySink();
+
+        catchUp(source, sink, new InMemoryOffsetStore());
+
+        assertThat(sink.durable()).extracting(ChangeEvent::op).containsOnly(Op.UPDATE);
+        assertThat(changes(sink)).containsExactly("UPDATE 1 apparel", "UPDATE 2 food");
+    }
+
+    @Test
+    void pollingNeedsADatabase() {
+        assertThatThrownBy(() -> MySqlSource.builder().host("db").user("u").capture(Capture.TRIGGER).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("TRIGGER capture needs the database that holds its change table: call database(…) or"
+                        + " name it in jdbcUrl(…)");
+    }
+
+    @Test
+    void triggersBelongToTriggerCapture(MariaDbDatabase db) {
+        assertThatThrownBy(() -> builder(db).build().installTriggers())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("triggers belong to trigger capture: build the source with capture(Capture.TRIGGER)");
+    }
+}
