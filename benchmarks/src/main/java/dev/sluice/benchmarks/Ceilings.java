@@ -48,6 +48,28 @@ final class Ceilings {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    /**
+     * Reads the binlog files {@code files} from {@code startPosition} in the first to {@code stopPosition} in the
+     * last with {@code mariadb-binlog --read-from-remote-server} into /dev/null; returns the milliseconds it took.
+     */
+    static long mariadbBinlog(RunSpec.Server server, List<String> files, String startPosition, String stopPosition)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("mariadb-binlog", "--read-from-remote-server",
+                "--host=" + server.host(), "--port=" + server.port(), "--user=" + server.user(),
+                "--start-position=" + startPosition, "--stop-position=" + stopPosition, "--result-file=/dev/null"));
+        command.addAll(files);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MYSQL_PWD", server.password());
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException("mariadb-binlog failed (" + String.join(" ", command) + "): " + output);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     /** Writes n pre-built rows of the bench table (plus the metadata columns) with {@link RowFileWriter}. */
     static long parquetWriter(Path folder, int n) throws IOException {
         List<RowColumn> columns = List.of(RowColumn.of("id", RowColumn.Kind.INT64),

@@ -45,11 +45,15 @@ final class DebeziumRows {
         return columns;
     }
 
-    /** The row of a change record, or null for a record that is not a row change (a tombstone, a heartbeat). */
+    /** Whether the record is a row change (not a tombstone, a heartbeat, a schema change or a message). */
+    static boolean isChange(SourceRecord record) {
+        return record.value() instanceof Struct envelope && envelope.schema().field("op") != null
+                && envelope.schema().field("after") != null;
+    }
+
+    /** The row of a change record ({@link #isChange}). */
     Object[] row(SourceRecord record, long seq) {
-        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
-            return null;
-        }
+        Struct envelope = (Struct) record.value();
         String op = envelope.getString("op");
         Struct image = envelope.getStruct("d".equals(op) ? "before" : "after");
         Struct source = envelope.getStruct("source");

@@ -51,7 +51,11 @@ final class DebeziumRun {
                 }
             }
         } finally {
-            engine.close();
+            try {
+                engine.close();
+            } catch (IllegalStateException alreadyStopped) {
+                // the engine stopped on its own (a failure, reported above)
+            }
             executor.shutdown();
             executor.awaitTermination(60, TimeUnit.SECONDS);
         }
@@ -97,8 +101,15 @@ final class DebeziumRun {
             p.setProperty("schema.history.internal.file.filename",
                     spec.output().resolve("schema-history.dat").toString());
             p.setProperty("include.schema.changes", "false");
-            p.setProperty("snapshot.mode", spec.workload().snapshot() ? "initial" : "no_data");
             p.setProperty("snapshot.locking.mode", "none");
+            if (spec.workload().snapshot()) {
+                p.setProperty("snapshot.mode", "initial");
+            } else {
+                // start at the backlog's first position; "recovery" rebuilds the schema history from the table
+                p.setProperty("snapshot.mode", "recovery");
+                p.setProperty("offset.storage", SeededOffsetStore.class.getName());
+                SeededOffsetStore.seed(p.getProperty("name"), "bench", spec.publication());
+            }
         }
         return p;
     }
@@ -131,13 +142,13 @@ final class DebeziumRun {
             try {
                 for (RecordChangeEvent<SourceRecord> event : records) {
                     SourceRecord record = event.record();
+                    if (!DebeziumRows.isChange(record)) {
+                        continue;
+                    }
                     if (rows == null) {
                         rows = new DebeziumRows(record);
                     }
                     Object[] row = rows.row(record, seq + 1);
-                    if (row == null) {
-                        continue;
-                    }
                     if (file == null) {
                         file = new RowFileWriter(folder.resolve(String.format("part-%05d.parquet", files++)),
                                 rows.columns());

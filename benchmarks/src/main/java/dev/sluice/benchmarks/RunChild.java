@@ -20,8 +20,17 @@ public final class RunChild {
 
     private RunChild() {}
 
-    public static void main(String[] args) throws Exception {
-        RunSpec spec = RunSpec.parse(args);
+    public static void main(String[] args) {
+        try {
+            measure(RunSpec.parse(args));
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1); // the engines' leftover non-daemon threads must not keep a failed run alive
+        }
+        System.exit(0); // nor a finished one
+    }
+
+    private static void measure(RunSpec spec) throws Exception {
         AtomicLong heapAfterGc = new AtomicLong();
         watchGc(heapAfterGc);
         com.sun.management.OperatingSystemMXBean os =
@@ -40,7 +49,6 @@ public final class RunChild {
         System.out.println("RESULT millis=" + millis + " cpuMillis=" + cpuMillis + " heapAfterGc=" + heapAfterGc.get()
                 + " heapPeak=" + heapPeak + " rssPeak=" + rssPeak() + " bytes=" + bytes);
         System.out.flush();
-        System.exit(0); // the engines' leftover non-daemon threads must not hold the measurement up
     }
 
     /** Keeps the largest heap occupancy seen right after a garbage collection. */

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param server where the database is, and the capture user
  * @param dbName the database (schema on MariaDB) holding table {@code bench}
  * @param slot the PostgreSQL replication slot (or the MariaDB replica server id, as text)
- * @param publication the PostgreSQL publication, unused on MariaDB
+ * @param publication the PostgreSQL publication; on MariaDB the binlog {@code file:position} a log workload starts at
  * @param output the folder the Parquet files go to
  * @param expected events the run must make durable before it ends
  * @param commitMillis the commit interval of both systems

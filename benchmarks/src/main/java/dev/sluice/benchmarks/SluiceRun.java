@@ -28,12 +28,15 @@ final class SluiceRun {
                 .localFolder(spec.output())
                 .partitionBy(Partitioning.NONE)
                 .build();
-        try (Pipeline pipeline = Pipeline.builder()
+        Pipeline.Builder builder = Pipeline.builder()
                 .name("bench")
                 .source(source(spec))
                 .sink(sink)
-                .commitInterval(Duration.ofMillis(spec.commitMillis()))
-                .build()) {
+                .commitInterval(Duration.ofMillis(spec.commitMillis()));
+        if (!spec.postgres() && !spec.workload().snapshot()) {
+            builder.offsetStore(MariaDbSources.seededStore(spec, "bench", spec.output().resolve("_offsets")));
+        }
+        try (Pipeline pipeline = builder.build()) {
             CatchUpReport report = pipeline.runUntilCaughtUp();
             if (!report.caughtUp()) {
                 throw new IllegalStateException("the pipeline stopped before it caught up: " + report);
