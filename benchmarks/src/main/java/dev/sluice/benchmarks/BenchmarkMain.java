@@ -17,7 +17,8 @@ import java.util.Locale;
  * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
  * [--workloads W1,W2,W3,W5] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
- * [--debezium-defaults] [--markdown FILE] [--svg FILE] [--work DIR]}. Servers and users come from the testkit's
+ * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
+ * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). Servers and users come from the testkit's
  * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
  */
 public final class BenchmarkMain {
@@ -50,6 +51,10 @@ public final class BenchmarkMain {
                 }
             }
         }
+        if (options.latencyRate() > 0) {
+            BenchmarkMain.log("postgres latency at %,d events/s for %d s", options.latencyRate(), options.latencySeconds());
+            new LatencyRunner(options, launcher, results).run(options.latencyRate(), options.latencySeconds());
+        }
         int rows = Math.min(options.rows(), 1_000_000);
         List<Double> rates = new ArrayList<>();
         for (int rep = -options.warmup(); rep < options.reps(); rep++) {
@@ -77,7 +82,8 @@ public final class BenchmarkMain {
 
     /** The settings of one invocation. Immutable. */
     record Options(int rows, int reps, int warmup, List<Workload> workloads, List<String> databases, String heap,
-            long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode) {
+            long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode,
+            int latencyRate, int latencySeconds) {
 
         static Options parse(String[] args) {
             int rows = 200_000;
@@ -89,6 +95,8 @@ public final class BenchmarkMain {
             String heap = "256m";
             long commitMillis = 5000;
             boolean defaults = false;
+            int latencyRate = 0;
+            int latencySeconds = 20;
             Path markdown = Path.of("docs/benchmarks.md");
             Path svg = Path.of("docs/benchmarks.svg");
             Path work = Path.of(System.getProperty("java.io.tmpdir"), "sluice-bench-" + ProcessHandle.current().pid());
@@ -112,11 +120,13 @@ public final class BenchmarkMain {
                     case "--rows" -> rows = Integer.parseInt(args[++i]);
                     case "--reps" -> reps = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                    case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).map(Workload::valueOf).toList();
+                    case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).filter(w -> !w.isEmpty()).map(Workload::valueOf).toList();
                     case "--databases" -> databases = List.of(args[++i].split(","));
                     case "--heap" -> heap = args[++i];
                     case "--commit-ms" -> commitMillis = Long.parseLong(args[++i]);
                     case "--debezium-defaults" -> defaults = true;
+                    case "--latency-rate" -> latencyRate = Integer.parseInt(args[++i]);
+                    case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                     case "--markdown" -> markdown = Path.of(args[++i]);
                     case "--svg" -> svg = Path.of(args[++i]);
                     case "--work" -> work = Path.of(args[++i]);
@@ -133,7 +143,7 @@ public final class BenchmarkMain {
                 }
             }
             return new Options(rows, reps, warmup, workloads, databases, heap, commitMillis, defaults, markdown, svg,
-                    work, mode);
+                    work, mode, latencyRate, latencySeconds);
         }
 
         static String env(String name, String fallback) {

@@ -38,7 +38,7 @@ final class OutputCounter {
         Map<String, Long> expected = new TreeMap<>();
         switch (workload) {
             case W1 -> expected.put("r", (long) n);
-            case W2, W5 -> expected.put("c", (long) n);
+            case W2, W5, LAT -> expected.put("c", (long) n);
             case W3 -> {
                 long updates = 0;
                 long inserts = 0;

@@ -79,6 +79,14 @@ final class Report {
                 .append(Stats.of(values).format()).append(" events/s; "));
         b.append(String.format(Locale.ROOT, "bare parquet-java writer on pre-built rows (same settings): %,.0f rows/s.%n",
                 results.parquetCeiling()));
+        if (!results.latencies().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nCommit-to-visible latency on PostgreSQL (commit interval %d ms):%n%n"
+                    + "| system | offered events/s | p50 ms | p99 ms | rows measured |%n|---|---:|---:|---:|---:|%n",
+                    results.options().commitMillis()));
+            for (String[] l : results.latencies()) {
+                b.append("| ").append(String.join(" | ", l)).append(" |\n");
+            }
+        }
         results.missing().forEach((key, reason) -> b.append("\nNot measured: ").append(key.replace("|", " "))
                 .append(" — ").append(reason).append(".\n"));
         List<Measurement> invalid = results.runs().stream().filter(m -> !m.valid()).toList();

@@ -12,6 +12,7 @@ final class Results {
     private final List<Measurement> runs = new ArrayList<>();
     private final Map<String, List<Double>> ceilings = new LinkedHashMap<>();
     private final Map<String, String> missing = new LinkedHashMap<>();
+    private final List<String[]> latencies = new ArrayList<>();
     private double parquetCeiling = Double.NaN;
 
     Results(BenchmarkMain.Options options) {
@@ -34,6 +35,16 @@ final class Results {
     /** Marks a system's runs on a database as not done, with the reason. */
     void missing(String database, String system, String reason) {
         missing.put(database + "|" + system, reason);
+    }
+
+    /** Commit-to-visible latency of a system at an offered rate. */
+    void latency(String system, int rate, double p50, double p99, int rows) {
+        latencies.add(new String[] {system, Integer.toString(rate), String.format(java.util.Locale.ROOT, "%.0f", p50),
+                String.format(java.util.Locale.ROOT, "%.0f", p99), Integer.toString(rows)});
+    }
+
+    List<String[]> latencies() {
+        return latencies;
     }
 
     void parquetCeiling(double eventsPerSecond) {

@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.CatchUpReport;
 import dev.sluice.Pipeline;
+import dev.sluice.PipelineStatus;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.sink.s3.ParquetSink;
@@ -37,12 +38,32 @@ final class SluiceRun {
             builder.offsetStore(MariaDbSources.seededStore(spec, "bench", spec.output().resolve("_offsets")));
         }
         try (Pipeline pipeline = builder.build()) {
+            if (spec.workload() == Workload.LAT) {
+                live(pipeline, spec.expected());
+                return parquetBytes(spec.output());
+            }
             CatchUpReport report = pipeline.runUntilCaughtUp();
             if (!report.caughtUp()) {
                 throw new IllegalStateException("the pipeline stopped before it caught up: " + report);
             }
         }
         return parquetBytes(spec.output());
+    }
+
+    /** Runs the pipeline live until {@code expected} events are committed. */
+    private static void live(Pipeline pipeline, long expected) throws InterruptedException {
+        pipeline.start();
+        while (true) {
+            PipelineStatus status = pipeline.status();
+            if (status.eventsCommitted() >= expected) {
+                return;
+            }
+            if (status.state().isTerminal()) {
+                throw new IllegalStateException("the pipeline ended after " + status.eventsCommitted() + " of "
+                        + expected + " events", status.failure());
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static Source source(RunSpec spec) {

@@ -9,7 +9,9 @@ enum Workload {
     /** n mixed operations (70% update, 20% insert, 10% delete, 10 per transaction) on an n-row table. */
     W3("mixed ops (70/20/10 u/i/d)", false),
     /** One transaction of n inserted rows, drained from a backlog: the memory workload. */
-    W5("one n-row transaction", false);
+    W5("one n-row transaction", false),
+    /** Live capture of rows written at a fixed rate: commit-to-visible latency (run by {@link LatencyRunner}). */
+    LAT("latency at a fixed rate", false);
 
     private final String title;
     private final boolean snapshot;
