@@ -18,7 +18,8 @@ import java.util.Locale;
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
  * [--workloads W1,W2,W3,W5] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
  * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
- * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). Servers and users come from the testkit's
+ * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). {@code --chart-from FILE.md
+ * OUT.svg} draws the chart again from the table a run wrote. Servers and users come from the testkit's
  * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
  */
 public final class BenchmarkMain {
@@ -26,6 +27,12 @@ public final class BenchmarkMain {
     private BenchmarkMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--chart-from")) {
+            // draws the chart again from the table a run wrote into the markdown file
+            Files.writeString(Path.of(args[2]), Chart.fromTable(Files.readString(Path.of(args[1])),
+                    "End-to-end events/s into Parquet (median, whiskers min–max; log scale)"));
+            return;
+        }
         Options options = Options.parse(args);
         Results results = run(options);
         Report.write(options, results);

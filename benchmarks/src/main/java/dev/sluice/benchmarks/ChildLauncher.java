@@ -46,7 +46,9 @@ final class ChildLauncher {
                     + ",settings=profile");
         }
         command.addAll(spec.toArgs());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(RunSpec.PASSWORD_VARIABLE, spec.server().password());
+        Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IOException("the " + spec.system() + " run of " + spec.workload() + " did not end in 60 min;"

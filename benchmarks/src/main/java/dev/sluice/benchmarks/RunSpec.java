@@ -25,6 +25,10 @@ import java.util.Map;
 record RunSpec(String system, String database, Workload workload, Server server, String dbName, String slot,
         String publication, Path output, long expected, long commitMillis, boolean tuned) {
 
+    /** The child gets the password in this environment variable, not on its (visible) command line. */
+    static final String PASSWORD_VARIABLE = "SLUICE_BENCH_PASSWORD";
+
+    /** The arguments for the child, without the password (see {@link #PASSWORD_VARIABLE}). */
     List<String> toArgs() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("system", system);
@@ -33,7 +37,6 @@ record RunSpec(String system, String database, Workload workload, Server server,
         m.put("host", server.host());
         m.put("port", Integer.toString(server.port()));
         m.put("user", server.user());
-        m.put("password", server.password());
         m.put("dbName", dbName);
         m.put("slot", slot);
         m.put("publication", publication);
@@ -56,7 +59,8 @@ record RunSpec(String system, String database, Workload workload, Server server,
             m.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         return new RunSpec(m.get("system"), m.get("database"), Workload.valueOf(m.get("workload")),
-                new Server(m.get("host"), Integer.parseInt(m.get("port")), m.get("user"), m.get("password")),
+                new Server(m.get("host"), Integer.parseInt(m.get("port")), m.get("user"),
+                        System.getenv(PASSWORD_VARIABLE)),
                 m.get("dbName"), m.get("slot"), m.get("publication"), Path.of(m.get("output")),
                 Long.parseLong(m.get("expected")), Long.parseLong(m.get("commitMillis")),
                 Boolean.parseBoolean(m.get("tuned")));
