@@ -140,6 +140,12 @@ public final class BenchmarkMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + ": see BenchmarkMain's javadoc");
                 }
             }
+            if (mode.equals("smoke") && !Arrays.asList(args).contains("--markdown")) {
+                markdown = work.resolve("benchmarks.md"); // a smoke run never overwrites the documented results
+            }
+            if (mode.equals("smoke") && !Arrays.asList(args).contains("--svg")) {
+                svg = work.resolve("benchmarks.svg");
+            }
             if (rows < 10 || reps < 1 || warmup < 0) {
                 throw new IllegalArgumentException("--rows must be at least 10, --reps at least 1, --warmup at"
                         + " least 0; got " + rows + ", " + reps + ", " + warmup);
