@@ -1,0 +1,36 @@
+package dev.sluice.benchmarks;
+
+import java.util.Map;
+
+/**
+ * One measured run of one system on one workload, as the child JVM reported it, plus the parent's count of the
+ * rows it finds in the output. Immutable.
+ */
+record Measurement(String system, String database, Workload workload, int repetition, long events, long millis,
+        long cpuMillis, long heapAfterGc, long heapPeak, long rssPeak, long bytes, Map<String, Long> counted,
+        Map<String, Long> expected) {
+
+    /** The output holds exactly the rows the workload wrote: no more, no fewer, per operation. */
+    boolean valid() {
+        return counted.equals(expected);
+    }
+
+    double eventsPerSecond() {
+        return events * 1000.0 / Math.max(1, millis);
+    }
+
+    double cpuSecondsPerMillion() {
+        return cpuMillis / 1000.0 * 1_000_000.0 / Math.max(1, events);
+    }
+
+    static Measurement parse(String system, String database, Workload workload, int repetition, long events,
+            String resultLine, Map<String, Long> counted, Map<String, Long> expected) {
+        java.util.Map<String, Long> v = new java.util.HashMap<>();
+        for (String part : resultLine.substring("RESULT ".length()).trim().split(" ")) {
+            int eq = part.indexOf('=');
+            v.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
+        }
+        return new Measurement(system, database, workload, repetition, events, v.get("millis"), v.get("cpuMillis"),
+                v.get("heapAfterGc"), v.get("heapPeak"), v.get("rssPeak"), v.get("bytes"), counted, expected);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sluice.benchmarks;
+
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
+
+/**
+ * The PostgreSQL side of the benchmark's data: a scratch database with table {@code bench} (bigint key, int,
+ * bigint, 2 doubles, numeric(12,2), 2 varchar(32), timestamptz, bool), the loads of each workload done
+ * server-side, publications, replication slots (a template slot created before a backlog is written, copied
+ * for each run so every run reads the same log), and the snapshot ceiling. Not thread-safe.
+ */
+final class PgFixture implements AutoCloseable {
+
+    /** The row with key {@code g}, as a select list over an integer {@code g}. */
+    static final String ROW = "g, (g % 1000)::int, g * 3, g * 0.5, (g % 997) / 7.0, ((g % 100000) / 100.0)::numeric(12,2),"
+            + " md5(g::text)::varchar(32), ('name-' || g)::varchar(32),"
+            + " timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', g % 2 = 0";
+
+    private final RunSpec.Server server;
+    private final String database;
+    private final Connection connection;
+
+    PgFixture(RunSpec.Server server, String database) throws SQLException {
+        this.server = server;
+        this.database = database;
+        try (Connection admin = connect("postgres")) {
+            execute(admin, "CREATE DATABASE " + database);
+        }
+        this.connection = connect(database);
+        execute(connection, "SET synchronous_commit = off");
+        execute(connection, "CREATE TABLE bench (id bigint PRIMARY KEY, i int, b bigint, d1 double precision,"
+                + " d2 double precision, amount numeric(12,2), s1 varchar(32), s2 varchar(32), ts timestamptz,"
+                + " flag boolean)");
+        execute(connection, "CREATE PROCEDURE bench_inserts(first int, n int) LANGUAGE plpgsql AS $$ BEGIN"
+                + " FOR g IN first..first + n - 1 LOOP INSERT INTO bench SELECT " + ROW + "; COMMIT; END LOOP;"
+                + " END $$");
+        execute(connection, "CREATE PROCEDURE bench_mixed(base int, n int) LANGUAGE plpgsql AS $$"
+                + " DECLARE ins int := 0; del int := 0; g int; BEGIN"
+                + " FOR k IN 0..n - 1 LOOP"
+                + "  IF k % 10 < 7 THEN UPDATE bench SET i = i + 1, s1 = md5(k::text)::varchar(32), ts = now()"
+                + "   WHERE id = 1 + (k::bigint * 7919) % (base * 8 / 10);"
+                + "  ELSIF k % 10 < 9 THEN g := base + 1 + ins; ins := ins + 1; INSERT INTO bench SELECT " + ROW + ";"
+                + "  ELSE DELETE FROM bench WHERE id = base - del; del := del + 1; END IF;"
+                + "  IF k % 10 = 9 THEN COMMIT; END IF;"
+                + " END LOOP; COMMIT; END $$");
+    }
+
+    String database() {
+        return database;
+    }
+
+    private Connection connect(String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + db,
+                server.user(), server.password());
+    }
+
+    /** Rows 1..n in one transaction (the snapshot table, the W3 base table, W5's single transaction). */
+    void loadRows(int n) throws SQLException {
+        execute(connection, "INSERT INTO bench SELECT " + ROW + " FROM generate_series(1, " + n + ") g");
+        execute(connection, "VACUUM ANALYZE bench");
+    }
+
+    /** Rows first..first+n-1, each inserted and committed in its own transaction. */
+    void singleRowInserts(int first, int n) throws SQLException {
+        execute(connection, "CALL bench_inserts(" + first + ", " + n + ")");
+    }
+
+    /** n operations on the base table of {@code base} rows: 70% update, 20% insert, 10% delete. */
+    void mixed(int base, int n) throws SQLException {
+        execute(connection, "CALL bench_mixed(" + base + ", " + n + ")");
+    }
+
+    void createPublication(String name) throws SQLException {
+        execute(connection, "CREATE PUBLICATION " + name + " FOR TABLE bench");
+    }
+
+    void createSlot(String slot) throws SQLException {
+        query("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+    }
+
+    /** A new slot at exactly the template's position: the run reads the same log as every other run. */
+    void copySlot(String template, String slot) throws SQLException {
+        query("SELECT pg_copy_logical_replication_slot('" + template + "', '" + slot + "')");
+    }
+
+    void dropSlot(String slot) throws SQLException {
+        query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+    }
+
+    String currentLsn() throws SQLException {
+        return query("SELECT pg_current_wal_lsn()::text");
+    }
+
+    /** The snapshot ceiling: {@code COPY bench TO STDOUT (FORMAT binary)} into nothing; returns milliseconds. */
+    long copyBinary() throws SQLException, java.io.IOException {
+        long t0 = System.nanoTime();
+        connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyOut("COPY bench TO STDOUT (FORMAT binary)", OutputStream.nullOutputStream());
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Drops the database with every slot on it. */
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+        try (Connection admin = connect("postgres")) {
+            for (int attempt = 0; attempt < 20; attempt++) {
+                try (PreparedStatement ps = admin.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                        + " FROM pg_replication_slots WHERE database = ? AND NOT active")) {
+                    ps.setString(1, database);
+                    ps.execute();
+                }
+                try (PreparedStatement ps = admin.prepareStatement(
+                        "SELECT count(*) FROM pg_replication_slots WHERE database = ?")) {
+                    ps.setString(1, database);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            break;
+                        }
+                    }
+                }
+                sleep();
+            }
+            execute(admin, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

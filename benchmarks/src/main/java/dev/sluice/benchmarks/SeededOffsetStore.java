@@ -1,0 +1,47 @@
+package dev.sluice.benchmarks;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.FileOffsetBackingStore;
+
+/**
+ * Debezium's file offset store, seeded on its first start with a MariaDB binlog position (the start of a log
+ * workload's backlog), as if an earlier run had committed it: Debezium has no "start at" setting either. The
+ * seed is set by {@link DebeziumRun} before the engine starts; the engine creates this class by its no-argument
+ * constructor ({@code offset.storage}).
+ */
+public final class SeededOffsetStore extends FileOffsetBackingStore {
+
+    private static volatile String[] seed;
+
+    public SeededOffsetStore() {
+        super(converter());
+    }
+
+    /** The engine name, the {@code topic.prefix} and the binlog {@code file:position:gtids} to start at. */
+    static void seed(String engine, String server, String position) {
+        seed = new String[] {engine, server, position};
+    }
+
+    private static JsonConverter converter() {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "false"), true);
+        return converter;
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        String[] s = seed;
+        if (s != null && data.isEmpty()) {
+            String[] position = s[2].split(":");
+            String key = "[\"" + s[0] + "\",{\"server\":\"" + s[1] + "\"}]";
+            String value = "{\"file\":\"" + position[0] + "\",\"pos\":" + position[1] + ",\"gtids\":\"" + position[2]
+                    + "\"}";
+            data.put(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
+                    ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+}

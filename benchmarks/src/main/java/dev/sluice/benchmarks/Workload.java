@@ -1,0 +1,31 @@
+package dev.sluice.benchmarks;
+
+/** The workloads of the end-to-end comparison (the numbering of the benchmark issue). */
+enum Workload {
+    /** A snapshot of n rows × 10 columns. */
+    W1("snapshot", true),
+    /** n single-row autocommit inserts, drained from a backlog. */
+    W2("backlog of single-row inserts", false),
+    /** n mixed operations (70% update, 20% insert, 10% delete, 10 per transaction) on an n-row table. */
+    W3("mixed ops (70/20/10 u/i/d)", false),
+    /** One transaction of n inserted rows, drained from a backlog: the memory workload. */
+    W5("one n-row transaction", false),
+    /** Live capture of rows written at a fixed rate: commit-to-visible latency (run by {@link LatencyRunner}). */
+    LAT("latency at a fixed rate", false);
+
+    private final String title;
+    private final boolean snapshot;
+
+    Workload(String title, boolean snapshot) {
+        this.title = title;
+        this.snapshot = snapshot;
+    }
+
+    String title() {
+        return title;
+    }
+
+    boolean snapshot() {
+        return snapshot;
+    }
+}
