@@ -112,6 +112,13 @@ public final class JdbcCaptureSource implements Source {
         return mode == Capture.TIMESTAMP ? TimestampOffset.decode(encoded) : TriggerOffset.decode(encoded);
     }
 
+    private void requireTriggerMode() {
+        if (mode != Capture.TRIGGER) {
+            throw new IllegalStateException("triggers belong to trigger capture: build the source with"
+                    + " capture(Capture.TRIGGER)");
+        }
+    }
+
     /**
      * Installs trigger capture: creates the change table (if missing) and the triggers on every table the filter
      * chooses (replacing existing ones, so running it again after altering a table refreshes them). Needs the
@@ -119,8 +126,10 @@ public final class JdbcCaptureSource implements Source {
      *
      * @return the tables that now have triggers
      * @throws FatalException if no table matches, or the database refuses (the message names the fix)
+     * @throws IllegalStateException unless this source captures by triggers
      */
     public List<TableId> install() {
+        requireTriggerMode();
         try (Connection connection = connect()) {
             ChangeTable changeTable = changeTable(connection);
             execute(connection, dialect.createChangeTable(changeTable));
@@ -142,8 +151,10 @@ public final class JdbcCaptureSource implements Source {
      * whatever changes it still holds. Idempotent.
      *
      * @return the tables whose triggers were dropped
+     * @throws IllegalStateException unless this source captures by triggers
      */
     public List<TableId> uninstall() {
+        requireTriggerMode();
         try (Connection connection = connect()) {
             ChangeTable changeTable = changeTable(connection);
             List<TableId> removed = new ArrayList<>();

@@ -167,11 +167,11 @@ public final class MySqlSource implements Source {
     }
 
     private JdbcCaptureSource triggers() {
-        if (polling == null || polling.mode() != Capture.TRIGGER) {
+        if (polling == null) {
             throw new IllegalStateException("triggers belong to trigger capture: build the source with"
                     + " capture(Capture.TRIGGER)");
         }
-        return polling;
+        return polling; // which refuses unless it captures by triggers
     }
 
     /** The replica server id: the configured one, or one derived from the pipeline name in [10^9, 4*10^9). */

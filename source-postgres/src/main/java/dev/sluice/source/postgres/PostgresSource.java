@@ -161,11 +161,11 @@ public final class PostgresSource implements Source {
     }
 
     private JdbcCaptureSource triggers() {
-        if (polling == null || polling.mode() != Capture.TRIGGER) {
+        if (polling == null) {
             throw new IllegalStateException("triggers belong to trigger capture: build the source with"
                     + " capture(Capture.TRIGGER)");
         }
-        return polling;
+        return polling; // which refuses unless it captures by triggers
     }
 
     /** The slot this source uses in a pipeline of that name. */
