@@ -2,6 +2,7 @@ package dev.sluice.sink.s3;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.Interval;
+import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.Type;
@@ -31,17 +32,33 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
     /** One row to write: the event, and its place in the pipeline's total order. */
     record Entry(ChangeEvent event, long seq) {}
 
+    /** Writes one non-null value of a column to the record consumer. */
+    @FunctionalInterface
+    private interface ValueWriter {
+        void write(RecordConsumer out, Object value);
+    }
+
+    private static final Binary[] OP_CODES = opCodes();
+
     private final MessageType messageType;
-    private final Schema schema;
     private final boolean includeBefore;
     private final Map<String, String> metadata;
+    /** Each column's name and writer, resolved once per file rather than per value. */
+    private final String[] names;
+    private final ValueWriter[] writers;
     private RecordConsumer out;
 
     EventWriteSupport(MessageType messageType, Schema schema, boolean includeBefore, Map<String, String> metadata) {
         this.messageType = messageType;
-        this.schema = schema;
         this.includeBefore = includeBefore;
         this.metadata = metadata;
+        int n = schema.size();
+        this.names = new String[n];
+        this.writers = new ValueWriter[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = schema.column(i).name();
+            writers[i] = writer(schema.column(i).type());
+        }
     }
 
     @Override
@@ -68,87 +85,114 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
     @Override
     public void write(Entry entry) {
         ChangeEvent event = entry.event();
+        RecordConsumer out = this.out;
         out.startMessage();
         Row row = event.row(); // the after image, or the before image of a delete; null for a truncate
-        int n = schema.size();
+        int n = names.length;
         if (row != null) {
-            for (int i = 0; i < n; i++) {
-                field(schema.column(i).name(), i, row.get(i), schema.column(i).type());
-            }
+            columns(out, row);
         }
         int index = n;
-        field(ParquetSchemas.OP, index++, String.valueOf(event.op().code()), Type.STRING);
-        field(ParquetSchemas.COMMIT_TS, index++, event.commitTime(), Type.TIMESTAMP_TZ);
-        field(ParquetSchemas.POSITION, index++, event.offset().encode(), Type.STRING);
-        field(ParquetSchemas.SEQ, index++, entry.seq(), Type.INT64);
-        field(ParquetSchemas.TX, index++, event.transactionId(), Type.STRING);
+        out.startField(ParquetSchemas.OP, index);
+        out.addBinary(OP_CODES[event.op().ordinal()]);
+        out.endField(ParquetSchemas.OP, index++);
+        out.startField(ParquetSchemas.COMMIT_TS, index);
+        out.addLong(micros(event.commitTime()));
+        out.endField(ParquetSchemas.COMMIT_TS, index++);
+        out.startField(ParquetSchemas.POSITION, index);
+        out.addBinary(Binary.fromString(event.offset().encode()));
+        out.endField(ParquetSchemas.POSITION, index++);
+        out.startField(ParquetSchemas.SEQ, index);
+        out.addLong(entry.seq());
+        out.endField(ParquetSchemas.SEQ, index++);
+        String tx = event.transactionId();
+        if (tx != null) {
+            out.startField(ParquetSchemas.TX, index);
+            out.addBinary(Binary.fromString(tx));
+            out.endField(ParquetSchemas.TX, index);
+        }
+        index++;
         if (event.hasUnchanged()) {
-            List<String> names = java.util.Arrays.stream(event.unchangedColumns())
-                    .mapToObj(i -> schema.column(i).name()).toList();
-            field(ParquetSchemas.UNCHANGED, index, names, Type.arrayOf(Type.STRING));
+            out.startField(ParquetSchemas.UNCHANGED, index);
+            list(out, java.util.Arrays.stream(event.unchangedColumns()).mapToObj(i -> names[i]).toList(),
+                    EventWriteSupport::string);
+            out.endField(ParquetSchemas.UNCHANGED, index);
         }
         index++;
         if (includeBefore && event.before() != null && event.after() != null) {
             out.startField(ParquetSchemas.BEFORE, index);
             out.startGroup();
-            for (int i = 0; i < n; i++) {
-                field(schema.column(i).name(), i, event.before().get(i), schema.column(i).type());
-            }
+            columns(out, event.before());
             out.endGroup();
             out.endField(ParquetSchemas.BEFORE, index);
         }
         out.endMessage();
     }
 
-    private void field(String name, int index, Object value, Type type) {
-        if (value == null) {
-            return;
-        }
-        out.startField(name, index);
-        value(value, type);
-        out.endField(name, index);
-    }
-
-    private void value(Object value, Type type) {
-        switch (type.kind()) {
-            case BOOLEAN -> out.addBoolean((Boolean) value);
-            case INT16 -> out.addInteger((Short) value);
-            case INT32 -> out.addInteger((Integer) value);
-            case INT64 -> out.addLong((Long) value);
-            case FLOAT32 -> out.addFloat((Float) value);
-            case FLOAT64 -> out.addDouble((Double) value);
-            case DECIMAL -> decimal((BigDecimal) value, type);
-            case BYTES -> out.addBinary(Binary.fromConstantByteArray((byte[]) value));
-            case DATE -> out.addInteger(Math.toIntExact(((LocalDate) value).toEpochDay()));
-            case TIME -> out.addLong(((LocalTime) value).toNanoOfDay() / 1000);
-            case TIMESTAMP -> out.addLong(micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC)));
-            case TIMESTAMP_TZ -> out.addLong(micros((Instant) value));
-            case INTERVAL -> interval((Interval) value);
-            case UUID -> out.addBinary(Binary.fromConstantByteArray(uuid((UUID) value)));
-            case ARRAY -> list((List<?>) value, type.elementType());
-            default -> out.addBinary(Binary.fromString((String) value)); // STRING, JSON, ENUM, UNKNOWN
+    private void columns(RecordConsumer out, Row row) {
+        for (int i = 0; i < names.length; i++) {
+            Object value = row.get(i);
+            if (value != null) {
+                out.startField(names[i], i);
+                writers[i].write(out, value);
+                out.endField(names[i], i);
+            }
         }
     }
 
-    private void decimal(BigDecimal value, Type type) {
+    /** The writer of a column type, chosen once: the switch runs per file, not per value. */
+    private static ValueWriter writer(Type type) {
+        return switch (type.kind()) {
+            case BOOLEAN -> (out, v) -> out.addBoolean((Boolean) v);
+            case INT16 -> (out, v) -> out.addInteger((Short) v);
+            case INT32 -> (out, v) -> out.addInteger((Integer) v);
+            case INT64 -> (out, v) -> out.addLong((Long) v);
+            case FLOAT32 -> (out, v) -> out.addFloat((Float) v);
+            case FLOAT64 -> (out, v) -> out.addDouble((Double) v);
+            case DECIMAL -> decimalWriter(type);
+            case BYTES -> (out, v) -> out.addBinary(Binary.fromConstantByteArray((byte[]) v));
+            case DATE -> (out, v) -> out.addInteger(Math.toIntExact(((LocalDate) v).toEpochDay()));
+            case TIME -> (out, v) -> out.addLong(((LocalTime) v).toNanoOfDay() / 1000);
+            case TIMESTAMP -> (out, v) -> out.addLong(micros(((LocalDateTime) v).toInstant(ZoneOffset.UTC)));
+            case TIMESTAMP_TZ -> (out, v) -> out.addLong(micros((Instant) v));
+            case INTERVAL -> (out, v) -> interval(out, (Interval) v);
+            case UUID -> (out, v) -> out.addBinary(Binary.fromConstantByteArray(uuid((UUID) v)));
+            case ARRAY -> {
+                ValueWriter element = writer(type.elementType());
+                yield (out, v) -> list(out, (List<?>) v, element);
+            }
+            default -> EventWriteSupport::string; // STRING, JSON, ENUM, UNKNOWN
+        };
+    }
+
+    private static void string(RecordConsumer out, Object value) {
+        out.addBinary(Binary.fromString((String) value));
+    }
+
+    private static ValueWriter decimalWriter(Type type) {
         if (ParquetSchemas.decimalAsText(type)) {
-            out.addBinary(Binary.fromString(value.toPlainString()));
-        } else if (type.precision() <= 9) {
-            out.addInteger(value.unscaledValue().intValueExact());
-        } else if (type.precision() <= 18) {
-            out.addLong(value.unscaledValue().longValueExact());
-        } else {
+            return (out, v) -> out.addBinary(Binary.fromString(((BigDecimal) v).toPlainString()));
+        }
+        if (type.precision() <= 9) {
+            return (out, v) -> out.addInteger(((BigDecimal) v).unscaledValue().intValueExact());
+        }
+        if (type.precision() <= 18) {
+            return (out, v) -> out.addLong(((BigDecimal) v).unscaledValue().longValueExact());
+        }
+        int length = ParquetSchemas.decimalBytes(type.precision());
+        return (out, v) -> {
+            BigDecimal value = (BigDecimal) v;
             byte[] unscaled = value.unscaledValue().toByteArray();
-            byte[] fixed = new byte[ParquetSchemas.decimalBytes(type.precision())];
+            byte[] fixed = new byte[length];
             byte fill = (byte) (value.signum() < 0 ? -1 : 0);
             int pad = fixed.length - unscaled.length;
             java.util.Arrays.fill(fixed, 0, pad, fill);
             System.arraycopy(unscaled, 0, fixed, pad, unscaled.length);
             out.addBinary(Binary.fromConstantByteArray(fixed));
-        }
+        };
     }
 
-    private void interval(Interval value) {
+    private static void interval(RecordConsumer out, Interval value) {
         out.startGroup();
         out.startField("months", 0);
         out.addInteger(value.months());
@@ -162,18 +206,31 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         out.endGroup();
     }
 
-    private void list(List<?> values, Type elementType) {
+    private static void list(RecordConsumer out, List<?> values, ValueWriter element) {
         out.startGroup();
         if (!values.isEmpty()) {
             out.startField("list", 0);
-            for (Object element : values) {
+            for (Object value : values) {
                 out.startGroup();
-                field("element", 0, element, elementType);
+                if (value != null) {
+                    out.startField("element", 0);
+                    element.write(out, value);
+                    out.endField("element", 0);
+                }
                 out.endGroup();
             }
             out.endField("list", 0);
         }
         out.endGroup();
+    }
+
+    private static Binary[] opCodes() {
+        Op[] ops = Op.values();
+        Binary[] codes = new Binary[ops.length];
+        for (Op op : ops) {
+            codes[op.ordinal()] = Binary.fromConstantByteArray(new byte[] {(byte) op.code()});
+        }
+        return codes;
     }
 
     static long micros(Instant instant) {

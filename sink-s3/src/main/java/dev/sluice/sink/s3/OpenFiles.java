@@ -35,6 +35,9 @@ final class OpenFiles {
     private final Map<TableId, Schema> schemas = new HashMap<>();
     private final Map<Schema, MessageType> messageTypes = new HashMap<>();
     private final List<CommitRecord.DataFile> staged = new ArrayList<>();
+    /** The file the last event went to (while it is open), and its partition bucket. */
+    private TableFile lastFile;
+    private long lastBucket;
     private int sinceMemoryCheck;
     private boolean overBudget;
 
@@ -47,6 +50,30 @@ final class OpenFiles {
     }
 
     void write(ChangeEvent event, long seq, long nowMillis) throws IOException {
+        TableFile file = lastFile;
+        long bucket = settings.partitioning().bucket(event);
+        // consecutive events mostly go to the same file: skip the schema check and the map lookup for them
+        if (file == null || bucket == Partitioning.NO_BUCKET || bucket != lastBucket || file.schema() != event.schema()
+                || !file.table().equals(event.table())) {
+            file = fileFor(event, nowMillis);
+            lastFile = file;
+            lastBucket = bucket;
+        }
+        file.write(event, seq);
+        if (file.rows() >= settings.maxFileRows()
+                || file.reachedBytes(settings.maxFileBytes())
+                || settings.maxFileAge() != null && nowMillis - file.openedMillis() >= settings.maxFileAge().toMillis()) {
+            open.remove(new FileKey(file.table(), file.partition()));
+            publish(file);
+        }
+        if (++sinceMemoryCheck >= 64) {
+            sinceMemoryCheck = 0;
+            enforceBudget();
+        }
+    }
+
+    /** The open file of the event's table, partition and schema; publishes the table's files if its schema changed. */
+    private TableFile fileFor(ChangeEvent event, long nowMillis) throws IOException {
         TableId table = event.table();
         Schema schema = event.schema();
         Schema current = schemas.get(table);
@@ -65,16 +92,7 @@ final class OpenFiles {
                     spoolFolder.resolve(UUID.randomUUID() + ".parquet.spool"), settings, nowMillis);
             open.put(key, file);
         }
-        file.write(event, seq);
-        if (file.rows() >= settings.maxFileRows() || file.dataSize() >= settings.maxFileBytes()
-                || settings.maxFileAge() != null && nowMillis - file.openedMillis() >= settings.maxFileAge().toMillis()) {
-            open.remove(key);
-            publish(file);
-        }
-        if (++sinceMemoryCheck >= 64) {
-            sinceMemoryCheck = 0;
-            enforceBudget();
-        }
+        return file;
     }
 
     /**
@@ -131,6 +149,9 @@ final class OpenFiles {
     }
 
     private void publish(TableFile file) throws IOException {
+        if (file == lastFile) {
+            lastFile = null;
+        }
         boolean done = false;
         try {
             long bytes = file.finish();
@@ -163,6 +184,7 @@ final class OpenFiles {
             file.abort();
         }
         open.clear();
+        lastFile = null;
         staged.clear();
     }
 

@@ -57,6 +57,22 @@ public final class Partitioning {
         return new Partitioning(Kind.COLUMN, name);
     }
 
+    /** What {@link #bucket} returns when only {@link #path} can tell an event's partition. */
+    static final long NO_BUCKET = Long.MIN_VALUE;
+
+    /**
+     * A number that is equal for two events of one table exactly when their partition paths are equal, computed
+     * without building the path; {@link #NO_BUCKET} for column partitioning.
+     */
+    long bucket(ChangeEvent event) {
+        return switch (kind) {
+            case NONE -> 0;
+            case DAY -> Math.floorDiv(event.commitTime().getEpochSecond(), 86_400);
+            case HOUR -> Math.floorDiv(event.commitTime().getEpochSecond(), 3_600);
+            case COLUMN -> NO_BUCKET;
+        };
+    }
+
     /** The partition path of an event (empty for {@link #NONE}), without leading or trailing slash. */
     String path(ChangeEvent event) {
         switch (kind) {

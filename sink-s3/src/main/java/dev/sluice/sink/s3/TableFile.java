@@ -19,6 +19,8 @@ import org.apache.parquet.schema.MessageType;
  */
 final class TableFile {
 
+    private static final long MAX_ROWS_BETWEEN_SIZE_CHECKS = 128;
+
     private final TableId table;
     private final Schema schema;
     private final String partition;
@@ -26,6 +28,7 @@ final class TableFile {
     private final ParquetWriter<EventWriteSupport.Entry> writer;
     private final long openedMillis;
     private long rows;
+    private long nextSizeCheck;
     private long firstSeq = -1;
     private long lastSeq = -1;
 
@@ -48,6 +51,11 @@ final class TableFile {
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
                 .withDictionaryEncoding(true)
+                // unique per row: a dictionary would only fill up and be thrown away; min/max of the position
+                // text says nothing (it does not sort as positions do)
+                .withDictionaryEncoding(ParquetSchemas.SEQ, false)
+                .withDictionaryEncoding(ParquetSchemas.POSITION, false)
+                .withStatisticsEnabled(ParquetSchemas.POSITION, false)
                 .build();
     }
 
@@ -60,9 +68,22 @@ final class TableFile {
         rows++;
     }
 
-    /** Bytes written to the spool file plus bytes buffered for the current row group. */
-    long dataSize() {
-        return writer.getDataSize();
+    /**
+     * True once the file's data (written plus buffered) reached {@code limit} bytes. The size sums every column's
+     * buffers, so it is not computed after every row: the next check comes after half the rows that, at the
+     * average row size so far, would still fit (at most {@link #MAX_ROWS_BETWEEN_SIZE_CHECKS}).
+     */
+    boolean reachedBytes(long limit) {
+        if (rows < nextSizeCheck) {
+            return false;
+        }
+        long size = writer.getDataSize();
+        if (size >= limit) {
+            return true;
+        }
+        long perRow = Math.max(1, size / Math.max(1, rows));
+        nextSizeCheck = rows + Math.max(1, Math.min(MAX_ROWS_BETWEEN_SIZE_CHECKS, (limit - size) / perRow / 2));
+        return false;
     }
 
     /** Heap held by the current row group (and pages not yet written). */

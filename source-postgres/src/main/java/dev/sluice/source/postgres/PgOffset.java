@@ -1,7 +1,6 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Offset;
-import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * A position of {@link PostgresSource}: either in the initial snapshot or in the replication stream.
@@ -41,8 +40,26 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
 
     @Override
     public String encode() {
-        return TAG + (snapshot ? "snapshot=" : "lsn=") + LogSequenceNumber.valueOf(lsn).asString()
-                + (snapshot ? ",rows=" : ",events=") + count;
+        // the Parquet sink writes this text for every event, and the events of one transaction (or snapshot)
+        // share their LSN: its text is built once, by hand (LogSequenceNumber.asString() uses String.format)
+        Prefix prefix = lastPrefix;
+        if (prefix == null || prefix.lsn != lsn || prefix.snapshot != snapshot) {
+            prefix = new Prefix(snapshot, lsn, TAG + (snapshot ? "snapshot=" : "lsn=") + lsnText(lsn)
+                    + (snapshot ? ",rows=" : ",events="));
+            lastPrefix = prefix;
+        }
+        return prefix.text + count;
+    }
+
+    /** The text of an offset up to its count; immutable, so safe to share between threads. */
+    private record Prefix(boolean snapshot, long lsn, String text) {}
+
+    private static volatile Prefix lastPrefix;
+
+    /** {@code X/Y}: the two 32-bit halves in upper-case hex, as PostgreSQL writes an LSN. */
+    static String lsnText(long lsn) {
+        return Integer.toHexString((int) (lsn >>> 32)).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Integer.toHexString((int) lsn).toUpperCase(java.util.Locale.ROOT);
     }
 
     static PgOffset decode(String text) {

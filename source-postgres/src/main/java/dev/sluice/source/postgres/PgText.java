@@ -105,6 +105,10 @@ final class PgText {
 
     /** {@code 2024-03-31 02:30:00.5+02}, offsets with minutes and seconds, {@code BC}, {@code infinity}. */
     static Instant parseTimestampTz(String text) {
+        Instant common = commonTimestampTz(text);
+        if (common != null) {
+            return common;
+        }
         if (text.equals("infinity")) {
             return INSTANT_INFINITY;
         }
@@ -121,6 +125,84 @@ final class PgText {
         LocalDateTime local = LocalDateTime.of(date(body.substring(0, space), bc),
                 parseTime(body.substring(space + 1, sign)));
         return local.toInstant(parseOffset(body.substring(sign)));
+    }
+
+    /**
+     * The fast path for the form nearly every value has: {@code YYYY-MM-DD HH:MM:SS[.f{1,6}](+|-)HH[:MM[:SS]]}
+     * with a four-digit AD year, read digit by digit with no substrings and no {@code java.time} parsing. Returns
+     * null for anything else (BC, longer years, infinity, malformed text), which the general path then handles
+     * or rejects.
+     */
+    private static Instant commonTimestampTz(String text) {
+        int length = text.length();
+        if (length < 22 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != ' '
+                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        int at = 19;
+        int micros = 0;
+        if (text.charAt(at) == '.') {
+            int start = ++at;
+            while (at < length && at - start < 6 && Character.isDigit(text.charAt(at))) {
+                micros = micros * 10 + (text.charAt(at++) - '0');
+            }
+            if (at == start) {
+                return null;
+            }
+            for (int i = at - start; i < 6; i++) {
+                micros *= 10;
+            }
+        }
+        if (at >= length || text.charAt(at) != '+' && text.charAt(at) != '-') {
+            return null;
+        }
+        int sign = text.charAt(at) == '-' ? -1 : 1;
+        int offsetSeconds = 0;
+        int[] units = {3600, 60, 1};
+        at++;
+        for (int unit = 0; unit < 3; unit++) {
+            int value = at + 2 <= length ? digits(text, at, 2) : -1;
+            if (value < 0 || unit > 0 && value > 59) {
+                return null;
+            }
+            offsetSeconds += value * units[unit];
+            at += 2;
+            if (at == length) {
+                break;
+            }
+            if (text.charAt(at) != ':' || unit == 2) {
+                return null;
+            }
+            at++;
+        }
+        if (at != length || offsetSeconds > 18 * 3600) {
+            return null;
+        }
+        long days = LocalDate.of(year, month, day).toEpochDay(); // checks the date as the general path does
+        long epochSecond = days * 86_400 + hour * 3600 + minute * 60 + second - sign * offsetSeconds;
+        return Instant.ofEpochSecond(epochSecond, micros * 1000L);
+    }
+
+    /** The value of {@code count} decimal digits at {@code start}, or -1 if one is not a digit. */
+    private static int digits(String text, int start, int count) {
+        int value = 0;
+        for (int i = start; i < start + count; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     /** {@code +02}, {@code -03:30}, {@code +00:53:28}. */

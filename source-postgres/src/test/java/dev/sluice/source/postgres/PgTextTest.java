@@ -57,6 +57,48 @@ class PgTextTest {
     }
 
     @Test
+    void timestampsWithTimeZoneParseExactlyAcrossRandomValuesAndOffsets() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 250_000_000_000L),
+                    random.nextInt(1_000_000) * 1000L);
+            int offsetSeconds = switch (random.nextInt(3)) {
+                case 0 -> random.nextInt(-15, 15) * 3600;
+                case 1 -> random.nextInt(-15 * 4, 15 * 4) * 900;
+                default -> random.nextInt(-15 * 3600, 15 * 3600);
+            };
+            java.time.ZoneOffset offset = java.time.ZoneOffset.ofTotalSeconds(offsetSeconds);
+            LocalDateTime local = LocalDateTime.ofInstant(instant, offset);
+            String text = postgresText(local, offset);
+            assertThat(PgText.parseTimestampTz(text)).as(text).isEqualTo(instant);
+        }
+    }
+
+    @Test
+    void malformedTimestampsWithTimeZoneAreRefusedNotGuessed() {
+        for (String bad : new String[] {"2024-03-31 02:30:00", "2024-03-31 02:30:00.+02", "2024-02-30 02:30:00+02",
+            "2024-03-31 02:30:00.1234567+02", "2024-03-31 02:30:00+02:", "2024-03-31 02:30:00+02:61",
+            "2024-03-31 2:30:00+02", "2024-03-31T02:30:00+02", "2024-13-01 00:00:00+00"}) {
+            assertThatThrownBy(() -> PgText.parseTimestampTz(bad)).as(bad).isInstanceOf(RuntimeException.class);
+        }
+    }
+
+    /** What PostgreSQL prints with DateStyle=ISO: fraction without trailing zeros, offset as +HH[:MM[:SS]]. */
+    private static String postgresText(LocalDateTime local, java.time.ZoneOffset offset) {
+        String fraction = local.getNano() == 0 ? ""
+                : ("." + String.format("%06d", local.getNano() / 1000)).replaceAll("0+$", "");
+        int total = offset.getTotalSeconds();
+        int abs = Math.abs(total);
+        String zone = (total < 0 ? "-" : "+") + String.format("%02d", abs / 3600)
+                + (abs % 3600 == 0 ? "" : String.format(":%02d", abs % 3600 / 60))
+                + (abs % 60 == 0 ? "" : String.format(":%02d", abs % 60));
+        boolean bc = local.getYear() <= 0;
+        int year = bc ? 1 - local.getYear() : local.getYear();
+        return String.format("%04d-%02d-%02d %02d:%02d:%02d", year, local.getMonthValue(), local.getDayOfMonth(),
+                local.getHour(), local.getMinute(), local.getSecond()) + fraction + zone + (bc ? " BC" : "");
+    }
+
+    @Test
     void intervalsKeepMonthsDaysAndMicrosApart() {
         assertThat(PgText.parseInterval("P1Y2M3DT4H5M6.000007S")).isEqualTo(new Interval(14, 3, 14_706_000_007L));
         assertThat(PgText.parseInterval("PT0S")).isEqualTo(new Interval(0, 0, 0));
