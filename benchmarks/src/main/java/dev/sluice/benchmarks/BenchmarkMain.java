@@ -16,10 +16,12 @@ import java.util.Locale;
  *
  * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
- * [--workloads W1,W2,W3,W5] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
+ * [--workloads W1,W2,W3,W4,W5] [--w4-rows N] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
  * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
  * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). {@code --chart-from FILE.md
- * OUT.svg} draws the chart again from the table a run wrote. Servers and users come from the testkit's
+ * OUT.svg} draws the chart again from the table a run wrote. W4 (~8 KB JSON per row) has its own size,
+ * {@code --w4-rows}: by default {@code --rows}, 100,000 with {@code --full} (the issue's size) and 200 with
+ * {@code --smoke}. Servers and users come from the testkit's
  * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
  */
 public final class BenchmarkMain {
@@ -50,7 +52,7 @@ public final class BenchmarkMain {
         ChildLauncher launcher = new ChildLauncher(options.heap());
         for (String database : options.databases()) {
             for (Workload workload : options.workloads()) {
-                log("%s %s, %,d rows", database, workload, options.rows());
+                log("%s %s, %,d rows", database, workload, options.rows(workload));
                 if (database.equals("postgres")) {
                     new PgWorkloadRunner(options, launcher, results).run(workload);
                 } else {
@@ -90,14 +92,20 @@ public final class BenchmarkMain {
     /** The settings of one invocation. Immutable. */
     record Options(int rows, int reps, int warmup, List<Workload> workloads, List<String> databases, String heap,
             long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode,
-            int latencyRate, int latencySeconds) {
+            int latencyRate, int latencySeconds, int w4Rows) {
+
+        /** The rows of a workload: {@link #w4Rows} for W4, else {@link #rows}. */
+        int rows(Workload workload) {
+            return workload == Workload.W4 ? w4Rows : rows;
+        }
 
         static Options parse(String[] args) {
             int rows = 200_000;
             int reps = 3;
             int warmup = 1;
             String mode = "custom";
-            List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W5);
+            List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5);
+            int w4Rows = -1; // --rows, unless a mode or --w4-rows says otherwise
             List<String> databases = List.of("postgres");
             String heap = "256m";
             long commitMillis = 5000;
@@ -115,6 +123,7 @@ public final class BenchmarkMain {
                         reps = 1;
                         warmup = 0;
                         commitMillis = 1000;
+                        w4Rows = 200;
                         mode = "smoke";
                     }
                     case "--full" -> {
@@ -122,9 +131,11 @@ public final class BenchmarkMain {
                         reps = 3;
                         warmup = 1;
                         databases = List.of("postgres", "mariadb");
+                        w4Rows = 100_000;
                         mode = "full";
                     }
                     case "--rows" -> rows = Integer.parseInt(args[++i]);
+                    case "--w4-rows" -> w4Rows = Integer.parseInt(args[++i]);
                     case "--reps" -> reps = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).filter(w -> !w.isEmpty()).map(Workload::valueOf).toList();
@@ -146,9 +157,12 @@ public final class BenchmarkMain {
             if (mode.equals("smoke") && !Arrays.asList(args).contains("--svg")) {
                 svg = work.resolve("benchmarks.svg");
             }
-            if (rows < 10 || reps < 1 || warmup < 0) {
-                throw new IllegalArgumentException("--rows must be at least 10, --reps at least 1, --warmup at"
-                        + " least 0; got " + rows + ", " + reps + ", " + warmup);
+            if (w4Rows < 0) {
+                w4Rows = rows;
+            }
+            if (rows < 10 || w4Rows < 10 || reps < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--rows and --w4-rows must be at least 10, --reps at least 1,"
+                        + " --warmup at least 0; got " + rows + ", " + w4Rows + ", " + reps + ", " + warmup);
             }
             for (String db : databases) {
                 if (!db.equals("postgres") && !db.equals("mariadb")) {
@@ -156,7 +170,7 @@ public final class BenchmarkMain {
                 }
             }
             return new Options(rows, reps, warmup, workloads, databases, heap, commitMillis, defaults, markdown, svg,
-                    work, mode, latencyRate, latencySeconds);
+                    work, mode, latencyRate, latencySeconds, w4Rows);
         }
 
         static String env(String name, String fallback) {

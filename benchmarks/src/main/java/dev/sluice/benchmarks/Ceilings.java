@@ -1,18 +1,35 @@
 package dev.sluice.benchmarks;
 
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The physical ceilings the systems are compared against, each measured in the benchmark run itself: the
- * PostgreSQL log read by {@code pg_recvlogical} (pgoutput) into /dev/null, and a bare parquet-java writer on
- * pre-built rows. (The snapshot ceiling, {@code COPY … TO STDOUT (FORMAT binary)}, is {@link PgFixture#copyBinary()}.)
+ * PostgreSQL log read by {@code pg_recvlogical} (pgoutput) into /dev/null, the MariaDB binlog read by
+ * {@code mariadb-binlog} into /dev/null and by a {@code BinaryLogClient} whose listener only counts rows, and a bare
+ * parquet-java writer on pre-built rows. (The snapshot ceiling, {@code COPY … TO STDOUT (FORMAT binary)}, is {@link PgFixture#copyBinary()}.)
  */
 final class Ceilings {
+
+    /** Held so the level sticks: the binlog client logs every connect at INFO through java.util.logging. */
+    private static final java.util.logging.Logger BINLOG_CLIENT_LOG =
+            java.util.logging.Logger.getLogger(BinaryLogClient.class.getName());
 
     private Ceilings() {}
 
@@ -68,6 +85,88 @@ final class Ceilings {
             throw new IOException("mariadb-binlog failed (" + String.join(" ", command) + "): " + output);
         }
         return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * Reads the binlog from {@code file}:{@code position} with mysql-binlog-connector-java's {@link BinaryLogClient}
+     * (the library and version Sluice's MariaDB source uses), as replica {@code serverId}, with the library's default
+     * deserializer: every event is deserialized, row values included (its default {@code CompatibilityMode}s, not
+     * the exact row readers Sluice installs). The only listener counts the rows of the row events of table
+     * {@code database.bench} (other databases' events on a shared server are read but not counted) and the read
+     * stops when {@code rows} were seen. Returns the milliseconds from connecting to the last row.
+     */
+    static long binaryLogClient(RunSpec.Server server, long serverId, String file, long position, String database,
+            long rows) throws IOException, InterruptedException, TimeoutException {
+        String jar = String.valueOf(BinaryLogClient.class.getProtectionDomain().getCodeSource().getLocation());
+        if (jar.contains("/io/debezium/")) {
+            throw new IllegalStateException("the no-op BinaryLogClient ceiling would measure Debezium's fork of the"
+                    + " binlog client (" + jar + "), not the library Sluice uses: put"
+                    + " com.zendesk:mysql-binlog-connector-java before io.debezium's on the class path");
+        }
+        BINLOG_CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
+        BinaryLogClient client = new BinaryLogClient(server.host(), server.port(), server.user(), server.password());
+        client.setServerId(serverId);
+        client.setBinlogFilename(file);
+        client.setBinlogPosition(position);
+        client.setKeepAlive(false);
+        Set<Long> benchTables = new HashSet<>();
+        AtomicLong seen = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        client.registerEventListener(event -> {
+            EventData data = event.getData();
+            long table;
+            int count;
+            if (data instanceof TableMapEventData map) {
+                if (database.equals(map.getDatabase()) && "bench".equals(map.getTable())) {
+                    benchTables.add(map.getTableId());
+                }
+                return;
+            } else if (data instanceof WriteRowsEventData write) {
+                table = write.getTableId();
+                count = write.getRows().size();
+            } else if (data instanceof UpdateRowsEventData update) {
+                table = update.getTableId();
+                count = update.getRows().size();
+            } else if (data instanceof DeleteRowsEventData delete) {
+                table = delete.getTableId();
+                count = delete.getRows().size();
+            } else {
+                return;
+            }
+            if (benchTables.contains(table) && seen.addAndGet(count) >= rows) {
+                done.countDown();
+            }
+        });
+        client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
+                failure.compareAndSet(null, ex);
+                done.countDown();
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
+                failure.compareAndSet(null, ex);
+                done.countDown();
+            }
+        });
+        long t0 = System.nanoTime();
+        client.connect(TimeUnit.SECONDS.toMillis(30));
+        try {
+            if (!done.await(30, TimeUnit.MINUTES)) {
+                throw new TimeoutException("the no-op BinaryLogClient saw " + seen.get() + " of " + rows
+                        + " rows of " + database + ".bench in 30 minutes from " + file + ":" + position);
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            if (failure.get() != null) {
+                throw new IOException("the no-op BinaryLogClient failed after " + seen.get() + " of " + rows
+                        + " rows from " + file + ":" + position + ": " + failure.get().getMessage(), failure.get());
+            }
+            return millis;
+        } finally {
+            client.disconnect();
+        }
     }
 
     /** Writes n pre-built rows of the bench table (plus the metadata columns) with {@link RowFileWriter}. */

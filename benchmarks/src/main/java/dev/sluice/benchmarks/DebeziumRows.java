@@ -16,12 +16,18 @@ import org.apache.kafka.connect.source.SourceRecord;
  * the same columns {@code ParquetSink} writes: the table's columns (the after image, a delete's before image),
  * then {@code _op}, {@code _commit_ts}, {@code _position}, {@code _seq}, {@code _tx}. Values get the types the
  * Sluice sink gives them (decimal as unscaled INT64, a zoned timestamp as epoch micros), so both systems pay for
- * the same conversions. Built from the first record's schema; not thread-safe.
+ * the same conversions; a JSON column ({@code io.debezium.data.Json}) is written as JSON text like Sluice's.
+ * PostgreSQL does not send an unchanged TOASTed value, and Debezium puts its placeholder
+ * ({@value #UNAVAILABLE}, the default {@code unavailable.value.placeholder}) in its place: that is written as null,
+ * as the Sluice sink writes an {@code unchanged} column. Built from the first record's schema; not thread-safe.
  */
 final class DebeziumRows {
 
     private static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
     private static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
+    private static final String JSON = "io.debezium.data.Json";
+    /** What Debezium sends for a value PostgreSQL did not send (an unchanged TOASTed column). */
+    static final String UNAVAILABLE = "__debezium_unavailable_value";
 
     private final List<RowColumn> columns = new ArrayList<>();
     private final List<Field> fields;
@@ -90,6 +96,9 @@ final class DebeziumRows {
         if (ZONED_TIMESTAMP.equals(schema.name()) || MICRO_TIMESTAMP.equals(schema.name())) {
             return RowColumn.of(name, RowColumn.Kind.TIMESTAMP_MICROS);
         }
+        if (JSON.equals(schema.name())) {
+            return RowColumn.of(name, RowColumn.Kind.JSON);
+        }
         return switch (schema.type()) {
             case INT8, INT16, INT32 -> RowColumn.of(name, RowColumn.Kind.INT32);
             case INT64 -> RowColumn.of(name, RowColumn.Kind.INT64);
@@ -100,7 +109,7 @@ final class DebeziumRows {
     }
 
     private static Object value(RowColumn column, Object value) {
-        if (value == null) {
+        if (value == null || UNAVAILABLE.equals(value)) {
             return null;
         }
         return switch (column.kind()) {
@@ -110,7 +119,7 @@ final class DebeziumRows {
             case BOOLEAN -> value;
             case DECIMAL64 -> ((BigDecimal) value).setScale(column.scale()).unscaledValue().longValueExact();
             case TIMESTAMP_MICROS -> value instanceof String text ? micros(text) : ((Number) value).longValue();
-            case STRING -> value.toString();
+            case STRING, JSON -> value.toString();
         };
     }
 

@@ -81,6 +81,9 @@ final class DebeziumRun {
         if (spec.tuned()) {
             p.setProperty("max.batch.size", "8192");
             p.setProperty("max.queue.size", "32768");
+            // the same byte bound as Sluice's queue (32 MiB): unbounded (the default), 32,768 records of W4's
+            // ~8 KB JSON (16 KB and more per MariaDB update) do not fit a 256 MiB heap
+            p.setProperty("max.queue.size.in.bytes", Long.toString(32L << 20));
             p.setProperty("poll.interval.ms", "50");
         }
         if (spec.postgres()) {

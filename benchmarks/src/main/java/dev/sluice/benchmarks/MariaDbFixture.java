@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The MariaDB side of the benchmark's data: a scratch database with the same {@code bench} table as on
- * PostgreSQL (timestamp(6) for timestamptz, bool = tinyint(1)), the loads done server-side (the sequence engine,
+ * PostgreSQL (timestamp(6) for timestamptz, bool = tinyint(1); for W4 bigint key, bigint counter, ~8 KB
+ * {@code JSON}, which MariaDB stores as a LONGTEXT with a {@code json_valid} check), the loads done server-side (the sequence engine,
  * a procedure committing each row), the binlog position before a backlog, and the snapshot ceiling. Not
  * thread-safe.
  */
@@ -19,11 +20,20 @@ final class MariaDbFixture implements AutoCloseable {
     static final String ROW = "seq, seq % 1000, seq * 3, seq * 0.5, (seq % 997) / 7.0, (seq % 100000) / 100.0,"
             + " md5(seq), concat('name-', seq), timestamp'2024-01-01 00:00:00' + interval seq second, seq % 2 = 0";
 
+    /** W4's row with key {@code g.seq}: the same JSON document as {@link PgFixture#JSON_ROW}. */
+    static final String JSON_ROW = "g.seq, 0, (SELECT JSON_OBJECT('id', g.seq, 'tags', JSON_ARRAYAGG(SHA2(g.seq * 100"
+            + " + k.seq, 512))) FROM seq_1_to_60 k)";
+
     private final RunSpec.Server server;
     private final String database;
     private final Connection connection;
 
     MariaDbFixture(RunSpec.Server server, String database) throws SQLException {
+        this(server, database, false);
+    }
+
+    /** A scratch database; {@code json}: with W4's table instead of the 10-column one. */
+    MariaDbFixture(RunSpec.Server server, String database, boolean json) throws SQLException {
         this.server = server;
         this.database = database;
         try (Connection admin = connect("")) {
@@ -31,6 +41,11 @@ final class MariaDbFixture implements AutoCloseable {
         }
         this.connection = connect(database);
         PgFixture.execute(connection, "SET time_zone = '+00:00'");
+        if (json) {
+            PgFixture.execute(connection, "CREATE TABLE bench (id bigint PRIMARY KEY, counter bigint NOT NULL,"
+                    + " doc JSON) ENGINE=InnoDB");
+            return;
+        }
         PgFixture.execute(connection, "CREATE TABLE bench (id bigint PRIMARY KEY, i int, b bigint, d1 double,"
                 + " d2 double, amount decimal(12,2), s1 varchar(32), s2 varchar(32), ts timestamp(6) NULL, flag bool)"
                 + " ENGINE=InnoDB");
@@ -65,6 +80,22 @@ final class MariaDbFixture implements AutoCloseable {
 
     void mixed(int base, int n) throws SQLException {
         PgFixture.execute(connection, "CALL bench_mixed(" + base + ", " + n + ")");
+    }
+
+    /** W4's rows 1..n, {@link PgFixture#JSON_BATCH} per transaction. */
+    void loadJsonRows(int n) throws SQLException {
+        for (int first = 1; first <= n; first += PgFixture.JSON_BATCH) {
+            PgFixture.execute(connection, "INSERT INTO bench SELECT " + JSON_ROW + " FROM seq_" + first + "_to_"
+                    + Math.min(n, first + PgFixture.JSON_BATCH - 1) + " g");
+        }
+    }
+
+    /** W4's updates of rows 1..n: the counter only, {@link PgFixture#JSON_BATCH} per transaction. */
+    void updateCounters(int n) throws SQLException {
+        for (int first = 1; first <= n; first += PgFixture.JSON_BATCH) {
+            PgFixture.execute(connection, "UPDATE bench SET counter = counter + 1 WHERE id BETWEEN " + first + " AND "
+                    + Math.min(n, first + PgFixture.JSON_BATCH - 1));
+        }
     }
 
     /** The binlog file, position and GTID position after everything written so far. */

@@ -11,8 +11,8 @@ import org.postgresql.PGConnection;
 
 /**
  * The PostgreSQL side of the benchmark's data: a scratch database with table {@code bench} (bigint key, int,
- * bigint, 2 doubles, numeric(12,2), 2 varchar(32), timestamptz, bool), the loads of each workload done
- * server-side, publications, replication slots (a template slot created before a backlog is written, copied
+ * bigint, 2 doubles, numeric(12,2), 2 varchar(32), timestamptz, bool; for W4 instead bigint key, bigint counter,
+ * ~8 KB jsonb), the loads of each workload done server-side, publications, replication slots (a template slot created before a backlog is written, copied
  * for each run so every run reads the same log), and the snapshot ceiling. Not thread-safe.
  */
 final class PgFixture implements AutoCloseable {
@@ -22,11 +22,27 @@ final class PgFixture implements AutoCloseable {
             + " md5(g::text)::varchar(32), ('name-' || g)::varchar(32),"
             + " timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', g % 2 = 0";
 
+    /**
+     * The W4 row with key {@code g}: counter 0 and a JSON document of 60 SHA-512 hex strings (about 7.9 KB as text
+     * and as jsonb). pglz cannot compress it, so PostgreSQL stores it out of line in the TOAST table (default
+     * storage; the table keeps REPLICA IDENTITY DEFAULT, so pgoutput sends an update's untouched JSON as "unchanged").
+     */
+    static final String JSON_ROW = "g, 0, jsonb_build_object('id', g, 'tags', (SELECT jsonb_agg(encode("
+            + "sha512((g * 100 + k)::text::bytea), 'hex')) FROM generate_series(1, 60) k))";
+
+    /** Rows per transaction of the W4 load and of its updates. */
+    static final int JSON_BATCH = 1000;
+
     private final RunSpec.Server server;
     private final String database;
     private final Connection connection;
 
     PgFixture(RunSpec.Server server, String database) throws SQLException {
+        this(server, database, false);
+    }
+
+    /** A scratch database; {@code json}: with W4's table instead of the 10-column one. */
+    PgFixture(RunSpec.Server server, String database, boolean json) throws SQLException {
         this.server = server;
         this.database = database;
         try (Connection admin = connect("postgres")) {
@@ -34,6 +50,10 @@ final class PgFixture implements AutoCloseable {
         }
         this.connection = connect(database);
         execute(connection, "SET synchronous_commit = off");
+        if (json) {
+            execute(connection, "CREATE TABLE bench (id bigint PRIMARY KEY, counter bigint NOT NULL, doc jsonb)");
+            return;
+        }
         execute(connection, "CREATE TABLE bench (id bigint PRIMARY KEY, i int, b bigint, d1 double precision,"
                 + " d2 double precision, amount numeric(12,2), s1 varchar(32), s2 varchar(32), ts timestamptz,"
                 + " flag boolean)");
@@ -74,6 +94,22 @@ final class PgFixture implements AutoCloseable {
     /** n operations on the base table of {@code base} rows: 70% update, 20% insert, 10% delete. */
     void mixed(int base, int n) throws SQLException {
         execute(connection, "CALL bench_mixed(" + base + ", " + n + ")");
+    }
+
+    /** W4's rows 1..n, {@link #JSON_BATCH} per transaction. */
+    void loadJsonRows(int n) throws SQLException {
+        for (int first = 1; first <= n; first += JSON_BATCH) {
+            execute(connection, "INSERT INTO bench SELECT " + JSON_ROW + " FROM generate_series(" + first + ", "
+                    + Math.min(n, first + JSON_BATCH - 1) + ") g");
+        }
+    }
+
+    /** W4's updates: the counter of rows 1..n incremented, the JSON left alone, {@link #JSON_BATCH} per transaction. */
+    void updateCounters(int n) throws SQLException {
+        for (int first = 1; first <= n; first += JSON_BATCH) {
+            execute(connection, "UPDATE bench SET counter = counter + 1 WHERE id BETWEEN " + first + " AND "
+                    + Math.min(n, first + JSON_BATCH - 1));
+        }
     }
 
     void createPublication(String name) throws SQLException {

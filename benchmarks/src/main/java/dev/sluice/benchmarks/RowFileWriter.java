@@ -115,7 +115,7 @@ final class RowFileWriter {
                     case INT64, DECIMAL64, TIMESTAMP_MICROS -> out.addLong((Long) value);
                     case DOUBLE -> out.addDouble((Double) value);
                     case BOOLEAN -> out.addBoolean((Boolean) value);
-                    case STRING -> out.addBinary(Binary.fromString((String) value));
+                    case STRING, JSON -> out.addBinary(Binary.fromString((String) value));
                 }
                 out.endField(column.name(), i);
             }

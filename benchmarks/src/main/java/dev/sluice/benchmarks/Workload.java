@@ -8,6 +8,12 @@ enum Workload {
     W2("backlog of single-row inserts", false),
     /** n mixed operations (70% update, 20% insert, 10% delete, 10 per transaction) on an n-row table. */
     W3("mixed ops (70/20/10 u/i/d)", false),
+    /**
+     * n rows with an ~8 KB JSON document each (inserted 1,000 per transaction), then n updates that change only a
+     * counter and leave the JSON untouched (1,000 per transaction), both drained from one backlog: 2n events. On
+     * PostgreSQL the JSON is TOASTed and the updates carry it as "unchanged"; MariaDB's FULL row image re-sends it.
+     */
+    W4("~8 KB JSON: inserts, then updates leaving it untouched", false),
     /** One transaction of n inserted rows, drained from a backlog: the memory workload. */
     W5("one n-row transaction", false),
     /** Live capture of rows written at a fixed rate: commit-to-visible latency (run by {@link LatencyRunner}). */

@@ -59,4 +59,16 @@ class ReportTest {
         }
         assertThat(again).contains(">postgres W2</text>");
     }
+
+    @Test
+    void w4HasItsOwnSizeFollowingRowsUnlessAModeOrTheOptionSetsIt() {
+        assertThat(BenchmarkMain.Options.parse(new String[] {"--rows", "5000"}).rows(Workload.W4)).isEqualTo(5000);
+        assertThat(BenchmarkMain.Options.parse(new String[] {"--full"}).rows(Workload.W4)).isEqualTo(100_000);
+        assertThat(BenchmarkMain.Options.parse(new String[] {"--full"}).rows(Workload.W2)).isEqualTo(1_000_000);
+        assertThat(BenchmarkMain.Options.parse(new String[] {"--smoke"}).rows(Workload.W4)).isEqualTo(200);
+        BenchmarkMain.Options both = BenchmarkMain.Options.parse(new String[] {"--rows", "5000", "--w4-rows", "300"});
+        assertThat(both.rows(Workload.W4)).isEqualTo(300);
+        assertThat(both.rows(Workload.W3)).isEqualTo(5000);
+        assertThat(BenchmarkMain.Options.parse(new String[0]).workloads()).contains(Workload.W4);
+    }
 }
