@@ -48,6 +48,10 @@ final class RowFileWriter {
                 .withRowGroupSize(ROW_GROUP_SIZE)
                 .withPageSize(PAGE_SIZE)
                 .withDictionaryEncoding(true)
+                // as ParquetSink does: no dictionary for the per-row unique columns, no statistics on _position
+                .withDictionaryEncoding("_seq", false)
+                .withDictionaryEncoding("_position", false)
+                .withStatisticsEnabled("_position", false)
                 .build();
     }
 
