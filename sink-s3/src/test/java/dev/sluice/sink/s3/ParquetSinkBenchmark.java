@@ -187,6 +187,10 @@ public class ParquetSinkBenchmark {
                     .withRowGroupSize(32L << 20)
                     .withPageSize(1 << 20)
                     .withDictionaryEncoding(true)
+                    // the sink's per-column settings (TableFile); harmless when the columns are absent
+                    .withDictionaryEncoding(ParquetSchemas.SEQ, false)
+                    .withDictionaryEncoding(ParquetSchemas.POSITION, false)
+                    .withStatisticsEnabled(ParquetSchemas.POSITION, false)
                     .build();
             sinceCommit = 0;
         }
