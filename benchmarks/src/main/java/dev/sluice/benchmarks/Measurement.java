@@ -8,7 +8,18 @@ import java.util.Map;
  */
 record Measurement(String system, String database, Workload workload, int repetition, long events, long millis,
         long cpuMillis, long heapAfterGc, long heapPeak, long rssPeak, long bytes, Map<String, Long> counted,
-        Map<String, Long> expected) {
+        Map<String, Long> expected, long serverCpuMillis) {
+
+    /** The same run with the CPU time the database server spent serving it (-1: not measured). */
+    Measurement withServerCpu(long millis) {
+        return new Measurement(system, database, workload, repetition, events, this.millis, cpuMillis, heapAfterGc,
+                heapPeak, rssPeak, bytes, counted, expected, millis);
+    }
+
+    /** Server CPU seconds per million events, or NaN where it was not measured. */
+    double serverCpuSecondsPerMillion() {
+        return serverCpuMillis < 0 ? Double.NaN : serverCpuMillis / 1000.0 * 1_000_000.0 / Math.max(1, events);
+    }
 
     /** The output holds exactly the rows the workload wrote: no more, no fewer, per operation. */
     boolean valid() {
@@ -31,6 +42,6 @@ record Measurement(String system, String database, Workload workload, int repeti
             v.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
         }
         return new Measurement(system, database, workload, repetition, events, v.get("millis"), v.get("cpuMillis"),
-                v.get("heapAfterGc"), v.get("heapPeak"), v.get("rssPeak"), v.get("bytes"), counted, expected);
+                v.get("heapAfterGc"), v.get("heapPeak"), v.get("rssPeak"), v.get("bytes"), counted, expected, -1);
     }
 }

@@ -79,10 +79,20 @@ final class PgWorkloadRunner {
                     Path out = options.work().resolve(database + "-" + system + "-" + (rep + options.warmup()));
                     RunSpec spec = new RunSpec(system, "postgres", workload, server, database, slot, publication, out,
                             events, options.commitMillis(), !system.endsWith("defaults"));
-                    String line = launcher.run(spec, out.resolveSibling(out.getFileName() + ".log"));
+                    String line;
+                    long serverCpu = -1;
+                    if (workload.snapshot()) {
+                        line = launcher.run(spec, out.resolveSibling(out.getFileName() + ".log"));
+                    } else {
+                        try (WalSenderCpu walSender = new WalSenderCpu(server, database, slot)) {
+                            line = launcher.run(spec, out.resolveSibling(out.getFileName() + ".log"));
+                            serverCpu = walSender.stop();
+                        }
+                    }
                     pg.dropSlot(slot);
                     Map<String, Long> counted = OutputCounter.countByOp(out, workload);
-                    Measurement m = Measurement.parse(system, "postgres", workload, rep, events, line, counted, expected);
+                    Measurement m = Measurement.parse(system, "postgres", workload, rep, events, line, counted, expected)
+                            .withServerCpu(serverCpu);
                     BenchmarkMain.log("  %s%s: %,.0f events/s, %s%s", system, rep < 0 ? " (warm-up)" : "",
                             m.eventsPerSecond(), counted, m.valid() ? "" : " INVALID, expected " + expected);
                     if (rep >= 0) {

@@ -101,8 +101,9 @@ final class Report {
     }
 
     private static String resources(Results results, List<String> systems) {
-        StringBuilder b = new StringBuilder("| database | workload | system | CPU s per 1M events | max heap after GC"
-                + " (MiB) | peak RSS (MiB) | Parquet MiB |\n|---|---|---|---:|---:|---:|---:|\n");
+        StringBuilder b = new StringBuilder("| database | workload | system | CPU s per 1M events | walsender CPU s per"
+                + " 1M events | max heap after GC (MiB) | peak RSS (MiB) | Parquet MiB |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|\n");
         for (String db : results.options().databases()) {
             for (Workload w : results.options().workloads()) {
                 for (String s : systems) {
@@ -110,8 +111,10 @@ final class Report {
                     if (runs.isEmpty()) {
                         continue;
                     }
-                    b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.0f | %.0f | %.1f |%n", db, w, s,
+                    double server = stat(runs, Measurement::serverCpuSecondsPerMillion).median();
+                    b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %.0f | %.0f | %.1f |%n", db, w, s,
                             stat(runs, Measurement::cpuSecondsPerMillion).median(),
+                            Double.isNaN(server) ? "—" : String.format(Locale.ROOT, "%.1f", server),
                             stat(runs, m -> m.heapAfterGc() / 1048576.0).max(),
                             stat(runs, m -> m.rssPeak() / 1048576.0).max(),
                             stat(runs, m -> m.bytes() / 1048576.0).median()));
