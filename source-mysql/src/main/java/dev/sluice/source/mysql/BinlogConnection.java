@@ -2,6 +2,7 @@ package dev.sluice.source.mysql;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,12 +35,19 @@ import java.util.concurrent.TimeoutException;
 final class BinlogConnection implements AutoCloseable {
 
     private static final int CAPACITY = 1024;
+    /**
+     * Binlog bytes the queue may hold (in KiB), besides its {@link #CAPACITY} in events: 1,024 events of rows
+     * with large JSON or text values would otherwise hold hundreds of MiB of decoded rows. An event larger than
+     * this waits for an empty queue.
+     */
+    private static final int MAX_QUEUED_KIB = 8 * 1024;
     /** ER_MASTER_FATAL_ERROR_READING_BINLOG: the position is gone, or another replica took our server id. */
     private static final int FATAL_READING_BINLOG = 1236;
     private static final int ACCESS_DENIED = 1045;
     private static final int SPECIFIC_ACCESS_DENIED = 1227;
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final Semaphore queuedKib = new Semaphore(MAX_QUEUED_KIB);
     private final BinaryLogClient client;
     private final MySqlSource source;
     private final long serverId;
@@ -88,9 +97,9 @@ final class BinlogConnection implements AutoCloseable {
         try {
             client.connect(source.connectTimeout().toMillis());
         } catch (IOException | TimeoutException e) {
-            Object failure = queue.poll();
+            Object failure = item(queue.poll());
             while (failure instanceof Event) {
-                failure = queue.poll();
+                failure = item(queue.poll());
             }
             if (failure instanceof Exception cause) {
                 throw translate(cause);
@@ -106,7 +115,7 @@ final class BinlogConnection implements AutoCloseable {
      * @throws RuntimeException the reader's failure, translated
      */
     Event next(long timeoutNanos) throws InterruptedException {
-        Object item = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        Object item = item(queue.poll(timeoutNanos, TimeUnit.NANOSECONDS));
         long now = System.nanoTime();
         if (item == null) {
             if (now - lastHeard > silenceLimitNanos) {
@@ -128,14 +137,37 @@ final class BinlogConnection implements AutoCloseable {
         return client.getConnectionId();
     }
 
+    /** An event (or the reader's failure) in the queue, with the KiB of binlog it holds. */
+    private record Queued(Object item, int kib) {}
+
+    /** The item taken from the queue, its bytes handed back to the reader; null for null. */
+    private Object item(Queued queued) {
+        if (queued == null) {
+            return null;
+        }
+        queuedKib.release(queued.kib());
+        return queued.item();
+    }
+
     private void offer(Object item) {
+        int kib = item instanceof Event event ? kib(event) : 0;
         try {
-            while (!closed && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                // the stream is behind: wait, which holds the reader back
+            // the stream is behind: wait, which holds the reader back
+            while (!closed && !queuedKib.tryAcquire(kib, 100, TimeUnit.MILLISECONDS)) {
+                // until the stream took enough bytes out
+            }
+            while (!closed && !queue.offer(new Queued(item, kib), 100, TimeUnit.MILLISECONDS)) {
+                // until the stream took an event out
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The binlog size of an event in KiB, at least 1 and at most the whole bound. */
+    private static int kib(Event event) {
+        long bytes = event.getHeader() instanceof EventHeaderV4 header ? header.getEventLength() : 0;
+        return (int) Math.min(MAX_QUEUED_KIB, Math.max(1, bytes >> 10));
     }
 
     private RuntimeException translate(Exception e) {

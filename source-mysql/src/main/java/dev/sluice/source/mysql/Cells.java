@@ -121,9 +121,9 @@ final class Cells {
             case DATE:
                 return parse(rs.getString(index), text -> LocalDate.parse(text));
             case DATETIME:
-                return parse(rs.getString(index), text -> LocalDateTime.parse(text, DATE_TIME));
+                return parse(rs.getString(index), Cells::dateTime);
             case TIMESTAMP:
-                return parse(rs.getString(index), text -> LocalDateTime.parse(text, DATE_TIME).toInstant(ZoneOffset.UTC));
+                return parse(rs.getString(index), text -> dateTime(text).toInstant(ZoneOffset.UTC));
             case TIME: {
                 String text = rs.getString(index);
                 return text == null ? null : Interval.ofMicros(timeMicros(text));
@@ -175,6 +175,55 @@ final class Cells {
     }
 
     /** Zero and partly zero dates ({@code 0000-00-00}, {@code 2024-00-10}) have no Java value: null. */
+    /** {@code 2024-05-31 12:00:00[.ffffff]}: the common form digit by digit, anything else by the formatter. */
+    static LocalDateTime dateTime(String text) {
+        LocalDateTime common = commonDateTime(text);
+        return common != null ? common : LocalDateTime.parse(text, DATE_TIME);
+    }
+
+    /**
+     * The form a snapshot reads nearly always, {@code YYYY-MM-DD HH:MM:SS[.f{1,6}]} with a valid date and time,
+     * without the formatter's cost; null for any other text (zero or invalid dates included), which the formatter
+     * then handles exactly as before.
+     */
+    private static LocalDateTime commonDateTime(String text) {
+        int length = text.length();
+        if (length < 19 || length == 20 || length > 26 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != ' ' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || length > 19 && text.charAt(19) != '.') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        int fraction = length > 19 ? digits(text, 20, length - 20) : 0;
+        if ((year | month | day | hour | minute | second | fraction) < 0 || month < 1 || month > 12 || day < 1
+                || day > java.time.Month.of(month).length(java.time.Year.isLeap(year)) || hour > 23 || minute > 59
+                || second > 59) {
+            return null;
+        }
+        for (int i = length - 20; i < 6 && length > 19; i++) {
+            fraction *= 10;
+        }
+        return LocalDateTime.of(year, month, day, hour, minute, second, fraction * 1000);
+    }
+
+    /** The value of {@code count} decimal digits at {@code start}, or -1 if one is not a digit. */
+    private static int digits(String text, int start, int count) {
+        int value = 0;
+        for (int i = start; i < start + count; i++) {
+            int digit = text.charAt(i) - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
     private static Object parse(String text, Parser parser) {
         if (text == null || text.startsWith("0000-00-00")) {
             return null;
