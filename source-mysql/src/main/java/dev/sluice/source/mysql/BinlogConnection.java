@@ -205,9 +205,9 @@ final class BinlogConnection implements AutoCloseable {
         queue.clear();
     }
 
-    /** The library's deserializer with exact row readers, and a bounded table-map cache. */
+    /** The library's deserializer with exact row readers, and a bounded table-map cache (also the JMH benchmark's). */
     @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
-    private static EventDeserializer deserializer() {
+    static EventDeserializer deserializer() {
         Map<Long, TableMapEventData> tableMaps = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 

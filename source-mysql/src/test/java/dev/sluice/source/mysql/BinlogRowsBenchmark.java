@@ -1,13 +1,8 @@
 package dev.sluice.source.mysql;
 
 import com.github.shyiko.mysql.binlog.event.Event;
-import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
-import com.github.shyiko.mysql.binlog.event.TableMapEventData;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import dev.sluice.ChangeEvent;
 import dev.sluice.TableFilter;
@@ -19,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,7 +95,7 @@ public class BinlogRowsBenchmark {
             if (ROWS % rowsPerEvent != 0) {
                 throw new IllegalArgumentException("rowsPerEvent must divide " + ROWS);
             }
-            deserializer = deserializer();
+            deserializer = BinlogConnection.deserializer();
             TableDecoders decoders = new TableDecoders(TableFilter.all(), Map.of(COLLATION, "utf8mb4"),
                     table -> Set.of());
             events = new BinlogEvents(decoders, MySqlOffset.binlog("mariadb-bin.000001", 4, 0, null));
@@ -201,25 +194,6 @@ public class BinlogRowsBenchmark {
             le(bytes, 0, 2);
             bytes.writeBytes(body);
         }
-    }
-
-    /** The library's deserializer with this source's rows readers, as {@code BinlogConnection} builds it. */
-    @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
-    static EventDeserializer deserializer() {
-        Map<Long, TableMapEventData> tableMaps = new HashMap<>();
-        EventDeserializer defaults = new EventDeserializer();
-        Map<EventType, EventDataDeserializer> readers = new EnumMap<>(EventType.class);
-        for (EventType type : EventType.values()) {
-            EventDataDeserializer reader = defaults.getEventDataDeserializer(type);
-            if (!(reader instanceof NullEventDataDeserializer)) {
-                readers.put(type, reader);
-            }
-        }
-        readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));
-        readers.put(EventType.UPDATE_ROWS, new RowsDeserializers.Update(tableMaps));
-        readers.put(EventType.DELETE_ROWS, new RowsDeserializers.Delete(tableMaps));
-        return new EventDeserializer(new EventHeaderV4Deserializer(), new NullEventDataDeserializer(), readers,
-                tableMaps);
     }
 
     /** Row g after W3's update on MariaDB: i + 1, a new s1, a timestamp with microseconds. */
