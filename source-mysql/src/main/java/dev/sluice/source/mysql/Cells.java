@@ -88,7 +88,25 @@ final class Cells {
     /** The value of column {@code index} (1-based) of the current row; the session's time zone must be UTC. */
     static Object fromResultSet(ColumnSpec spec, ResultSet rs, int index) throws SQLException {
         switch (spec.type()) {
-            case TINYINT: case SMALLINT: case MEDIUMINT: case INT: case BIGINT: case YEAR: {
+            case TINYINT: case SMALLINT: case MEDIUMINT: case INT: case BIGINT: {
+                // the driver reads the digits straight into the number: no String per value
+                Object logical = spec.logicalType().javaType();
+                if (logical == Short.class) {
+                    short value = rs.getShort(index);
+                    return rs.wasNull() ? null : value;
+                }
+                if (logical == Integer.class) {
+                    int value = rs.getInt(index);
+                    return rs.wasNull() ? null : value;
+                }
+                if (logical == Long.class) {
+                    long value = rs.getLong(index);
+                    return rs.wasNull() ? null : value;
+                }
+                String text = rs.getString(index); // BIGINT UNSIGNED: decimal(20,0)
+                return text == null ? null : new BigDecimal(text);
+            }
+            case YEAR: {
                 String text = rs.getString(index);
                 if (text == null) {
                     return null;

@@ -31,6 +31,8 @@ final class MySqlOffset implements Offset {
     private final long position;
     private final long rows;
     private final String gtid;
+    /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
+    private String text;
 
     private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid) {
         this.snapshot = snapshot;
@@ -105,10 +107,13 @@ final class MySqlOffset implements Offset {
 
     @Override
     public String encode() {
-        if (snapshot) {
-            return SNAPSHOT + file + ":" + position;
+        String encoded = text;
+        if (encoded == null) {
+            encoded = snapshot ? SNAPSHOT + file + ":" + position
+                    : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid);
+            text = encoded; // a benign race: every thread builds the same string
         }
-        return BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid);
+        return encoded;
     }
 
     /**
