@@ -4,25 +4,23 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.Op;
 import dev.sluice.Row;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
 
 /**
  * Reads every selected table, one after the other, inside one REPEATABLE READ transaction that holds the snapshot
- * (exported by the slot, or its own), as {@code READ} events. Each table is read with {@code COPY (SELECT …) TO
- * STDOUT} in text format: the server streams the rows while this thread parses them (a cursor would make the two
- * take turns, one fetch at a time), and rows are taken one at a time, so memory stays bounded whatever the table's
- * size. Values are the server's text forms (the same output functions as a query's), unescaped and parsed exactly
- * as the stream parses them. Used by the polling thread only.
+ * (exported by the slot, or its own), as {@code READ} events. Rows are fetched with a cursor a batch at a time, so
+ * memory stays bounded whatever the table's size. Values are the server's text forms, parsed exactly as the stream
+ * parses them. Used by the polling thread only.
  */
 final class SnapshotReader implements AutoCloseable {
 
-    private static final int BATCH = 2_000;
+    private static final int FETCH_SIZE = 2_000;
 
     private final Connection connection;
     private final List<Catalog.TableInfo> tables;
@@ -33,7 +31,8 @@ final class SnapshotReader implements AutoCloseable {
 
     private int next;
     private long rows;
-    private CopyOut copy;
+    private Statement statement;
+    private ResultSet resultSet;
     private RelationInfo relation;
 
     /** @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader */
@@ -49,19 +48,18 @@ final class SnapshotReader implements AutoCloseable {
 
     /** Up to {@code max} rows; an empty list once every table is read. */
     List<ChangeEvent> read(int max) throws SQLException {
-        List<ChangeEvent> events = new ArrayList<>(Math.min(max, BATCH));
+        List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
         while (events.size() < max) {
-            if (copy == null && !openNext()) {
+            if (resultSet == null && !openNext()) {
                 break;
             }
-            byte[] line = copy.readFromCopy();
-            if (line == null) {
-                copy = null; // the server ended the COPY
+            if (!resultSet.next()) {
+                closeTable();
                 continue;
             }
-            Object[] values = CopyText.fields(line, relation.types.length, relation.table);
+            Object[] values = new Object[relation.types.length];
             for (int i = 0; i < values.length; i++) {
-                String text = (String) values[i];
+                String text = resultSet.getString(i + 1);
                 values[i] = text == null ? null : relation.parse(i, text);
             }
             rows++;
@@ -72,7 +70,7 @@ final class SnapshotReader implements AutoCloseable {
     }
 
     boolean isDone() {
-        return next >= tables.size() && copy == null;
+        return next >= tables.size() && resultSet == null;
     }
 
     private boolean openNext() throws SQLException {
@@ -82,27 +80,27 @@ final class SnapshotReader implements AutoCloseable {
         Catalog.TableInfo table = tables.get(next++);
         List<RelationInfo.ColumnDef> columns = catalog.columns(table.oid());
         relation = RelationInfo.of(table.id(), columns, catalog.key(table.oid()), catalog.notNull(table.oid()), types);
-        StringJoiner select = new StringJoiner(", ", "COPY (SELECT ", " FROM " + Catalog.quote(table.id()) + ") TO STDOUT");
+        StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM " + Catalog.quote(table.id()));
         for (RelationInfo.ColumnDef column : columns) {
             select.add(Catalog.quote(column.name()));
         }
-        String sql = columns.isEmpty() ? "COPY (SELECT FROM " + Catalog.quote(table.id()) + ") TO STDOUT"
-                : select.toString();
-        copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+        statement = connection.createStatement();
+        statement.setFetchSize(FETCH_SIZE);
+        resultSet = statement.executeQuery(columns.isEmpty() ? "SELECT FROM " + Catalog.quote(table.id())
+                : select.toString());
         return true;
+    }
+
+    private void closeTable() throws SQLException {
+        resultSet.close();
+        statement.close();
+        resultSet = null;
+        statement = null;
     }
 
     /** Ends the snapshot transaction and closes the connection. Idempotent, quiet. */
     @Override
     public void close() {
-        try {
-            if (copy != null && copy.isActive()) {
-                copy.cancelCopy(); // stopped in the middle of a table
-            }
-        } catch (SQLException e) {
-            // the rollback or the close below ends it anyway
-        }
-        copy = null;
         try {
             if (!connection.isClosed()) {
                 connection.rollback();

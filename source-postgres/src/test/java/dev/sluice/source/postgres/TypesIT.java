@@ -58,7 +58,7 @@ class TypesIT {
         "(4, 0, 0, 0, 0, 0, 'Infinity', 1e308, true, '', '', '', '\\x', 'infinity', '24:00:00', '00:00:00+00',"
                 + " '2021-10-31 02:30:00', '2021-10-31 01:30:00+00', '0', gen_random_uuid(), 'null', '1', 'ok',"
                 + " '{-1}', '{\"\\\\back\"}', '{0.00}', '10.0.0.1')",
-        // what COPY's text format escapes (the snapshot reads with COPY): tab, newline, carriage return, backslash
+        // control characters and backslashes in text, JSON and arrays
         "(5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, E'a\\tb\\nc\\\\d\\re\\\\N', E'\\\\N', NULL,"
                 + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{\"k\": \"x\\\\ty\"}', NULL, NULL, NULL,"
                 + " E'{\"t\\tab\"}', NULL, NULL)",
