@@ -50,6 +50,9 @@ public final class BenchmarkMain {
         Files.createDirectories(options.work());
         Results results = new Results(options);
         ChildLauncher launcher = new ChildLauncher(options.heap());
+        if (options.databases().contains("postgres") || options.latencyRate() > 0) {
+            PgFixture.dropAbandoned(options.postgres());
+        }
         for (String database : options.databases()) {
             for (Workload workload : options.workloads()) {
                 log("%s %s, %,d rows", database, workload, options.rows(workload));

@@ -141,6 +141,37 @@ final class PgFixture implements AutoCloseable {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    /**
+     * Drops what an earlier harness left behind when it was killed: scratch databases ({@code sluice_bench_*}) that
+     * no session uses and no active slot reads, with their slots, which would otherwise keep WAL forever. A running
+     * harness holds a connection to its database for as long as it uses it, so its database is never taken.
+     */
+    static void dropAbandoned(RunSpec.Server server) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres", server.user(),
+                server.password())) {
+            java.util.List<String> abandoned = new java.util.ArrayList<>();
+            try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'sluice\\_bench\\_%'"
+                            + " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)"
+                            + " AND NOT EXISTS (SELECT 1 FROM pg_replication_slots r WHERE r.database = d.datname"
+                            + " AND r.active)")) {
+                while (rs.next()) {
+                    abandoned.add(rs.getString(1));
+                }
+            }
+            for (String database : abandoned) {
+                BenchmarkMain.log("dropping %s and its slots, left behind by an earlier run", database);
+                try (PreparedStatement ps = admin.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                        + " FROM pg_replication_slots WHERE database = ? AND NOT active")) {
+                    ps.setString(1, database);
+                    ps.execute();
+                }
+                execute(admin, "DROP DATABASE IF EXISTS \"" + database + "\"");
+            }
+        }
+    }
+
     /** Drops the database with every slot on it. */
     @Override
     public void close() throws SQLException {
