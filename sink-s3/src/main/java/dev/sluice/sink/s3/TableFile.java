@@ -11,6 +11,7 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -43,7 +44,7 @@ final class TableFile {
                 "sluice.table", table.toString(),
                 "sluice.schema", schema.toString());
         EventWriteSupport support = new EventWriteSupport(messageType, schema, settings.includeBefore(), metadata);
-        this.writer = new Builder(spool, support)
+        this.writer = new Builder<>(spool, support)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(Codecs.INSTANCE)
                 .withCompressionCodec(settings.compression().codec())
@@ -143,28 +144,31 @@ final class TableFile {
         return openedMillis;
     }
 
-    private static final class Builder extends ParquetWriter.Builder<EventWriteSupport.Entry, Builder> {
-        private final WriteSupport<EventWriteSupport.Entry> support;
+    /**
+     * A {@code ParquetWriter} builder for any {@link WriteSupport} and {@link OutputFile}, with no Hadoop
+     * {@code Configuration} involved (also used by the JMH benchmark's bare writer).
+     */
+    static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final WriteSupport<T> support;
 
-        Builder(SpoolFile file, WriteSupport<EventWriteSupport.Entry> support) {
+        Builder(OutputFile file, WriteSupport<T> support) {
             super(file);
             this.support = support;
         }
 
         @Override
-        protected Builder self() {
+        protected Builder<T> self() {
             return this;
         }
 
         @Override
         @SuppressWarnings("deprecation") // required by the abstract class; build() calls the other overload
-        protected WriteSupport<EventWriteSupport.Entry> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+        protected WriteSupport<T> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return support;
         }
 
         @Override
-        protected WriteSupport<EventWriteSupport.Entry> getWriteSupport(
-                org.apache.parquet.conf.ParquetConfiguration conf) {
+        protected WriteSupport<T> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
             return support;
         }
     }

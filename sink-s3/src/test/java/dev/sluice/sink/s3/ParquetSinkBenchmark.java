@@ -178,7 +178,7 @@ public class ParquetSinkBenchmark {
             if (writer != null) {
                 writer.close();
             }
-            writer = new Builder(new LocalOutputFile(folder.resolve("part-" + files++ + ".parquet")),
+            writer = new TableFile.Builder<>(new LocalOutputFile(folder.resolve("part-" + files++ + ".parquet")),
                     new RowWriteSupport(messageType))
                     .withConf(new PlainParquetConfiguration())
                     .withCodecFactory(Codecs.INSTANCE)
@@ -290,31 +290,6 @@ public class ParquetSinkBenchmark {
                 out.endField(names[i], i);
             }
             out.endMessage();
-        }
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-        private final WriteSupport<Object[]> support;
-
-        Builder(LocalOutputFile file, WriteSupport<Object[]> support) {
-            super(file);
-            this.support = support;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        @SuppressWarnings("deprecation") // required by the abstract class; build() calls the other overload
-        protected WriteSupport<Object[]> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
-            return support;
         }
     }
 }

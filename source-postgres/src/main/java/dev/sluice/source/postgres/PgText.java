@@ -127,6 +127,9 @@ final class PgText {
         return local.toInstant(parseOffset(body.substring(sign)));
     }
 
+    /** Seconds in the hours, minutes and seconds of a UTC offset. */
+    private static final int[] OFFSET_UNITS = {3600, 60, 1};
+
     /**
      * The fast path for the form nearly every value has: {@code YYYY-MM-DD HH:MM:SS[.f{1,6}](+|-)HH[:MM[:SS]]}
      * with a four-digit AD year, read digit by digit with no substrings and no {@code java.time} parsing. Returns
@@ -167,14 +170,13 @@ final class PgText {
         }
         int sign = text.charAt(at) == '-' ? -1 : 1;
         int offsetSeconds = 0;
-        int[] units = {3600, 60, 1};
         at++;
         for (int unit = 0; unit < 3; unit++) {
             int value = at + 2 <= length ? digits(text, at, 2) : -1;
             if (value < 0 || unit > 0 && value > 59) {
                 return null;
             }
-            offsetSeconds += value * units[unit];
+            offsetSeconds += value * OFFSET_UNITS[unit];
             at += 2;
             if (at == length) {
                 break;
