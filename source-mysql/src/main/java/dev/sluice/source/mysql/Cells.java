@@ -85,6 +85,19 @@ final class Cells {
         }
     }
 
+    /**
+     * What a snapshot selects for a column ({@code quoted} is its quoted name), for {@link #fromResultSet}: temporal
+     * columns as the server's own text. MariaDB Connector/J parses a DATETIME and formats it again with
+     * {@code String.format} on every {@code getString}, which cost a fifth of the snapshot thread; a CHAR column's
+     * text comes through as sent, and it is the same text the server formats for the temporal column.
+     */
+    static String selectExpression(ColumnSpec spec, String quoted) {
+        return switch (spec.type()) {
+            case DATE, DATETIME, TIMESTAMP, TIME -> "CAST(" + quoted + " AS CHAR)";
+            default -> quoted;
+        };
+    }
+
     /** The value of column {@code index} (1-based) of the current row; the session's time zone must be UTC. */
     static Object fromResultSet(ColumnSpec spec, ResultSet rs, int index) throws SQLException {
         switch (spec.type()) {
@@ -192,7 +205,6 @@ final class Cells {
         Object parse(String text);
     }
 
-    /** Zero and partly zero dates ({@code 0000-00-00}, {@code 2024-00-10}) have no Java value: null. */
     /** {@code 2024-05-31 12:00:00[.ffffff]}: the common form digit by digit, anything else by the formatter. */
     static LocalDateTime dateTime(String text) {
         LocalDateTime common = commonDateTime(text);
@@ -242,6 +254,7 @@ final class Cells {
         return value;
     }
 
+    /** Zero and partly zero dates ({@code 0000-00-00}, {@code 2024-00-10}) have no Java value: null. */
     private static Object parse(String text, Parser parser) {
         if (text == null || text.startsWith("0000-00-00")) {
             return null;

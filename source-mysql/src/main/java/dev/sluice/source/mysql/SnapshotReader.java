@@ -124,7 +124,7 @@ final class SnapshotReader implements AutoCloseable {
             specs = def.columns().toArray(new ColumnSpec[0]);
             StringBuilder sql = new StringBuilder("SELECT ");
             for (int i = 0; i < specs.length; i++) {
-                sql.append(i == 0 ? "" : ", ").append(quote(specs[i].name()));
+                sql.append(i == 0 ? "" : ", ").append(Cells.selectExpression(specs[i], quote(specs[i].name())));
             }
             sql.append(" FROM ").append(quote(next.namespace())).append('.').append(quote(next.name()));
             statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
