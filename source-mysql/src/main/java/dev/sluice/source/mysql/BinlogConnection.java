@@ -205,7 +205,10 @@ final class BinlogConnection implements AutoCloseable {
         queue.clear();
     }
 
-    /** The library's deserializer with exact row readers, and a bounded table-map cache (also the JMH benchmark's). */
+    /**
+     * The library's deserializer with exact row readers, TABLE_MAPs parsed once per change ({@link TableMapReader}),
+     * and a bounded table-map cache (also the JMH benchmark's).
+     */
     @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
     static EventDeserializer deserializer() {
         Map<Long, TableMapEventData> tableMaps = new LinkedHashMap<>(64, 0.75f, true) {
@@ -225,6 +228,11 @@ final class BinlogConnection implements AutoCloseable {
                 readers.put(type, reader);
             }
         }
+        // one reader as both halves of the library's wrapper: the library then keeps no TABLE_MAP parser of its own
+        // (which would parse every TABLE_MAP again), and the event's data is the wrapper (see BinlogEvents)
+        TableMapReader tableMapReader = new TableMapReader();
+        readers.put(EventType.TABLE_MAP, new EventDeserializer.EventDataWrapper.Deserializer(tableMapReader,
+                tableMapReader));
         readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));
         readers.put(EventType.UPDATE_ROWS, new RowsDeserializers.Update(tableMaps));
         readers.put(EventType.DELETE_ROWS, new RowsDeserializers.Delete(tableMaps));

@@ -12,6 +12,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
@@ -80,7 +81,8 @@ final class BinlogEvents {
             }
             case QUERY -> query(event.getData(), header);
             case XID -> endGroup(header.getNextPosition());
-            case TABLE_MAP -> decoders.tableMap(event.getData());
+            case TABLE_MAP -> decoders.tableMap((TableMapEventData) EventDeserializer.EventDataWrapper.internal(
+                    event.getData()));
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData data = event.getData();
                 for (Serializable[] row : data.getRows()) {

@@ -20,11 +20,13 @@ import java.util.function.Function;
 
 /**
  * The decoders of the captured tables, built from each TABLE_MAP event. Consecutive TABLE_MAPs of an unchanged
- * table share one {@link Schema} instance. Not thread-safe.
+ * table share one {@link Schema} instance; a TABLE_MAP instance seen before ({@link TableMapReader} returns the same
+ * one for the same bytes) costs a map lookup. Not thread-safe.
  */
 final class TableDecoders {
 
     private static final int BLOB = 252;
+    private static final int MAX_LEARNED = 10_000;
 
     private final TableFilter filter;
     private final Map<Integer, String> collations;
@@ -32,6 +34,8 @@ final class TableDecoders {
     private final Map<Long, Decoder> byTableId = new HashMap<>();
     private final Map<TableId, Decoder> latest = new HashMap<>();
     private final Map<TableId, Set<String>> jsonColumns = new HashMap<>();
+    /** The TABLE_MAP each table id was last learned from, until a DDL statement (JSON declarations may change). */
+    private final Map<Long, TableMapEventData> learned = new HashMap<>();
 
     TableDecoders(TableFilter filter, Map<Integer, String> collations, Function<TableId, Set<String>> jsonColumnsLookup) {
         this.filter = filter;
@@ -45,9 +49,13 @@ final class TableDecoders {
 
     /** Learns the definition a TABLE_MAP carries, if its table is captured. */
     void tableMap(TableMapEventData map) {
+        if (learned.get(map.getTableId()) == map) {
+            return;
+        }
         TableId id = TableId.of(map.getDatabase(), map.getTable());
         if (!filter.test(id)) {
             byTableId.remove(map.getTableId());
+            learn(map);
             return;
         }
         Set<String> json = mayHaveMariaDbJson(map) ? jsonColumns.computeIfAbsent(id, jsonColumnsLookup) : Set.of();
@@ -56,11 +64,20 @@ final class TableDecoders {
         Decoder decoder = previous != null && previous.definition.equals(definition) ? previous : new Decoder(definition);
         latest.put(id, decoder);
         byTableId.put(map.getTableId(), decoder);
+        learn(map);
+    }
+
+    private void learn(TableMapEventData map) {
+        if (learned.size() >= MAX_LEARNED) {
+            learned.clear(); // only a shortcut: table ids change as tables are reopened
+        }
+        learned.put(map.getTableId(), map);
     }
 
     /** A DDL statement went by: JSON declarations may have changed. */
     void schemaChanged() {
         jsonColumns.clear();
+        learned.clear();
     }
 
     /** The decoder of the table with this TABLE_MAP id, or null if the table is not captured. */
