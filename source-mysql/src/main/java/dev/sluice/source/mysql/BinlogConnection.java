@@ -35,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 final class BinlogConnection implements AutoCloseable {
 
     private static final int CAPACITY = 1024;
+    private static final long NAP_MILLIS = 1;
+    private static final int NAPS_BEFORE_BLOCKING = 20;
     /**
      * Binlog bytes the queue may hold (in KiB), besides its {@link #CAPACITY} in events: 1,024 events of rows
      * with large JSON or text values would otherwise hold hundreds of MiB of decoded rows. An event larger than
@@ -54,6 +56,8 @@ final class BinlogConnection implements AutoCloseable {
     private final long silenceLimitNanos;
     private volatile boolean closed;
     private long lastHeard = System.nanoTime();
+    /** Naps taken in {@link #next} since the last item: the connection's recent idleness. */
+    private int naps;
 
     BinlogConnection(MySqlSource source, long serverId, String file, long position, String threadName) {
         this.source = source;
@@ -115,7 +119,12 @@ final class BinlogConnection implements AutoCloseable {
      * @throws RuntimeException the reader's failure, translated
      */
     Event next(long timeoutNanos) throws InterruptedException {
-        Object item = item(queue.poll(timeoutNanos, TimeUnit.NANOSECONDS));
+        Queued queued = queue.poll();
+        if (queued == null && timeoutNanos > 0) {
+            queued = await(timeoutNanos);
+        }
+        naps = queued == null ? naps : 0;
+        Object item = item(queued);
         long now = System.nanoTime();
         if (item == null) {
             if (now - lastHeard > silenceLimitNanos) {
@@ -130,6 +139,29 @@ final class BinlogConnection implements AutoCloseable {
             throw translate(e);
         }
         return (Event) item;
+    }
+
+    /**
+     * Waits for the next item. While events are flowing it naps {@value #NAP_MILLIS} ms at a time: a wake-up per
+     * event, which the queue's signal would be when the reader is only a little behind, cost more CPU than decoding
+     * a one-row transaction (two context switches for each of its four events), while a nap gathers hundreds. After
+     * {@value #NAPS_BEFORE_BLOCKING} naps without an event the connection is idle, and it waits for the signal.
+     */
+    private Queued await(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (naps < NAPS_BEFORE_BLOCKING) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            Thread.sleep(Math.min(NAP_MILLIS, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
+            naps++;
+            Queued queued = queue.poll();
+            if (queued != null) {
+                return queued;
+            }
+        }
+        return queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The server's id of this replication connection (for tests that cut it). */
