@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -119,7 +120,9 @@ final class RowFileWriter {
                     case INT64, DECIMAL64, TIMESTAMP_MICROS -> out.addLong((Long) value);
                     case DOUBLE -> out.addDouble((Double) value);
                     case BOOLEAN -> out.addBoolean((Boolean) value);
-                    case STRING, JSON -> out.addBinary(Binary.fromString((String) value));
+                    // array-backed, as Sluice's sink writes strings
+                    case STRING, JSON -> out.addBinary(Binary.fromConstantByteArray(
+                            ((String) value).getBytes(StandardCharsets.UTF_8)));
                 }
                 out.endField(column.name(), i);
             }

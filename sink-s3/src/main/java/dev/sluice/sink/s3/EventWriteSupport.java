@@ -8,6 +8,7 @@ import dev.sluice.Schema;
 import dev.sluice.Type;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -100,7 +101,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         out.addLong(micros(event.commitTime()));
         out.endField(ParquetSchemas.COMMIT_TS, index++);
         out.startField(ParquetSchemas.POSITION, index);
-        out.addBinary(Binary.fromString(event.offset().encode()));
+        out.addBinary(utf8(event.offset().encode()));
         out.endField(ParquetSchemas.POSITION, index++);
         out.startField(ParquetSchemas.SEQ, index);
         out.addLong(entry.seq());
@@ -108,7 +109,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         String tx = event.transactionId();
         if (tx != null) {
             out.startField(ParquetSchemas.TX, index);
-            out.addBinary(Binary.fromString(tx));
+            out.addBinary(utf8(tx));
             out.endField(ParquetSchemas.TX, index);
         }
         index++;
@@ -166,12 +167,21 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
     }
 
     private static void string(RecordConsumer out, Object value) {
-        out.addBinary(Binary.fromString((String) value));
+        out.addBinary(utf8((String) value));
+    }
+
+    /**
+     * A string's UTF-8 bytes as an array-backed {@link Binary}: {@code Binary.fromString} wraps the same bytes in a
+     * {@code ByteBuffer}, one more object per value, and slower to hash for the dictionary and to compare for the
+     * statistics.
+     */
+    private static Binary utf8(String value) {
+        return Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ValueWriter decimalWriter(Type type) {
         if (ParquetSchemas.decimalAsText(type)) {
-            return (out, v) -> out.addBinary(Binary.fromString(((BigDecimal) v).toPlainString()));
+            return (out, v) -> out.addBinary(utf8(((BigDecimal) v).toPlainString()));
         }
         if (type.precision() <= 9) {
             return (out, v) -> out.addInteger(((BigDecimal) v).unscaledValue().intValueExact());
