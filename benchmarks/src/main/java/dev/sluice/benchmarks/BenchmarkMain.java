@@ -16,12 +16,15 @@ import java.util.Locale;
  *
  * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
- * [--workloads W1,W2,W3,W4,W5] [--w4-rows N] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
+ * [--in-jvm-warmup|--no-in-jvm-warmup] [--workloads W1,W2,W3,W4,W5] [--w4-rows N] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
  * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
  * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). {@code --chart-from FILE.md
  * OUT.svg} draws the chart again from the table a run wrote. W4 (~8 KB JSON per row) has its own size,
  * {@code --w4-rows}: by default {@code --rows}, 100,000 with {@code --full} (the issue's size) and 200 with
- * {@code --smoke}. Servers and users come from the testkit's
+ * {@code --smoke}. {@code --warmup N} runs N discarded repetitions, each in a fresh JVM like the measured ones;
+ * {@code --in-jvm-warmup} (on with {@code --full} and {@code --smoke}) runs every measured run's workload once
+ * before it in the same JVM, so the measured run finds its code compiled, as a long-running pipeline does, and
+ * reports that first run as the cold figure. Servers and users come from the testkit's
  * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
  */
 public final class BenchmarkMain {
@@ -95,7 +98,7 @@ public final class BenchmarkMain {
     /** The settings of one invocation. Immutable. */
     record Options(int rows, int reps, int warmup, List<Workload> workloads, List<String> databases, String heap,
             long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode,
-            int latencyRate, int latencySeconds, int w4Rows) {
+            int latencyRate, int latencySeconds, int w4Rows, boolean inJvmWarmup) {
 
         /** The rows of a workload: {@link #w4Rows} for W4, else {@link #rows}. */
         int rows(Workload workload) {
@@ -106,6 +109,7 @@ public final class BenchmarkMain {
             int rows = 200_000;
             int reps = 3;
             int warmup = 1;
+            boolean inJvmWarmup = false;
             String mode = "custom";
             List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5);
             int w4Rows = -1; // --rows, unless a mode or --w4-rows says otherwise
@@ -125,6 +129,7 @@ public final class BenchmarkMain {
                         rows = 2_000;
                         reps = 1;
                         warmup = 0;
+                        inJvmWarmup = true;
                         commitMillis = 1000;
                         w4Rows = 200;
                         mode = "smoke";
@@ -132,7 +137,8 @@ public final class BenchmarkMain {
                     case "--full" -> {
                         rows = 1_000_000;
                         reps = 3;
-                        warmup = 1;
+                        warmup = 0;
+                        inJvmWarmup = true;
                         databases = List.of("postgres", "mariadb");
                         w4Rows = 100_000;
                         mode = "full";
@@ -141,6 +147,8 @@ public final class BenchmarkMain {
                     case "--w4-rows" -> w4Rows = Integer.parseInt(args[++i]);
                     case "--reps" -> reps = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--in-jvm-warmup" -> inJvmWarmup = true;
+                    case "--no-in-jvm-warmup" -> inJvmWarmup = false;
                     case "--workloads" -> workloads = Arrays.stream(args[++i].split(",")).filter(w -> !w.isEmpty()).map(Workload::valueOf).toList();
                     case "--databases" -> databases = List.of(args[++i].split(","));
                     case "--heap" -> heap = args[++i];
@@ -173,7 +181,7 @@ public final class BenchmarkMain {
                 }
             }
             return new Options(rows, reps, warmup, workloads, databases, heap, commitMillis, defaults, markdown, svg,
-                    work, mode, latencyRate, latencySeconds, w4Rows);
+                    work, mode, latencyRate, latencySeconds, w4Rows, inJvmWarmup);
         }
 
         static String env(String name, String fallback) {

@@ -31,6 +31,12 @@ final class ChildLauncher {
         this.classpath = Arrays.asList(cp.split(File.pathSeparator));
     }
 
+    /** The line of the warm-up run in a finished child's log ({@code COLD …}), or null if it had none. */
+    static String coldLine(Path log) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("COLD ")).findFirst()
+                .orElse(null);
+    }
+
     String run(RunSpec spec, Path log) throws IOException, InterruptedException {
         boolean debezium = spec.system().startsWith("debezium");
         String cp = classpath.stream()

@@ -48,7 +48,7 @@ final class LatencyRunner {
                 pg.createSlot(slot);
                 Path out = Files.createDirectories(options.work().resolve(database + "-" + system));
                 RunSpec spec = new RunSpec(system, "postgres", Workload.LAT, server, database, slot, "bench_pub", out,
-                        total, options.commitMillis(), true);
+                        total, options.commitMillis(), true, null, null);
                 Map<Path, Long> seen = new ConcurrentHashMap<>();
                 Thread watcher = new Thread(() -> watch(out, seen), "latency-watcher");
                 watcher.setDaemon(true);

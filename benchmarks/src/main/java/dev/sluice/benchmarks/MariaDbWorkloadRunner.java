@@ -69,8 +69,14 @@ final class MariaDbWorkloadRunner {
                     String serverId = Long.toString(serverIdBase + run++);
                     Path out = options.work().resolve(database + "-" + system + "-" + (rep + options.warmup()));
                     RunSpec spec = new RunSpec(system, "mariadb", workload, server, database, serverId, from, out,
-                            events, options.commitMillis(), !system.endsWith("defaults"));
-                    String line = launcher.run(spec, out.resolveSibling(out.getFileName() + ".log"));
+                            events, options.commitMillis(), !system.endsWith("defaults"), null, null);
+                    if (options.inJvmWarmup()) {
+                        spec = spec.withWarmUp(Long.toString(serverIdBase + run++),
+                                out.resolveSibling(out.getFileName() + "-warmup"));
+                    }
+                    Path log = out.resolveSibling(out.getFileName() + ".log");
+                    String line = launcher.run(spec, log);
+                    results.recordCold(spec, rep, events, expected, log);
                     Map<String, Long> counted = OutputCounter.countByOp(out, workload);
                     Measurement m = Measurement.parse(system, "mariadb", workload, rep, events, line, counted, expected);
                     BenchmarkMain.log("  %s%s: %,.0f events/s, %s%s", system, rep < 0 ? " (warm-up)" : "",

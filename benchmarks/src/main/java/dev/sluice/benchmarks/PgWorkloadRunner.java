@@ -78,7 +78,14 @@ final class PgWorkloadRunner {
                     }
                     Path out = options.work().resolve(database + "-" + system + "-" + (rep + options.warmup()));
                     RunSpec spec = new RunSpec(system, "postgres", workload, server, database, slot, publication, out,
-                            events, options.commitMillis(), !system.endsWith("defaults"));
+                            events, options.commitMillis(), !system.endsWith("defaults"), null, null);
+                    String warmSlot = slot + "_w";
+                    if (options.inJvmWarmup()) {
+                        spec = spec.withWarmUp(warmSlot, out.resolveSibling(out.getFileName() + "-warmup"));
+                        if (!workload.snapshot()) {
+                            pg.copySlot(template, warmSlot);
+                        }
+                    }
                     String line;
                     long serverCpu = -1;
                     if (workload.snapshot()) {
@@ -90,6 +97,8 @@ final class PgWorkloadRunner {
                         }
                     }
                     pg.dropSlot(slot);
+                    pg.dropSlot(warmSlot);
+                    results.recordCold(spec, rep, events, expected, out.resolveSibling(out.getFileName() + ".log"));
                     Map<String, Long> counted = OutputCounter.countByOp(out, workload);
                     Measurement m = Measurement.parse(system, "postgres", workload, rep, events, line, counted, expected)
                             .withServerCpu(serverCpu);

@@ -1,5 +1,6 @@
 package dev.sluice.benchmarks;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ final class Results {
 
     private final BenchmarkMain.Options options;
     private final List<Measurement> runs = new ArrayList<>();
+    private final List<Measurement> coldRuns = new ArrayList<>();
     private final Map<String, List<Double>> ceilings = new LinkedHashMap<>();
     private final Map<String, String> missing = new LinkedHashMap<>();
     private final List<String[]> latencies = new ArrayList<>();
@@ -25,6 +27,33 @@ final class Results {
 
     void add(Measurement measurement) {
         runs.add(measurement);
+    }
+
+    /**
+     * Records the warm-up run of a measured run's JVM (its {@code COLD} line in the child's log) with the count of
+     * its own output, unless the run had none or was itself a warm-up repetition.
+     */
+    void recordCold(RunSpec spec, int repetition, long events, Map<String, Long> expected, Path log)
+            throws java.io.IOException, java.sql.SQLException {
+        String line = ChildLauncher.coldLine(log);
+        if (line == null || repetition < 0) {
+            return;
+        }
+        Map<String, Long> counted = OutputCounter.countByOp(spec.warmUpOutput(), spec.workload());
+        Measurement cold = Measurement.parse(spec.system(), spec.database(), spec.workload(), repetition, events,
+                line, counted, expected);
+        BenchmarkMain.log("  %s, its JVM's warm-up run: %,.0f events/s%s", spec.system(), cold.eventsPerSecond(),
+                cold.valid() ? "" : " INVALID, counted " + counted + ", expected " + expected);
+        coldRuns.add(cold);
+    }
+
+    List<Measurement> allColdRuns() {
+        return coldRuns;
+    }
+
+    List<Measurement> coldRuns(String database, Workload workload, String system) {
+        return coldRuns.stream().filter(m -> m.database().equals(database) && m.workload() == workload
+                && m.system().equals(system)).toList();
     }
 
     /** A ceiling's events per second for a database and workload, one value per repetition. */
@@ -73,6 +102,6 @@ final class Results {
     }
 
     boolean allValid() {
-        return runs.stream().allMatch(Measurement::valid);
+        return runs.stream().allMatch(Measurement::valid) && coldRuns.stream().allMatch(Measurement::valid);
     }
 }

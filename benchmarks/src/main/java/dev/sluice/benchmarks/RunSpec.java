@@ -21,9 +21,24 @@ import java.util.Map;
  * @param expected events the run must make durable before it ends
  * @param commitMillis the commit interval of both systems
  * @param tuned Debezium with tuned batch/queue/poll settings (else its defaults)
+ * @param warmUpSlot the slot (server id) of a warm-up run in the same JVM before the measured one, or null for none
+ * @param warmUpOutput the folder of that warm-up run's Parquet files, or null
  */
 record RunSpec(String system, String database, Workload workload, Server server, String dbName, String slot,
-        String publication, Path output, long expected, long commitMillis, boolean tuned) {
+        String publication, Path output, long expected, long commitMillis, boolean tuned, String warmUpSlot,
+        Path warmUpOutput) {
+
+    /** The warm-up run: this run on its own slot (or server id) and folder. */
+    RunSpec warmUp() {
+        return new RunSpec(system, database, workload, server, dbName, warmUpSlot, publication, warmUpOutput,
+                expected, commitMillis, tuned, null, null);
+    }
+
+    /** This run preceded, in its JVM, by a warm-up run on {@code slot} into {@code folder}. */
+    RunSpec withWarmUp(String slot, Path folder) {
+        return new RunSpec(system, database, workload, server, dbName, this.slot, publication, output, expected,
+                commitMillis, tuned, slot, folder);
+    }
 
     /** The child gets the password in this environment variable, not on its (visible) command line. */
     static final String PASSWORD_VARIABLE = "SLUICE_BENCH_PASSWORD";
@@ -44,6 +59,10 @@ record RunSpec(String system, String database, Workload workload, Server server,
         m.put("expected", Long.toString(expected));
         m.put("commitMillis", Long.toString(commitMillis));
         m.put("tuned", Boolean.toString(tuned));
+        if (warmUpOutput != null) {
+            m.put("warmUpSlot", warmUpSlot);
+            m.put("warmUpOutput", warmUpOutput.toString());
+        }
         List<String> args = new ArrayList<>();
         m.forEach((k, v) -> args.add(k + "=" + v));
         return args;
@@ -63,7 +82,8 @@ record RunSpec(String system, String database, Workload workload, Server server,
                         System.getenv(PASSWORD_VARIABLE)),
                 m.get("dbName"), m.get("slot"), m.get("publication"), Path.of(m.get("output")),
                 Long.parseLong(m.get("expected")), Long.parseLong(m.get("commitMillis")),
-                Boolean.parseBoolean(m.get("tuned")));
+                Boolean.parseBoolean(m.get("tuned")), m.get("warmUpSlot"),
+                m.containsKey("warmUpOutput") ? Path.of(m.get("warmUpOutput")) : null);
     }
 
     boolean postgres() {

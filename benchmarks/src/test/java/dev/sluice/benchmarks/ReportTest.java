@@ -10,7 +10,7 @@ class ReportTest {
 
     private static Measurement run(String system, int rep, long millis, Map<String, Long> counted) {
         return new Measurement(system, "postgres", Workload.W2, rep, 2000, millis, 500, 10 << 20, 20 << 20, 100 << 20,
-                4096, counted, Map.of("c", 2000L), -1);
+                4096, counted, Map.of("c", 2000L), -1, 300, 40);
     }
 
     private static Results results() {
