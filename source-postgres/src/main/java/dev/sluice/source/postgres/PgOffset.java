@@ -58,8 +58,23 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
 
     /** {@code X/Y}: the two 32-bit halves in upper-case hex, as PostgreSQL writes an LSN. */
     static String lsnText(long lsn) {
-        return Integer.toHexString((int) (lsn >>> 32)).toUpperCase(java.util.Locale.ROOT) + "/"
-                + Integer.toHexString((int) lsn).toUpperCase(java.util.Locale.ROOT);
+        char[] text = new char[17];
+        int end = hex(text, 0, (int) (lsn >>> 32));
+        text[end++] = '/';
+        end = hex(text, end, (int) lsn);
+        return new String(text, 0, end);
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
+
+    /** Writes {@code value} as unsigned upper-case hex without leading zeros at {@code at}; returns the end. */
+    private static int hex(char[] out, int at, int value) {
+        int digits = Math.max(1, 8 - Integer.numberOfLeadingZeros(value) / 4);
+        for (int i = at + digits - 1; i >= at; i--) {
+            out[i] = HEX_DIGITS[value & 0xF];
+            value >>>= 4;
+        }
+        return at + digits;
     }
 
     static PgOffset decode(String text) {

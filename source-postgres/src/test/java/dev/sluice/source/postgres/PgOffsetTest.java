@@ -19,6 +19,17 @@ class PgOffsetTest {
     }
 
     @Test
+    void lsnTextIsPostgresqlsFormForEveryMagnitude() {
+        java.util.Random random = new java.util.Random(11);
+        long[] edges = {0, 1, 0xF, 0x10, 0xFFFF_FFFFL, 0x1_0000_0000L, 0x7FFF_FFFF_FFFF_FFFFL, -1};
+        for (int i = 0; i < 20_000 + edges.length; i++) {
+            long lsn = i < edges.length ? edges[i] : random.nextLong() >>> random.nextInt(64);
+            assertThat(PgOffset.lsnText(lsn)).isEqualTo(org.postgresql.replication.LogSequenceNumber.valueOf(lsn)
+                    .asString());
+        }
+    }
+
+    @Test
     void refusesOffsetsOfOtherSourcesAndDamagedText() {
         for (String bad : new String[] {"mem:4", "pg:lsn=16/B374D848", "pg:lsn=zz/1,events=0", "pg:lsn=1/2,events=-1",
             "pg:lsn=1/2,rows=3", "pg:snapshot=1/2,events=3", "pg:lsn=/2,events=0", "pg:lsn=123456789/0,events=0"}) {
