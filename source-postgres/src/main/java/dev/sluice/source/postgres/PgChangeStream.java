@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -34,7 +35,14 @@ final class PgChangeStream implements ChangeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
     private static final int MAX_BATCH = 2_048;
-    private static final long IDLE_SLEEP_MILLIS = 5;
+    /**
+     * How long a poll waits when the socket holds no whole message: from {@link #MIN_IDLE_NANOS}, doubling on every
+     * empty check up to {@link #MAX_IDLE_NANOS}, and back to the minimum when a message comes. A fixed 5 ms nap
+     * capped a stream that is momentarily drained at what the socket's receive buffer holds per nap: a backlog of
+     * one-row transactions went at 59k events/s with the JVM using less than one of the two cores.
+     */
+    private static final long MIN_IDLE_NANOS = 50_000;
+    private static final long MAX_IDLE_NANOS = 5_000_000;
 
     private final PostgresSource config;
     private final PipelineContext context;
@@ -43,6 +51,7 @@ final class PgChangeStream implements ChangeStream {
     private final String publication;
     private final Connection metadata;
     private final Setup setup;
+    private long idleNanos = MIN_IDLE_NANOS;
     private final Catalog catalog;
     private final TypeResolver types;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
@@ -286,6 +295,7 @@ final class PgChangeStream implements ChangeStream {
         while (events.size() < MAX_BATCH && !closed) {
             ByteBuffer message = stream.readPending();
             if (message != null) {
+                idleNanos = MIN_IDLE_NANOS;
                 decoder.decode(message, events);
                 // changes of tables left out yield no events: still return in time, so the position is committed
                 if (++messages % 256 == 0 && System.nanoTime() >= deadline) {
@@ -297,7 +307,11 @@ final class PgChangeStream implements ChangeStream {
             if (!events.isEmpty() || System.nanoTime() >= deadline) {
                 break;
             }
-            Thread.sleep(IDLE_SLEEP_MILLIS);
+            LockSupport.parkNanos(idleNanos);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the stream of slot " + slot);
+            }
+            idleNanos = Math.min(idleNanos * 2, MAX_IDLE_NANOS);
             sendConfirmation();
         }
         return events;
