@@ -80,8 +80,8 @@ public final class RunChild {
     }
 
     /**
-     * The JIT compilers' time so far: a cost every fresh JVM pays while it warms up, and each run here is a fresh
-     * JVM. Compiling is CPU-bound, so this is close to the compiler threads' CPU time.
+     * The JIT compilers' time so far, a cost a fresh JVM pays while it warms up: wall time summed over compilations,
+     * so on busy cores more than the compiler threads' CPU time.
      */
     private static long jitMillis() {
         var compilation = ManagementFactory.getCompilationMXBean();

@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -53,7 +53,6 @@ final class PgChangeStream implements ChangeStream {
     private final String publication;
     private final Connection metadata;
     private final Setup setup;
-    private long idleNanos = MIN_IDLE_NANOS;
     private final Catalog catalog;
     private final TypeResolver types;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
@@ -68,6 +67,7 @@ final class PgChangeStream implements ChangeStream {
     private boolean finished;
     private long confirmedLsn;
     private long nextHeartbeat;
+    private long idleNanos = MIN_IDLE_NANOS;
     private volatile boolean closed;
 
     private PgChangeStream(PostgresSource config, PipelineContext context, Connection metadata) {

@@ -20,6 +20,7 @@ import dev.sluice.Offset;
 record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
 
     static final String TAG = "pg:";
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     PgOffset {
         if (lsn < 0 || count < 0) {
@@ -64,8 +65,6 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
         end = hex(text, end, (int) lsn);
         return new String(text, 0, end);
     }
-
-    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     /** Writes {@code value} as unsigned upper-case hex without leading zeros at {@code at}; returns the end. */
     private static int hex(char[] out, int at, int value) {
