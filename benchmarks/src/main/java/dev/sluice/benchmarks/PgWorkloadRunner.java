@@ -97,7 +97,9 @@ final class PgWorkloadRunner {
                         }
                     }
                     pg.dropSlot(slot);
-                    pg.dropSlot(warmSlot);
+                    if (options.inJvmWarmup()) {
+                        pg.dropSlot(warmSlot); // the warm-up run made it (snapshot) or got it copied (log)
+                    }
                     results.recordCold(spec, rep, events, expected, out.resolveSibling(out.getFileName() + ".log"));
                     Map<String, Long> counted = OutputCounter.countByOp(out, workload);
                     Measurement m = Measurement.parse(system, "postgres", workload, rep, events, line, counted, expected)
