@@ -2,6 +2,7 @@ package dev.sluice.source.postgres;
 
 import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
+import dev.sluice.source.postgres.internal.ReplicationSocketFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,6 +44,8 @@ final class Connector {
         PGProperty.REPLICATION.set(p, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "9.4");
         PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        // reads the stream in batches (a socketFactory given in the URL takes precedence)
+        PGProperty.SOCKET_FACTORY.set(p, ReplicationSocketFactory.class.getName());
         return open(p, "a replication");
     }
 

@@ -1,0 +1,118 @@
+package dev.sluice.source.postgres.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Over real loopback sockets: batching must only ever delay reads, never change what they return. */
+class ReplicationSocketFactoryTest {
+
+    private final ReplicationSocketFactory factory = new ReplicationSocketFactory();
+
+    @Test
+    void deliversEveryByteInOrderWhateverTheTiming() throws Exception {
+        byte[] sent = new byte[3_000_000];
+        Random random = new Random(42);
+        random.nextBytes(sent);
+        try (ServerSocket server = loopbackServer(); Socket client = connect(server)) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (Socket peer = server.accept(); OutputStream out = peer.getOutputStream()) {
+                    int at = 0;
+                    while (at < sent.length) {
+                        int n = Math.min(sent.length - at, 1 + random.nextInt(random.nextBoolean() ? 200 : 40_000));
+                        out.write(sent, at, n);
+                        at += n;
+                        if (random.nextInt(50) == 0) {
+                            Thread.sleep(random.nextInt(3));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = client.getInputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer, 0, 1 + random.nextInt(buffer.length))) != -1) {
+                assertThat(n).isPositive();
+                received.write(buffer, 0, n);
+            }
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(received.toByteArray()).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void aReadWithNothingQueuedWaitsForTheDataAndThenForTheEnd() throws Exception {
+        try (ServerSocket server = loopbackServer(); Socket client = connect(server); Socket peer = server.accept()) {
+            CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(100);
+                    peer.getOutputStream().write(new byte[] {1, 2, 3});
+                    peer.shutdownOutput();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            byte[] buffer = new byte[8192];
+            InputStream in = client.getInputStream();
+            assertThat(in.read(buffer, 0, buffer.length)).isEqualTo(3);
+            assertThat(buffer).startsWith(1, 2, 3);
+            assertThat(in.read(buffer, 0, buffer.length)).isEqualTo(-1);
+            late.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void onlyLoopbackConnectionsGetTheSmallReceiveBuffer() throws Exception {
+        try (ServerSocket server = loopbackServer(); Socket ours = connect(server); Socket plain = new Socket()) {
+            plain.connect(server.getLocalSocketAddress());
+            assertThat(ours.getReceiveBufferSize())
+                    .isLessThanOrEqualTo(2 * ReplicationSocketFactory.LOOPBACK_RECEIVE_BUFFER)
+                    .isLessThan(plain.getReceiveBufferSize());
+        }
+        InetAddress external = nonLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 50, external);
+                Socket ours = factory.createSocket(external, server.getLocalPort());
+                Socket plain = new Socket(external, server.getLocalPort())) {
+            assertThat(ours.getReceiveBufferSize()).isEqualTo(plain.getReceiveBufferSize());
+        }
+    }
+
+    private static ServerSocket loopbackServer() throws Exception {
+        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    private Socket connect(ServerSocket server) throws Exception {
+        Socket socket = factory.createSocket(); // the way pgjdbc does it: create, then connect
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5_000);
+        return socket;
+    }
+
+    /** An address of this machine that is not loopback: a connection to it stays inside the machine. */
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                        return false;
+                    }
+                })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("this test needs a network interface besides loopback"));
+    }
+}
