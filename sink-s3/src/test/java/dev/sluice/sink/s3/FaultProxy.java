@@ -35,9 +35,15 @@ final class FaultProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    /** The next {@code count} connections are closed right after they are accepted. */
-    void dropNextConnections(int count) {
+    /**
+     * The next {@code count} connections are closed right after they are accepted. The open ones are closed now, so
+     * that a client cannot go on with a connection from its pool instead of making new ones.
+     */
+    synchronized void dropNextConnections(int count) {
         dropNext.set(count);
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
     }
 
     int connections() {
