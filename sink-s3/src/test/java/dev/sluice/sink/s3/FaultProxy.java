@@ -3,6 +3,7 @@ package dev.sluice.sink.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +27,7 @@ final class FaultProxy implements AutoCloseable {
 
     FaultProxy(URI target) throws IOException {
         this.target = new InetSocketAddress(target.getHost(), target.getPort());
-        ServerSocket first = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.port = first.getLocalPort();
         start(first);
     }
@@ -41,9 +42,7 @@ final class FaultProxy implements AutoCloseable {
      */
     synchronized void dropNextConnections(int count) {
         dropNext.set(count);
-        for (Socket socket : sockets) {
-            closeQuietly(socket);
-        }
+        closeOpenConnections();
     }
 
     int connections() {
@@ -53,16 +52,14 @@ final class FaultProxy implements AutoCloseable {
     /** Closes the port and every open connection: the endpoint is unreachable until {@link #up()}. */
     synchronized void down() throws IOException {
         server.close();
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        closeOpenConnections();
     }
 
     /** Listens again on the same port. */
     synchronized void up() throws IOException {
         ServerSocket again = new ServerSocket();
         again.setReuseAddress(true);
-        again.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         start(again);
     }
 
@@ -107,6 +104,12 @@ final class FaultProxy implements AutoCloseable {
         }, "fault-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void closeOpenConnections() {
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
     }
 
     private static void closeQuietly(Socket socket) {
