@@ -104,6 +104,10 @@ final class DebeziumRun {
             p.setProperty("schema.history.internal.file.filename",
                     spec.output().resolve("schema-history.dat").toString());
             p.setProperty("include.schema.changes", "false");
+            // by default the snapshot reads the DDL of every database on the server, and fails when another
+            // client drops one of them meanwhile (test databases come and go on a shared server)
+            p.setProperty("schema.history.internal.store.only.captured.databases.ddl", "true");
+            p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
             p.setProperty("snapshot.locking.mode", "none");
             if (spec.workload().snapshot()) {
                 p.setProperty("snapshot.mode", "initial");
