@@ -258,7 +258,7 @@ final class PipelineFactory {
         config.setJdbcUrl(options.require(target ? "target-url" : "url", "for --offsets jdbc"));
         config.setUsername(options.get(target ? "target-user" : "user"));
         config.setPassword(secretOrEmpty(target ? "target-password" : "password"));
-        config.setMaximumPoolSize(2);
+        config.setMaximumPoolSize(3); // one held by the lease on the pipeline for the whole run
         config.setPoolName("sluice-offsets");
         config.setInitializationFailTimeout(-1); // connect on first use, inside the pipeline's retries
         HikariDataSource pool = new HikariDataSource(config);

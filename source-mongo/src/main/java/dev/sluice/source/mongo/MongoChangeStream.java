@@ -52,9 +52,10 @@ final class MongoChangeStream implements ChangeStream {
                 case LATEST -> streamStart = ServerClock.now(client);
                 case TIMESTAMP -> streamStart = source.startAtOperationTime();
                 case COPY_EXISTING -> {
-                    // the stream's start is taken before the copy reads anything: a change made during the copy is
-                    // in the copy, in the stream, or both; never in neither
-                    streamStart = ServerClock.now(client);
+                    // the stream's start is the majority commit point before the copy reads anything, and the copy
+                    // reads majority-committed data from the primary: a change is in the copy, in the stream, or
+                    // both; never in neither, and a rolled-back write in none
+                    streamStart = ServerClock.majorityCommitted(client);
                     copier = new Copier(client, source.scope(), source.schema(), streamStart, null,
                             source.batchSize(), context.clock().instant());
                 }

@@ -115,6 +115,27 @@ class MongoSourceIT {
     }
 
     @Test
+    void copyExistingFromAConnectionStringThatReadsFromSecondariesStillCopiesFromThePrimary() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            orders.insertOne(new Document("_id", i).append("v", 0));
+        }
+        String secondaries = mongo.connectionString() + (mongo.connectionString().contains("?") ? "&" : "/?")
+                + "readPreference=secondaryPreferred&readConcernLevel=local";
+        MemorySink sink = new MemorySink();
+        start(MongoSource.builder().connectionString(secondaries).database(mongo.database()).collection("orders")
+                .maxAwaitTime(Duration.ofMillis(100)).startupMode(StartupMode.COPY_EXISTING).build(), sink,
+                new InMemoryOffsetStore(), "copy-secondary");
+        orders.insertOne(new Document("_id", 1000).append("v", 1));
+
+        Map<String, String> expected = new TreeMap<>();
+        for (BsonDocument document : orders.withDocumentClass(BsonDocument.class).find()) {
+            expected.put(BsonText.key(document.get("_id")), BsonText.json(document));
+        }
+        awaitCondition(() -> Rebuilt.apply(sink.durable()).equals(expected), "the rebuilt state equals the collection");
+        assertThat(sink.durable().stream().filter(e -> e.op() == Op.READ)).hasSizeGreaterThanOrEqualTo(50);
+    }
+
+    @Test
     void copyExistingWithWritesDuringTheCopyRebuildsTheCollection() throws Exception {
         List<Document> existing = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
