@@ -171,9 +171,16 @@ public final class Engine {
                     }
                     break;
                 } catch (Throwable t) {
-                    if (stopRequested) {
+                    if (stopRequested && !(t instanceof FatalException || t instanceof Error)) {
                         log.warn("pipeline {}: failed while closing; it resumes from offset {} next time",
                                 config.name(), describe(lastCommitted), t);
+                        break;
+                    }
+                    if (stopRequested) {
+                        // a fatal error found by the final commit is not a graceful close: the next start would
+                        // fail the same way, so say so now rather than report a clean stop
+                        endCause = fatal(t, 1, Duration.ZERO);
+                        end = PipelineState.FAILED;
                         break;
                     }
                     Instant now = config.clock().instant();
