@@ -4,6 +4,7 @@ import dev.sluice.CatchUpReport;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.TableId;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class Sluice {
             throw new UsageException("say what to do with the triggers: sluice triggers install|uninstall …");
         }
         boolean install = args.get(0).equals("install");
-        List<dev.sluice.TableId> tables = new PipelineFactory(Options.parse(args.subList(1, args.size()), environment))
+        List<TableId> tables = new PipelineFactory(Options.parse(args.subList(1, args.size()), environment))
                 .triggers(install);
         out.println((install ? "triggers installed on " : "triggers removed from ") + tables.size() + " tables");
         tables.forEach(table -> out.println("  " + table));
