@@ -11,9 +11,11 @@ import java.util.Optional;
  * outcome cannot be known throws {@link CommitStateUnknownException}.
  *
  * <p><b>One writer per pipeline:</b> a pipeline {@linkplain #acquire(String) acquires a lease} on its name before it
- * opens its sink, each time it opens it, and closes the lease after it closed the sink. A store that can tell that
- * another process holds the lease refuses it with a {@link PipelineAlreadyRunningException}, so a second process
- * of the same pipeline stops before it touches anything. A store may also fence: a {@code save} by a writer whose
+ * first opens its sink, holds it while it runs (across reopenings after failures), and closes it once it has
+ * stopped and closed the sink. Before each reopening it asks the lease whether it is {@linkplain Lease#isHeld()
+ * still held}, and acquires a new one if not. A store that can tell that another process holds the lease refuses
+ * it with a {@link PipelineAlreadyRunningException}, so a second process of the same pipeline stops before it
+ * touches anything. A store may also fence: a {@code save} by a writer whose
  * lease was lost or taken over throws instead of saving. Stores that cannot do either keep the default, a lease
  * that fences nothing, and must say so in their documentation.
  *
@@ -60,6 +62,15 @@ public interface OffsetStore {
 
         /** The lease of a store that fences nothing. */
         Lease NONE = () -> { };
+
+        /**
+         * False once the store knows the claim is gone (the session holding a database lock ended, say); the
+         * pipeline then closes this lease and acquires a new one before it reopens its sink. Cheap; may ask the
+         * store's server, briefly. The default: held until closed.
+         */
+        default boolean isHeld() {
+            return true;
+        }
 
         /** Releases the claim. Idempotent; never throws. */
         @Override

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * (this class's own) drains it into batches, writes them, and commits on an interval: flush the sink, save the
  * offset, tell the stream. Any failure closes stream and sink and reopens both from the stored offset after a
  * backoff; a {@link FatalException}, an {@link Error} or failures longer than the retry policy allows stop it.
- * Each opening first takes the offset store's lease on the pipeline name, so a second process stops before it
- * touches the sink.
+ * The first opening takes the offset store's lease on the pipeline name, so a second process stops before it
+ * touches the sink; the lease is held until the pipeline ends, and taken anew at a reopening if it was lost.
  */
 public final class Engine {
 
@@ -55,6 +55,8 @@ public final class Engine {
     private volatile Throwable failure;
     private volatile Thread sinkThread;
     private volatile Session session;
+    /** The offset store's claim on the pipeline name: taken by the first session, released when the run ends. */
+    private OffsetStore.Lease lease;
 
     private volatile long eventsWritten;
     private volatile long eventsCommitted;
@@ -205,8 +207,33 @@ public final class Engine {
             log.warn("pipeline {}: interrupted while waiting to recover", config.name());
         } finally {
             endNanos = System.nanoTime();
+            releaseLease();
             finish(end, endCause);
         }
+    }
+
+    /** Takes the offset store's lease, unless this run holds it still. Sink thread only. */
+    private void holdLease() {
+        if (lease != null && !lease.isHeld()) {
+            log.warn("pipeline {}: its lease on the offset store {} was lost; taking it again", config.name(),
+                    config.offsetStore());
+            releaseLease();
+        }
+        if (lease == null) {
+            lease = config.offsetStore().acquire(config.name());
+        }
+    }
+
+    private void releaseLease() {
+        if (lease == null) {
+            return;
+        }
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            log.warn("pipeline {}: releasing its lease on the offset store failed; ignored", config.name(), e);
+        }
+        lease = null;
     }
 
     private FatalException fatal(Throwable t, int failures, Duration failingFor) {
@@ -293,7 +320,6 @@ public final class Engine {
     private final class Session {
         private final List<ChangeEvent> batch = new ArrayList<>(config.batchSize());
         private ChangeStream stream;
-        private OffsetStore.Lease lease;
         private boolean sinkOpen;
         private volatile EventQueue queue;
         private CaptureLoop capture;
@@ -311,7 +337,7 @@ public final class Engine {
         boolean run() throws Exception {
             try {
                 // before the sink is opened: a second process of this pipeline must stop before it touches it
-                lease = config.offsetStore().acquire(config.name());
+                holdLease();
                 Offset from = loadOffset();
                 lastCommitted = from;
                 position = from;
@@ -519,9 +545,7 @@ public final class Engine {
             if (sinkOpen) {
                 closeQuietly("sink", config.sink()::close);
             }
-            if (lease != null) {
-                closeQuietly("offset store's lease", lease::close);
-            }
+
             if (captureThread != null && captureThread.isAlive()) {
                 captureThread.interrupt();
                 join(captureThread, Duration.ofSeconds(1));

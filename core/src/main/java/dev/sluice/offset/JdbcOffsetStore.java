@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * ({@code pg_try_advisory_lock}, {@code GET_LOCK}) on a connection it keeps for the lease's lifetime, so a second
  * process of the same pipeline stops at once with a {@link dev.sluice.PipelineAlreadyRunningException}. The
  * server drops the lock when that session ends (a crash, a network cut); every save first checks the session is
- * alive and otherwise fails with a {@link RetriableException}, so the pipeline reopens and claims the lock again —
- * or learns that another process took it. The lease holds one connection of the data source: size a pool for it.
+ * alive and otherwise fails with a {@link RetriableException}, so the pipeline reopens, finds the lease no longer
+ * {@linkplain Lease#isHeld() held} and claims the lock again — or learns that another process took it. The lease holds one connection of the data source: size a pool for it.
  * Other databases get no lock (a warning says so).
  *
  * <p>Sinks that write to a database can commit the offset in their own transaction with
@@ -170,9 +170,17 @@ public final class JdbcOffsetStore implements OffsetStore {
             }
             JdbcLease lease = JdbcLease.acquire(connection, dialect, table, pipelineName);
             leases.put(pipelineName, lease);
-            return () -> {
-                leases.remove(pipelineName, lease);
-                lease.close();
+            return new Lease() {
+                @Override
+                public boolean isHeld() {
+                    return lease.isValid();
+                }
+
+                @Override
+                public void close() {
+                    leases.remove(pipelineName, lease);
+                    lease.close();
+                }
             };
         } catch (SQLException e) {
             closeQuietly(connection);
