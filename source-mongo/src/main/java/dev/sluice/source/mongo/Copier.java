@@ -88,10 +88,14 @@ final class Copier implements AutoCloseable {
         return current;
     }
 
-    /** Up to {@code max} more documents as READ events; fewer only at the end of the copy. */
-    List<ChangeEvent> next(int max) {
+    /**
+     * Up to {@code max} more documents, and about {@code maxBytes} of them, as READ events: fewer only at the end of
+     * the copy or when the next would pass {@code maxBytes} (the first is returned whatever its size).
+     */
+    List<ChangeEvent> next(int max, long maxBytes) {
         List<ChangeEvent> events = new ArrayList<>(Math.min(max, batchSize));
-        while (events.size() < max) {
+        long bytes = 0;
+        while (events.size() < max && bytes < maxBytes) {
             if (cursor == null) {
                 if (remaining.isEmpty()) {
                     current = null;
@@ -112,11 +116,13 @@ final class Copier implements AutoCloseable {
                 throw new FatalException("a document of " + current + " has no _id, so it cannot be keyed: "
                         + BsonText.json(document) + ". Exclude the collection or give its documents an _id.");
             }
-            events.add(ChangeEvent.builder(Op.READ, current, schema.schema())
+            ChangeEvent event = ChangeEvent.builder(Op.READ, current, schema.schema())
                     .after(schema.row(document.get("_id"), document, null))
                     .offset(MongoOffset.copy(startAt, current.toString()))
                     .commitTime(snapshotTime)
-                    .build());
+                    .build();
+            events.add(event);
+            bytes += event.estimatedSize();
         }
         return events;
     }

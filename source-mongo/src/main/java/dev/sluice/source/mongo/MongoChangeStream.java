@@ -118,7 +118,7 @@ final class MongoChangeStream implements ChangeStream {
     }
 
     private List<ChangeEvent> copy() {
-        List<ChangeEvent> events = copier.next(source.batchSize());
+        List<ChangeEvent> events = copier.next(source.batchSize(), source.maxPollBytes());
         if (!events.isEmpty()) {
             position = (MongoOffset) events.get(events.size() - 1).offset();
         }
@@ -135,8 +135,9 @@ final class MongoChangeStream implements ChangeStream {
     private List<ChangeEvent> stream(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ChangeEvent> events = new ArrayList<>();
+        long bytes = 0;
         boolean resumed = false;
-        while (events.size() < source.batchSize()) {
+        while (events.size() < source.batchSize() && bytes < source.maxPollBytes()) {
             ChangeStreamDocument<BsonDocument> change;
             try {
                 change = cursor.tryNext();
@@ -163,6 +164,7 @@ final class MongoChangeStream implements ChangeStream {
             position = mapped.position();
             if (mapped.event() != null) {
                 events.add(mapped.event());
+                bytes += mapped.event().estimatedSize();
             }
             if (mapped.invalidated()) {
                 log.info("{}: the change stream was invalidated (its collection or database was dropped or"

@@ -9,14 +9,17 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.sluice.CatchUpReport;
 import dev.sluice.ChangeEvent;
+import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
+import dev.sluice.PipelineContext;
 import dev.sluice.PipelineState;
 import dev.sluice.TableId;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MongoEndpoint;
 import dev.sluice.testkit.MongoExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +136,41 @@ class MongoSourceIT {
         }
         awaitCondition(() -> Rebuilt.apply(sink.durable()).equals(expected), "the rebuilt state equals the collection");
         assertThat(sink.durable().stream().filter(e -> e.op() == Op.READ)).hasSizeGreaterThanOrEqualTo(50);
+    }
+
+    @Test
+    void pollsOfLargeDocumentsAreBoundedInBytesInTheCopyAndInTheStream() throws Exception {
+        String megabyte = "x".repeat(1 << 20); // about 2 MiB of estimated size as the event's JSON
+        for (int i = 0; i < 10; i++) {
+            orders.insertOne(new Document("_id", i).append("big", megabyte));
+        }
+        MongoSource source = source().startupMode(StartupMode.COPY_EXISTING).maxPollBytes(3L << 20).build();
+        List<Integer> pollSizes = new ArrayList<>();
+        List<Object> keys = new ArrayList<>();
+        try (ChangeStream stream = source.open(null, PipelineContext.of("bytes", Clock.systemUTC()))) {
+            boolean inserted = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (keys.size() < 20 && System.nanoTime() < deadline) {
+                List<ChangeEvent> events = stream.poll(Duration.ofMillis(500));
+                if (!events.isEmpty()) {
+                    pollSizes.add(events.size());
+                }
+                events.forEach(event -> keys.add(event.after().get(0)));
+                if (keys.size() >= 10 && !inserted) {
+                    for (int i = 10; i < 20; i++) {
+                        orders.insertOne(new Document("_id", i).append("big", megabyte));
+                    }
+                    inserted = true;
+                }
+            }
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("{\"$numberInt\": \"" + i + "\"}");
+        }
+        assertThat(keys).extracting(String::valueOf).isEqualTo(expected);
+        assertThat(pollSizes).allMatch(size -> size <= 2);
     }
 
     @Test
