@@ -21,6 +21,8 @@ final class JdbcLease implements OffsetStore.Lease {
 
     enum Dialect { POSTGRES, MYSQL }
 
+    private static final int UNLOCK_TIMEOUT_MILLIS = 5_000;
+
     private final Connection connection;
     private final Dialect dialect;
     private final long key;
@@ -85,6 +87,12 @@ final class JdbcLease implements OffsetStore.Lease {
             return;
         }
         String sql = dialect == Dialect.POSTGRES ? "SELECT pg_advisory_unlock(?)" : "SELECT RELEASE_LOCK(?)";
+        try {
+            // the pipeline's end waits for this: a dead network must not hold it up for long
+            connection.setNetworkTimeout(Runnable::run, UNLOCK_TIMEOUT_MILLIS);
+        } catch (SQLException | RuntimeException e) {
+            // a driver without network timeouts: the unlock below may wait as long as the driver does
+        }
         try (PreparedStatement unlock = connection.prepareStatement(sql)) {
             bind(unlock);
             unlock.executeQuery().close();
