@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * written after that offset are delivered again (at least once), unless the sink commits offsets with its data
  * through its own {@link Sink#offsetStore()}, which gives exactly once.
  *
+ * <p>One writer: before it first opens the sink, the pipeline takes its offset store's
+ * {@linkplain OffsetStore#acquire(String) lease} on its name and holds it until it ends; a second pipeline of the
+ * same name on the same store (in another process, or in this one) fails at once with a
+ * {@link PipelineAlreadyRunningException} without opening its sink or source. Whether a store fences is its own
+ * (see each store).
+ *
  * <h2>Failures</h2>
  * Any failure closes source and sink and reopens both from the last saved offset, after a backoff that doubles
  * up to a maximum ({@link Builder#retryPolicy(RetryPolicy)}; by default it retries without limit). A
