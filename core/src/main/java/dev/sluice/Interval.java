@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import java.util.Locale;
+
 /**
  * A span of time in the three parts SQL keeps apart: months, days and microseconds. The value of
  * {@link Type#INTERVAL} columns: PostgreSQL {@code interval}, and MySQL {@code TIME} (which is a duration that may be
@@ -51,7 +53,7 @@ public record Interval(int months, int days, long micros) {
                 }
                 text.append(rest / 1_000_000);
                 if (rest % 1_000_000 != 0) {
-                    text.append('.').append(String.format(java.util.Locale.ROOT, "%06d", rest % 1_000_000));
+                    text.append('.').append(String.format(Locale.ROOT, "%06d", rest % 1_000_000));
                 }
                 text.append('S');
             }

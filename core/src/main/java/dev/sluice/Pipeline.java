@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <h2>How it runs</h2>
  * A capture thread ({@code sluice-<name>-capture}) polls the source into a queue bounded both in events and in
  * estimated bytes; a full queue holds the source back. A sink thread ({@code sluice-<name>-sink}) drains it into
- * batches (by count and by delay) and, every commit interval, runs the commit cycle: flush the sink, save the
+ * batches (by count, by estimated bytes and by delay) and, every commit interval, runs the commit cycle: flush the sink, save the
  * offset, tell the source. Both are daemon threads: call {@link #close()} for a graceful stop.
  *
  * <h2>Guarantees</h2>
@@ -38,12 +38,19 @@ import org.slf4j.LoggerFactory;
  * written after that offset are delivered again (at least once), unless the sink commits offsets with its data
  * through its own {@link Sink#offsetStore()}, which gives exactly once.
  *
+ * <p>One writer: before it first opens the sink, the pipeline takes its offset store's
+ * {@linkplain OffsetStore#acquire(String) lease} on its name and holds it until it ends; a second pipeline of the
+ * same name on the same store (in another process, or in this one) fails at once with a
+ * {@link PipelineAlreadyRunningException} without opening its sink or source. Whether a store fences is its own
+ * (see each store).
+ *
  * <h2>Failures</h2>
  * Any failure closes source and sink and reopens both from the last saved offset, after a backoff that doubles
- * from {@link Builder#retryBackoff(Duration, Duration) its initial value} up to its maximum. A
- * {@link FatalException} (bad configuration, a purged log position, a damaged offset), an {@link Error}, or more
- * than {@link Builder#maxRetries(int) maxRetries} failures without a commit in between stop the pipeline in state
- * {@link PipelineState#FAILED}, with the cause in {@link #status()}.
+ * up to a maximum ({@link Builder#retryPolicy(RetryPolicy)}; by default it retries without limit). A
+ * {@link FatalException} (bad configuration, a purged log position, a damaged offset, another process running the
+ * same pipeline) or an {@link Error} stops the pipeline at once in state {@link PipelineState#FAILED}, with the cause
+ * in {@link #status()}; so does a run of failures longer than the retry policy allows, with a
+ * {@link RetriesExhaustedException}.
  *
  * <p>All methods are thread-safe.
  */
@@ -132,12 +139,11 @@ public final class Pipeline implements AutoCloseable {
         private OffsetStore offsetStore;
         private Duration commitInterval = Duration.ofSeconds(10);
         private int batchSize = 1024;
+        private long maxBatchBytes = 16L << 20;
         private Duration batchDelay = Duration.ofMillis(100);
         private int maxQueueEvents = 16_384;
         private long maxQueueBytes = 32L << 20;
-        private Duration initialBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofMinutes(1);
-        private int maxRetries = Integer.MAX_VALUE;
+        private RetryPolicy retryPolicy = RetryPolicy.unlimited();
         private Duration closeTimeout = Duration.ofSeconds(30);
         private final List<PipelineListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -190,6 +196,19 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most estimated bytes of events handed to the sink in one write (default 16 MiB; see
+         * {@link ChangeEvent#estimatedSize()}). With {@link #maxQueueBytes(long)} it bounds the memory the engine
+         * holds: a batch is written when it reaches either bound. A single larger event still goes, alone.
+         */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            if (maxBatchBytes < 1) {
+                throw new IllegalArgumentException("maxBatchBytes must be positive, was " + maxBatchBytes);
+            }
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
         /** How long a batch may wait for more events before it is written anyway (default 100 ms; zero allowed). */
         public Builder batchDelay(Duration batchDelay) {
             Objects.requireNonNull(batchDelay, "batchDelay");
@@ -218,25 +237,31 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** The wait before the first reopening after a failure, and its cap as it doubles (default 1 s, 1 min). */
+        /**
+         * How the pipeline recovers from retriable failures: backoff, and when to give up (default
+         * {@link RetryPolicy#unlimited()}: retry without limit, 1 s doubling to 1 min).
+         */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * The wait before the first reopening after a failure, and its cap as it doubles (default 1 s, 1 min): a
+         * shortcut that changes only the backoff of the {@link #retryPolicy(RetryPolicy) retry policy}.
+         */
         public Builder retryBackoff(Duration initial, Duration max) {
-            positive("initial backoff", initial);
-            positive("max backoff", max);
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException(
-                        "max backoff " + max + " must not be shorter than the initial backoff " + initial);
-            }
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
+            this.retryPolicy = retryPolicy.toBuilder().backoff(initial, max).build();
             return this;
         }
 
         /**
          * How many failures in a row (without a commit in between) the pipeline recovers from before it fails
-         * (default: no limit; 0 fails on the first error).
+         * (default: no limit; 0 fails on the first error): a shortcut that changes only the count limit of the
+         * {@link #retryPolicy(RetryPolicy) retry policy}.
          */
         public Builder maxRetries(int maxRetries) {
-            this.maxRetries = between("maxRetries", maxRetries, 0, Integer.MAX_VALUE);
+            this.retryPolicy = retryPolicy.toBuilder().maxAttempts(maxRetries).build();
             return this;
         }
 
@@ -284,8 +309,8 @@ public final class Pipeline implements AutoCloseable {
                             + sink + " offers none: call offsetStore(…), e.g. FileOffsetStore.in(Path.of(\"offsets\"))"
                             + " or JdbcOffsetStore.create(dataSource)"));
             return new Pipeline(name, new Engine(new EngineConfig(name, source, sink, store, commitInterval,
-                    batchSize, batchDelay, maxQueueEvents, maxQueueBytes, initialBackoff, maxBackoff, maxRetries,
-                    closeTimeout, listeners, clock)));
+                    batchSize, maxBatchBytes, batchDelay, maxQueueEvents, maxQueueBytes, retryPolicy, closeTimeout,
+                    listeners, clock)));
         }
 
         private static Duration positive(String what, Duration value) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The values of one row, positionally aligned with the columns of a {@link Schema}.
@@ -24,7 +25,7 @@ public final class Row {
      * A row of these values. The array is not copied: the caller hands it over and must not change it.
      */
     public static Row of(Object... values) {
-        return new Row(java.util.Objects.requireNonNull(values, "values"));
+        return new Row(Objects.requireNonNull(values, "values"));
     }
 
     /** The number of values. */

@@ -10,7 +10,9 @@ import java.util.Optional;
  * <h2>Lifecycle and threading</h2>
  * The pipeline calls {@link #open(PipelineContext)}, then {@link #write(List)} and {@link #flush()} any number of
  * times, then {@link #close()} — all from one pipeline thread, never concurrently. After a failure it closes the
- * sink and opens it again: a sink must support {@code open} after {@code close}.
+ * sink and opens it again: a sink must support {@code open} after {@code close}. The pipeline opens the sink only
+ * while it holds its offset store's {@linkplain OffsetStore#acquire(String) lease} on the pipeline name (the sink's
+ * own store, when the pipeline uses it), so a sink whose store fences a second writer is never opened by one.
  *
  * <h2>Durability</h2>
  * When {@link #flush()} returns, everything written before it is durable. Only then does the pipeline save the

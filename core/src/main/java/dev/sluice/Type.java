@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -264,7 +265,7 @@ public final class Type {
     /** A readable form such as {@code decimal(12,2)}, {@code array<int32>} or {@code timestamp_tz}. */
     @Override
     public String toString() {
-        String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+        String name = kind.name().toLowerCase(Locale.ROOT);
         if (hasPrecision()) {
             return name + "(" + precision + "," + scale + ")";
         }

@@ -203,4 +203,24 @@ class PipelineLifecycleTest {
         assertThat(sinkStore.load("own")).isPresent();
         assertThat(sinkStore.load("other")).isEmpty();
     }
+
+    @Test
+    void aFatalErrorOfTheFinalCommitFailsThePipelineInsteadOfClosingCleanly() throws Exception {
+        MemorySink sink = new MemorySink();
+        Pipeline pipeline = fastPipeline(MemorySource.withEvents(100), sink,
+                new InMemoryOffsetStore()).commitInterval(Duration.ofHours(1)).build();
+        pipeline.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pipeline.status().eventsWritten() < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        FatalException gone = new FatalException("the bucket was deleted; create it again");
+        sink.failEveryFlush(gone);
+
+        pipeline.close();
+
+        assertThat(pipeline.status().state()).isEqualTo(PipelineState.FAILED);
+        assertThat(pipeline.status().failure()).isSameAs(gone);
+        assertThat(pipeline.status().eventsCommitted()).isZero();
+    }
 }

@@ -113,7 +113,7 @@ class PipelineRecoveryTest {
 
         PipelineStatus status = pipeline.status();
         assertThat(status.state()).isEqualTo(PipelineState.FAILED);
-        assertThat(status.failure()).isInstanceOf(FatalException.class)
+        assertThat(status.failure()).isInstanceOf(RetriesExhaustedException.class)
                 .hasMessageContaining("gave up after 3 failures in a row")
                 .hasMessageContaining("disk on fire")
                 .hasRootCauseMessage("disk on fire");
@@ -170,5 +170,41 @@ class PipelineRecoveryTest {
         assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
         assertThat(pipeline.status().failure()).isNull();
         assertThat(sink.opens()).isEqualTo(1);
+    }
+
+    @Test
+    void byDefaultRetriesALongOutageUntilItIsOver() throws Exception {
+        MemorySink sink = new MemorySink();
+        for (int write = 1; write <= 25; write++) {
+            sink.failWriteOnce(write); // each opening's first write fails: 25 failures in a row
+        }
+        CatchUpReport report = Pipeline.builder().name("test").source(MemorySource.withEvents(10).finishAtEnd())
+                .sink(sink).offsetStore(new InMemoryOffsetStore()).commitInterval(Duration.ofMillis(20))
+                .retryPolicy(RetryPolicy.builder().backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build())
+                .build()
+                .runUntilCaughtUp();
+
+        assertThat(report.caughtUp()).isTrue();
+        assertThat(sink.opens()).isEqualTo(26);
+        assertThat(sink.durableSeqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void givesUpOnceFailuresLastLongerThanTheRetryPolicysTimeLimit() throws Exception {
+        MemorySink sink = new MemorySink().failEveryWrite(new IllegalStateException("target down"));
+        Pipeline pipeline = fastPipeline(MemorySource.withEvents(10), sink, new InMemoryOffsetStore())
+                .retryPolicy(RetryPolicy.builder().backoff(Duration.ofMillis(20), Duration.ofMillis(20))
+                        .maxDuration(Duration.ofMillis(300)).build())
+                .build();
+        long started = System.nanoTime();
+        pipeline.start();
+
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        assertThat(pipeline.status().failure()).isInstanceOf(RetriesExhaustedException.class)
+                .hasMessageContaining("without a commit").hasRootCauseMessage("target down");
+        assertThat(sink.opens()).isGreaterThan(1);
     }
 }

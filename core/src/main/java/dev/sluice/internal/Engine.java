@@ -5,15 +5,18 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
 import dev.sluice.Offset;
+import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.RetriesExhaustedException;
 import dev.sluice.TableId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Runs a pipeline: a capture thread fills a bounded {@link EventQueue} from the source's stream; the sink thread
  * (this class's own) drains it into batches, writes them, and commits on an interval: flush the sink, save the
  * offset, tell the stream. Any failure closes stream and sink and reopens both from the stored offset after a
- * backoff; a {@link FatalException}, an {@link Error} or too many failures in a row stop it.
+ * backoff; a {@link FatalException}, an {@link Error} or failures longer than the retry policy allows stop it.
+ * The first opening takes the offset store's lease on the pipeline name, so a second process stops before it
+ * touches the sink; the lease is held until the pipeline ends, and taken anew at a reopening if it was lost.
  */
 public final class Engine {
 
@@ -50,6 +55,8 @@ public final class Engine {
     private volatile Throwable failure;
     private volatile Thread sinkThread;
     private volatile Session session;
+    /** The offset store's claim on the pipeline name: taken by the first session, released when the run ends. */
+    private OffsetStore.Lease lease;
 
     private volatile long eventsWritten;
     private volatile long eventsCommitted;
@@ -153,6 +160,7 @@ public final class Engine {
 
     private void run() {
         int failures = 0;
+        Instant failingSince = null;
         PipelineState end = PipelineState.CLOSED;
         Throwable endCause = null;
         try {
@@ -165,19 +173,31 @@ public final class Engine {
                     }
                     break;
                 } catch (Throwable t) {
-                    if (stopRequested) {
+                    if (stopRequested && !(t instanceof FatalException || t instanceof Error)) {
                         log.warn("pipeline {}: failed while closing; it resumes from offset {} next time",
                                 config.name(), describe(lastCommitted), t);
                         break;
                     }
-                    failures = attempt.committed ? 1 : failures + 1;
-                    endCause = fatal(t, failures);
+                    if (stopRequested) {
+                        // a fatal error found by the final commit is not a graceful close: the next start would
+                        // fail the same way, so say so now rather than report a clean stop
+                        endCause = fatal(t, 1, Duration.ZERO);
+                        end = PipelineState.FAILED;
+                        break;
+                    }
+                    Instant now = config.clock().instant();
+                    if (attempt.committed || failingSince == null) {
+                        failures = 0;
+                        failingSince = now;
+                    }
+                    failures++;
+                    endCause = fatal(t, failures, Duration.between(failingSince, now));
                     if (endCause != null) {
                         end = PipelineState.FAILED;
                         break;
                     }
                     recover(t, failures);
-                    if (stopSignal.await(config.backoff(failures).toNanos(), TimeUnit.NANOSECONDS)) {
+                    if (stopSignal.await(config.retryPolicy().backoff(failures).toNanos(), TimeUnit.NANOSECONDS)) {
                         break;
                     }
                     setState(PipelineState.RUNNING, null);
@@ -187,28 +207,53 @@ public final class Engine {
             log.warn("pipeline {}: interrupted while waiting to recover", config.name());
         } finally {
             endNanos = System.nanoTime();
+            releaseLease();
             finish(end, endCause);
         }
     }
 
-    private FatalException fatal(Throwable t, int failures) {
+    /** Takes the offset store's lease, unless this run holds it still. Sink thread only. */
+    private void holdLease() {
+        if (lease != null && !lease.isHeld()) {
+            log.warn("pipeline {}: its lease on the offset store {} was lost; taking it again", config.name(),
+                    config.offsetStore());
+            releaseLease();
+        }
+        if (lease == null) {
+            lease = config.offsetStore().acquire(config.name());
+        }
+    }
+
+    private void releaseLease() {
+        if (lease == null) {
+            return;
+        }
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            log.warn("pipeline {}: releasing its lease on the offset store failed; ignored", config.name(), e);
+        }
+        lease = null;
+    }
+
+    private FatalException fatal(Throwable t, int failures, Duration failingFor) {
         if (t instanceof FatalException fatal) {
             return fatal;
         }
         if (t instanceof Error) {
             return new FatalException("pipeline " + config.name() + " stopped on an unexpected error: " + t, t);
         }
-        if (failures > config.maxRetries()) {
-            return new FatalException("pipeline " + config.name() + " gave up after " + failures
-                    + " failures in a row (maxRetries " + config.maxRetries() + "); the last one: " + t
-                    + ". Fix the cause and start the pipeline again; it resumes from offset "
-                    + describe(lastCommitted) + ".", t);
+        String exhausted = config.retryPolicy().exhausted(failures, failingFor);
+        if (exhausted != null) {
+            return new RetriesExhaustedException("pipeline " + config.name() + " " + exhausted + "; the last one: "
+                    + t + ". Fix the cause (or allow longer outages in the retry policy) and start the pipeline"
+                    + " again; it resumes from offset " + describe(lastCommitted) + ".", t);
         }
         return null;
     }
 
     private void recover(Throwable t, int attempt) {
-        Duration delay = config.backoff(attempt);
+        Duration delay = config.retryPolicy().backoff(attempt);
         recoveries++;
         failure = t;
         setState(PipelineState.RECOVERING, t);
@@ -227,7 +272,7 @@ public final class Engine {
             log.error("pipeline {}: failed: {}", config.name(), cause.getMessage(), cause);
         } else {
             log.info("pipeline {}: {} after committing {} events; offset {}", config.name(),
-                    end.name().toLowerCase(java.util.Locale.ROOT), eventsCommitted, describe(lastCommitted));
+                    end.name().toLowerCase(Locale.ROOT), eventsCommitted, describe(lastCommitted));
         }
         terminated.countDown();
     }
@@ -285,11 +330,14 @@ public final class Engine {
         private boolean flushWanted;
         private boolean committed;
         private long pendingEvents;
+        private long batchBytes;
         private Instant lastEventTime;
 
         /** Returns true if the stream finished, false if the session stopped on request. */
         boolean run() throws Exception {
             try {
+                // before the sink is opened: a second process of this pipeline must stop before it touches it
+                holdLease();
                 Offset from = loadOffset();
                 lastCommitted = from;
                 position = from;
@@ -368,7 +416,8 @@ public final class Engine {
                     wait = Math.min(wait, nextCommit - now);
                 }
                 drained.clear();
-                queue.drainTo(drained, Math.max(1, config.batchSize() - batch.size()), Math.max(0, wait));
+                queue.drainTo(drained, Math.max(1, config.batchSize() - batch.size()),
+                        Math.max(1, config.maxBatchBytes() - batchBytes), Math.max(0, wait));
                 Object end = null;
                 for (Object item : drained) {
                     if (item instanceof ChangeEvent event) {
@@ -376,6 +425,7 @@ public final class Engine {
                             batchStarted = now;
                         }
                         batch.add(event);
+                        batchBytes += event.estimatedSize();
                         position = event.offset();
                         dirty = true;
                     } else if (item instanceof EventQueue.Position mark) {
@@ -387,7 +437,7 @@ public final class Engine {
                 }
                 now = System.nanoTime();
                 boolean draining = end != null || stopping && now >= drainDeadline;
-                if (batch.size() >= config.batchSize()
+                if (batch.size() >= config.batchSize() || batchBytes >= config.maxBatchBytes()
                         || !batch.isEmpty() && (now - batchStarted >= batchDelay || stopping || draining)) {
                     write();
                 }
@@ -436,6 +486,7 @@ public final class Engine {
             }
             lastEventTime = batch.get(count - 1).commitTime();
             batch.clear();
+            batchBytes = 0;
             eventsWritten += count;
             pendingEvents += count;
             flushWanted = config.sink().wantsFlush();
@@ -494,6 +545,7 @@ public final class Engine {
             if (sinkOpen) {
                 closeQuietly("sink", config.sink()::close);
             }
+
             if (captureThread != null && captureThread.isAlive()) {
                 captureThread.interrupt();
                 join(captureThread, Duration.ofSeconds(1));

@@ -2,6 +2,7 @@ package dev.sluice.internal;
 
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineListener;
+import dev.sluice.RetryPolicy;
 import dev.sluice.Sink;
 import dev.sluice.Source;
 import java.time.Clock;
@@ -11,7 +12,9 @@ import java.util.List;
 /**
  * Everything the engine runs with, checked by {@code Pipeline.Builder} before it gets here.
  *
- * @param maxRetries consecutive failed attempts allowed before the pipeline fails; a commit resets the count
+ * @param maxBatchBytes the most estimated bytes of events handed to the sink in one write (one larger event
+ *     still goes, alone)
+ * @param retryPolicy when and how often to reopen after retriable failures
  */
 public record EngineConfig(
         String name,
@@ -20,26 +23,16 @@ public record EngineConfig(
         OffsetStore offsetStore,
         Duration commitInterval,
         int batchSize,
+        long maxBatchBytes,
         Duration batchDelay,
         int maxQueueEvents,
         long maxQueueBytes,
-        Duration initialBackoff,
-        Duration maxBackoff,
-        int maxRetries,
+        RetryPolicy retryPolicy,
         Duration closeTimeout,
         List<PipelineListener> listeners,
         Clock clock) {
 
     public EngineConfig {
         listeners = List.copyOf(listeners);
-    }
-
-    /** The wait before reopening after the {@code attempt}-th consecutive failure (1-based): doubling, capped. */
-    Duration backoff(int attempt) {
-        Duration delay = initialBackoff;
-        for (int i = 1; i < attempt && delay.compareTo(maxBackoff) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
     }
 }

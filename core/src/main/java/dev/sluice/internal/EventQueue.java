@@ -85,11 +85,12 @@ final class EventQueue {
     }
 
     /**
-     * Moves up to {@code max} items into {@code out}, waiting up to {@code timeoutNanos} for the first.
+     * Moves up to {@code max} items and {@code maxBytes} estimated bytes into {@code out}, waiting up to
+     * {@code timeoutNanos} for the first. The first item moves whatever its size, so a large event cannot stall.
      *
      * @return the number of items moved
      */
-    int drainTo(List<Object> out, int max, long timeoutNanos) throws InterruptedException {
+    int drainTo(List<Object> out, int max, long maxBytes, long timeoutNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long remaining = timeoutNanos;
@@ -97,9 +98,15 @@ final class EventQueue {
                 remaining = notEmpty.awaitNanos(remaining);
             }
             int moved = 0;
+            long movedBytes = 0;
             while (moved < max && !items.isEmpty()) {
+                long size = sizeOf(items.peekFirst());
+                if (moved > 0 && movedBytes + size > maxBytes) {
+                    break;
+                }
                 Object item = items.pollFirst();
-                bytes -= sizeOf(item);
+                bytes -= size;
+                movedBytes += size;
                 out.add(item);
                 moved++;
             }

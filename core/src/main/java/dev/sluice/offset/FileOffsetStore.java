@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,7 +29,13 @@ import java.util.zip.CRC32C;
  * offset or the new one, never a torn file. Each file carries a length and a CRC-32C checksum; a file that fails
  * them is reported as damaged, never misread.
  *
- * <p>Thread-safe within a process. Two processes must not run the same pipeline against one directory.
+ * <p><b>One writer:</b> {@link #acquire(String)} takes an exclusive lock on {@code <directory>/<pipeline>.lock}
+ * ({@link FileChannel#tryLock()}), held while the pipeline runs and dropped by the operating system when the
+ * process dies, so a second process of the same pipeline on this directory stops at once with a
+ * {@link dev.sluice.PipelineAlreadyRunningException} naming the holder. File locks are only as good as the file
+ * system's: local disks are fine; on NFS they depend on its lock manager.
+ *
+ * <p>Thread-safe within a process.
  */
 public final class FileOffsetStore implements OffsetStore {
 
@@ -100,6 +107,17 @@ public final class FileOffsetStore implements OffsetStore {
             throw new RetriableException("cannot save the offset of pipeline " + pipelineName + " to " + file
                     + ": " + e, e);
         }
+    }
+
+    /**
+     * Locks {@code <pipeline>.lock} in the directory until the lease is closed.
+     *
+     * @throws dev.sluice.PipelineAlreadyRunningException if another process, or another lease in this one, holds it
+     */
+    @Override
+    public Lease acquire(String pipelineName) {
+        Path file = fileOf(pipelineName);
+        return FileLease.acquire(pipelineName, file.resolveSibling(pipelineName + ".lock"), Clock.systemUTC());
     }
 
     @Override

@@ -11,9 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps offsets in a database table, one row per pipeline, created if missing:
@@ -27,6 +31,14 @@ import javax.sql.DataSource;
  * committed. If the commit itself fails, the outcome is unknown and {@link CommitStateUnknownException} says so.
  * The user needs {@code SELECT, INSERT, UPDATE, DELETE} on the table, and {@code CREATE} the first time.
  *
+ * <p><b>One writer:</b> on PostgreSQL and MySQL/MariaDB, {@link #acquire(String)} takes a session-level lock
+ * ({@code pg_try_advisory_lock}, {@code GET_LOCK}) on a connection it keeps for the lease's lifetime, so a second
+ * process of the same pipeline stops at once with a {@link dev.sluice.PipelineAlreadyRunningException}. The
+ * server drops the lock when that session ends (a crash, a network cut); every save first checks the session is
+ * alive and otherwise fails with a {@link RetriableException}, so the pipeline reopens, finds the lease no longer
+ * {@linkplain Lease#isHeld() held} and claims the lock again — or learns that another process took it. The lease holds one connection of the data source: size a pool for it.
+ * Other databases get no lock (a warning says so).
+ *
  * <p>Sinks that write to a database can commit the offset in their own transaction with
  * {@link #save(Connection, String, String)}. Thread-safe.
  */
@@ -39,6 +51,9 @@ public final class JdbcOffsetStore implements OffsetStore {
 
     private final DataSource dataSource;
     private final String table;
+    private static final Logger log = LoggerFactory.getLogger(JdbcOffsetStore.class);
+
+    private final Map<String, JdbcLease> leases = new ConcurrentHashMap<>();
     private volatile boolean tableReady;
 
     private JdbcOffsetStore(DataSource dataSource, String table) {
@@ -115,6 +130,7 @@ public final class JdbcOffsetStore implements OffsetStore {
      * {@link #load(String)} creates it).
      */
     public void save(Connection connection, String pipelineName, String encodedOffset) throws SQLException {
+        checkLease(pipelineName);
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + table
                 + " SET encoded_offset = ?, updated_at = CURRENT_TIMESTAMP WHERE pipeline_name = ?")) {
             update.setString(1, encodedOffset);
@@ -128,6 +144,71 @@ public final class JdbcOffsetStore implements OffsetStore {
             insert.setString(1, pipelineName);
             insert.setString(2, encodedOffset);
             insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Locks the pipeline's name in the database until the lease is closed (see the class comment).
+     *
+     * @throws dev.sluice.PipelineAlreadyRunningException if another session holds the lock
+     * @throws RetriableException if the database cannot be reached
+     */
+    @Override
+    public Lease acquire(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            JdbcLease.Dialect dialect = JdbcLease.dialectOf(connection);
+            if (dialect == null) {
+                log.warn("pipeline {}: the offset store {} cannot lock on {}: nothing stops a second process of this"
+                        + " pipeline; run one at a time", pipelineName, this,
+                        connection.getMetaData().getDatabaseProductName());
+                connection.close();
+                return Lease.NONE;
+            }
+            JdbcLease lease = JdbcLease.acquire(connection, dialect, table, pipelineName);
+            leases.put(pipelineName, lease);
+            return new Lease() {
+                @Override
+                public boolean isHeld() {
+                    return lease.isValid();
+                }
+
+                @Override
+                public void close() {
+                    leases.remove(pipelineName, lease);
+                    lease.close();
+                }
+            };
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw failure("lock pipeline " + pipelineName + " in the database of", e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+    }
+
+    /** A save by a writer whose lock went with its session must not land beside the next holder's. */
+    private void checkLease(String pipelineName) {
+        JdbcLease lease = leases.get(pipelineName);
+        if (lease != null && !lease.isValid()) {
+            throw new RetriableException("pipeline " + pipelineName + " lost its lock in the database of " + table
+                    + " (the session holding it ended), so its offset is not saved; it reopens and locks again, or"
+                    + " stops if another process holds the pipeline by then");
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the lease failed anyway
         }
     }
 

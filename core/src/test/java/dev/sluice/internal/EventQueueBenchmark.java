@@ -117,7 +117,7 @@ public class EventQueueBenchmark {
         while (received < EVENTS) {
             fed.drained.clear();
             int moved = fed.queue.drainTo(fed.drained, Math.min(BATCH, EVENTS - received),
-                    TimeUnit.SECONDS.toNanos(1));
+                    Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(1));
             if (moved == 0) {
                 throw new IllegalStateException("the producer thread delivered nothing for 1 s");
             }
@@ -137,7 +137,7 @@ public class EventQueueBenchmark {
             own.next = (own.next + 1) % source.length;
         }
         own.drained.clear();
-        int moved = own.queue.drainTo(own.drained, BATCH, 0);
+        int moved = own.queue.drainTo(own.drained, BATCH, Long.MAX_VALUE, 0);
         for (int i = 0; i < moved; i++) {
             bh.consume(own.drained.get(i));
         }

@@ -51,7 +51,7 @@ class EventQueueTest {
             // the payload actually held: what the queue says it holds, in real bytes of payload
             maxPayloadInQueue = Math.max(maxPayloadInQueue, (long) queue.size() * MIB);
             drained.clear();
-            queue.drainTo(drained, 2, TimeUnit.SECONDS.toNanos(5));
+            queue.drainTo(drained, 2, Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(5));
             Object last = drained.get(drained.size() - 1);
             drained.stream().filter(ChangeEvent.class::isInstance)
                     .forEach(e -> seqs.add((Long) ((ChangeEvent) e).after().get(0)));
@@ -96,7 +96,7 @@ class EventQueueTest {
         producer.join(200);
         assertThat(producer.isAlive()).as("the fourth put waits").isTrue();
 
-        queue.drainTo(new ArrayList<>(), 1, 0);
+        queue.drainTo(new ArrayList<>(), 1, Long.MAX_VALUE, 0);
         producer.join(5000);
         assertThat(producer.isAlive()).isFalse();
         assertThat(queue.size()).isEqualTo(3);
@@ -124,7 +124,27 @@ class EventQueueTest {
 
         assertThat(result[0]).isFalse();
         List<Object> drained = new ArrayList<>();
-        queue.drainTo(drained, 10, 0);
+        queue.drainTo(drained, 10, Long.MAX_VALUE, 0);
         assertThat(drained).hasSize(2).last().isEqualTo(new EventQueue.End(false));
+    }
+
+    @Test
+    void drainingStopsAtTheByteBoundButAlwaysMovesTheFirstItem() throws Exception {
+        MemorySource source = MemorySource.withEvents(0).payloadBytes(1000);
+        EventQueue queue = new EventQueue(100, Long.MAX_VALUE);
+        for (int i = 1; i <= 5; i++) {
+            queue.put(source.event(i, context));
+        }
+        long size = source.event(1, context).estimatedSize();
+
+        List<Object> first = new ArrayList<>();
+        queue.drainTo(first, 100, 1, 0);
+        List<Object> next = new ArrayList<>();
+        queue.drainTo(next, 100, 2 * size + size / 2, 0);
+
+        assertThat(first).extracting(item -> ((ChangeEvent) item).after().get(0)).containsExactly(1L);
+        assertThat(next).extracting(item -> ((ChangeEvent) item).after().get(0)).containsExactly(2L, 3L);
+        assertThat(queue.size()).isEqualTo(2);
+        assertThat(queue.bytes()).isEqualTo(2 * size);
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.FatalException;
+import dev.sluice.OffsetStore;
+import dev.sluice.PipelineAlreadyRunningException;
+import dev.sluice.RetriableException;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import dev.sluice.testkit.PostgresDatabase;
@@ -18,6 +21,57 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith({PostgresExtension.class, MariaDbExtension.class})
 class JdbcOffsetStoreIT {
+
+    @Test
+    void aSecondWriterOfAPipelineIsRefusedUntilTheFirstLetsGoOnPostgres(PostgresDatabase db) throws Exception {
+        aSecondWriterIsRefusedUntilTheFirstLetsGo(db.dataSource(), "held by pid ");
+    }
+
+    @Test
+    void aSecondWriterOfAPipelineIsRefusedUntilTheFirstLetsGoOnMariaDb(MariaDbDatabase db) throws Exception {
+        aSecondWriterIsRefusedUntilTheFirstLetsGo(db.dataSource(), "held by connection ");
+    }
+
+    private static void aSecondWriterIsRefusedUntilTheFirstLetsGo(DataSource dataSource, String holder) {
+        JdbcOffsetStore first = JdbcOffsetStore.create(dataSource);
+        JdbcOffsetStore second = JdbcOffsetStore.create(dataSource); // as another process would have
+        OffsetStore.Lease lease = first.acquire("orders");
+        first.save("orders", "pg:0/1");
+
+        assertThatThrownBy(() -> second.acquire("orders"))
+                .isInstanceOf(PipelineAlreadyRunningException.class)
+                .hasMessageStartingWith("pipeline orders is already running (" + holder)
+                .hasMessageContaining("Fix: stop the other process first");
+        second.acquire("invoices").close(); // other names are free
+
+        lease.close();
+        lease.close(); // idempotent
+        OffsetStore.Lease taken = second.acquire("orders");
+        second.save("orders", "pg:0/2");
+        taken.close();
+        assertThat(first.load("orders")).contains("pg:0/2");
+    }
+
+    @Test
+    void aWriterWhoseLockSessionDiedCannotSaveOnPostgres(PostgresDatabase db) throws Exception {
+        JdbcOffsetStore store = JdbcOffsetStore.create(db.dataSource());
+        store.save("orders", "pg:0/1");
+        OffsetStore.Lease lease = store.acquire("orders");
+        try (Connection admin = db.connect(); Statement kill = admin.createStatement()) {
+            kill.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+
+            assertThatThrownBy(() -> store.save("orders", "pg:0/2"))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("pipeline orders lost its lock");
+        }
+        lease.close();
+        assertThat(store.load("orders")).contains("pg:0/1");
+        OffsetStore.Lease again = store.acquire("orders");
+        store.save("orders", "pg:0/3");
+        again.close();
+        assertThat(store.load("orders")).contains("pg:0/3");
+    }
 
     @Test
     void keepsOneRowPerPipelineOnPostgres(PostgresDatabase db) throws Exception {

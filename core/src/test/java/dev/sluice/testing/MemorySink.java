@@ -25,6 +25,7 @@ public final class MemorySink implements Sink {
     private final AtomicInteger opens = new AtomicInteger();
     private volatile Duration writeDelay = Duration.ZERO;
     private volatile RuntimeException alwaysFail;
+    private volatile RuntimeException flushFailure;
     private volatile boolean open;
 
     /** The n-th write (1-based, counted across sessions) throws. */
@@ -42,6 +43,12 @@ public final class MemorySink implements Sink {
     /** Every write throws this from now on. */
     public MemorySink failEveryWrite(RuntimeException failure) {
         this.alwaysFail = failure;
+        return this;
+    }
+
+    /** Every flush throws this from now on. */
+    public MemorySink failEveryFlush(RuntimeException failure) {
+        this.flushFailure = failure;
         return this;
     }
 
@@ -89,6 +96,9 @@ public final class MemorySink implements Sink {
     public void flush() {
         checkOpen();
         int n = flushes.incrementAndGet();
+        if (flushFailure != null) {
+            throw flushFailure;
+        }
         if (flushFailures.remove(n)) {
             throw new IllegalStateException("injected flush failure on flush " + n);
         }

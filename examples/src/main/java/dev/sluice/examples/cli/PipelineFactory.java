@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.OffsetStore;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineListener;
+import dev.sluice.RetryPolicy;
 import dev.sluice.Sink;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
@@ -42,14 +43,36 @@ final class PipelineFactory {
                 .source(source())
                 .sink(sink())
                 .commitInterval(options.duration("commit-interval", Duration.ofSeconds(10)))
-                // a command line should say what is wrong rather than retry a wrong password forever
-                .maxRetries(options.integer("max-retries", 3))
+                .retryPolicy(retryPolicy())
                 .listener(listener);
         OffsetStore store = offsetStore();
         if (store != null) {
             builder.offsetStore(store);
         }
         return builder.build();
+    }
+
+    /**
+     * How the run recovers from retriable failures. A continuous run is a service: it retries without limit unless
+     * {@code --max-retries} or {@code --retry-for} bound it, as an outage of the source or the sink may last
+     * minutes. A {@code --until-caught-up} run is a job: 3 retries by default, so a scheduler learns of a failure.
+     * Configuration errors (a wrong password, a missing privilege) are fatal either way and stop at once.
+     */
+    RetryPolicy retryPolicy() {
+        boolean once = options.flag("until-caught-up");
+        RetryPolicy.Builder policy = RetryPolicy.builder()
+                .backoff(Duration.ofSeconds(1), options.duration("max-backoff", Duration.ofMinutes(1)));
+        if (options.has("max-retries") || once) {
+            int retries = options.integer("max-retries", 3);
+            if (retries < 0) {
+                throw new UsageException("--max-retries must not be negative, not " + retries);
+            }
+            policy.maxAttempts(retries);
+        }
+        if (options.has("retry-for")) {
+            policy.maxDuration(options.duration("retry-for", null));
+        }
+        return policy.build();
     }
 
     /** Closes the pools the built pipeline used; after the pipeline has closed. */
@@ -235,7 +258,7 @@ final class PipelineFactory {
         config.setJdbcUrl(options.require(target ? "target-url" : "url", "for --offsets jdbc"));
         config.setUsername(options.get(target ? "target-user" : "user"));
         config.setPassword(secretOrEmpty(target ? "target-password" : "password"));
-        config.setMaximumPoolSize(2);
+        config.setMaximumPoolSize(3); // one held by the lease on the pipeline for the whole run
         config.setPoolName("sluice-offsets");
         config.setInitializationFailTimeout(-1); // connect on first use, inside the pipeline's retries
         HikariDataSource pool = new HikariDataSource(config);

@@ -4,15 +4,22 @@ import dev.sluice.CatchUpReport;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.TableId;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The {@code sluice} command line: {@code sluice replicate …} runs a pipeline from flags or a properties file.
- * Exit codes: 0 done, 1 the pipeline failed (one line naming the problem and the fix; the stack trace with
- * {@code --verbose}), 2 a mistake on the command line (with the usage).
+ * Exit codes are those of {@link ExitCode}: 0 done, 1 the pipeline failed (one line naming the problem and the fix;
+ * the stack trace with {@code --verbose}), 2 a mistake on the command line (with the usage), 3 retries exhausted,
+ * 4 another process runs the pipeline, 130 interrupted.
  */
 public final class Sluice {
 
@@ -28,12 +35,14 @@ public final class Sluice {
             sink:    --sink parquet --out DIR|s3://bucket/prefix [--s3-endpoint URL] [--s3-region R]
                          [--s3-access-key K --s3-secret-key S | --s3-secret-key-file F] [--s3-path-style]
                      --sink jdbc --target-url URL --target-user U [--target-password P | --target-password-file F]
-            run:     [--pipeline NAME] [--offsets sink|jdbc|DIR] [--commit-interval 10s] [--max-retries 3]
-                     [--until-caught-up] [--verbose] [--config FILE]
+            run:     [--pipeline NAME] [--offsets sink|jdbc|DIR] [--commit-interval 10s] [--until-caught-up]
+                     [--max-retries N] [--retry-for 30m] [--max-backoff 1m] [--verbose] [--config FILE]
 
             --config FILE reads the same keys from a properties file (url=…, sink=parquet, …); flags win.
             Passwords also come from SLUICE_PASSWORD, SLUICE_TARGET_PASSWORD and SLUICE_S3_SECRET_KEY.
             Offsets default to the sink's own store (exactly once). Patterns are schema.table globs.
+            Continuous runs retry outages without limit unless --max-retries/--retry-for; --until-caught-up: 3 retries.
+            Exit codes: 0 ok, 1 failed, 2 usage, 3 retries exhausted, 4 already running, 130 interrupted.
             """;
 
     private final PrintStream out;
@@ -65,21 +74,27 @@ public final class Sluice {
                 case "triggers" -> triggers(args.subList(1, args.size()));
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             };
-        } catch (UsageException | IllegalArgumentException | IllegalStateException | NullPointerException e) {
-            // builders reject bad values with these, naming the value
+        } catch (RuntimeException e) {
+            if (!isUsage(e)) {
+                return failed(e, verbose);
+            }
             err.println("sluice: " + e.getMessage());
             if (verbose) {
                 e.printStackTrace(err);
             }
             err.print(USAGE);
-            return 2;
+            return ExitCode.USAGE.code;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("sluice: interrupted");
-            return 1;
-        } catch (RuntimeException e) {
-            return failed(e, verbose);
+            return ExitCode.INTERRUPTED.code;
         }
+    }
+
+    /** Builders reject bad values with these, naming the value; the pipeline itself fails with FatalException. */
+    private static boolean isUsage(RuntimeException e) {
+        return e instanceof UsageException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException || e instanceof NullPointerException;
     }
 
     private int triggers(List<String> args) {
@@ -87,33 +102,66 @@ public final class Sluice {
             throw new UsageException("say what to do with the triggers: sluice triggers install|uninstall …");
         }
         boolean install = args.get(0).equals("install");
-        List<dev.sluice.TableId> tables = new PipelineFactory(Options.parse(args.subList(1, args.size()), environment))
+        List<TableId> tables = new PipelineFactory(Options.parse(args.subList(1, args.size()), environment))
                 .triggers(install);
         out.println((install ? "triggers installed on " : "triggers removed from ") + tables.size() + " tables");
         tables.forEach(table -> out.println("  " + table));
-        return 0;
+        return ExitCode.OK.code;
     }
 
+    /**
+     * Runs the pipeline with a shutdown hook that, on SIGTERM/SIGINT, closes it gracefully (what was captured is
+     * committed) and then exits with the code this thread decides once the pipeline has ended: the hook never
+     * picks a code itself, so a failed run cannot exit 0 because a signal or {@code System.exit} ran the hook.
+     */
     private int replicate(Options options) throws InterruptedException {
         PipelineFactory factory = new PipelineFactory(options);
+        CompletableFuture<Integer> decided = new CompletableFuture<>();
+        int exit = ExitCode.FAILED.code;
+        Thread hook = null;
         try (Progress progress = new Progress(out, terminal)) {
             Pipeline pipeline = factory.pipeline(progress);
             progress.watch(pipeline);
-            Thread hook = new Thread(() -> {
-                pipeline.close(); // flush and commit what was captured
-                factory.closeResources();
-                Runtime.getRuntime().halt(0); // a graceful stop on SIGTERM/SIGINT is a success
+            hook = new Thread(() -> {
+                pipeline.close(); // flush and commit what was captured; the main thread then sees the end
+                Runtime.getRuntime().halt(await(decided));
             }, "sluice-cli-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            int exit = options.flag("until-caught-up") ? catchUp(pipeline) : runUntilStopped(pipeline, options);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // a signal arrived as the pipeline ended: the hook commits and exits
-            }
+            exit = options.flag("until-caught-up") ? catchUp(pipeline) : runUntilStopped(pipeline, options);
             return exit;
+        } catch (InterruptedException e) {
+            exit = ExitCode.INTERRUPTED.code;
+            throw e;
+        } catch (RuntimeException e) {
+            exit = isUsage(e) ? ExitCode.USAGE.code : ExitCode.of(e).code; // run() reports it
+            throw e;
         } finally {
             factory.closeResources();
+            decided.complete(exit);
+            removeQuietly(hook);
+        }
+    }
+
+    /** The code the main thread decided; if it never does (it hangs), a failure rather than a success. */
+    private static int await(CompletableFuture<Integer> decided) {
+        try {
+            return decided.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.INTERRUPTED.code;
+        } catch (ExecutionException | TimeoutException e) {
+            return ExitCode.FAILED.code;
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // a signal or System.exit is running the hook: it exits with the code decided above
         }
     }
 
@@ -123,21 +171,27 @@ public final class Sluice {
                 + report.events() + " events in " + report.duration().toMillis() + " ms, committed "
                 + (report.committedOffset() == null ? "nothing" : report.committedOffset().encode()));
         report.eventsPerTable().forEach((table, events) -> out.println("  " + table + ": " + events));
-        return report.caughtUp() ? 0 : 1;
+        // not caught up yet no failure: a signal (or an interrupt) closed the run first
+        return report.caughtUp() ? ExitCode.OK.code : ExitCode.INTERRUPTED.code;
     }
 
     private int runUntilStopped(Pipeline pipeline, Options options) throws InterruptedException {
         pipeline.start();
-        while (!pipeline.awaitTermination(Duration.ofSeconds(1))) {
-            // the shutdown hook or a failure ends the wait
+        try {
+            while (!pipeline.awaitTermination(Duration.ofSeconds(1))) {
+                // the shutdown hook or a failure ends the wait
+            }
+        } catch (InterruptedException e) {
+            pipeline.close(); // a graceful stop, as for a signal, before saying we were interrupted
+            throw e;
         }
         PipelineStatus status = pipeline.status();
         if (status.state() == PipelineState.FAILED) {
             return failed(status.failure(), options.flag("verbose"));
         }
-        out.println("pipeline " + status.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
+        out.println("pipeline " + status.state().name().toLowerCase(Locale.ROOT) + " after "
                 + status.eventsCommitted() + " committed events");
-        return 0;
+        return ExitCode.OK.code;
     }
 
     private int failed(Throwable failure, boolean verbose) {
@@ -147,6 +201,6 @@ public final class Sluice {
         } else {
             err.println("(run with --verbose for the stack trace)");
         }
-        return 1;
+        return ExitCode.of(failure).code;
     }
 }

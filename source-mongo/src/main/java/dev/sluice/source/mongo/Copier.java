@@ -1,6 +1,9 @@
 package dev.sluice.source.mongo;
 
+import com.mongodb.ReadConcern;
+import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import dev.sluice.ChangeEvent;
@@ -19,6 +22,13 @@ import org.bson.BsonTimestamp;
  * Each event carries the offset {@code copy(startAt, its collection)}, so a restart copies the interrupted
  * collection again from its start (at least once, idempotent by key) and skips the ones before it. Not
  * thread-safe: used by the capture thread only.
+ *
+ * <p>The seam: the stream starts at {@code startAt}, a cluster time no later than the majority commit point when
+ * the copy began ({@link ServerClock#majorityCommitted}), and the copy reads from the primary with read concern
+ * {@code majority}, whatever the connection string says. So every change at or before {@code startAt} is
+ * majority-committed before the copy reads, hence in the copy, and every later one is in the stream; a change that
+ * is later rolled back is in neither. Read from a secondary (or with read concern {@code local}), a lagging member
+ * could miss changes before {@code startAt}, and a primary that steps down could show writes that never commit.
  */
 final class Copier implements AutoCloseable {
 
@@ -78,18 +88,22 @@ final class Copier implements AutoCloseable {
         return current;
     }
 
-    /** Up to {@code max} more documents as READ events; fewer only at the end of the copy. */
-    List<ChangeEvent> next(int max) {
+    /**
+     * Up to {@code max} more documents, and about {@code maxBytes} of them, as READ events: fewer only at the end of
+     * the copy or when the next would pass {@code maxBytes} (the first is returned whatever its size).
+     */
+    List<ChangeEvent> next(int max, long maxBytes) {
         List<ChangeEvent> events = new ArrayList<>(Math.min(max, batchSize));
-        while (events.size() < max) {
+        long bytes = 0;
+        while (events.size() < max && bytes < maxBytes) {
             if (cursor == null) {
                 if (remaining.isEmpty()) {
                     current = null;
                     break;
                 }
                 current = remaining.remove(0);
-                cursor = client.getDatabase(current.namespace())
-                        .getCollection(current.name(), BsonDocument.class)
+                cursor = forCopy(client.getDatabase(current.namespace())
+                        .getCollection(current.name(), BsonDocument.class))
                         .find().batchSize(batchSize).cursor();
             }
             if (!cursor.hasNext()) {
@@ -102,13 +116,20 @@ final class Copier implements AutoCloseable {
                 throw new FatalException("a document of " + current + " has no _id, so it cannot be keyed: "
                         + BsonText.json(document) + ". Exclude the collection or give its documents an _id.");
             }
-            events.add(ChangeEvent.builder(Op.READ, current, schema.schema())
+            ChangeEvent event = ChangeEvent.builder(Op.READ, current, schema.schema())
                     .after(schema.row(document.get("_id"), document, null))
                     .offset(MongoOffset.copy(startAt, current.toString()))
                     .commitTime(snapshotTime)
-                    .build());
+                    .build();
+            events.add(event);
+            bytes += event.estimatedSize();
         }
         return events;
+    }
+
+    /** The collection as the copy must read it: from the primary, majority-committed data only. */
+    static <T> MongoCollection<T> forCopy(MongoCollection<T> collection) {
+        return collection.withReadPreference(ReadPreference.primary()).withReadConcern(ReadConcern.MAJORITY);
     }
 
     @Override

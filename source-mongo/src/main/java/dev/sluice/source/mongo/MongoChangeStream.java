@@ -52,9 +52,10 @@ final class MongoChangeStream implements ChangeStream {
                 case LATEST -> streamStart = ServerClock.now(client);
                 case TIMESTAMP -> streamStart = source.startAtOperationTime();
                 case COPY_EXISTING -> {
-                    // the stream's start is taken before the copy reads anything: a change made during the copy is
-                    // in the copy, in the stream, or both; never in neither
-                    streamStart = ServerClock.now(client);
+                    // the stream's start is the majority commit point before the copy reads anything, and the copy
+                    // reads majority-committed data from the primary: a change is in the copy, in the stream, or
+                    // both; never in neither, and a rolled-back write in none
+                    streamStart = ServerClock.majorityCommitted(client);
                     copier = new Copier(client, source.scope(), source.schema(), streamStart, null,
                             source.batchSize(), context.clock().instant());
                 }
@@ -117,7 +118,7 @@ final class MongoChangeStream implements ChangeStream {
     }
 
     private List<ChangeEvent> copy() {
-        List<ChangeEvent> events = copier.next(source.batchSize());
+        List<ChangeEvent> events = copier.next(source.batchSize(), source.maxPollBytes());
         if (!events.isEmpty()) {
             position = (MongoOffset) events.get(events.size() - 1).offset();
         }
@@ -134,8 +135,9 @@ final class MongoChangeStream implements ChangeStream {
     private List<ChangeEvent> stream(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ChangeEvent> events = new ArrayList<>();
+        long bytes = 0;
         boolean resumed = false;
-        while (events.size() < source.batchSize()) {
+        while (events.size() < source.batchSize() && bytes < source.maxPollBytes()) {
             ChangeStreamDocument<BsonDocument> change;
             try {
                 change = cursor.tryNext();
@@ -162,6 +164,7 @@ final class MongoChangeStream implements ChangeStream {
             position = mapped.position();
             if (mapped.event() != null) {
                 events.add(mapped.event());
+                bytes += mapped.event().estimatedSize();
             }
             if (mapped.invalidated()) {
                 log.info("{}: the change stream was invalidated (its collection or database was dropped or"

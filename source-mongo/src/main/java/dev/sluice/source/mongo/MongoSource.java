@@ -64,6 +64,7 @@ public final class MongoSource implements Source {
     private final FullDocumentBeforeChange fullDocumentBeforeChange;
     private final MongoSchema schema;
     private final int batchSize;
+    private final long maxPollBytes;
     private final Duration maxAwaitTime;
 
     private MongoSource(Builder b) {
@@ -75,6 +76,7 @@ public final class MongoSource implements Source {
         this.fullDocumentBeforeChange = b.fullDocumentBeforeChange;
         this.schema = new MongoSchema(b.promotions);
         this.batchSize = b.batchSize;
+        this.maxPollBytes = b.maxPollBytes;
         this.maxAwaitTime = b.maxAwaitTime;
     }
 
@@ -153,6 +155,10 @@ public final class MongoSource implements Source {
         return batchSize;
     }
 
+    long maxPollBytes() {
+        return maxPollBytes;
+    }
+
     Duration maxAwaitTime() {
         return maxAwaitTime;
     }
@@ -180,6 +186,7 @@ public final class MongoSource implements Source {
         private FullDocumentBeforeChange fullDocumentBeforeChange = FullDocumentBeforeChange.DEFAULT;
         private final List<Promotion> promotions = new ArrayList<>();
         private int batchSize = 1024;
+        private long maxPollBytes = 16L << 20;
         private Duration maxAwaitTime = Duration.ofMillis(500);
 
         private Builder() {}
@@ -299,6 +306,19 @@ public final class MongoSource implements Source {
                 throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most estimated bytes of events one poll returns ({@code ChangeEvent.estimatedSize()}; default 16 MiB):
+         * with documents of up to 16 MB, a poll bounded by count alone could hold gigabytes. A single larger
+         * document is still returned, alone.
+         */
+        public Builder maxPollBytes(long maxPollBytes) {
+            if (maxPollBytes < 1) {
+                throw new IllegalArgumentException("maxPollBytes must be positive, was " + maxPollBytes);
+            }
+            this.maxPollBytes = maxPollBytes;
             return this;
         }
 

@@ -40,6 +40,31 @@ final class ServerClock {
     }
 
     /**
+     * A cluster time at or before the majority commit point now: every change up to it is majority-committed, so a
+     * read with read concern {@code majority} that starts later sees it. The primary's {@code hello} reports it
+     * ({@code lastWrite.majorityOpTime}); a server without replication (mongo-java-server, which rolls nothing back)
+     * does not, and its {@link #now} is used.
+     */
+    static BsonTimestamp majorityCommitted(MongoClient client) {
+        BsonTimestamp majority = majorityOpTime(hello(client));
+        // a set that has majority-committed nothing yet reports Timestamp(0, 0), which no oplog holds
+        return majority != null && majority.getTime() > 0 ? majority : now(client);
+    }
+
+    /** {@code lastWrite.majorityOpTime.ts} of a {@code hello} reply, or null if it has none. */
+    static BsonTimestamp majorityOpTime(BsonDocument hello) {
+        BsonValue lastWrite = hello.get("lastWrite");
+        if (lastWrite == null || !lastWrite.isDocument()) {
+            return null;
+        }
+        BsonValue opTime = lastWrite.asDocument().get("majorityOpTime");
+        if (opTime == null || !opTime.isDocument() || !opTime.asDocument().isTimestamp("ts")) {
+            return null;
+        }
+        return opTime.asDocument().getTimestamp("ts");
+    }
+
+    /**
      * The cluster time of the newest change in {@code scope} (or, on a replica set, of the newest operation at
      * all, which a stream's post-batch resume token reaches), or null if the server has no change in scope.
      */

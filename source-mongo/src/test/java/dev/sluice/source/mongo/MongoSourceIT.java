@@ -9,14 +9,17 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.sluice.CatchUpReport;
 import dev.sluice.ChangeEvent;
+import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
+import dev.sluice.PipelineContext;
 import dev.sluice.PipelineState;
 import dev.sluice.TableId;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MongoEndpoint;
 import dev.sluice.testkit.MongoExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +115,62 @@ class MongoSourceIT {
                 "{\"$numberInt\": \"3\"}", "{\"$numberInt\": \"4\"}", "{\"$numberInt\": \"5\"}");
         assertThat(ids(second)).containsExactly("{\"$numberInt\": \"6\"}", "{\"$numberInt\": \"7\"}",
                 "{\"$numberInt\": \"8\"}", "{\"$numberInt\": \"9\"}");
+    }
+
+    @Test
+    void copyExistingFromAConnectionStringThatReadsFromSecondariesStillCopiesFromThePrimary() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            orders.insertOne(new Document("_id", i).append("v", 0));
+        }
+        String secondaries = mongo.connectionString() + (mongo.connectionString().contains("?") ? "&" : "/?")
+                + "readPreference=secondaryPreferred&readConcernLevel=local";
+        MemorySink sink = new MemorySink();
+        start(MongoSource.builder().connectionString(secondaries).database(mongo.database()).collection("orders")
+                .maxAwaitTime(Duration.ofMillis(100)).startupMode(StartupMode.COPY_EXISTING).build(), sink,
+                new InMemoryOffsetStore(), "copy-secondary");
+        orders.insertOne(new Document("_id", 1000).append("v", 1));
+
+        Map<String, String> expected = new TreeMap<>();
+        for (BsonDocument document : orders.withDocumentClass(BsonDocument.class).find()) {
+            expected.put(BsonText.key(document.get("_id")), BsonText.json(document));
+        }
+        awaitCondition(() -> Rebuilt.apply(sink.durable()).equals(expected), "the rebuilt state equals the collection");
+        assertThat(sink.durable().stream().filter(e -> e.op() == Op.READ)).hasSizeGreaterThanOrEqualTo(50);
+    }
+
+    @Test
+    void pollsOfLargeDocumentsAreBoundedInBytesInTheCopyAndInTheStream() throws Exception {
+        String megabyte = "x".repeat(1 << 20); // about 2 MiB of estimated size as the event's JSON
+        for (int i = 0; i < 10; i++) {
+            orders.insertOne(new Document("_id", i).append("big", megabyte));
+        }
+        MongoSource source = source().startupMode(StartupMode.COPY_EXISTING).maxPollBytes(3L << 20).build();
+        List<Integer> pollSizes = new ArrayList<>();
+        List<Object> keys = new ArrayList<>();
+        try (ChangeStream stream = source.open(null, PipelineContext.of("bytes", Clock.systemUTC()))) {
+            boolean inserted = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (keys.size() < 20 && System.nanoTime() < deadline) {
+                List<ChangeEvent> events = stream.poll(Duration.ofMillis(500));
+                if (!events.isEmpty()) {
+                    pollSizes.add(events.size());
+                }
+                events.forEach(event -> keys.add(event.after().get(0)));
+                if (keys.size() >= 10 && !inserted) {
+                    for (int i = 10; i < 20; i++) {
+                        orders.insertOne(new Document("_id", i).append("big", megabyte));
+                    }
+                    inserted = true;
+                }
+            }
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("{\"$numberInt\": \"" + i + "\"}");
+        }
+        assertThat(keys).extracting(String::valueOf).isEqualTo(expected);
+        assertThat(pollSizes).allMatch(size -> size <= 2);
     }
 
     @Test
