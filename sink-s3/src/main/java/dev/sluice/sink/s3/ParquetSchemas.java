@@ -37,13 +37,21 @@ final class ParquetSchemas {
 
     private ParquetSchemas() {}
 
-    static MessageType messageType(TableId table, Schema schema, boolean includeBefore) {
+    static MessageType messageType(TableId table, Schema schema, boolean includeBefore,
+            List<String> partitionNames) {
         List<org.apache.parquet.schema.Type> fields = new ArrayList<>(schema.size() + 8);
         for (Column column : schema.columns()) {
             if (METADATA.contains(column.name())) {
                 throw new FatalException("table " + table + " has a column named '" + column.name()
-                        + "', which ParquetSink uses for its own metadata. Fix: rename the column, or leave the table"
+                        + "', which ParquetSink uses for its own metadata (" + String.join(", ", METADATA.stream()
+                                .sorted().toList()) + " are reserved). Fix: rename the column, or leave the table"
                         + " out of the pipeline's table filter.");
+            }
+            if (partitionNames.contains(column.name())) {
+                throw new FatalException("table " + table + " has a column named '" + column.name()
+                        + "', which is the name of a partition folder of the sink, so readers with Hive partitioning"
+                        + " would show the folder's value instead of the column's. Fix: rename the column, choose"
+                        + " another partitionBy(…), or leave the table out of the pipeline's table filter.");
             }
             fields.add(field(column.name(), column.type(), Repetition.OPTIONAL));
         }

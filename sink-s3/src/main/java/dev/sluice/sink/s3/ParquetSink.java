@@ -140,6 +140,10 @@ public final class ParquetSink implements Sink {
         long now = clock.millis();
         try {
             for (ChangeEvent event : events) {
+                if (KeyChanges.changesKey(event)) {
+                    // the old key's row is gone: without its delete, the rebuild recipe would keep it for ever
+                    open.write(KeyChanges.deleteOfOldKey(event), nextSeq++, now);
+                }
                 open.write(event, nextSeq++, now);
             }
             open.enforceBudget();

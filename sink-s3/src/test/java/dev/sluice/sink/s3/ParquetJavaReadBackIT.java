@@ -42,7 +42,7 @@ class ParquetJavaReadBackIT {
             file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
         assertThat(file.getFileName().toString()).isEqualTo("part-00000000000000000001-pj.parquet");
-        assertThat(file.getParent().getFileName().toString()).isEqualTo("date=2024-05-31");
+        assertThat(file.getParent().getFileName().toString()).isEqualTo("_date=2024-05-31");
         List<Group> groups = read(file);
         assertThat(groups).hasSize(1);
         Group g = groups.get(0);

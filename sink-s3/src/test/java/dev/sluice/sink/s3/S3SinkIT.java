@@ -47,7 +47,7 @@ class S3SinkIT {
         sink.flush(); // staged, not committed
         sink.close();
         assertThat(S3Copy.keys(bucket, "lake/cdc/")).filteredOn(k -> k.endsWith(".parquet")).containsExactly(
-                "lake/cdc/shop/all_types/date=2024-05-31/part-00000000000000000001-s3p.parquet");
+                "lake/cdc/shop/all_types/_date=2024-05-31/part-00000000000000000001-s3p.parquet");
         assertThat(S3Copy.keys(bucket, "lake/cdc/")).contains("lake/cdc/_sluice/s3p/commits/00000000000000000001.json")
                 .anyMatch(k -> k.startsWith("lake/cdc/_sluice/s3p/staging/") && k.endsWith(".parquet.pending"));
 
