@@ -29,6 +29,7 @@ final class OpenFiles {
     private final FileSettings settings;
     private final ObjectStore store;
     private final String pipeline;
+    private final long epoch;
     private final Path spoolFolder;
     private final Clock clock;
     private final Map<FileKey, TableFile> open = new LinkedHashMap<>();
@@ -43,10 +44,11 @@ final class OpenFiles {
     private long bytesSinceMemoryCheck;
     private boolean overBudget;
 
-    OpenFiles(FileSettings settings, ObjectStore store, String pipeline, Path spoolFolder, Clock clock) {
+    OpenFiles(FileSettings settings, ObjectStore store, String pipeline, long epoch, Path spoolFolder, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.pipeline = pipeline;
+        this.epoch = epoch;
         this.spoolFolder = spoolFolder;
         this.clock = clock;
     }
@@ -162,10 +164,10 @@ final class OpenFiles {
         boolean done = false;
         try {
             long bytes = file.finish();
-            String staging = Keys.stagingFolder(pipeline) + UUID.randomUUID() + ".parquet.pending";
+            String staging = Keys.stagingFolder(pipeline, epoch) + UUID.randomUUID() + ".parquet.pending";
             store.upload(file.spoolPath(), staging);
             staged.add(new CommitRecord.DataFile(
-                    Keys.dataFile(file.table(), file.partition(), file.firstSeq(), pipeline), staging,
+                    Keys.dataFile(file.table(), file.partition(), file.firstSeq(), pipeline, epoch), staging,
                     file.table().toString(), file.rows(), bytes, file.firstSeq(), file.lastSeq()));
             done = true;
         } finally {

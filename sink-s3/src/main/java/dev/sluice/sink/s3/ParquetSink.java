@@ -1,21 +1,19 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.Sink;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Writes change events as Parquet files to S3-compatible object storage or to a local folder, exactly once.
@@ -62,6 +60,9 @@ public final class ParquetSink implements Sink {
     private final Path localFolder;
     private final Path spoolBase;
     private final int retained;
+    private final Duration lease;
+    /** This sink's identity as a writer: reopening (the pipeline's recovery) passes its own lease. */
+    private final String writer = Writers.newId();
     private final SinkOffsetStore offsetStore = new SinkOffsetStore(this);
 
     // guarded by this
@@ -71,11 +72,11 @@ public final class ParquetSink implements Sink {
     private CommitLog log;
     private OpenFiles open;
     private Path spoolFolder;
-    private boolean tempSpool;
+    private WriterFence fence;
+    private long epoch;
     private long nextSeq;
     private long flushedSeq;
     private long lastNumber;
-    private String lastOffset;
     private boolean storeUsed;
     private boolean wantsFlush;
 
@@ -87,6 +88,7 @@ public final class ParquetSink implements Sink {
         this.localFolder = b.localFolder;
         this.spoolBase = b.spoolFolder;
         this.retained = b.commitRecordsRetained;
+        this.lease = b.writerLease;
     }
 
     /** A builder; choose {@link Builder#s3(String, String)} or {@link Builder#localFolder(Path)}. */
@@ -94,6 +96,14 @@ public final class ParquetSink implements Sink {
         return new Builder();
     }
 
+    /**
+     * Opens the sink as the pipeline's only writer in its location: takes the writer fence (a file lock, or an S3
+     * lease), finishes the promotion of the newest commit, claims the next commit number, and only then, when no
+     * earlier writer can commit any more, deletes what was staged but never committed.
+     *
+     * @throws FatalException "pipeline … is already running" if another process writes this pipeline here; it has
+     *     then changed nothing
+     */
     @Override
     public synchronized void open(PipelineContext context) {
         close();
@@ -102,33 +112,22 @@ public final class ParquetSink implements Sink {
         storeUsed = context.usesSinkOffsetStore();
         ObjectStore objects = objectStore();
         objects.check();
+        fence = objects.fence(pipeline, writer, clock);
         log = new CommitLog(objects, pipeline, retained);
-        Optional<CommitRecord> latest = log.recover();
+        Optional<CommitRecord> latest = log.latest();
+        latest.ifPresent(log::finish);
         nextSeq = latest.map(CommitRecord::nextSeq).orElse(1L);
         flushedSeq = nextSeq;
-        lastNumber = latest.map(CommitRecord::number).orElse(0L);
-        lastOffset = latest.map(CommitRecord::offset).orElse(null);
-        try {
-            Optional<Path> preferred = objects.spoolFolder(pipeline);
-            if (preferred.isPresent()) {
-                spoolFolder = preferred.get();
-                deleteRecursively(spoolFolder);
-                Files.createDirectories(spoolFolder);
-                tempSpool = false;
-            } else {
-                // one folder per pipeline and destination, cleared at each open: a killed process leaves no litter
-                Path base = spoolBase != null ? spoolBase : Path.of(System.getProperty("java.io.tmpdir"));
-                spoolFolder = base.resolve("sluice-spool-" + pipeline + "-"
-                        + Integer.toHexString(describe().hashCode()));
-                deleteRecursively(spoolFolder);
-                Files.createDirectories(spoolFolder);
-                tempSpool = true;
-            }
-        } catch (IOException e) {
-            throw new RetriableException("cannot prepare the spool folder for open files: " + e
-                    + ". Fix: make sure the folder (spoolFolder(…), else java.io.tmpdir) is writable and has room.", e);
-        }
-        open = new OpenFiles(files, objects, pipeline, spoolFolder, clock);
+        String offset = storeUsed ? latest.map(CommitRecord::offset).orElse(null) : null;
+        boolean offsetElsewhere = storeUsed ? latest.map(CommitRecord::offsetElsewhere).orElse(false) : true;
+        CommitRecord claim = new CommitRecord(latest.map(CommitRecord::number).orElse(0L) + 1, pipeline, offset,
+                nextSeq, clock.instant(), List.of(), writer, offsetElsewhere);
+        log.claim(claim);
+        epoch = claim.number();
+        lastNumber = claim.number();
+        log.cleanUp(claim);
+        spoolFolder = Spools.prepare(objects, pipeline, epoch, spoolBase, describe());
+        open = new OpenFiles(files, objects, pipeline, epoch, spoolFolder, clock);
         wantsFlush = false;
     }
 
@@ -171,7 +170,9 @@ public final class ParquetSink implements Sink {
         flushedSeq = nextSeq;
         wantsFlush = false;
         if (!storeUsed) {
-            commit(lastOffset); // the pipeline keeps its offsets elsewhere: publish now, at least once
+            // the pipeline keeps its offsets elsewhere: publish now, at least once. The record has no offset: one
+            // written here would be stale, and the sink's store must never resume from it.
+            commit(null, true);
         }
     }
 
@@ -191,32 +192,31 @@ public final class ParquetSink implements Sink {
             open.abortAll();
             open = null;
         }
-        if (tempSpool && spoolFolder != null) {
-            try {
-                deleteRecursively(spoolFolder);
-            } catch (IOException ignored) {
-                // a temporary folder: the system cleans it
-            }
+        if (spoolFolder != null) {
+            Spools.delete(spoolFolder);
         }
         spoolFolder = null;
+        if (fence != null) {
+            fence.close();
+            fence = null;
+        }
         if (store != null) {
             store.close();
             store = null;
         }
     }
 
-    private void commit(String offset) {
+    private void commit(String offset, boolean offsetElsewhere) {
         CommitRecord record = new CommitRecord(lastNumber + 1, pipeline, offset, flushedSeq, clock.instant(),
-                open.staged());
+                open.staged(), writer, offsetElsewhere);
         log.commit(record);
         open.clearStaged();
         lastNumber = record.number();
-        lastOffset = offset;
     }
 
     private ObjectStore objectStore() {
         if (store == null) {
-            store = s3 != null ? new S3ObjectStore(s3) : new LocalObjectStore(localFolder);
+            store = s3 != null ? new S3ObjectStore(s3, lease) : new LocalObjectStore(localFolder);
         }
         return store;
     }
@@ -225,25 +225,28 @@ public final class ParquetSink implements Sink {
         return s3 != null ? s3.toString() : "folder " + localFolder;
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
     @Override
     public String toString() {
         return "ParquetSink[" + describe() + ", partitionBy " + files.partitioning() + ", " + files.compression() + "]";
     }
 
-    /** {@link SinkOffsetStore#load}: the newest commit record's offset. */
+    /**
+     * {@link SinkOffsetStore#load}: the newest commit record's offset.
+     *
+     * @throws FatalException if the newest records were written while the pipeline kept its offsets elsewhere
+     */
     synchronized Optional<String> loadOffset(String pipelineName) {
-        return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
+        Optional<CommitRecord> latest = new CommitLog(objectStore(), pipelineName, retained).latest();
+        if (latest.isPresent() && latest.get().offsetElsewhere()) {
+            throw new FatalException("pipeline " + pipelineName + " last ran with its offsets in another offset"
+                    + " store (at least once), so the sink's commit record " + latest.get().number() + " in "
+                    + describe() + " holds no offset this store could resume from; resuming from an older one would"
+                    + " capture again what the other store already covered, starting afresh would snapshot again."
+                    + " Fix: build the pipeline with that offset store again (.offsetStore(…)), or, to start afresh"
+                    + " on the sink's own store, call sink.offsetStore().orElseThrow().delete(\"" + pipelineName
+                    + "\") with the pipeline stopped.");
+        }
+        return latest.map(CommitRecord::offset);
     }
 
     /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
@@ -257,21 +260,22 @@ public final class ParquetSink implements Sink {
                     + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
         }
         storeUsed = true;
-        commit(encodedOffset);
+        commit(encodedOffset, false);
     }
 
     /** {@link SinkOffsetStore#delete}: a commit record without offset; files and {@code _seq} carry on. */
     synchronized void deleteOffset(String pipelineName) {
         if (open != null && pipelineName.equals(pipeline)) {
-            commit(null);
+            commit(null, false);
             return;
         }
         CommitLog other = new CommitLog(objectStore(), pipelineName, retained);
         Optional<CommitRecord> latest = other.latest();
         if (latest.isPresent()) {
             CommitRecord last = latest.get();
-            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(),
-                    java.time.Instant.now(), List.of()));
+            Clock now = clock != null ? clock : Clock.systemUTC();
+            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(), now.instant(),
+                    List.of(), Writers.newId(), false));
         }
     }
 
@@ -305,6 +309,7 @@ public final class ParquetSink implements Sink {
         private long memoryBudget = 128L << 20;
         private boolean includeBefore;
         private int commitRecordsRetained = 100;
+        private Duration writerLease = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -478,6 +483,20 @@ public final class ParquetSink implements Sink {
         public Builder includeBeforeImage(boolean include) {
             this.includeBefore = include;
             return this;
+        }
+
+        /**
+         * How long the S3 writer lease of a running pipeline lasts without renewal (default 60 s; 1 s to 1 h). It is
+         * renewed every third of this; a second process of the pipeline stops at once while it holds, and a process
+         * that was killed without closing the sink blocks the next start for at most this long.
+         */
+        public Builder writerLease(Duration lease) {
+            positive("writerLease", lease);
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("writerLease must be between 1 s and 1 h, was " + lease);
+            }
+            this.writerLease = lease;
+            return s3Option();
         }
 
         /** How many of the newest commit records are kept (default 100; at least 2). */

@@ -22,15 +22,15 @@ class LayoutTest {
         assertThat(Keys.segment("_hidden")).isEqualTo("%5Fhidden");
         assertThat(Keys.segment(".dot")).isEqualTo("%2Edot");
         assertThat(Keys.segment("straße")).isEqualTo("stra%C3%9Fe");
-        assertThat(Keys.dataFile(TableId.of("public", "t"), "_date=2024-01-02", 42, "p"))
-                .isEqualTo("public/t/_date=2024-01-02/part-00000000000000000042-p.parquet");
-        assertThat(Keys.dataFile(TableId.of("public", "t"), "", 1, "p")).isEqualTo("public/t/part-00000000000000000001-p.parquet");
+        assertThat(Keys.dataFile(TableId.of("public", "t"), "_date=2024-01-02", 42, "p", 3))
+                .isEqualTo("public/t/_date=2024-01-02/part-00000000000000000042-p-3.parquet");
+        assertThat(Keys.dataFile(TableId.of("public", "t"), "", 1, "p", 3)).isEqualTo("public/t/part-00000000000000000001-p-3.parquet");
     }
 
     @Test
     void dataFileNamesSortByPosition() {
-        List<String> names = List.of(Keys.dataFile(TableId.of("a", "b"), "", 9, "p"),
-                Keys.dataFile(TableId.of("a", "b"), "", 10, "p"), Keys.dataFile(TableId.of("a", "b"), "", 100, "p"));
+        List<String> names = List.of(Keys.dataFile(TableId.of("a", "b"), "", 9, "p", 1),
+                Keys.dataFile(TableId.of("a", "b"), "", 10, "p", 1), Keys.dataFile(TableId.of("a", "b"), "", 100, "p", 1));
         assertThat(names).isSorted();
     }
 

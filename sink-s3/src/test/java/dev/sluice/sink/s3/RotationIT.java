@@ -53,8 +53,8 @@ class RotationIT {
         sink.close();
         List<Path> files = files("mem/items");
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
-                "part-00000000000000000001-p.parquet", "part-00000000000000000005-p.parquet",
-                "part-00000000000000000009-p.parquet");
+                "part-00000000000000000001-p-1.parquet", "part-00000000000000000005-p-1.parquet",
+                "part-00000000000000000009-p-1.parquet");
         List<Long> counts = new ArrayList<>();
         for (Path file : files) {
             counts.add(rowsIn(file));
@@ -110,7 +110,7 @@ class RotationIT {
         Runs.store(sink).save("p", "test:5");
         sink.close();
         assertThat(files("mem/items")).extracting(p -> p.getFileName().toString()).containsExactly(
-                "part-00000000000000000001-p.parquet", "part-00000000000000000005-p.parquet");
+                "part-00000000000000000001-p-1.parquet", "part-00000000000000000005-p-1.parquet");
     }
 
     @Test

@@ -49,4 +49,10 @@ final class S3Copy {
             }
         }
     }
+
+    static void delete(S3Bucket bucket, String key) {
+        try (S3Client client = client(bucket)) {
+            client.deleteObject(b -> b.bucket(bucket.bucket()).key(key));
+        }
+    }
 }
