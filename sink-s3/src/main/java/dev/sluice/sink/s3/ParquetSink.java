@@ -29,19 +29,29 @@ import java.util.Optional;
  * }</pre>
  *
  * <h2>Layout</h2>
- * {@code <prefix>/<namespace>/<table>/<partition>/part-<first _seq>-<pipeline>.parquet}, one schema per file, with
- * the table's columns and the metadata columns {@code _op}, {@code _commit_ts}, {@code _position}, {@code _seq},
- * {@code _tx}, {@code _unchanged} (and {@code _before} if asked for). The sink's own records live under
- * {@code <prefix>/_sluice/<pipeline>/}. {@code docs/sink-s3.md} has the type mapping.
+ * {@code <prefix>/<namespace>/<table>/<partition>/part-<first _seq>-<pipeline>-<writer epoch>.parquet}, one schema per
+ * file, with the table's columns and the metadata columns {@code _op}, {@code _commit_ts}, {@code _position},
+ * {@code _seq}, {@code _tx}, {@code _unchanged} (and {@code _before} if asked for). Partition folders
+ * ({@code _date=…}) start with {@code _} like the metadata columns, so they never shadow a table column. An update
+ * that changes the primary key is written as a delete of the old key, then the new row. The sink's own records live
+ * under {@code <prefix>/_sluice/<pipeline>/}. {@code docs/sink-s3.md} has the type mapping and the rebuild recipe.
+ *
+ * <h2>One writer per pipeline</h2>
+ * {@link #open(PipelineContext)} takes a writer fence (an OS file lock in a local folder, a renewed lease object on
+ * S3) and claims the next commit number; commit records are only ever created, never replaced (a hard link; an S3
+ * PUT with {@code If-None-Match: *}). A second process of the same pipeline and location stops at once with a
+ * {@link FatalException} "pipeline … is already running", having changed nothing; a writer that lost its lease
+ * stops at its next commit. Data, staging and spool names carry the writer epoch, so no file is written twice.
  *
  * <h2>Exactly once</h2>
  * Finished files are uploaded whole to a staging area ({@code _sluice/<pipeline>/staging/}, names ending in
  * {@code .parquet.pending}); {@link #flush()} finishes and stages every open file. The store returned by
  * {@link #offsetStore()} commits: its {@code save} writes a commit record naming the staged files, the offset and
  * the next {@code _seq}, then moves each staged file to its final key. {@link #open(PipelineContext)} finishes the
- * moves of the latest record if a crash cut them short and deletes every other staged file, so that files only
- * ever appear under their final keys after their commit, and a row never appears twice. If the pipeline keeps its
- * offsets in another store, {@code flush()} commits the files itself: at-least-once.
+ * moves of the latest record if a crash cut them short (of the files still staged) and deletes every other staged
+ * file, so that files only ever appear under their final keys after their commit, and a row never appears twice. If
+ * the pipeline keeps its offsets in another store, {@code flush()} commits the files itself, at least once, with
+ * records that hold no offset: the sink's own store refuses to resume from them.
  *
  * <h2>Memory</h2>
  * Open files are written to a local spool file as their row groups fill, and uploaded whole when finished; the
@@ -110,6 +120,16 @@ public final class ParquetSink implements Sink {
         pipeline = context.pipelineName();
         clock = context.clock();
         storeUsed = context.usesSinkOffsetStore();
+        try {
+            claimAndRecover();
+        } catch (RuntimeException e) {
+            close(); // a writer that is refused holds nothing: neither the lock or lease nor a client
+            throw e;
+        }
+        wantsFlush = false;
+    }
+
+    private void claimAndRecover() {
         ObjectStore objects = objectStore();
         objects.check();
         fence = objects.fence(pipeline, writer, clock);
@@ -128,7 +148,6 @@ public final class ParquetSink implements Sink {
         log.cleanUp(claim);
         spoolFolder = Spools.prepare(objects, pipeline, epoch, spoolBase, describe());
         open = new OpenFiles(files, objects, pipeline, epoch, spoolFolder, clock);
-        wantsFlush = false;
     }
 
     @Override
@@ -379,9 +398,13 @@ public final class ParquetSink implements Sink {
             return s3Option();
         }
 
-        /** Files larger than this go as multipart uploads (default 64 MiB; at least 5 MiB). */
+        /** Files larger than this go as multipart uploads (default 64 MiB; 5 MiB to 5 GiB, the largest PUT). */
         public Builder multipartThreshold(long bytes) {
             this.multipartThreshold = atLeast("multipartThreshold", bytes, 5L << 20);
+            if (bytes > 5L << 30) {
+                throw new IllegalArgumentException("multipartThreshold must be at most 5 GiB (the largest single"
+                        + " PUT), was " + bytes);
+            }
             return s3Option();
         }
 

@@ -57,6 +57,10 @@ class LayoutTest {
         assertThat(back).isEqualTo(record);
         CommitRecord reset = new CommitRecord(13, "p", null, 1001, Instant.EPOCH, List.of());
         assertThat(CommitRecord.fromJson(reset.toJson())).isEqualTo(reset);
+        CommitRecord atLeastOnce = new CommitRecord(14, "p", null, 1001, Instant.EPOCH, List.of(), "h:1:ab", true);
+        assertThat(CommitRecord.fromJson(atLeastOnce.toJson())).isEqualTo(atLeastOnce);
+        assertThat(new String(atLeastOnce.toJson(), StandardCharsets.UTF_8))
+                .contains("\"writer\":\"h:1:ab\"", "\"offsetElsewhere\":true");
     }
 
     @Test
