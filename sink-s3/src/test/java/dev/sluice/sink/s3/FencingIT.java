@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
+import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
 import dev.sluice.testkit.S3Bucket;
 import dev.sluice.testkit.S3Extension;
@@ -15,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,6 +88,57 @@ class FencingIT {
         Path copy = work.resolve("copy");
         S3Copy.download(bucket, "fenced/", copy);
         assertThat(rows(copy)).containsExactlyElementsOf(expected(1, 9));
+    }
+
+    /**
+     * Two pipelines of one name on one location at the same time: the second fails at once with "already running",
+     * the first runs to its end, and the lake holds each change exactly once.
+     */
+    private static void twoPipelinesAtOnce(ParquetSink.Builder builder) throws Exception {
+        long total = 2000;
+        try (Pipeline first = Pipeline.builder().name("twice").source(new GeneratorSource(total, 5, 10))
+                .sink(builder.build()).commitInterval(Duration.ofMillis(50)).build()) {
+            CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return first.runUntilCaughtUp().caughtUp();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            while (first.status().eventsCommitted() < total / 4) {
+                Thread.sleep(10);
+            }
+            try (Pipeline second = Pipeline.builder().name("twice").source(new GeneratorSource(total, 20, 5))
+                    .sink(builder.build()).commitInterval(Duration.ofMillis(50)).build()) {
+                assertThatThrownBy(second::runUntilCaughtUp).isInstanceOf(FatalException.class)
+                        .hasMessageContaining("pipeline twice is already running");
+            }
+            assertThat(run).as("the first pipeline still running when the second stopped").isNotDone();
+            assertThat(run.get(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static void assertExactlyOnce(Path lake, long total) throws Exception {
+        assertThat(Duck.query("SELECT count(*), count(DISTINCT _seq), min(_seq), max(_seq),"
+                + " count(*) FILTER (WHERE _position = 'gen:' || _seq) FROM " + Duck.all(lake.resolve("gen"))))
+                .containsExactly(List.of(total, total, 1L, total, total));
+    }
+
+    @Test
+    void twoPipelinesOfOneNameOnOneFolderTheSecondFailsAndTheFirstWritesEachChangeOnce() throws Exception {
+        Path lake = work.resolve("lake");
+        twoPipelinesAtOnce(ParquetSink.builder().localFolder(lake));
+        assertExactlyOnce(lake, 2000);
+    }
+
+    @Test
+    void twoPipelinesOfOneNameOnOneS3PrefixTheSecondFailsAndTheFirstWritesEachChangeOnce(S3Bucket bucket)
+            throws Exception {
+        twoPipelinesAtOnce(s3(bucket, "twice"));
+        Path copy = work.resolve("copy");
+        S3Copy.download(bucket, "twice/", copy);
+        assertExactlyOnce(copy, 2000);
     }
 
     @Test
