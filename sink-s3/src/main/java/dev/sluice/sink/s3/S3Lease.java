@@ -65,10 +65,22 @@ final class S3Lease implements WriterFence {
 
     private void renew() {
         try {
+            Optional<byte[]> current = store.get(key);
+            if (current.isPresent()) {
+                Holder holder = Holder.parse(current.get());
+                if (holder != Holder.DAMAGED && !holder.writer().equals(writer)) {
+                    // our lease ran out and another writer took over: its lease must stay, and this writer's next
+                    // commit fails on the commit record the other one claimed
+                    log.warn("the writer lease {} in {} was taken over by writer {} after this writer ({}) could not"
+                            + " renew it; this writer stops at its next commit", key, store, holder.writer(), writer);
+                    renewer.shutdown();
+                    return;
+                }
+            }
             store.put(key, content(writer, clock.instant()));
-        } catch (SluiceException | IllegalStateException e) {
-            // the commit records fence even without the lease; the next renewal may pass
-            log.warn("cannot renew the writer lease {} in {}: {}", key, store, e.getMessage());
+        } catch (RuntimeException e) {
+            // S3 unreachable for now: the commit records fence even without the lease; the next renewal may pass
+            log.warn("cannot renew the writer lease {} in {}: {}", key, store, e.toString());
         }
     }
 

@@ -143,7 +143,7 @@ class FencingIT {
 
     @Test
     void aWriterWhoseLeaseWasLostStopsAtItsNextCommitByTheConditionalPut(S3Bucket bucket) throws Exception {
-        ParquetSink first = s3(bucket, "lost").build();
+        ParquetSink first = s3(bucket, "lost").writerLease(Duration.ofSeconds(3)).build(); // renewed every second
         Runs.open(first, "p");
         Runs.commit(first, "p", items(1, 3));
         first.write(items(4, 6));
@@ -153,6 +153,9 @@ class FencingIT {
 
         ParquetSink second = s3(bucket, "lost").build();
         assertThat(Runs.open(second, "p")).isEqualTo("test:3");
+        String lease = S3Copy.text(bucket, "lost/_sluice/p/lease.json");
+        Thread.sleep(1500); // the first's renewal runs: it must leave the second's lease alone
+        assertThat(S3Copy.text(bucket, "lost/_sluice/p/lease.json")).isEqualTo(lease);
         // the first wakes up: its commit record's number is taken (If-None-Match: *), it stops without committing
         assertThatThrownBy(() -> Runs.store(first).save("p", "test:6")).isInstanceOf(FatalException.class)
                 .hasMessageContaining("pipeline p is already running").hasMessageContaining("Fix:");
