@@ -2,11 +2,14 @@ package dev.sluice.sink.s3;
 
 import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -55,7 +58,7 @@ final class LocalObjectStore implements ObjectStore {
             Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
             try {
                 Files.move(file, temp, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException e) {
                 Files.copy(file, temp);
                 Files.delete(file);
             }
@@ -140,10 +143,10 @@ final class LocalObjectStore implements ObjectStore {
         try (Stream<Path> files = Files.walk(folder)) {
             List<String> keys = new ArrayList<>();
             files.filter(Files::isRegularFile)
-                    .forEach(p -> keys.add(root.relativize(p).toString().replace(java.io.File.separatorChar, '/')));
+                    .forEach(p -> keys.add(root.relativize(p).toString().replace(File.separatorChar, '/')));
             keys.sort(null);
             return keys;
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new RetriableException("cannot list " + folder + ": " + e, e);
         }
     }

@@ -1,6 +1,7 @@
 package dev.sluice.sink.s3;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ interface ObjectStore extends AutoCloseable {
      * @param writer this writer's identity, shown to a second writer that is refused
      * @throws dev.sluice.FatalException "pipeline … is already running" if another writer holds it
      */
-    WriterFence fence(String pipeline, String writer, java.time.Clock clock);
+    WriterFence fence(String pipeline, String writer, Clock clock);
 
     /** The content of an object, or empty if there is none. */
     Optional<byte[]> get(String key);

@@ -7,6 +7,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import dev.sluice.Type;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -81,7 +82,7 @@ final class ParquetSchemas {
     /** Bytes of the FIXED_LEN_BYTE_ARRAY that holds every unscaled value of this many digits. */
     static int decimalBytes(int precision) {
         int bytes = 1;
-        while (java.math.BigInteger.TEN.pow(precision).bitLength() > 8 * bytes - 1) {
+        while (BigInteger.TEN.pow(precision).bitLength() > 8 * bytes - 1) {
             bytes++;
         }
         return bytes;

@@ -3,6 +3,7 @@ package dev.sluice.sink.s3;
 import dev.sluice.CommitStateUnknownException;
 import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -148,7 +149,7 @@ final class S3ObjectStore implements ObjectStore {
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(start);
-            return new java.io.FilterInputStream(Channels.newInputStream(channel)) {
+            return new FilterInputStream(Channels.newInputStream(channel)) {
                 private long left = length;
 
                 @Override
