@@ -1,6 +1,7 @@
 package dev.sluice.sink.s3;
 
 import com.github.luben.zstd.Zstd;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +120,7 @@ final class Codecs implements CompressionCodecFactory {
     }
 
     private static byte[] gunzip(byte[] bytes, int size) throws IOException {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
             return in.readNBytes(size);
         }
     }

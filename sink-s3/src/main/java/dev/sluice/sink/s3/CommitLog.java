@@ -1,15 +1,18 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.FatalException;
+import dev.sluice.RetriableException;
+import java.time.DateTimeException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pipeline's commit records in its object store, and the two moves of the commit protocol:
- * {@link #commit(CommitRecord)} (write the record, then promote its staged files to their final keys) and
- * {@link #recover()} (finish the promotion of the latest record, then drop every staged file no record names).
+ * A pipeline's commit records in its object store, and the moves of the commit protocol:
+ * {@link #commit(CommitRecord)} (create the record, then promote its staged files to their final keys) and, when a
+ * writer opens, {@link #finish(CommitRecord)} (the promotion of the latest record), {@link #claim(CommitRecord)} (the
+ * next number, which fences any earlier writer) and {@link #cleanUp(CommitRecord)} (drop what no record names).
  * Keeps the newest {@code retained} records. Thread-safe as the store is; one pipeline uses it at a time.
  */
 final class CommitLog {
@@ -37,7 +40,7 @@ final class CommitLog {
             return Optional.empty();
         }
         String key = keys.get(keys.size() - 1);
-        byte[] bytes = store.get(key).orElseThrow(() -> new dev.sluice.RetriableException(
+        byte[] bytes = store.get(key).orElseThrow(() -> new RetriableException(
                 "the commit record " + key + " was listed but could not be read in " + store));
         try {
             CommitRecord record = CommitRecord.fromJson(bytes);
@@ -45,7 +48,7 @@ final class CommitLog {
                 throw new IllegalArgumentException("it belongs to pipeline '" + record.pipeline() + "'");
             }
             return Optional.of(record);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new FatalException("the commit record " + key + " in " + store + " is damaged (" + e.getMessage()
                     + "), so the sink cannot know what was committed. Fix: restore it from a backup, or delete the"
                     + " folder " + Keys.pipelineFolder(pipeline) + " and the pipeline's data files to start over.",
@@ -54,63 +57,93 @@ final class CommitLog {
     }
 
     /**
-     * Brings the store back to the state of the latest record, before writing resumes: files that record made
-     * visible are promoted if a crash interrupted that, and everything else still staged is deleted.
-     *
-     * @return the latest record, or empty if there is none
+     * Finishes the promotion of the record's files that are still staged, which a crash may have cut short. A file
+     * no longer staged was promoted (a promotion deletes the staged copy only after the copy): it is not looked
+     * for, so that a committed file later compacted or expired downstream never blocks a restart.
      */
-    Optional<CommitRecord> recover() {
-        Optional<CommitRecord> latest = latest();
-        latest.ifPresent(this::rollForward);
+    void finish(CommitRecord record) {
+        List<String> staged = store.list(Keys.stagingFolder(pipeline));
+        int finished = 0;
+        for (CommitRecord.DataFile file : record.files()) {
+            if (staged.contains(file.staging())) {
+                store.promote(file.staging(), file.path(), file.bytes());
+                finished++;
+            }
+        }
+        if (finished > 0) {
+            log.info("pipeline {}: finished making {} file(s) of commit {} visible in {}, which a crash had"
+                    + " interrupted", pipeline, finished, record.number(), store);
+        }
+    }
+
+    /**
+     * Writes the record, which names no files, as this writer's claim on the next commit number: a writer that was
+     * running stops at its next commit, since that number is taken.
+     *
+     * @throws FatalException if another writer took the number first
+     */
+    void claim(CommitRecord record) {
+        if (!store.create(Keys.commitRecord(pipeline, record.number()), record.toJson())) {
+            throw alreadyRunning(record.number());
+        }
+    }
+
+    /**
+     * After this writer's claim, when no other writer can commit any more: deletes every staged file (none is named
+     * by a record that is not finished), temporary files of record writes, and records beyond the retained ones.
+     */
+    void cleanUp(CommitRecord claim) {
         List<String> staged = store.list(Keys.stagingFolder(pipeline));
         for (String key : staged) {
             store.delete(key);
         }
         if (!staged.isEmpty()) {
             log.info("pipeline {}: discarded {} file(s) staged after commit {} in {}: they were never committed and"
-                    + " their changes are captured again", pipeline, staged.size(),
-                    latest.map(CommitRecord::number).orElse(0L), store);
+                    + " their changes are captured again", pipeline, staged.size(), claim.number() - 1, store);
         }
         for (String key : store.list(Keys.commitsFolder(pipeline))) {
             if (!key.endsWith(".json")) {
                 store.delete(key); // a temporary file of a record write cut short
-            } else if (latest.isPresent() && number(key) <= latest.get().number() - retained) {
+            } else if (number(key) <= claim.number() - retained) {
                 store.delete(key);
             }
         }
-        return latest;
     }
 
-    /** Writes the record (the commit point), then makes its files visible under their final keys. */
+    /**
+     * Writes the record (the commit point; only if no record of its number exists), then makes its files visible
+     * under their final keys.
+     *
+     * @throws FatalException if another writer wrote a record of that number: this one is no longer the writer
+     */
     void commit(CommitRecord record) {
-        store.put(Keys.commitRecord(pipeline, record.number()), record.toJson());
-        promote(record);
+        if (!store.create(Keys.commitRecord(pipeline, record.number()), record.toJson())) {
+            throw alreadyRunning(record.number());
+        }
+        for (CommitRecord.DataFile file : record.files()) {
+            store.promote(file.staging(), file.path(), file.bytes());
+        }
         long old = record.number() - retained;
         if (old > 0) {
             store.delete(Keys.commitRecord(pipeline, old));
         }
     }
 
-    private void promote(CommitRecord record) {
-        for (CommitRecord.DataFile file : record.files()) {
-            store.promote(file.staging(), file.path());
-        }
-    }
-
-    /** After a crash: finishes the moves of the newest record, which a crash may have cut short. */
-    private void rollForward(CommitRecord record) {
-        List<String> staged = store.list(Keys.stagingFolder(pipeline));
-        int finished = 0;
-        for (CommitRecord.DataFile file : record.files()) {
-            if (staged.contains(file.staging())) {
-                finished++;
+    private FatalException alreadyRunning(long number) {
+        String key = Keys.commitRecord(pipeline, number);
+        String by = store.get(key).map(bytes -> {
+            try {
+                String writer = CommitRecord.fromJson(bytes).writer();
+                return writer == null ? "another writer" : "writer " + writer;
+            } catch (IllegalArgumentException | DateTimeException e) {
+                return "another writer";
             }
-            store.promote(file.staging(), file.path());
-        }
-        if (finished > 0) {
-            log.info("pipeline {}: finished making {} file(s) of commit {} visible in {}, which a crash had"
-                    + " interrupted", pipeline, finished, record.number(), store);
-        }
+        }).orElse("another writer");
+        return new FatalException("pipeline " + pipeline + " is already running (" + by + " wrote the commit record "
+                + key + " in " + store + ", which this process was about to write). Nothing of this process was"
+                + " committed, and nothing committed was touched. Fix: run one process per pipeline name and sink"
+                + " location: stop the other process first (a rolling deployment must stop the old instance before"
+                + " starting the new one), or give this pipeline another name.");
     }
 
     private List<String> records() {

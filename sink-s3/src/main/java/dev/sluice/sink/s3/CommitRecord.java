@@ -9,17 +9,29 @@ import java.util.Map;
 /**
  * One commit of a pipeline, stored as {@code _sluice/<pipeline>/commits/<number, 20 digits>.json}: the source
  * offset committed, the next {@code _seq} to hand out, and the data files this commit made visible (with where
- * each was staged, so that a promotion cut short by a crash can be finished). Immutable.
+ * each was staged, so that a promotion cut short by a crash can be finished), and the writer that made it. A
+ * record is created only where none of its number exists, so two writers of one pipeline can never both commit.
+ * Immutable.
  *
- * @param offset the encoded source offset; null after the offset was deleted (the pipeline starts afresh)
+ * @param offset the encoded source offset; null after the offset was deleted (the pipeline starts afresh), and
+ *     null when the pipeline kept its offsets in another store
+ * @param writer who wrote it ({@code host:pid:id} of the sink's open), null in records of older versions
+ * @param offsetElsewhere true if the pipeline kept its offsets in another store (at least once): the record has no
+ *     offset to resume from
  */
 record CommitRecord(long number, String pipeline, String offset, long nextSeq, Instant committedAt,
-        List<DataFile> files) {
+        List<DataFile> files, String writer, boolean offsetElsewhere) {
 
     static final int FORMAT = 1;
 
     CommitRecord {
         files = List.copyOf(files);
+    }
+
+    /** A record of an older version, without writer. */
+    CommitRecord(long number, String pipeline, String offset, long nextSeq, Instant committedAt,
+            List<DataFile> files) {
+        this(number, pipeline, offset, nextSeq, committedAt, files, null, false);
     }
 
     /** A data file: its key, the key it was staged under, and what it holds. */
@@ -32,7 +44,14 @@ record CommitRecord(long number, String pipeline, String offset, long nextSeq, I
                 .append(",\"commit\":").append(number)
                 .append(",\"offset\":").append(offset == null ? "null" : Json.quote(offset))
                 .append(",\"nextSeq\":").append(nextSeq)
-                .append(",\"committedAt\":").append(Json.quote(committedAt.toString()))
+                .append(",\"committedAt\":").append(Json.quote(committedAt.toString()));
+        if (writer != null) {
+            out.append(",\"writer\":").append(Json.quote(writer));
+        }
+        if (offsetElsewhere) {
+            out.append(",\"offsetElsewhere\":true");
+        }
+        out
                 .append(",\"files\":[");
         for (int i = 0; i < files.size(); i++) {
             DataFile f = files.get(i);
@@ -77,8 +96,13 @@ record CommitRecord(long number, String pipeline, String offset, long nextSeq, I
         if (offset != null && !(offset instanceof String)) {
             throw new IllegalArgumentException("'offset' is not a string");
         }
+        Object writer = map.get("writer");
+        if (writer != null && !(writer instanceof String)) {
+            throw new IllegalArgumentException("'writer' is not a string");
+        }
         return new CommitRecord(number(map, "commit"), text(map, "pipeline"), (String) offset,
-                number(map, "nextSeq"), Instant.parse(text(map, "committedAt")), files);
+                number(map, "nextSeq"), Instant.parse(text(map, "committedAt")), files, (String) writer,
+                Boolean.TRUE.equals(map.get("offsetElsewhere")));
     }
 
     private static long number(Map<?, ?> map, String key) {

@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,7 +116,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         index++;
         if (event.hasUnchanged()) {
             out.startField(ParquetSchemas.UNCHANGED, index);
-            list(out, java.util.Arrays.stream(event.unchangedColumns()).mapToObj(i -> names[i]).toList(),
+            list(out, Arrays.stream(event.unchangedColumns()).mapToObj(i -> names[i]).toList(),
                     EventWriteSupport::string);
             out.endField(ParquetSchemas.UNCHANGED, index);
         }
@@ -196,7 +197,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
             byte[] fixed = new byte[length];
             byte fill = (byte) (value.signum() < 0 ? -1 : 0);
             int pad = fixed.length - unscaled.length;
-            java.util.Arrays.fill(fixed, 0, pad, fill);
+            Arrays.fill(fixed, 0, pad, fill);
             System.arraycopy(unscaled, 0, fixed, pad, unscaled.length);
             out.addBinary(Binary.fromConstantByteArray(fixed));
         };

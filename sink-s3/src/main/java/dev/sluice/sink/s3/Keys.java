@@ -36,12 +36,14 @@ final class Keys {
     }
 
     /**
-     * The key of a data file: {@code <namespace>/<table>/<partition>/part-<first _seq, 20 digits>-<pipeline>.parquet}.
-     * Names sort by position, since {@code _seq} only grows.
+     * The key of a data file:
+     * {@code <namespace>/<table>/<partition>/part-<first _seq, 20 digits>-<pipeline>-<writer epoch>.parquet}. Names
+     * sort by position, since {@code _seq} only grows; the writer epoch (the number of the commit record that
+     * claimed the writer's turn) makes the names of two writers differ, so no file is ever written twice.
      */
-    static String dataFile(TableId table, String partition, long firstSeq, String pipeline) {
+    static String dataFile(TableId table, String partition, long firstSeq, String pipeline, long epoch) {
         return tableFolder(table) + (partition.isEmpty() ? "" : "/" + partition)
-                + String.format("/part-%020d-%s.parquet", firstSeq, pipeline);
+                + String.format("/part-%020d-%s-%d.parquet", firstSeq, pipeline, epoch);
     }
 
     /** The folder of a pipeline's own records: {@code _sluice/<pipeline>/}. */
@@ -59,5 +61,10 @@ final class Keys {
 
     static String stagingFolder(String pipeline) {
         return pipelineFolder(pipeline) + "staging/";
+    }
+
+    /** Where one writer stages its files: {@code _sluice/<pipeline>/staging/<writer epoch>/}. */
+    static String stagingFolder(String pipeline, long epoch) {
+        return stagingFolder(pipeline) + epoch + "/";
     }
 }

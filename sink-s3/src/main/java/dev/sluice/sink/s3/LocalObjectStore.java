@@ -2,16 +2,22 @@ package dev.sluice.sink.s3;
 
 import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,7 +58,7 @@ final class LocalObjectStore implements ObjectStore {
             Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
             try {
                 Files.move(file, temp, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException e) {
                 Files.copy(file, temp);
                 Files.delete(file);
             }
@@ -71,7 +77,7 @@ final class LocalObjectStore implements ObjectStore {
             Files.createDirectories(target.getParent());
             Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
@@ -82,6 +88,39 @@ final class LocalObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw failure("write " + target, e);
         }
+    }
+
+    @Override
+    public boolean create(String key, byte[] content) {
+        Path target = resolve(key);
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                // a link, unlike a rename, fails if the name exists: the whole file appears, or nothing
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException taken) {
+                return false;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            force(target.getParent());
+            return true;
+        } catch (IOException e) {
+            throw failure("write " + target, e);
+        }
+    }
+
+    @Override
+    public WriterFence fence(String pipeline, String writer, Clock clock) {
+        return LocalLock.acquire(resolve(Keys.pipelineFolder(pipeline) + "writer.lock"), pipeline, writer, clock);
     }
 
     @Override
@@ -104,16 +143,16 @@ final class LocalObjectStore implements ObjectStore {
         try (Stream<Path> files = Files.walk(folder)) {
             List<String> keys = new ArrayList<>();
             files.filter(Files::isRegularFile)
-                    .forEach(p -> keys.add(root.relativize(p).toString().replace(java.io.File.separatorChar, '/')));
+                    .forEach(p -> keys.add(root.relativize(p).toString().replace(File.separatorChar, '/')));
             keys.sort(null);
             return keys;
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new RetriableException("cannot list " + folder + ": " + e, e);
         }
     }
 
     @Override
-    public void promote(String from, String to) {
+    public void promote(String from, String to, long bytes) {
         Path source = resolve(from);
         Path target = resolve(to);
         try {

@@ -1,6 +1,7 @@
 package dev.sluice.sink.s3;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,25 @@ interface ObjectStore extends AutoCloseable {
      */
     void put(String key, byte[] content);
 
+    /**
+     * Stores a small object whole, only if no object of that key exists: the commit point that two writers cannot
+     * both pass (S3: a PUT with {@code If-None-Match: *}; a folder: a hard link, which fails if the name exists).
+     *
+     * @return false if the key already held an object (then nothing was written)
+     * @throws dev.sluice.CommitStateUnknownException if the outcome is unknown
+     */
+    boolean create(String key, byte[] content);
+
+    /**
+     * Makes this process the only writer of the pipeline in this store until the returned fence is closed, or
+     * refuses at once: a local folder holds an OS file lock on {@code _sluice/<pipeline>/writer.lock}; S3 holds a
+     * lease object {@code _sluice/<pipeline>/lease.json}, renewed in the background.
+     *
+     * @param writer this writer's identity, shown to a second writer that is refused
+     * @throws dev.sluice.FatalException "pipeline … is already running" if another writer holds it
+     */
+    WriterFence fence(String pipeline, String writer, Clock clock);
+
     /** The content of an object, or empty if there is none. */
     Optional<byte[]> get(String key);
 
@@ -42,7 +62,7 @@ interface ObjectStore extends AutoCloseable {
      *
      * @throws dev.sluice.FatalException if neither exists (the file was deleted by someone else)
      */
-    void promote(String from, String to);
+    void promote(String from, String to, long bytes);
 
     /** Deletes an object; deleting a missing one is no error. */
     void delete(String key);

@@ -29,6 +29,7 @@ final class OpenFiles {
     private final FileSettings settings;
     private final ObjectStore store;
     private final String pipeline;
+    private final long epoch;
     private final Path spoolFolder;
     private final Clock clock;
     private final Map<FileKey, TableFile> open = new LinkedHashMap<>();
@@ -39,12 +40,15 @@ final class OpenFiles {
     private TableFile lastFile;
     private long lastBucket;
     private int sinceMemoryCheck;
+    /** The estimated heap of the events written since the budget was last checked. */
+    private long bytesSinceMemoryCheck;
     private boolean overBudget;
 
-    OpenFiles(FileSettings settings, ObjectStore store, String pipeline, Path spoolFolder, Clock clock) {
+    OpenFiles(FileSettings settings, ObjectStore store, String pipeline, long epoch, Path spoolFolder, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.pipeline = pipeline;
+        this.epoch = epoch;
         this.spoolFolder = spoolFolder;
         this.clock = clock;
     }
@@ -66,8 +70,10 @@ final class OpenFiles {
             open.remove(new FileKey(file.table(), file.partition()));
             publish(file);
         }
-        if (++sinceMemoryCheck >= 64) {
-            sinceMemoryCheck = 0;
+        // checked by count for small events (the check sums every column's buffers) and by bytes for large ones,
+        // so that a run of MB-sized values cannot pile up between two checks
+        bytesSinceMemoryCheck += event.estimatedSize();
+        if (++sinceMemoryCheck >= 64 || bytesSinceMemoryCheck >= settings.memoryBudget() / 16) {
             enforceBudget();
         }
     }
@@ -87,7 +93,8 @@ final class OpenFiles {
         TableFile file = open.get(key);
         if (file == null) {
             MessageType type = messageTypes.computeIfAbsent(schema,
-                    s -> ParquetSchemas.messageType(table, s, settings.includeBefore()));
+                    s -> ParquetSchemas.messageType(table, s, settings.includeBefore(),
+                            settings.partitioning().names()));
             file = new TableFile(table, schema, key.partition(), type,
                     spoolFolder.resolve(UUID.randomUUID() + ".parquet.spool"), settings, nowMillis);
             open.put(key, file);
@@ -100,6 +107,8 @@ final class OpenFiles {
      * bounded whatever the engine's commit interval.
      */
     void enforceBudget() throws IOException {
+        sinceMemoryCheck = 0;
+        bytesSinceMemoryCheck = 0;
         while (bufferedBytes() > settings.memoryBudget() && !open.isEmpty()) {
             overBudget = true;
             Map.Entry<FileKey, TableFile> largest = null;
@@ -155,10 +164,10 @@ final class OpenFiles {
         boolean done = false;
         try {
             long bytes = file.finish();
-            String staging = Keys.stagingFolder(pipeline) + UUID.randomUUID() + ".parquet.pending";
+            String staging = Keys.stagingFolder(pipeline, epoch) + UUID.randomUUID() + ".parquet.pending";
             store.upload(file.spoolPath(), staging);
             staged.add(new CommitRecord.DataFile(
-                    Keys.dataFile(file.table(), file.partition(), file.firstSeq(), pipeline), staging,
+                    Keys.dataFile(file.table(), file.partition(), file.firstSeq(), pipeline, epoch), staging,
                     file.table().toString(), file.rows(), bytes, file.firstSeq(), file.lastSeq()));
             done = true;
         } finally {

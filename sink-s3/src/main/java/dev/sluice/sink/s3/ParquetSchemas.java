@@ -7,6 +7,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import dev.sluice.Type;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,13 +38,21 @@ final class ParquetSchemas {
 
     private ParquetSchemas() {}
 
-    static MessageType messageType(TableId table, Schema schema, boolean includeBefore) {
+    static MessageType messageType(TableId table, Schema schema, boolean includeBefore,
+            List<String> partitionNames) {
         List<org.apache.parquet.schema.Type> fields = new ArrayList<>(schema.size() + 8);
         for (Column column : schema.columns()) {
             if (METADATA.contains(column.name())) {
                 throw new FatalException("table " + table + " has a column named '" + column.name()
-                        + "', which ParquetSink uses for its own metadata. Fix: rename the column, or leave the table"
+                        + "', which ParquetSink uses for its own metadata (" + String.join(", ", METADATA.stream()
+                                .sorted().toList()) + " are reserved). Fix: rename the column, or leave the table"
                         + " out of the pipeline's table filter.");
+            }
+            if (partitionNames.contains(column.name())) {
+                throw new FatalException("table " + table + " has a column named '" + column.name()
+                        + "', which is the name of a partition folder of the sink, so readers with Hive partitioning"
+                        + " would show the folder's value instead of the column's. Fix: rename the column, choose"
+                        + " another partitionBy(…), or leave the table out of the pipeline's table filter.");
             }
             fields.add(field(column.name(), column.type(), Repetition.OPTIONAL));
         }
@@ -73,7 +82,7 @@ final class ParquetSchemas {
     /** Bytes of the FIXED_LEN_BYTE_ARRAY that holds every unscaled value of this many digits. */
     static int decimalBytes(int precision) {
         int bytes = 1;
-        while (java.math.BigInteger.TEN.pow(precision).bitLength() > 8 * bytes - 1) {
+        while (BigInteger.TEN.pow(precision).bitLength() > 8 * bytes - 1) {
             bytes++;
         }
         return bytes;

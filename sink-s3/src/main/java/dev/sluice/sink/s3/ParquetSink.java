@@ -1,21 +1,19 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.Sink;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Writes change events as Parquet files to S3-compatible object storage or to a local folder, exactly once.
@@ -31,19 +29,29 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <h2>Layout</h2>
- * {@code <prefix>/<namespace>/<table>/<partition>/part-<first _seq>-<pipeline>.parquet}, one schema per file, with
- * the table's columns and the metadata columns {@code _op}, {@code _commit_ts}, {@code _position}, {@code _seq},
- * {@code _tx}, {@code _unchanged} (and {@code _before} if asked for). The sink's own records live under
- * {@code <prefix>/_sluice/<pipeline>/}. {@code docs/sink-s3.md} has the type mapping.
+ * {@code <prefix>/<namespace>/<table>/<partition>/part-<first _seq>-<pipeline>-<writer epoch>.parquet}, one schema per
+ * file, with the table's columns and the metadata columns {@code _op}, {@code _commit_ts}, {@code _position},
+ * {@code _seq}, {@code _tx}, {@code _unchanged} (and {@code _before} if asked for). Partition folders
+ * ({@code _date=…}) start with {@code _} like the metadata columns, so they never shadow a table column. An update
+ * that changes the primary key is written as a delete of the old key, then the new row. The sink's own records live
+ * under {@code <prefix>/_sluice/<pipeline>/}. {@code docs/sink-s3.md} has the type mapping and the rebuild recipe.
+ *
+ * <h2>One writer per pipeline</h2>
+ * {@link #open(PipelineContext)} takes a writer fence (an OS file lock in a local folder, a renewed lease object on
+ * S3) and claims the next commit number; commit records are only ever created, never replaced (a hard link; an S3
+ * PUT with {@code If-None-Match: *}). A second process of the same pipeline and location stops at once with a
+ * {@link FatalException} "pipeline … is already running", having changed nothing; a writer that lost its lease
+ * stops at its next commit. Data, staging and spool names carry the writer epoch, so no file is written twice.
  *
  * <h2>Exactly once</h2>
  * Finished files are uploaded whole to a staging area ({@code _sluice/<pipeline>/staging/}, names ending in
  * {@code .parquet.pending}); {@link #flush()} finishes and stages every open file. The store returned by
  * {@link #offsetStore()} commits: its {@code save} writes a commit record naming the staged files, the offset and
  * the next {@code _seq}, then moves each staged file to its final key. {@link #open(PipelineContext)} finishes the
- * moves of the latest record if a crash cut them short and deletes every other staged file, so that files only
- * ever appear under their final keys after their commit, and a row never appears twice. If the pipeline keeps its
- * offsets in another store, {@code flush()} commits the files itself: at-least-once.
+ * moves of the latest record if a crash cut them short (of the files still staged) and deletes every other staged
+ * file, so that files only ever appear under their final keys after their commit, and a row never appears twice. If
+ * the pipeline keeps its offsets in another store, {@code flush()} commits the files itself, at least once, with
+ * records that hold no offset: the sink's own store refuses to resume from them.
  *
  * <h2>Memory</h2>
  * Open files are written to a local spool file as their row groups fill, and uploaded whole when finished; the
@@ -62,6 +70,9 @@ public final class ParquetSink implements Sink {
     private final Path localFolder;
     private final Path spoolBase;
     private final int retained;
+    private final Duration lease;
+    /** This sink's identity as a writer: reopening (the pipeline's recovery) passes its own lease. */
+    private final String writer = Writers.newId();
     private final SinkOffsetStore offsetStore = new SinkOffsetStore(this);
 
     // guarded by this
@@ -71,11 +82,11 @@ public final class ParquetSink implements Sink {
     private CommitLog log;
     private OpenFiles open;
     private Path spoolFolder;
-    private boolean tempSpool;
+    private WriterFence fence;
+    private long epoch;
     private long nextSeq;
     private long flushedSeq;
     private long lastNumber;
-    private String lastOffset;
     private boolean storeUsed;
     private boolean wantsFlush;
 
@@ -87,6 +98,7 @@ public final class ParquetSink implements Sink {
         this.localFolder = b.localFolder;
         this.spoolBase = b.spoolFolder;
         this.retained = b.commitRecordsRetained;
+        this.lease = b.writerLease;
     }
 
     /** A builder; choose {@link Builder#s3(String, String)} or {@link Builder#localFolder(Path)}. */
@@ -94,42 +106,48 @@ public final class ParquetSink implements Sink {
         return new Builder();
     }
 
+    /**
+     * Opens the sink as the pipeline's only writer in its location: takes the writer fence (a file lock, or an S3
+     * lease), finishes the promotion of the newest commit, claims the next commit number, and only then, when no
+     * earlier writer can commit any more, deletes what was staged but never committed.
+     *
+     * @throws FatalException "pipeline … is already running" if another process writes this pipeline here; it has
+     *     then changed nothing
+     */
     @Override
     public synchronized void open(PipelineContext context) {
         close();
         pipeline = context.pipelineName();
         clock = context.clock();
         storeUsed = context.usesSinkOffsetStore();
+        try {
+            claimAndRecover();
+        } catch (RuntimeException e) {
+            close(); // a writer that is refused holds nothing: neither the lock or lease nor a client
+            throw e;
+        }
+        wantsFlush = false;
+    }
+
+    private void claimAndRecover() {
         ObjectStore objects = objectStore();
         objects.check();
+        fence = objects.fence(pipeline, writer, clock);
         log = new CommitLog(objects, pipeline, retained);
-        Optional<CommitRecord> latest = log.recover();
+        Optional<CommitRecord> latest = log.latest();
+        latest.ifPresent(log::finish);
         nextSeq = latest.map(CommitRecord::nextSeq).orElse(1L);
         flushedSeq = nextSeq;
-        lastNumber = latest.map(CommitRecord::number).orElse(0L);
-        lastOffset = latest.map(CommitRecord::offset).orElse(null);
-        try {
-            Optional<Path> preferred = objects.spoolFolder(pipeline);
-            if (preferred.isPresent()) {
-                spoolFolder = preferred.get();
-                deleteRecursively(spoolFolder);
-                Files.createDirectories(spoolFolder);
-                tempSpool = false;
-            } else {
-                // one folder per pipeline and destination, cleared at each open: a killed process leaves no litter
-                Path base = spoolBase != null ? spoolBase : Path.of(System.getProperty("java.io.tmpdir"));
-                spoolFolder = base.resolve("sluice-spool-" + pipeline + "-"
-                        + Integer.toHexString(describe().hashCode()));
-                deleteRecursively(spoolFolder);
-                Files.createDirectories(spoolFolder);
-                tempSpool = true;
-            }
-        } catch (IOException e) {
-            throw new RetriableException("cannot prepare the spool folder for open files: " + e
-                    + ". Fix: make sure the folder (spoolFolder(…), else java.io.tmpdir) is writable and has room.", e);
-        }
-        open = new OpenFiles(files, objects, pipeline, spoolFolder, clock);
-        wantsFlush = false;
+        String offset = storeUsed ? latest.map(CommitRecord::offset).orElse(null) : null;
+        boolean offsetElsewhere = storeUsed ? latest.map(CommitRecord::offsetElsewhere).orElse(false) : true;
+        CommitRecord claim = new CommitRecord(latest.map(CommitRecord::number).orElse(0L) + 1, pipeline, offset,
+                nextSeq, clock.instant(), List.of(), writer, offsetElsewhere);
+        log.claim(claim);
+        epoch = claim.number();
+        lastNumber = claim.number();
+        log.cleanUp(claim);
+        spoolFolder = Spools.prepare(objects, pipeline, epoch, spoolBase, describe());
+        open = new OpenFiles(files, objects, pipeline, epoch, spoolFolder, clock);
     }
 
     @Override
@@ -140,6 +158,10 @@ public final class ParquetSink implements Sink {
         long now = clock.millis();
         try {
             for (ChangeEvent event : events) {
+                if (KeyChanges.changesKey(event)) {
+                    // the old key's row is gone: without its delete, the rebuild recipe would keep it for ever
+                    open.write(KeyChanges.deleteOfOldKey(event), nextSeq++, now);
+                }
                 open.write(event, nextSeq++, now);
             }
             open.enforceBudget();
@@ -167,7 +189,9 @@ public final class ParquetSink implements Sink {
         flushedSeq = nextSeq;
         wantsFlush = false;
         if (!storeUsed) {
-            commit(lastOffset); // the pipeline keeps its offsets elsewhere: publish now, at least once
+            // the pipeline keeps its offsets elsewhere: publish now, at least once. The record has no offset: one
+            // written here would be stale, and the sink's store must never resume from it.
+            commit(null, true);
         }
     }
 
@@ -187,32 +211,31 @@ public final class ParquetSink implements Sink {
             open.abortAll();
             open = null;
         }
-        if (tempSpool && spoolFolder != null) {
-            try {
-                deleteRecursively(spoolFolder);
-            } catch (IOException ignored) {
-                // a temporary folder: the system cleans it
-            }
+        if (spoolFolder != null) {
+            Spools.delete(spoolFolder);
         }
         spoolFolder = null;
+        if (fence != null) {
+            fence.close();
+            fence = null;
+        }
         if (store != null) {
             store.close();
             store = null;
         }
     }
 
-    private void commit(String offset) {
+    private void commit(String offset, boolean offsetElsewhere) {
         CommitRecord record = new CommitRecord(lastNumber + 1, pipeline, offset, flushedSeq, clock.instant(),
-                open.staged());
+                open.staged(), writer, offsetElsewhere);
         log.commit(record);
         open.clearStaged();
         lastNumber = record.number();
-        lastOffset = offset;
     }
 
     private ObjectStore objectStore() {
         if (store == null) {
-            store = s3 != null ? new S3ObjectStore(s3) : new LocalObjectStore(localFolder);
+            store = s3 != null ? new S3ObjectStore(s3, lease) : new LocalObjectStore(localFolder);
         }
         return store;
     }
@@ -221,25 +244,28 @@ public final class ParquetSink implements Sink {
         return s3 != null ? s3.toString() : "folder " + localFolder;
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
     @Override
     public String toString() {
         return "ParquetSink[" + describe() + ", partitionBy " + files.partitioning() + ", " + files.compression() + "]";
     }
 
-    /** {@link SinkOffsetStore#load}: the newest commit record's offset. */
+    /**
+     * {@link SinkOffsetStore#load}: the newest commit record's offset.
+     *
+     * @throws FatalException if the newest records were written while the pipeline kept its offsets elsewhere
+     */
     synchronized Optional<String> loadOffset(String pipelineName) {
-        return new CommitLog(objectStore(), pipelineName, retained).latest().map(CommitRecord::offset);
+        Optional<CommitRecord> latest = new CommitLog(objectStore(), pipelineName, retained).latest();
+        if (latest.isPresent() && latest.get().offsetElsewhere()) {
+            throw new FatalException("pipeline " + pipelineName + " last ran with its offsets in another offset"
+                    + " store (at least once), so the sink's commit record " + latest.get().number() + " in "
+                    + describe() + " holds no offset this store could resume from; resuming from an older one would"
+                    + " capture again what the other store already covered, starting afresh would snapshot again."
+                    + " Fix: build the pipeline with that offset store again (.offsetStore(…)), or, to start afresh"
+                    + " on the sink's own store, call sink.offsetStore().orElseThrow().delete(\"" + pipelineName
+                    + "\") with the pipeline stopped.");
+        }
+        return latest.map(CommitRecord::offset);
     }
 
     /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
@@ -253,21 +279,22 @@ public final class ParquetSink implements Sink {
                     + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
         }
         storeUsed = true;
-        commit(encodedOffset);
+        commit(encodedOffset, false);
     }
 
     /** {@link SinkOffsetStore#delete}: a commit record without offset; files and {@code _seq} carry on. */
     synchronized void deleteOffset(String pipelineName) {
         if (open != null && pipelineName.equals(pipeline)) {
-            commit(null);
+            commit(null, false);
             return;
         }
         CommitLog other = new CommitLog(objectStore(), pipelineName, retained);
         Optional<CommitRecord> latest = other.latest();
         if (latest.isPresent()) {
             CommitRecord last = latest.get();
-            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(),
-                    java.time.Instant.now(), List.of()));
+            Clock now = clock != null ? clock : Clock.systemUTC();
+            other.commit(new CommitRecord(last.number() + 1, pipelineName, null, last.nextSeq(), now.instant(),
+                    List.of(), Writers.newId(), false));
         }
     }
 
@@ -301,6 +328,7 @@ public final class ParquetSink implements Sink {
         private long memoryBudget = 128L << 20;
         private boolean includeBefore;
         private int commitRecordsRetained = 100;
+        private Duration writerLease = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -370,9 +398,13 @@ public final class ParquetSink implements Sink {
             return s3Option();
         }
 
-        /** Files larger than this go as multipart uploads (default 64 MiB; at least 5 MiB). */
+        /** Files larger than this go as multipart uploads (default 64 MiB; 5 MiB to 5 GiB, the largest PUT). */
         public Builder multipartThreshold(long bytes) {
             this.multipartThreshold = atLeast("multipartThreshold", bytes, 5L << 20);
+            if (bytes > 5L << 30) {
+                throw new IllegalArgumentException("multipartThreshold must be at most 5 GiB (the largest single"
+                        + " PUT), was " + bytes);
+            }
             return s3Option();
         }
 
@@ -474,6 +506,20 @@ public final class ParquetSink implements Sink {
         public Builder includeBeforeImage(boolean include) {
             this.includeBefore = include;
             return this;
+        }
+
+        /**
+         * How long the S3 writer lease of a running pipeline lasts without renewal (default 60 s; 1 s to 1 h). It is
+         * renewed every third of this; a second process of the pipeline stops at once while it holds, and a process
+         * that was killed without closing the sink blocks the next start for at most this long.
+         */
+        public Builder writerLease(Duration lease) {
+            positive("writerLease", lease);
+            if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("writerLease must be between 1 s and 1 h, was " + lease);
+            }
+            this.writerLease = lease;
+            return s3Option();
         }
 
         /** How many of the newest commit records are kept (default 100; at least 2). */

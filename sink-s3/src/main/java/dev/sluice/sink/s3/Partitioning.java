@@ -6,33 +6,38 @@ import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * How the {@link ParquetSink} splits a table's files into Hive-style partition folders.
  *
  * <ul>
- *   <li>{@link #DAY} (the default): {@code date=2024-05-31}, the UTC date of the event's source commit time;</li>
- *   <li>{@link #HOUR}: {@code date=2024-05-31/hour=07}, likewise;</li>
+ *   <li>{@link #DAY} (the default): {@code _date=2024-05-31}, the UTC date of the event's source commit time;</li>
+ *   <li>{@link #HOUR}: {@code _date=2024-05-31/_hour=07}, likewise;</li>
  *   <li>{@link #NONE}: no partition folder;</li>
- *   <li>{@link #column(String)}: {@code <column>=<value>}, the value of a column of the row (the after image, or
+ *   <li>{@link #column(String)}: {@code _<column>=<value>}, the value of a column of the row (the after image, or
  *       the before image of a delete). A null value, or a table without that column, goes to
- *       {@code <column>=__HIVE_DEFAULT_PARTITION__}, as Hive writes it.</li>
+ *       {@code _<column>=__HIVE_DEFAULT_PARTITION__}, as Hive writes it.</li>
  * </ul>
  *
- * <p>Values are written as text, with characters other than letters, digits, {@code .}, {@code _} and {@code -}
+ * <p>Partition names start with {@code _}, as the metadata columns do, so that a reader with Hive partitioning (DuckDB,
+ * Spark) never shadows a table column by a partition of the same name: a table column named like a partition
+ * ({@code _date}, {@code _hour}, {@code _<column>}) is refused with a fix. Values are written as text, with characters other than letters, digits, {@code .}, {@code _} and {@code -}
  * escaped as {@code %XX} (UTF-8), so every value makes one safe path segment. Immutable and thread-safe.
  */
 public final class Partitioning {
 
-    /** By the UTC date of the source commit time: {@code date=YYYY-MM-DD}. */
+    /** By the UTC date of the source commit time: {@code _date=YYYY-MM-DD}. */
     public static final Partitioning DAY = new Partitioning(Kind.DAY, null);
-    /** By the UTC date and hour of the source commit time: {@code date=YYYY-MM-DD/hour=HH}. */
+    /** By the UTC date and hour of the source commit time: {@code _date=YYYY-MM-DD/_hour=HH}. */
     public static final Partitioning HOUR = new Partitioning(Kind.HOUR, null);
     /** No partitions: every file of a table lies in the table's folder. */
     public static final Partitioning NONE = new Partitioning(Kind.NONE, null);
 
     static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+    static final String DATE = "_date";
+    static final String HOUR_NAME = "_hour";
 
     private enum Kind { DAY, HOUR, NONE, COLUMN }
 
@@ -81,14 +86,28 @@ public final class Partitioning {
             case DAY:
             case HOUR:
                 ZonedDateTime time = event.commitTime().atZone(ZoneOffset.UTC);
-                String date = "date=" + time.toLocalDate();
-                return kind == Kind.DAY ? date : date + String.format("/hour=%02d", time.getHour());
+                String date = DATE + "=" + time.toLocalDate();
+                return kind == Kind.DAY ? date : date + "/" + HOUR_NAME + String.format("=%02d", time.getHour());
             default:
                 int index = event.schema().indexOf(column);
                 Row row = event.row();
                 Object value = index < 0 || row == null ? null : row.get(index);
-                return Keys.segment(column) + "=" + (value == null ? DEFAULT_PARTITION : Keys.segment(text(value)));
+                return names().get(0) + "=" + (value == null ? DEFAULT_PARTITION : Keys.segment(text(value)));
         }
+    }
+
+    /**
+     * The names of the partition folders' keys, which readers with Hive partitioning see as columns: a table
+     * column must not have one of these names.
+     */
+    List<String> names() {
+        return switch (kind) {
+            case NONE -> List.of();
+            case DAY -> List.of(DATE);
+            case HOUR -> List.of(DATE, HOUR_NAME);
+            // the leading '_' is ours, not part of the name: Keys.segment would escape it
+            case COLUMN -> List.of("_" + Keys.segment(column));
+        };
     }
 
     private static String text(Object value) {

@@ -3,6 +3,7 @@ package dev.sluice.sink.s3;
 import dev.sluice.CommitStateUnknownException;
 import dev.sluice.FatalException;
 import dev.sluice.RetriableException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -37,13 +42,25 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class S3ObjectStore implements ObjectStore {
 
+    /** The largest object one CopyObject copies; larger files are copied in parts (UploadPartCopy). */
+    static final long COPY_LIMIT = 5L << 30;
+
     private final S3Settings settings;
     private final String root;
+    private final Duration lease;
+    private final long copyLimit;
     private S3Client client;
 
-    S3ObjectStore(S3Settings settings) {
+    S3ObjectStore(S3Settings settings, Duration lease) {
+        this(settings, lease, COPY_LIMIT);
+    }
+
+    /** With another copy limit, so that tests can copy in parts without writing gigabytes. */
+    S3ObjectStore(S3Settings settings, Duration lease, long copyLimit) {
         this.settings = settings;
         this.root = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
+        this.lease = lease;
+        this.copyLimit = copyLimit;
     }
 
     private synchronized S3Client client() {
@@ -132,7 +149,7 @@ final class S3ObjectStore implements ObjectStore {
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             channel.position(start);
-            return new java.io.FilterInputStream(Channels.newInputStream(channel)) {
+            return new FilterInputStream(Channels.newInputStream(channel)) {
                 private long left = length;
 
                 @Override
@@ -172,6 +189,39 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean create(String key, byte[] content) {
+        try {
+            return call("create " + key, () -> {
+                try {
+                    client().putObject(b -> b.bucket(settings.bucket()).key(root + key).ifNoneMatch("*"),
+                            RequestBody.fromBytes(content));
+                    return true;
+                } catch (S3Exception e) {
+                    if (e.statusCode() != 412 && e.statusCode() != 409) {
+                        throw e;
+                    }
+                    // taken, unless by our own request whose first answer was lost and that the client retried
+                    try {
+                        byte[] there = client().getObjectAsBytes(b -> b.bucket(settings.bucket()).key(root + key))
+                                .asByteArray();
+                        return Arrays.equals(there, content);
+                    } catch (NoSuchKeyException gone) {
+                        return false;
+                    }
+                }
+            });
+        } catch (RetriableException e) {
+            throw new CommitStateUnknownException("the write of " + key + " to " + settings + " may or may not have"
+                    + " happened: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public WriterFence fence(String pipeline, String writer, Clock clock) {
+        return S3Lease.acquire(this, Keys.pipelineFolder(pipeline) + "lease.json", pipeline, writer, clock, lease);
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         return Optional.ofNullable(call("read " + key, () -> {
             try {
@@ -196,14 +246,23 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void promote(String from, String to) {
+    public void promote(String from, String to, long bytes) {
         boolean copied = call("copy " + from + " to " + to, () -> {
             try {
-                client().copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(root + from)
-                        .destinationBucket(settings.bucket()).destinationKey(root + to));
+                if (bytes > copyLimit) {
+                    copyInParts(from, to, bytes);
+                } else {
+                    client().copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(root + from)
+                            .destinationBucket(settings.bucket()).destinationKey(root + to));
+                }
                 return true;
             } catch (NoSuchKeyException missing) {
                 return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false; // UploadPartCopy of a missing source
+                }
+                throw e;
             }
         });
         if (copied) {
@@ -223,6 +282,34 @@ final class S3ObjectStore implements ObjectStore {
                     + settings.bucket() + ", and so is its staged copy " + root + from + ": something deleted"
                     + " them. Fix: restore them, or delete the pipeline's records under " + root
                     + "_sluice/ and start over.");
+        }
+    }
+
+    /** A server-side copy of a file larger than one CopyObject allows, as a multipart upload of copied ranges. */
+    private void copyInParts(String from, String to, long bytes) {
+        String uploadId = client().createMultipartUpload(b -> b.bucket(settings.bucket()).key(root + to)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            long partSize = Math.max(settings.partSize(), Math.min(copyLimit, (bytes + 9_999) / 10_000));
+            for (int number = 1; (number - 1) * partSize < bytes; number++) {
+                long start = (number - 1) * partSize;
+                long end = Math.min(bytes, start + partSize) - 1;
+                int partNumber = number;
+                String etag = client().uploadPartCopy(b -> b.sourceBucket(settings.bucket()).sourceKey(root + from)
+                        .destinationBucket(settings.bucket()).destinationKey(root + to).uploadId(uploadId)
+                        .partNumber(partNumber).copySourceRange("bytes=" + start + "-" + end))
+                        .copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+            }
+            client().completeMultipartUpload(b -> b.bucket(settings.bucket()).key(root + to).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+        } catch (RuntimeException e) {
+            try {
+                client().abortMultipartUpload(b -> b.bucket(settings.bucket()).key(root + to).uploadId(uploadId));
+            } catch (SdkException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
         }
     }
 

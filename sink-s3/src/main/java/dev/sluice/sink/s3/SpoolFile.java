@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -44,8 +45,8 @@ final class SpoolFile implements OutputFile {
 
     private PositionOutputStream open(StandardOpenOption... options) throws IOException {
         OutputStream out = new BufferedOutputStream(
-                Files.newOutputStream(path, java.util.stream.Stream.concat(java.util.stream.Stream.of(options),
-                        java.util.stream.Stream.of(StandardOpenOption.WRITE)).toArray(StandardOpenOption[]::new)),
+                Files.newOutputStream(path, Stream.concat(Stream.of(options),
+                        Stream.of(StandardOpenOption.WRITE)).toArray(StandardOpenOption[]::new)),
                 64 * 1024);
         return new PositionOutputStream() {
             @Override

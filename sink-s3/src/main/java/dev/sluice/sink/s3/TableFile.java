@@ -52,6 +52,10 @@ final class TableFile {
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
                 .withDictionaryEncoding(true)
+                // parquet-java first checks its buffers' size after 100 rows, then estimates when to check next:
+                // 100 rows of MB-sized values would be hundreds of MB of heap. From the first row, the estimate
+                // (half the rows that would still fit) keeps the row group near its target size.
+                .withMinRowCountForPageSizeCheck(1)
                 // unique per row: a dictionary would only fill up and be thrown away; min/max of the position
                 // text says nothing (it does not sort as positions do)
                 .withDictionaryEncoding(ParquetSchemas.SEQ, false)

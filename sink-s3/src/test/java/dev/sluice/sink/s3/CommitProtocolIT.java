@@ -40,8 +40,8 @@ class CommitProtocolIT {
         if (!Files.isDirectory(staging)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(staging)) {
-            return files.toList();
+        try (Stream<Path> files = Files.walk(staging)) {
+            return files.filter(Files::isRegularFile).toList();
         }
     }
 
@@ -80,17 +80,17 @@ class CommitProtocolIT {
         LocalObjectStore store = new LocalObjectStore(lake);
         List<Path> staged = staged();
         assertThat(staged).hasSize(1);
-        String stagedKey = "_sluice/p/staging/" + staged.get(0).getFileName();
-        CommitRecord record = new CommitRecord(1, "p", "test:4", 5, TestEvents.T0, List.of(new CommitRecord.DataFile(
-                "mem/items/part-00000000000000000001-p.parquet", stagedKey, "mem.items", 4, 100, 1, 4)));
-        store.put(Keys.commitRecord("p", 1), record.toJson());
+        String stagedKey = "_sluice/p/staging/1/" + staged.get(0).getFileName();
+        CommitRecord record = new CommitRecord(2, "p", "test:4", 5, TestEvents.T0, List.of(new CommitRecord.DataFile(
+                "mem/items/part-00000000000000000001-p-1.parquet", stagedKey, "mem.items", 4, 100, 1, 4)));
+        store.put(Keys.commitRecord("p", 2), record.toJson());
         sink.close();
         assertThat(dataFiles()).isEmpty();
 
         ParquetSink restarted = ParquetSink.builder().localFolder(lake).partitionBy(Partitioning.NONE).build();
         assertThat(Runs.open(restarted, "p")).isEqualTo("test:4");
         assertThat(staged()).isEmpty();
-        assertThat(dataFiles()).containsExactly(lake.resolve("mem/items/part-00000000000000000001-p.parquet"));
+        assertThat(dataFiles()).containsExactly(lake.resolve("mem/items/part-00000000000000000001-p-1.parquet"));
         Runs.commit(restarted, "p", items(5, 5));
         restarted.close();
         assertThat(rows()).extracting(r -> r.get(1)).containsExactly(1L, 2L, 3L, 4L, 5L);
@@ -103,9 +103,10 @@ class CommitProtocolIT {
         Runs.commit(sink, "p", items(1, 2));
         Runs.commit(sink, "p", items(3, 5));
         sink.close();
-        String json = Files.readString(lake.resolve("_sluice/p/commits/00000000000000000002.json"));
+        // record 1 is the writer's claim at open, 2 and 3 the two commits
+        String json = Files.readString(lake.resolve("_sluice/p/commits/00000000000000000003.json"));
         assertThat(json).contains("\"offset\":\"test:5\"", "\"nextSeq\":6",
-                "\"path\":\"mem/items/part-00000000000000000003-p.parquet\"", "\"rows\":3", "\"firstSeq\":3",
+                "\"path\":\"mem/items/part-00000000000000000003-p-1.parquet\"", "\"rows\":3", "\"firstSeq\":3",
                 "\"lastSeq\":5");
         CommitRecord record = CommitRecord.fromJson(json.getBytes(StandardCharsets.UTF_8));
         assertThat(record.files()).singleElement().satisfies(f -> assertThat(f.bytes())
@@ -122,7 +123,7 @@ class CommitProtocolIT {
         sink.close();
         try (Stream<Path> records = Files.list(lake.resolve("_sluice/p/commits"))) {
             assertThat(records.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("00000000000000000004.json", "00000000000000000005.json");
+                    .containsExactly("00000000000000000005.json", "00000000000000000006.json");
         }
         assertThat(rows()).hasSize(5);
     }
@@ -133,10 +134,10 @@ class CommitProtocolIT {
         Runs.open(sink, "p");
         Runs.commit(sink, "p", items(1, 1));
         sink.close();
-        Files.writeString(lake.resolve("_sluice/p/commits/00000000000000000001.json"), "{\"format\":1, trunc");
+        Files.writeString(lake.resolve("_sluice/p/commits/00000000000000000002.json"), "{\"format\":1, trunc");
         assertThatThrownBy(() -> Runs.open(ParquetSink.builder().localFolder(lake).build(), "p"))
                 .isInstanceOf(FatalException.class)
-                .hasMessageContaining("00000000000000000001.json").hasMessageContaining("is damaged")
+                .hasMessageContaining("00000000000000000002.json").hasMessageContaining("is damaged")
                 .hasMessageContaining("Fix:");
     }
 

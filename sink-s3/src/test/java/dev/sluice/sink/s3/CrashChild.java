@@ -21,7 +21,9 @@ public final class CrashChild {
         if (args[1].equals("local")) {
             sink.localFolder(Path.of(args[2]));
         } else {
-            sink.s3(args[3], "crash").endpoint(URI.create(args[2])).pathStyle(true).credentials(args[4], args[5]);
+            // a killed child's lease blocks the next start until it runs out: keep it short
+            sink.s3(args[3], "crash").endpoint(URI.create(args[2])).pathStyle(true).credentials(args[4], args[5])
+                    .writerLease(Duration.ofSeconds(1));
         }
         Pipeline pipeline = Pipeline.builder()
                 .name("crash")

@@ -116,6 +116,9 @@ class CrashIT {
             alive++;
             child.destroyForcibly(); // SIGKILL
             child.waitFor();
+            if (lake == null) {
+                Thread.sleep(1500); // the killed child's S3 lease (1 s) runs out; a folder's lock goes with it
+            }
         }
         return alive;
     }

@@ -22,30 +22,30 @@ class LayoutTest {
         assertThat(Keys.segment("_hidden")).isEqualTo("%5Fhidden");
         assertThat(Keys.segment(".dot")).isEqualTo("%2Edot");
         assertThat(Keys.segment("straße")).isEqualTo("stra%C3%9Fe");
-        assertThat(Keys.dataFile(TableId.of("public", "t"), "date=2024-01-02", 42, "p"))
-                .isEqualTo("public/t/date=2024-01-02/part-00000000000000000042-p.parquet");
-        assertThat(Keys.dataFile(TableId.of("public", "t"), "", 1, "p")).isEqualTo("public/t/part-00000000000000000001-p.parquet");
+        assertThat(Keys.dataFile(TableId.of("public", "t"), "_date=2024-01-02", 42, "p", 3))
+                .isEqualTo("public/t/_date=2024-01-02/part-00000000000000000042-p-3.parquet");
+        assertThat(Keys.dataFile(TableId.of("public", "t"), "", 1, "p", 3)).isEqualTo("public/t/part-00000000000000000001-p-3.parquet");
     }
 
     @Test
     void dataFileNamesSortByPosition() {
-        List<String> names = List.of(Keys.dataFile(TableId.of("a", "b"), "", 9, "p"),
-                Keys.dataFile(TableId.of("a", "b"), "", 10, "p"), Keys.dataFile(TableId.of("a", "b"), "", 100, "p"));
+        List<String> names = List.of(Keys.dataFile(TableId.of("a", "b"), "", 9, "p", 1),
+                Keys.dataFile(TableId.of("a", "b"), "", 10, "p", 1), Keys.dataFile(TableId.of("a", "b"), "", 100, "p", 1));
         assertThat(names).isSorted();
     }
 
     @Test
     void partitionsUseTheUtcCommitTimeOrAColumnValue() {
         ChangeEvent event = TestEvents.item(Op.INSERT, 7, 7, Instant.parse("2024-12-31T23:30:00Z"));
-        assertThat(Partitioning.DAY.path(event)).isEqualTo("date=2024-12-31");
-        assertThat(Partitioning.HOUR.path(event)).isEqualTo("date=2024-12-31/hour=23");
+        assertThat(Partitioning.DAY.path(event)).isEqualTo("_date=2024-12-31");
+        assertThat(Partitioning.HOUR.path(event)).isEqualTo("_date=2024-12-31/_hour=23");
         assertThat(Partitioning.NONE.path(event)).isEmpty();
-        assertThat(Partitioning.column("name").path(event)).isEqualTo("name=item-7");
-        assertThat(Partitioning.column("missing").path(event)).isEqualTo("missing=__HIVE_DEFAULT_PARTITION__");
+        assertThat(Partitioning.column("name").path(event)).isEqualTo("_name=item-7");
+        assertThat(Partitioning.column("missing").path(event)).isEqualTo("_missing=__HIVE_DEFAULT_PARTITION__");
         ChangeEvent delete = ChangeEvent.builder(Op.DELETE, TestEvents.ITEMS, TestEvents.ITEMS_SCHEMA)
                 .before(Row.of(8L, null)).offset(new TestEvents.N(8)).commitTime(Instant.EPOCH).build();
-        assertThat(Partitioning.column("id").path(delete)).isEqualTo("id=8");
-        assertThat(Partitioning.column("name").path(delete)).isEqualTo("name=__HIVE_DEFAULT_PARTITION__");
+        assertThat(Partitioning.column("id").path(delete)).isEqualTo("_id=8");
+        assertThat(Partitioning.column("name").path(delete)).isEqualTo("_name=__HIVE_DEFAULT_PARTITION__");
     }
 
     @Test
@@ -57,6 +57,10 @@ class LayoutTest {
         assertThat(back).isEqualTo(record);
         CommitRecord reset = new CommitRecord(13, "p", null, 1001, Instant.EPOCH, List.of());
         assertThat(CommitRecord.fromJson(reset.toJson())).isEqualTo(reset);
+        CommitRecord atLeastOnce = new CommitRecord(14, "p", null, 1001, Instant.EPOCH, List.of(), "h:1:ab", true);
+        assertThat(CommitRecord.fromJson(atLeastOnce.toJson())).isEqualTo(atLeastOnce);
+        assertThat(new String(atLeastOnce.toJson(), StandardCharsets.UTF_8))
+                .contains("\"writer\":\"h:1:ab\"", "\"offsetElsewhere\":true");
     }
 
     @Test

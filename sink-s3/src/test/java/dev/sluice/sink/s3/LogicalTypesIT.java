@@ -62,7 +62,7 @@ class LogicalTypesIT {
                 Map.entry("_commit_ts", "TIMESTAMP WITH TIME ZONE"), Map.entry("_position", "VARCHAR"),
                 Map.entry("_seq", "BIGINT"), Map.entry("_tx", "VARCHAR"), Map.entry("_unchanged", "VARCHAR[]")));
         assertThat(types.get("j")).isEqualTo("JSON");
-        assertThat(types.get("date")).isEqualTo("DATE"); // the Hive partition, recognised as such
+        assertThat(types.get("_date")).isEqualTo("DATE"); // the Hive partition, recognised as such
         assertThat(types.get("_before")).startsWith("STRUCT(id BIGINT, b BOOLEAN");
     }
 

@@ -41,8 +41,8 @@ class ParquetJavaReadBackIT {
         try (Stream<Path> files = Files.walk(lake.resolve("shop/all_types"))) {
             file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
-        assertThat(file.getFileName().toString()).isEqualTo("part-00000000000000000001-pj.parquet");
-        assertThat(file.getParent().getFileName().toString()).isEqualTo("date=2024-05-31");
+        assertThat(file.getFileName().toString()).isEqualTo("part-00000000000000000001-pj-1.parquet");
+        assertThat(file.getParent().getFileName().toString()).isEqualTo("_date=2024-05-31");
         List<Group> groups = read(file);
         assertThat(groups).hasSize(1);
         Group g = groups.get(0);

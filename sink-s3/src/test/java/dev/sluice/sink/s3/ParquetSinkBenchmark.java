@@ -152,7 +152,7 @@ public class ParquetSinkBenchmark {
         @Setup(Level.Trial)
         public void open(Batches batches) throws IOException {
             folder = Files.createTempDirectory("sluice-jmh-bare");
-            MessageType all = ParquetSchemas.messageType(BenchRows.TABLE, BenchRows.SCHEMA, false);
+            MessageType all = ParquetSchemas.messageType(BenchRows.TABLE, BenchRows.SCHEMA, false, List.of());
             int width = columns.equals("all") ? BenchRows.SCHEMA.size() + 5 : BenchRows.SCHEMA.size();
             messageType = new MessageType("bench", all.getFields().subList(0, width));
             rows = new Object[DISTINCT_BATCHES][BATCH][];

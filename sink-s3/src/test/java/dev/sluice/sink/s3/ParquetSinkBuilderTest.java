@@ -22,6 +22,10 @@ class ParquetSinkBuilderTest {
         assertThatThrownBy(() -> b.maxFileBytes(6L << 30)).hasMessageContaining("5 GiB");
         assertThatThrownBy(() -> b.maxFileAge(Duration.ZERO)).hasMessageContaining("maxFileAge");
         assertThatThrownBy(() -> b.memoryBudget(1000)).hasMessageContaining("memoryBudget");
+        assertThatThrownBy(() -> b.multipartThreshold(6L << 30)).hasMessageContaining("5 GiB");
+        assertThatThrownBy(() -> b.writerLease(Duration.ofMillis(500))).hasMessageContaining("writerLease")
+                .hasMessageContaining("PT0.5S");
+        assertThatThrownBy(() -> b.writerLease(Duration.ofHours(2))).hasMessageContaining("writerLease");
         assertThatThrownBy(() -> b.partSize(1 << 20)).hasMessageContaining("partSize");
         assertThatThrownBy(() -> b.maxAttempts(0)).hasMessageContaining("maxAttempts");
         assertThatThrownBy(() -> b.credentials("", "x")).hasMessageContaining("must not be empty");

@@ -53,8 +53,8 @@ class RotationIT {
         sink.close();
         List<Path> files = files("mem/items");
         assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly(
-                "part-00000000000000000001-p.parquet", "part-00000000000000000005-p.parquet",
-                "part-00000000000000000009-p.parquet");
+                "part-00000000000000000001-p-1.parquet", "part-00000000000000000005-p-1.parquet",
+                "part-00000000000000000009-p-1.parquet");
         List<Long> counts = new ArrayList<>();
         for (Path file : files) {
             counts.add(rowsIn(file));
@@ -110,7 +110,7 @@ class RotationIT {
         Runs.store(sink).save("p", "test:5");
         sink.close();
         assertThat(files("mem/items")).extracting(p -> p.getFileName().toString()).containsExactly(
-                "part-00000000000000000001-p.parquet", "part-00000000000000000005-p.parquet");
+                "part-00000000000000000001-p-1.parquet", "part-00000000000000000005-p-1.parquet");
     }
 
     @Test
@@ -155,15 +155,15 @@ class RotationIT {
         }
         Runs.commit(sink, "p", events);
         sink.close();
-        assertThat(Files.isDirectory(lake.resolve("east/t_0/date=2024-02-29/hour=23"))).isTrue();
-        assertThat(Files.isDirectory(lake.resolve("west/t_1/date=2024-03-01/hour=00"))).isTrue();
+        assertThat(Files.isDirectory(lake.resolve("east/t_0/_date=2024-02-29/_hour=23"))).isTrue();
+        assertThat(Files.isDirectory(lake.resolve("west/t_1/_date=2024-03-01/_hour=00"))).isTrue();
         assertThat(Duck.query("SELECT count(*), count(DISTINCT id), count(DISTINCT _seq),"
                 + " count(DISTINCT filename) FROM read_parquet('" + lake + "/**/*.parquet', filename=true)"))
                 .containsExactly(List.of(2000L, 2000L, 2000L, 50L * 3));
         long midnightHour = LongStream.rangeClosed(1, 2000)
                 .filter(n -> start.plusSeconds(n * 3).atZone(ZoneOffset.UTC).getHour() == 0).count();
         assertThat(Duck.query("SELECT count(*) FROM read_parquet('" + lake + "/**/*.parquet', hive_partitioning=true)"
-                + " WHERE date = DATE '2024-03-01' AND hour = 0")).containsExactly(List.of(midnightHour));
+                + " WHERE _date = DATE '2024-03-01' AND _hour = 0")).containsExactly(List.of(midnightHour));
     }
 
     @Test

@@ -49,4 +49,16 @@ final class S3Copy {
             }
         }
     }
+
+    static void delete(S3Bucket bucket, String key) {
+        try (S3Client client = client(bucket)) {
+            client.deleteObject(b -> b.bucket(bucket.bucket()).key(key));
+        }
+    }
+
+    static String text(S3Bucket bucket, String key) {
+        try (S3Client client = client(bucket)) {
+            return client.getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key)).asUtf8String();
+        }
+    }
 }

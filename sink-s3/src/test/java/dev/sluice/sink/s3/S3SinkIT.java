@@ -47,8 +47,8 @@ class S3SinkIT {
         sink.flush(); // staged, not committed
         sink.close();
         assertThat(S3Copy.keys(bucket, "lake/cdc/")).filteredOn(k -> k.endsWith(".parquet")).containsExactly(
-                "lake/cdc/shop/all_types/date=2024-05-31/part-00000000000000000001-s3p.parquet");
-        assertThat(S3Copy.keys(bucket, "lake/cdc/")).contains("lake/cdc/_sluice/s3p/commits/00000000000000000001.json")
+                "lake/cdc/shop/all_types/_date=2024-05-31/part-00000000000000000001-s3p-1.parquet");
+        assertThat(S3Copy.keys(bucket, "lake/cdc/")).contains("lake/cdc/_sluice/s3p/commits/00000000000000000002.json")
                 .anyMatch(k -> k.startsWith("lake/cdc/_sluice/s3p/staging/") && k.endsWith(".parquet.pending"));
 
         ParquetSink restarted = sink(bucket, "lake/cdc").build();
@@ -93,7 +93,7 @@ class S3SinkIT {
         }
         Runs.store(sink).save("mp", "test:120");
         sink.close();
-        assertThat(S3Copy.keys(bucket, "big/")).contains("big/mem/blobs/part-00000000000000000001-mp.parquet");
+        assertThat(S3Copy.keys(bucket, "big/")).contains("big/mem/blobs/part-00000000000000000001-mp-1.parquet");
         Path copy = work.resolve("copy");
         S3Copy.download(bucket, "big/", copy);
         assertThat(Duck.query("SELECT count(*), sum(octet_length(payload))::BIGINT, max(id) FROM " + Duck.all(copy)))
