@@ -73,6 +73,18 @@ abstract class SqlDialect {
     /** What follows the column list of CREATE TABLE. */
     abstract String tableOptions();
 
+    /** A string literal holding {@code text}, escaped as this database reads literals. */
+    abstract String literal(String text);
+
+    /**
+     * The statements that create a table from {@code create} (a CREATE TABLE statement without options) with the
+     * table comment {@code comment}.
+     */
+    abstract List<String> createTable(String create, String qualified, String comment);
+
+    /** SQL returning the comment of the table {@code (namespace, name)}, given as two parameters. */
+    abstract String tableCommentQuery();
+
     /** The boolean type for the soft-delete column, and its literals. */
     abstract String booleanType();
 

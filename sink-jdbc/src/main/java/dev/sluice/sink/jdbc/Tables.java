@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ final class Tables {
     private final SqlDialect dialect;
     private final JdbcSink.Settings settings;
     private final BeforeDdl beforeDdl;
+    /** Which captured table each target table (qualified) holds in this session: two must never share one. */
+    private final Map<String, TableId> claims = new HashMap<>();
     private String currentNamespace;
 
     Tables(Connection connection, SqlDialect dialect, JdbcSink.Settings settings, BeforeDdl beforeDdl) {
@@ -66,6 +69,7 @@ final class Tables {
                     + ". Fix: return a non-empty name for every table");
         }
         String qualified = dialect.qualified(namespace, name);
+        claim(qualified, table);
         String softDelete = settings.softDeleteColumn();
         if (softDelete != null && schema.indexOf(softDelete) >= 0) {
             throw new FatalException("table " + table + " has a column '" + softDelete + "', the name chosen for the"
@@ -78,10 +82,14 @@ final class Tables {
                         + " the sink's user cannot see it). Fix: create it, or enable createTables(true)");
             }
             beforeDdl.run();
-            execute(createTable(qualified, schema, softDelete));
+            for (String ddl : dialect.createTable(createTable(qualified, schema, softDelete), qualified,
+                    SourceMark.of(table))) {
+                execute(ddl);
+            }
             log.info("created table {} for {}", qualified, table);
             target = readColumns(namespace, name);
         } else {
+            checkSource(table, qualified, readComment(namespace, name));
             checkKey(table, qualified, schema, readPrimaryKey(namespace, name));
             if (previous != null) {
                 checkTypes(previous.schema, schema, table, qualified);
@@ -126,8 +134,44 @@ final class Tables {
             sql.append(softDeleteColumn(softDelete)).append(", ");
         }
         sql.append("PRIMARY KEY (").append(dialect.quotedList(
-                schema.keyColumns().stream().map(Column::name).toList())).append("))").append(dialect.tableOptions());
+                schema.keyColumns().stream().map(Column::name).toList())).append("))");
         return sql.toString();
+    }
+
+    /** Refuses a second captured table for a target table that already holds another one in this session. */
+    private void claim(String qualified, TableId table) {
+        TableId holder = claims.putIfAbsent(qualified, table);
+        if (holder != null && !holder.equals(table)) {
+            throw mergeRefused(table, holder, qualified, "in this run");
+        }
+    }
+
+    /** Refuses a target table the sink created for another captured table (in an earlier run). */
+    private void checkSource(TableId table, String qualified, String comment) {
+        TableId holder = SourceMark.parse(comment);
+        if (holder != null && !holder.equals(table)) {
+            throw mergeRefused(table, holder, qualified, "(its table comment says so: the sink created it for "
+                    + holder + ")");
+        }
+    }
+
+    private FatalException mergeRefused(TableId table, TableId holder, String qualified, String when) {
+        return new FatalException("the captured tables " + holder + " and " + table + " both map to the target table "
+                + qualified + " with the table naming " + settings.naming() + "; " + holder + " already writes"
+                + " there " + when + ". Writing both into one table would overwrite rows of one with the other's."
+                + " Fix: keep them apart with TableNaming.namespaceAndName() (CLI: --target-table-naming"
+                + " namespace-and-name) or a TableNaming of your own that gives each its own name, or leave one"
+                + " out with the source's table filter");
+    }
+
+    private String readComment(String namespace, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(dialect.tableCommentQuery())) {
+            query.setString(1, namespace);
+            query.setString(2, table);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
     }
 
     private String softDeleteColumn(String name) {

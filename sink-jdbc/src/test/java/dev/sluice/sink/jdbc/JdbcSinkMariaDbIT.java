@@ -38,4 +38,14 @@ class JdbcSinkMariaDbIT {
     void everyTypeRoundTripsValueByValue(MariaDbDatabase db) throws Exception {
         TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
     }
+
+    @Test
+    void sameNamedTablesOfTwoSchemasAreRefusedNotMerged(MariaDbDatabase db) throws Exception {
+        NamingScenarios.sameNamedTablesOfTwoSchemasAreRefusedNotMerged(new Db(db));
+    }
+
+    @Test
+    void namespaceAndNameKeepsSameNamedTablesApart(MariaDbDatabase db) throws Exception {
+        NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
+    }
 }

@@ -38,4 +38,14 @@ class JdbcSinkPostgresIT {
     void everyTypeRoundTripsValueByValue(PostgresDatabase db) throws Exception {
         TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
     }
+
+    @Test
+    void sameNamedTablesOfTwoSchemasAreRefusedNotMerged(PostgresDatabase db) throws Exception {
+        NamingScenarios.sameNamedTablesOfTwoSchemasAreRefusedNotMerged(new Db(db));
+    }
+
+    @Test
+    void namespaceAndNameKeepsSameNamedTablesApart(PostgresDatabase db) throws Exception {
+        NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
+    }
 }
