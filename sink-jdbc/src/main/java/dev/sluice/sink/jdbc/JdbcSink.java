@@ -172,6 +172,7 @@ public final class JdbcSink implements Sink {
     @Override
     public String toString() {
         return "JdbcSink[" + connections + (dialectSetting == null ? "" : ", " + dialectSetting)
+                + ", table naming " + settings.naming()
                 + (settings.namespace() == null ? "" : ", namespace " + settings.namespace())
                 + (settings.softDeleteColumn() == null ? "" : ", soft delete " + settings.softDeleteColumn()) + "]";
     }
