@@ -1,6 +1,7 @@
 package dev.sluice.sink.jdbc;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.CommitStateUnknownException;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.Sink;
@@ -86,6 +87,7 @@ public final class JdbcSink implements Sink {
             JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
             String pipeline = context.pipelineName();
             session = new Session(connection, SqlDialect.of(dialect), settings, offsetStore.store(),
+                    new WriterLock(dialect, pipeline, offsetStore.store().table()),
                     context.usesSinkOffsetStore() ? pipeline : null);
         } catch (SQLException e) {
             closeQuietly(connection);
@@ -134,6 +136,39 @@ public final class JdbcSink implements Sink {
         try {
             current.commitWith(pipeline, offset);
             return true;
+        } catch (SQLException e) {
+            throw Errors.classify("save the offset of pipeline " + pipeline, e);
+        }
+    }
+
+    /**
+     * Saves an offset outside a session of this pipeline (the sink is closed, or open for another pipeline), under
+     * the pipeline's writer lock: a process that is not the pipeline's writer cannot overwrite its offset.
+     */
+    void saveFenced(String pipeline, String offset) {
+        offsetStore.store().load(pipeline); // creates the table if missing
+        try (Connection connection = connections.getConnection()) {
+            JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
+            WriterLock lock = new WriterLock(dialect, pipeline, offsetStore.store().table());
+            boolean autoCommit = connection.getAutoCommit();
+            lock.acquire(connection);
+            try {
+                connection.setAutoCommit(false);
+                offsetStore.store().save(connection, pipeline, offset);
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    throw new CommitStateUnknownException("committing the offset " + offset + " of pipeline "
+                            + pipeline + " failed, so it may or may not be saved: " + Errors.describe(e), e);
+                }
+            } finally {
+                try {
+                    connection.rollback();
+                    connection.setAutoCommit(autoCommit);
+                } finally {
+                    lock.release(connection);
+                }
+            }
         } catch (SQLException e) {
             throw Errors.classify("save the offset of pipeline " + pipeline, e);
         }

@@ -48,4 +48,14 @@ class JdbcSinkMariaDbIT {
     void namespaceAndNameKeepsSameNamedTablesApart(MariaDbDatabase db) throws Exception {
         NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
     }
+
+    @Test
+    void aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(MariaDbDatabase db) throws Exception {
+        FencingScenarios.aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(new Db(db));
+    }
+
+    @Test
+    void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(MariaDbDatabase db) throws Exception {
+        FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
+    }
 }

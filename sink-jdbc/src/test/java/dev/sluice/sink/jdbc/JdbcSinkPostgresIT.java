@@ -48,4 +48,14 @@ class JdbcSinkPostgresIT {
     void namespaceAndNameKeepsSameNamedTablesApart(PostgresDatabase db) throws Exception {
         NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
     }
+
+    @Test
+    void aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(PostgresDatabase db) throws Exception {
+        FencingScenarios.aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(new Db(db));
+    }
+
+    @Test
+    void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(PostgresDatabase db) throws Exception {
+        FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
+    }
 }
