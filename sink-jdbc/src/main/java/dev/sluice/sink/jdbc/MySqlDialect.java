@@ -118,6 +118,13 @@ final class MySqlDialect extends SqlDialect {
     }
 
     @Override
+    String alterColumnType(String qualified, String column, String type, boolean key) {
+        // MODIFY restates the whole column: the sink's columns are nullable apart from the key, without defaults
+        return "ALTER TABLE " + qualified + " MODIFY COLUMN " + quoteName(column) + " " + type
+                + (key ? " NOT NULL" : " NULL");
+    }
+
+    @Override
     String literal(String text) {
         // backslash is an escape character in MySQL literals unless NO_BACKSLASH_ESCAPES is set (the sink does not)
         return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";

@@ -92,6 +92,11 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String alterColumnType(String qualified, String column, String type, boolean key) {
+        return "ALTER TABLE " + qualified + " ALTER COLUMN " + quoteName(column) + " TYPE " + type;
+    }
+
+    @Override
     String literal(String text) {
         return "'" + text.replace("'", "''") + "'"; // standard_conforming_strings is on since PostgreSQL 9.1
     }

@@ -70,6 +70,9 @@ abstract class SqlDialect {
     /** The target column type for a column of this logical type. */
     abstract String columnType(Column column, boolean key, String where);
 
+    /** ALTER TABLE statement giving an existing column another type (nullable unless it is a key column). */
+    abstract String alterColumnType(String qualified, String column, String type, boolean key);
+
     /** What follows the column list of CREATE TABLE. */
     abstract String tableOptions();
 

@@ -58,4 +58,14 @@ class JdbcSinkMariaDbIT {
     void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(MariaDbDatabase db) throws Exception {
         FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
     }
+
+    @Test
+    void aWideningTypeChangeInABatchWidensTheTargetColumn(MariaDbDatabase db) throws Exception {
+        TypeChangeScenarios.aWideningTypeChangeInABatchWidensTheTargetColumn(new Db(db));
+    }
+
+    @Test
+    void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(MariaDbDatabase db) throws Exception {
+        TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
+    }
 }

@@ -58,4 +58,14 @@ class JdbcSinkPostgresIT {
     void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(PostgresDatabase db) throws Exception {
         FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
     }
+
+    @Test
+    void aWideningTypeChangeInABatchWidensTheTargetColumn(PostgresDatabase db) throws Exception {
+        TypeChangeScenarios.aWideningTypeChangeInABatchWidensTheTargetColumn(new Db(db));
+    }
+
+    @Test
+    void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(PostgresDatabase db) throws Exception {
+        TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
+    }
 }
