@@ -49,7 +49,7 @@ public final class JdbcSink implements Sink {
 
     /** The sink's configuration, as the implementation reads it. */
     record Settings(TableNaming naming, String namespace, String softDeleteColumn, boolean createTables,
-            boolean evolveSchema, int batchSize) {}
+            boolean evolveSchema, int batchSize, long batchBytes) {}
 
     private final Connections connections;
     private final JdbcDialect dialectSetting;
@@ -62,7 +62,7 @@ public final class JdbcSink implements Sink {
                 : Connections.pooled(b.jdbcUrl, b.user, b.password);
         this.dialectSetting = b.dialect;
         this.settings = new Settings(b.naming, b.namespace, b.softDelete, b.createTables, b.evolveSchema,
-                b.batchSize);
+                b.batchSize, b.batchBytes);
         this.offsetStore = new SinkOffsetStore(this, JdbcOffsetStore.create(connections, b.offsetTable));
     }
 
@@ -228,6 +228,7 @@ public final class JdbcSink implements Sink {
         private boolean createTables = true;
         private boolean evolveSchema = true;
         private int batchSize = 500;
+        private long batchBytes = 16L << 20;
         private String offsetTable = JdbcOffsetStore.DEFAULT_TABLE;
 
         private Builder() {}
@@ -325,6 +326,20 @@ public final class JdbcSink implements Sink {
                 throw new IllegalArgumentException("batchSize must be between 1 and 100000, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most bytes of values sent in one JDBC batch (default 16 MiB, from each change's estimated size): a
+         * batch is sent when it reaches {@link #batchSize(int)} rows or this many bytes, whichever comes first, so
+         * that MB-sized values do not pile up in the driver. A single larger row is still sent, alone.
+         */
+        public Builder batchBytes(long batchBytes) {
+            if (batchBytes < 1024 || batchBytes > (1L << 30)) {
+                throw new IllegalArgumentException("batchBytes must be between 1024 and 1073741824 (1 GiB), was "
+                        + batchBytes);
+            }
+            this.batchBytes = batchBytes;
             return this;
         }
 

@@ -24,9 +24,9 @@ import java.util.Map;
 final class PendingChanges {
 
     /** The final change of one key: a full row to upsert, a row with unchanged columns to update, or a delete. */
-    private record Change(Object[] row, BitSet unchanged, boolean delete, boolean flagged) {
-        Change(Object[] row, BitSet unchanged, boolean delete) {
-            this(row, unchanged, delete, false);
+    private record Change(Object[] row, BitSet unchanged, boolean delete, boolean flagged, int size) {
+        Change(Object[] row, BitSet unchanged, boolean delete, int size) {
+            this(row, unchanged, delete, false, size);
         }
     }
 
@@ -46,13 +46,15 @@ final class PendingChanges {
     private final TableState table;
     private final SqlDialect dialect;
     private final int batchSize;
+    private final long batchBytes;
     private final int[] keyIndexes;
     private final Map<Key, Change> changes = new LinkedHashMap<>();
 
-    PendingChanges(TableState table, SqlDialect dialect, int batchSize) {
+    PendingChanges(TableState table, SqlDialect dialect, int batchSize, long batchBytes) {
         this.table = table;
         this.dialect = dialect;
         this.batchSize = batchSize;
+        this.batchBytes = batchBytes;
         this.keyIndexes = table.schema.keyIndexes();
     }
 
@@ -62,6 +64,7 @@ final class PendingChanges {
 
     void add(ChangeEvent event) {
         Op op = event.op();
+        int size = event.estimatedSize();
         if (op == Op.DELETE) {
             Object[] before = event.before().values().toArray();
             Key key = key(before);
@@ -69,9 +72,9 @@ final class PendingChanges {
             if (table.softDeletes() && previous != null && !previous.delete() && previous.unchanged() == null) {
                 // the row was written in this batch: write it flagged, so that it exists to carry the flag
                 changes.remove(key);
-                changes.put(key, new Change(previous.row(), null, false, true));
+                changes.put(key, new Change(previous.row(), null, false, true, previous.size()));
             } else {
-                changes.put(key, new Change(before, null, true));
+                changes.put(key, new Change(before, null, true, size));
             }
             return;
         }
@@ -92,7 +95,7 @@ final class PendingChanges {
             Object[] before = event.before().values().toArray();
             Key oldKey = key(before);
             if (!oldKey.equals(newKey) && Arrays.stream(oldKey.values).allMatch(v -> v != null)) {
-                changes.put(oldKey, new Change(before, null, true)); // the key itself changed
+                changes.put(oldKey, new Change(before, null, true, size)); // the key itself changed
             }
         }
         BitSet unchanged = null;
@@ -116,7 +119,7 @@ final class PendingChanges {
             }
         }
         changes.remove(newKey); // keep the order of final changes
-        changes.put(newKey, new Change(values, unchanged, false));
+        changes.put(newKey, new Change(values, unchanged, false, size));
     }
 
     private Key key(Object[] row) {
@@ -202,13 +205,17 @@ final class PendingChanges {
         int[] counts = new int[rows.size()];
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int start = 0;
+            long bytes = 0;
             for (int i = 0; i < rows.size(); i++) {
                 binder.bind(statement, rows.get(i));
                 statement.addBatch();
-                if (i - start + 1 == batchSize || i == rows.size() - 1) {
+                bytes += rows.get(i).size();
+                // bounded in rows and in bytes: the driver holds a whole batch's values until it sends them
+                if (i - start + 1 == batchSize || bytes >= batchBytes || i == rows.size() - 1) {
                     int[] done = statement.executeBatch();
                     System.arraycopy(done, 0, counts, start, Math.min(done.length, i - start + 1));
                     start = i + 1;
+                    bytes = 0;
                 }
             }
         } catch (SQLException e) {

@@ -72,7 +72,7 @@ final class Session {
                 TableState current = state;
                 PendingChanges changes = pending.get(table);
                 if (changes == null) {
-                    changes = new PendingChanges(current, dialect, settings.batchSize());
+                    changes = new PendingChanges(current, dialect, settings.batchSize(), settings.batchBytes());
                     pending.put(table, changes);
                 }
                 changes.add(event);

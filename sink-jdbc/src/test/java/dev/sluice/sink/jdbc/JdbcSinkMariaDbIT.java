@@ -68,4 +68,9 @@ class JdbcSinkMariaDbIT {
     void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(MariaDbDatabase db) throws Exception {
         TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
     }
+
+    @Test
+    void megabyteValuesAreSentInBatchesBoundedInBytes(MariaDbDatabase db) throws Exception {
+        BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
+    }
 }

@@ -68,4 +68,9 @@ class JdbcSinkPostgresIT {
     void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(PostgresDatabase db) throws Exception {
         TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
     }
+
+    @Test
+    void megabyteValuesAreSentInBatchesBoundedInBytes(PostgresDatabase db) throws Exception {
+        BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
+    }
 }
