@@ -125,6 +125,11 @@ final class MySqlDialect extends SqlDialect {
     }
 
     @Override
+    String parameter(Column column) {
+        return "?"; // MySQL takes parameters untyped
+    }
+
+    @Override
     String literal(String text) {
         // backslash is an escape character in MySQL literals unless NO_BACKSLASH_ESCAPES is set (the sink does not)
         return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";

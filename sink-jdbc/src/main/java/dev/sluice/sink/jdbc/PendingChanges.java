@@ -7,6 +7,7 @@ import dev.sluice.Row;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -78,33 +79,19 @@ final class PendingChanges {
             }
             return;
         }
-        Row after = event.after();
-        Object[] values = after.values().toArray();
-        for (int k : keyIndexes) {
-            if (event.isUnchanged(k)) {
-                if (event.before() == null) {
-                    throw new FatalException("an update of " + event.table() + " leaves its key column '"
-                            + event.schema().column(k).name() + "' out and has no before image, so the row cannot"
-                            + " be found: " + event + ". This is a source bug; report it.");
-                }
-                values[k] = event.before().get(k);
-            }
-        }
+        Object[] values = afterValues(event);
         Key newKey = key(values);
-        if (op == Op.UPDATE && event.before() != null) {
-            Object[] before = event.before().values().toArray();
-            Key oldKey = key(before);
-            if (!oldKey.equals(newKey) && Arrays.stream(oldKey.values).allMatch(v -> v != null)) {
-                changes.put(oldKey, new Change(before, null, true, size)); // the key itself changed
-            }
+        Object[] before = movedFrom(event, newKey);
+        // the values of unchanged columns come from the earlier change of the row: under its old key if it moved
+        Change previous = changes.get(before != null ? key(before) : newKey);
+        if (before != null) {
+            changes.put(key(before), new Change(before, null, true, size)); // the key itself changed
         }
         BitSet unchanged = null;
         if (event.hasUnchanged()) {
             unchanged = new BitSet();
-            Change previous = changes.get(newKey);
             for (int i : event.unchangedColumns()) {
-                boolean isKey = Arrays.stream(keyIndexes).anyMatch(k -> k == i);
-                if (isKey) {
+                if (isKey(i)) {
                     continue;
                 }
                 if (previous != null && !previous.delete()
@@ -120,6 +107,90 @@ final class PendingChanges {
         }
         changes.remove(newKey); // keep the order of final changes
         changes.put(newKey, new Change(values, unchanged, false, size));
+    }
+
+    /** The after image, with key columns the source left out taken from the before image. */
+    private Object[] afterValues(ChangeEvent event) {
+        Row after = event.after();
+        Object[] values = after.values().toArray();
+        for (int k : keyIndexes) {
+            if (event.isUnchanged(k)) {
+                if (event.before() == null) {
+                    throw new FatalException("an update of " + event.table() + " leaves its key column '"
+                            + event.schema().column(k).name() + "' out and has no before image, so the row cannot"
+                            + " be found: " + event + ". This is a source bug; report it.");
+                }
+                values[k] = event.before().get(k);
+            }
+        }
+        return values;
+    }
+
+    /** The before image of an update that changes the row's key, or null if the key stays (or is unknown). */
+    private Object[] movedFrom(ChangeEvent event, Key newKey) {
+        if (event.op() != Op.UPDATE || event.before() == null) {
+            return null;
+        }
+        Object[] before = event.before().values().toArray();
+        Key oldKey = key(before);
+        return !oldKey.equals(newKey) && Arrays.stream(oldKey.values).allMatch(v -> v != null) ? before : null;
+    }
+
+    /**
+     * True if this update changes the row's key and leaves out columns (unchanged TOAST values) that no earlier
+     * change in this batch has: their values are only in the target's row under the old key, which must then be
+     * copied to the new key ({@link #copyRow}) after the changes before it are applied.
+     */
+    boolean needsTargetRow(ChangeEvent event) {
+        if (event.op() != Op.UPDATE || !event.hasUnchanged()) {
+            return false;
+        }
+        Object[] before = movedFrom(event, key(afterValues(event)));
+        if (before == null) {
+            return false;
+        }
+        Change previous = changes.get(key(before));
+        for (int i : event.unchangedColumns()) {
+            boolean isKey = isKey(i);
+            if (!isKey && (previous == null || previous.delete()
+                    || previous.unchanged() != null && previous.unchanged().get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies the target's row under the update's old key to its new key (replacing a row of the new key: at this
+     * point of the source's order the new key is free), so that the columns the update leaves out keep their
+     * values. Does nothing if the old row is missing. Call with nothing pending, then {@link #add} the update.
+     */
+    void copyRow(Connection connection, ChangeEvent event) throws SQLException {
+        Change from = new Change(event.before().values().toArray(), null, true, 0);
+        Change to = new Change(afterValues(event), null, false, 0);
+        try (PreparedStatement exists = connection.prepareStatement(table.exists())) {
+            bindKey(exists, from, 1);
+            try (ResultSet rows = exists.executeQuery()) {
+                if (!rows.next()) {
+                    return; // nothing to copy: the update is applied as for a missing row
+                }
+            }
+        }
+        run(connection, table.hardDelete(), List.of(to), "delete", (st, c) -> bindKey(st, c, 1));
+        run(connection, table.copyRow(), List.of(to), "copy", (st, c) -> {
+            int index = 1;
+            for (int i = 0; i < to.row().length; i++) {
+                if (isKey(i)) { // the select list names the new key's values in schema order
+                    dialect.bind(st, index++, table.schema.column(i).type(), to.row()[i], table.target(i),
+                            table.where(i));
+                }
+            }
+            bindKey(st, from, index);
+        });
+    }
+
+    private boolean isKey(int index) {
+        return Arrays.stream(keyIndexes).anyMatch(k -> k == index);
     }
 
     private Key key(Object[] row) {

@@ -97,6 +97,11 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String parameter(Column column) {
+        return "CAST(? AS " + columnType(column, true, "column '" + column.name() + "'") + ")";
+    }
+
+    @Override
     String literal(String text) {
         return "'" + text.replace("'", "''") + "'"; // standard_conforming_strings is on since PostgreSQL 9.1
     }

@@ -75,6 +75,12 @@ final class Session {
                     changes = new PendingChanges(current, dialect, settings.batchSize(), settings.batchBytes());
                     pending.put(table, changes);
                 }
+                if (changes.needsTargetRow(event)) {
+                    // a key change that leaves columns out: the changes before it go first, so that the row it
+                    // copies from the old key is the one the source had at that point
+                    changes.apply(connection);
+                    changes.copyRow(connection, event);
+                }
                 changes.add(event);
             }
             lastWritten = event.offset();

@@ -73,6 +73,9 @@ abstract class SqlDialect {
     /** ALTER TABLE statement giving an existing column another type (nullable unless it is a key column). */
     abstract String alterColumnType(String qualified, String column, String type, boolean key);
 
+    /** A parameter for a value of this column where SQL cannot infer its type (a SELECT list): {@code ?} or a cast. */
+    abstract String parameter(Column column);
+
     /** What follows the column list of CREATE TABLE. */
     abstract String tableOptions();
 

@@ -73,4 +73,14 @@ class JdbcSinkMariaDbIT {
     void megabyteValuesAreSentInBatchesBoundedInBytes(MariaDbDatabase db) throws Exception {
         BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
     }
+
+    @Test
+    void keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(MariaDbDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), false);
+    }
+
+    @Test
+    void keyChangesWithSoftDeleteEndInTheSourceState(MariaDbDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
+    }
 }

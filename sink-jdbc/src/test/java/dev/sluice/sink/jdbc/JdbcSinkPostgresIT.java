@@ -73,4 +73,14 @@ class JdbcSinkPostgresIT {
     void megabyteValuesAreSentInBatchesBoundedInBytes(PostgresDatabase db) throws Exception {
         BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
     }
+
+    @Test
+    void keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(PostgresDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), false);
+    }
+
+    @Test
+    void keyChangesWithSoftDeleteEndInTheSourceState(PostgresDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
+    }
 }
