@@ -83,4 +83,9 @@ class JdbcSinkMariaDbIT {
     void keyChangesWithSoftDeleteEndInTheSourceState(MariaDbDatabase db) throws Exception {
         KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
     }
+
+    @Test
+    void edgeValuesRoundTripExactly(MariaDbDatabase db) throws Exception {
+        EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
+    }
 }

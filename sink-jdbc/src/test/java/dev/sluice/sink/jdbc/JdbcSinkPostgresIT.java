@@ -83,4 +83,9 @@ class JdbcSinkPostgresIT {
     void keyChangesWithSoftDeleteEndInTheSourceState(PostgresDatabase db) throws Exception {
         KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
     }
+
+    @Test
+    void edgeValuesRoundTripExactly(PostgresDatabase db) throws Exception {
+        EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
+    }
 }
