@@ -46,6 +46,6 @@ public interface TableNaming {
     /** Any mapping of your own, e.g. {@code TableNaming.of(t -> t.name().toLowerCase(Locale.ROOT))}. */
     static TableNaming of(Function<TableId, String> function) {
         Objects.requireNonNull(function, "function");
-        return new NamedTableNaming("TableNaming.of(" + function + ")", function);
+        return new NamedTableNaming("TableNaming.of(…) (your own)", function);
     }
 }
