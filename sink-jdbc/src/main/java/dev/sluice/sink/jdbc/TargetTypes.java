@@ -73,6 +73,10 @@ final class TargetTypes {
         if (family == Family.TEXT) {
             return Verdict.FITS; // written as its exact plain text
         }
+        if (family == Family.INTEGER && type.hasPrecision() && type.scale() == 0) {
+            // whole numbers (a MySQL BIGINT UNSIGNED arrives as decimal(20,0)): the database refuses one out of range
+            return Verdict.FITS;
+        }
         if (family != Family.DECIMAL) {
             return Verdict.REFUSE;
         }
