@@ -16,6 +16,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The changes of one table, under one schema, reduced to the last per key, then applied as JDBC batches. Since
@@ -43,6 +45,8 @@ final class PendingChanges {
             return Arrays.deepHashCode(values);
         }
     }
+
+    private static final Logger log = LoggerFactory.getLogger(PendingChanges.class);
 
     private final TableState table;
     private final SqlDialect dialect;
@@ -255,7 +259,7 @@ final class PendingChanges {
         if (!missing.isEmpty()) {
             // the source did not send these columns' values and the target never had the row: the row is
             // inserted with those columns left to their default (NULL); see the sink's documentation
-            org.slf4j.LoggerFactory.getLogger(PendingChanges.class).warn("{} updates of {} found no row to update"
+            log.warn("{} updates of {} found no row to update"
                     + " and left columns {} out: inserted those rows with the columns at their default",
                     missing.size(), table.source, unchanged);
             run(connection, table.partialInsert(unchanged), missing, "insert", (s, c) -> {

@@ -4,6 +4,7 @@ import dev.sluice.Column;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -157,7 +158,7 @@ final class TableState {
         int[] key = schema.keyIndexes();
         for (int i = 0; i < schema.size(); i++) {
             final int index = i;
-            if (!unchanged.get(i) && java.util.Arrays.stream(key).noneMatch(k -> k == index)) {
+            if (!unchanged.get(i) && Arrays.stream(key).noneMatch(k -> k == index)) {
                 set.add(i);
             }
         }

@@ -13,6 +13,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Values at the edges of what each target holds, written and read back exactly: 65-digit decimals, unsigned BIGINT
@@ -85,6 +86,6 @@ final class EdgeValueScenarios {
 
     private static String hex(byte[] bytes, Db db) {
         String hex = HexFormat.of().formatHex(bytes);
-        return db.postgres ? hex : hex.toUpperCase(java.util.Locale.ROOT);
+        return db.postgres ? hex : hex.toUpperCase(Locale.ROOT);
     }
 }
