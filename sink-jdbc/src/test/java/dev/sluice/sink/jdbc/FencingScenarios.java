@@ -30,6 +30,7 @@ final class FencingScenarios {
             assertThatThrownBy(() -> second.open(context))
                     .isInstanceOf(FatalException.class)
                     .hasMessageContaining("pipeline fence-open is already running")
+                    .hasMessageContaining(db.postgres ? "PostgreSQL backend pid " : "connection id ")
                     .hasMessageContaining("Fix:");
             // nor can the second process save an offset over the first's with the sink's store
             assertThatThrownBy(() -> second.offsetStore().orElseThrow().save("fence-open", "mem:1"))
