@@ -14,6 +14,7 @@ import dev.sluice.capture.Capture;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
 import dev.sluice.sink.jdbc.JdbcSink;
+import dev.sluice.sink.jdbc.TableNaming;
 import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.source.mongo.MongoSource;
 import dev.sluice.source.mongo.StartupMode;
@@ -206,8 +207,17 @@ final class PipelineFactory {
                     .jdbcUrl(options.require("target-url", "for --sink jdbc"))
                     .user(options.require("target-user", "for --sink jdbc"))
                     .password(secretOrEmpty("target-password"))
+                    .tableNaming(targetTableNaming())
                     .build();
             default -> parquet();
+        };
+    }
+
+    /** The JDBC sink's table naming: same-named tables of two namespaces need namespace-and-name. */
+    private TableNaming targetTableNaming() {
+        return switch (options.choice("target-table-naming", "same-name", "same-name", "namespace-and-name")) {
+            case "namespace-and-name" -> TableNaming.namespaceAndName();
+            default -> TableNaming.sameName();
         };
     }
 

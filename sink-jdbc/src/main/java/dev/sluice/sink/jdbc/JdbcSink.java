@@ -1,6 +1,7 @@
 package dev.sluice.sink.jdbc;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.CommitStateUnknownException;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.Sink;
@@ -48,7 +49,7 @@ public final class JdbcSink implements Sink {
 
     /** The sink's configuration, as the implementation reads it. */
     record Settings(TableNaming naming, String namespace, String softDeleteColumn, boolean createTables,
-            boolean evolveSchema, int batchSize) {}
+            boolean evolveSchema, int batchSize, long batchBytes) {}
 
     private final Connections connections;
     private final JdbcDialect dialectSetting;
@@ -61,7 +62,7 @@ public final class JdbcSink implements Sink {
                 : Connections.pooled(b.jdbcUrl, b.user, b.password);
         this.dialectSetting = b.dialect;
         this.settings = new Settings(b.naming, b.namespace, b.softDelete, b.createTables, b.evolveSchema,
-                b.batchSize);
+                b.batchSize, b.batchBytes);
         this.offsetStore = new SinkOffsetStore(this, JdbcOffsetStore.create(connections, b.offsetTable));
     }
 
@@ -86,6 +87,7 @@ public final class JdbcSink implements Sink {
             JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
             String pipeline = context.pipelineName();
             session = new Session(connection, SqlDialect.of(dialect), settings, offsetStore.store(),
+                    new WriterLock(dialect, pipeline, offsetStore.store().table()),
                     context.usesSinkOffsetStore() ? pipeline : null);
         } catch (SQLException e) {
             closeQuietly(connection);
@@ -139,6 +141,39 @@ public final class JdbcSink implements Sink {
         }
     }
 
+    /**
+     * Saves an offset outside a session of this pipeline (the sink is closed, or open for another pipeline), under
+     * the pipeline's writer lock: a process that is not the pipeline's writer cannot overwrite its offset.
+     */
+    void saveFenced(String pipeline, String offset) {
+        offsetStore.store().load(pipeline); // creates the table if missing
+        try (Connection connection = connections.getConnection()) {
+            JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
+            WriterLock lock = new WriterLock(dialect, pipeline, offsetStore.store().table());
+            boolean autoCommit = connection.getAutoCommit();
+            lock.acquire(connection);
+            try {
+                connection.setAutoCommit(false);
+                offsetStore.store().save(connection, pipeline, offset);
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    throw new CommitStateUnknownException("committing the offset " + offset + " of pipeline "
+                            + pipeline + " failed, so it may or may not be saved: " + Errors.describe(e), e);
+                }
+            } finally {
+                try {
+                    connection.rollback();
+                    connection.setAutoCommit(autoCommit);
+                } finally {
+                    lock.release(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw Errors.classify("save the offset of pipeline " + pipeline, e);
+        }
+    }
+
     /** Rolls back what was not committed, returns the connection, closes the sink's own pool. Idempotent. */
     @Override
     public void close() {
@@ -172,6 +207,7 @@ public final class JdbcSink implements Sink {
     @Override
     public String toString() {
         return "JdbcSink[" + connections + (dialectSetting == null ? "" : ", " + dialectSetting)
+                + ", table naming " + settings.naming()
                 + (settings.namespace() == null ? "" : ", namespace " + settings.namespace())
                 + (settings.softDeleteColumn() == null ? "" : ", soft delete " + settings.softDeleteColumn()) + "]";
     }
@@ -192,6 +228,7 @@ public final class JdbcSink implements Sink {
         private boolean createTables = true;
         private boolean evolveSchema = true;
         private int batchSize = 500;
+        private long batchBytes = 16L << 20;
         private String offsetTable = JdbcOffsetStore.DEFAULT_TABLE;
 
         private Builder() {}
@@ -289,6 +326,20 @@ public final class JdbcSink implements Sink {
                 throw new IllegalArgumentException("batchSize must be between 1 and 100000, was " + batchSize);
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most bytes of values sent in one JDBC batch (default 16 MiB, from each change's estimated size): a
+         * batch is sent when it reaches {@link #batchSize(int)} rows or this many bytes, whichever comes first, so
+         * that MB-sized values do not pile up in the driver. A single larger row is still sent, alone.
+         */
+        public Builder batchBytes(long batchBytes) {
+            if (batchBytes < 1024 || batchBytes > (1L << 30)) {
+                throw new IllegalArgumentException("batchBytes must be between 1024 and 1073741824 (1 GiB), was "
+                        + batchBytes);
+            }
+            this.batchBytes = batchBytes;
             return this;
         }
 

@@ -118,6 +118,34 @@ final class MySqlDialect extends SqlDialect {
     }
 
     @Override
+    String alterColumnType(String qualified, String column, String type, boolean key) {
+        // MODIFY restates the whole column: the sink's columns are nullable apart from the key, without defaults
+        return "ALTER TABLE " + qualified + " MODIFY COLUMN " + quoteName(column) + " " + type
+                + (key ? " NOT NULL" : " NULL");
+    }
+
+    @Override
+    String parameter(Column column) {
+        return "?"; // MySQL takes parameters untyped
+    }
+
+    @Override
+    String literal(String text) {
+        // backslash is an escape character in MySQL literals unless NO_BACKSLASH_ESCAPES is set (the sink does not)
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    List<String> createTable(String create, String qualified, String comment) {
+        return List.of(create + tableOptions() + " COMMENT=" + literal(comment)); // one statement: DDL commits
+    }
+
+    @Override
+    String tableCommentQuery() {
+        return "SELECT table_comment FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
+    }
+
+    @Override
     String booleanType() {
         return "BOOLEAN";
     }

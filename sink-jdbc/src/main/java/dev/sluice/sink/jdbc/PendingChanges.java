@@ -7,6 +7,7 @@ import dev.sluice.Row;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The changes of one table, under one schema, reduced to the last per key, then applied as JDBC batches. Since
@@ -24,9 +27,9 @@ import java.util.Map;
 final class PendingChanges {
 
     /** The final change of one key: a full row to upsert, a row with unchanged columns to update, or a delete. */
-    private record Change(Object[] row, BitSet unchanged, boolean delete, boolean flagged) {
-        Change(Object[] row, BitSet unchanged, boolean delete) {
-            this(row, unchanged, delete, false);
+    private record Change(Object[] row, BitSet unchanged, boolean delete, boolean flagged, int size) {
+        Change(Object[] row, BitSet unchanged, boolean delete, int size) {
+            this(row, unchanged, delete, false, size);
         }
     }
 
@@ -43,16 +46,20 @@ final class PendingChanges {
         }
     }
 
+    private static final Logger log = LoggerFactory.getLogger(PendingChanges.class);
+
     private final TableState table;
     private final SqlDialect dialect;
     private final int batchSize;
+    private final long batchBytes;
     private final int[] keyIndexes;
     private final Map<Key, Change> changes = new LinkedHashMap<>();
 
-    PendingChanges(TableState table, SqlDialect dialect, int batchSize) {
+    PendingChanges(TableState table, SqlDialect dialect, int batchSize, long batchBytes) {
         this.table = table;
         this.dialect = dialect;
         this.batchSize = batchSize;
+        this.batchBytes = batchBytes;
         this.keyIndexes = table.schema.keyIndexes();
     }
 
@@ -62,6 +69,7 @@ final class PendingChanges {
 
     void add(ChangeEvent event) {
         Op op = event.op();
+        int size = event.estimatedSize();
         if (op == Op.DELETE) {
             Object[] before = event.before().values().toArray();
             Key key = key(before);
@@ -69,39 +77,25 @@ final class PendingChanges {
             if (table.softDeletes() && previous != null && !previous.delete() && previous.unchanged() == null) {
                 // the row was written in this batch: write it flagged, so that it exists to carry the flag
                 changes.remove(key);
-                changes.put(key, new Change(previous.row(), null, false, true));
+                changes.put(key, new Change(previous.row(), null, false, true, previous.size()));
             } else {
-                changes.put(key, new Change(before, null, true));
+                changes.put(key, new Change(before, null, true, size));
             }
             return;
         }
-        Row after = event.after();
-        Object[] values = after.values().toArray();
-        for (int k : keyIndexes) {
-            if (event.isUnchanged(k)) {
-                if (event.before() == null) {
-                    throw new FatalException("an update of " + event.table() + " leaves its key column '"
-                            + event.schema().column(k).name() + "' out and has no before image, so the row cannot"
-                            + " be found: " + event + ". This is a source bug; report it.");
-                }
-                values[k] = event.before().get(k);
-            }
-        }
+        Object[] values = afterValues(event);
         Key newKey = key(values);
-        if (op == Op.UPDATE && event.before() != null) {
-            Object[] before = event.before().values().toArray();
-            Key oldKey = key(before);
-            if (!oldKey.equals(newKey) && Arrays.stream(oldKey.values).allMatch(v -> v != null)) {
-                changes.put(oldKey, new Change(before, null, true)); // the key itself changed
-            }
+        Object[] before = movedFrom(event, newKey);
+        // the values of unchanged columns come from the earlier change of the row: under its old key if it moved
+        Change previous = changes.get(before != null ? key(before) : newKey);
+        if (before != null) {
+            changes.put(key(before), new Change(before, null, true, size)); // the key itself changed
         }
         BitSet unchanged = null;
         if (event.hasUnchanged()) {
             unchanged = new BitSet();
-            Change previous = changes.get(newKey);
             for (int i : event.unchangedColumns()) {
-                boolean isKey = Arrays.stream(keyIndexes).anyMatch(k -> k == i);
-                if (isKey) {
+                if (isKey(i)) {
                     continue;
                 }
                 if (previous != null && !previous.delete()
@@ -116,7 +110,91 @@ final class PendingChanges {
             }
         }
         changes.remove(newKey); // keep the order of final changes
-        changes.put(newKey, new Change(values, unchanged, false));
+        changes.put(newKey, new Change(values, unchanged, false, size));
+    }
+
+    /** The after image, with key columns the source left out taken from the before image. */
+    private Object[] afterValues(ChangeEvent event) {
+        Row after = event.after();
+        Object[] values = after.values().toArray();
+        for (int k : keyIndexes) {
+            if (event.isUnchanged(k)) {
+                if (event.before() == null) {
+                    throw new FatalException("an update of " + event.table() + " leaves its key column '"
+                            + event.schema().column(k).name() + "' out and has no before image, so the row cannot"
+                            + " be found: " + event + ". This is a source bug; report it.");
+                }
+                values[k] = event.before().get(k);
+            }
+        }
+        return values;
+    }
+
+    /** The before image of an update that changes the row's key, or null if the key stays (or is unknown). */
+    private Object[] movedFrom(ChangeEvent event, Key newKey) {
+        if (event.op() != Op.UPDATE || event.before() == null) {
+            return null;
+        }
+        Object[] before = event.before().values().toArray();
+        Key oldKey = key(before);
+        return !oldKey.equals(newKey) && Arrays.stream(oldKey.values).allMatch(v -> v != null) ? before : null;
+    }
+
+    /**
+     * True if this update changes the row's key and leaves out columns (unchanged TOAST values) that no earlier
+     * change in this batch has: their values are only in the target's row under the old key, which must then be
+     * copied to the new key ({@link #copyRow}) after the changes before it are applied.
+     */
+    boolean needsTargetRow(ChangeEvent event) {
+        if (event.op() != Op.UPDATE || !event.hasUnchanged()) {
+            return false;
+        }
+        Object[] before = movedFrom(event, key(afterValues(event)));
+        if (before == null) {
+            return false;
+        }
+        Change previous = changes.get(key(before));
+        for (int i : event.unchangedColumns()) {
+            boolean isKey = isKey(i);
+            if (!isKey && (previous == null || previous.delete()
+                    || previous.unchanged() != null && previous.unchanged().get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Copies the target's row under the update's old key to its new key (replacing a row of the new key: at this
+     * point of the source's order the new key is free), so that the columns the update leaves out keep their
+     * values. Does nothing if the old row is missing. Call with nothing pending, then {@link #add} the update.
+     */
+    void copyRow(Connection connection, ChangeEvent event) throws SQLException {
+        Change from = new Change(event.before().values().toArray(), null, true, 0);
+        Change to = new Change(afterValues(event), null, false, 0);
+        try (PreparedStatement exists = connection.prepareStatement(table.exists())) {
+            bindKey(exists, from, 1);
+            try (ResultSet rows = exists.executeQuery()) {
+                if (!rows.next()) {
+                    return; // nothing to copy: the update is applied as for a missing row
+                }
+            }
+        }
+        run(connection, table.hardDelete(), List.of(to), "delete", (st, c) -> bindKey(st, c, 1));
+        run(connection, table.copyRow(), List.of(to), "copy", (st, c) -> {
+            int index = 1;
+            for (int i = 0; i < to.row().length; i++) {
+                if (isKey(i)) { // the select list names the new key's values in schema order
+                    dialect.bind(st, index++, table.schema.column(i).type(), to.row()[i], table.target(i),
+                            table.where(i));
+                }
+            }
+            bindKey(st, from, index);
+        });
+    }
+
+    private boolean isKey(int index) {
+        return Arrays.stream(keyIndexes).anyMatch(k -> k == index);
     }
 
     private Key key(Object[] row) {
@@ -181,7 +259,7 @@ final class PendingChanges {
         if (!missing.isEmpty()) {
             // the source did not send these columns' values and the target never had the row: the row is
             // inserted with those columns left to their default (NULL); see the sink's documentation
-            org.slf4j.LoggerFactory.getLogger(PendingChanges.class).warn("{} updates of {} found no row to update"
+            log.warn("{} updates of {} found no row to update"
                     + " and left columns {} out: inserted those rows with the columns at their default",
                     missing.size(), table.source, unchanged);
             run(connection, table.partialInsert(unchanged), missing, "insert", (s, c) -> {
@@ -202,13 +280,17 @@ final class PendingChanges {
         int[] counts = new int[rows.size()];
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int start = 0;
+            long bytes = 0;
             for (int i = 0; i < rows.size(); i++) {
                 binder.bind(statement, rows.get(i));
                 statement.addBatch();
-                if (i - start + 1 == batchSize || i == rows.size() - 1) {
+                bytes += rows.get(i).size();
+                // bounded in rows and in bytes: the driver holds a whole batch's values until it sends them
+                if (i - start + 1 == batchSize || bytes >= batchBytes || i == rows.size() - 1) {
                     int[] done = statement.executeBatch();
                     System.arraycopy(done, 0, counts, start, Math.min(done.length, i - start + 1));
                     start = i + 1;
+                    bytes = 0;
                 }
             }
         } catch (SQLException e) {

@@ -92,6 +92,33 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String alterColumnType(String qualified, String column, String type, boolean key) {
+        return "ALTER TABLE " + qualified + " ALTER COLUMN " + quoteName(column) + " TYPE " + type;
+    }
+
+    @Override
+    String parameter(Column column) {
+        return "CAST(? AS " + columnType(column, true, "column '" + column.name() + "'") + ")";
+    }
+
+    @Override
+    String literal(String text) {
+        return "'" + text.replace("'", "''") + "'"; // standard_conforming_strings is on since PostgreSQL 9.1
+    }
+
+    @Override
+    List<String> createTable(String create, String qualified, String comment) {
+        // both in the same transaction: PostgreSQL DDL is transactional
+        return List.of(create, "COMMENT ON TABLE " + qualified + " IS " + literal(comment));
+    }
+
+    @Override
+    String tableCommentQuery() {
+        return "SELECT obj_description(c.oid, 'pg_class') FROM pg_class c JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+    }
+
+    @Override
     String booleanType() {
         return "boolean";
     }

@@ -25,6 +25,8 @@ final class Session {
     private final SqlDialect dialect;
     private final JdbcSink.Settings settings;
     private final JdbcOffsetStore offsets;
+    /** Held from open to close on this connection: one writer per pipeline. */
+    private final WriterLock lock;
     /** The pipeline whose offset commits with the data, or null when the pipeline keeps its offset elsewhere. */
     private final String exactlyOncePipeline;
     private final Tables tables;
@@ -34,8 +36,9 @@ final class Session {
     private boolean uncommitted;
 
     Session(Connection connection, SqlDialect dialect, JdbcSink.Settings settings, JdbcOffsetStore offsets,
-            String exactlyOncePipeline) throws SQLException {
+            WriterLock lock, String exactlyOncePipeline) throws SQLException {
         this.connection = connection;
+        this.lock = lock;
         this.dialect = dialect;
         this.settings = settings;
         this.offsets = offsets;
@@ -43,6 +46,7 @@ final class Session {
         connection.setAutoCommit(false);
         dialect.prepareSession(connection);
         connection.commit();
+        lock.acquire(connection); // before anything is written: a second writer of the pipeline stops here
         this.tables = new Tables(connection, dialect, settings, this::beforeDdl);
     }
 
@@ -68,8 +72,14 @@ final class Session {
                 TableState current = state;
                 PendingChanges changes = pending.get(table);
                 if (changes == null) {
-                    changes = new PendingChanges(current, dialect, settings.batchSize());
+                    changes = new PendingChanges(current, dialect, settings.batchSize(), settings.batchBytes());
                     pending.put(table, changes);
+                }
+                if (changes.needsTargetRow(event)) {
+                    // a key change that leaves columns out: the changes before it go first, so that the row it
+                    // copies from the old key is the one the source had at that point
+                    changes.apply(connection);
+                    changes.copyRow(connection, event);
                 }
                 changes.add(event);
             }
@@ -138,6 +148,7 @@ final class Session {
             if (!connection.isClosed()) {
                 connection.rollback();
                 connection.setAutoCommit(true);
+                lock.release(connection); // a pooled connection must not keep it; a lost one has lost it already
             }
         } catch (SQLException | RuntimeException e) {
             // a broken connection rolls back on the server by itself

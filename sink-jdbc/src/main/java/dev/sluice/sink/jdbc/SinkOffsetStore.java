@@ -32,7 +32,7 @@ final class SinkOffsetStore implements OffsetStore {
     @Override
     public void save(String pipelineName, String encodedOffset) {
         if (!sink.commitWith(pipelineName, encodedOffset)) {
-            store.save(pipelineName, encodedOffset); // the sink is not open for this pipeline: a plain save
+            sink.saveFenced(pipelineName, encodedOffset); // the sink is not open for this pipeline
         }
     }
 

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -70,8 +71,26 @@ abstract class SqlDialect {
     /** The target column type for a column of this logical type. */
     abstract String columnType(Column column, boolean key, String where);
 
+    /** ALTER TABLE statement giving an existing column another type (nullable unless it is a key column). */
+    abstract String alterColumnType(String qualified, String column, String type, boolean key);
+
+    /** A parameter for a value of this column where SQL cannot infer its type (a SELECT list): {@code ?} or a cast. */
+    abstract String parameter(Column column);
+
     /** What follows the column list of CREATE TABLE. */
     abstract String tableOptions();
+
+    /** A string literal holding {@code text}, escaped as this database reads literals. */
+    abstract String literal(String text);
+
+    /**
+     * The statements that create a table from {@code create} (a CREATE TABLE statement without options) with the
+     * table comment {@code comment}.
+     */
+    abstract List<String> createTable(String create, String qualified, String comment);
+
+    /** SQL returning the comment of the table {@code (namespace, name)}, given as two parameters. */
+    abstract String tableCommentQuery();
 
     /** The boolean type for the soft-delete column, and its literals. */
     abstract String booleanType();
@@ -114,7 +133,7 @@ abstract class SqlDialect {
     }
 
     static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     /** Binds a decimal: checked to fit a bounded decimal column unrounded, as exact text into a text column. */

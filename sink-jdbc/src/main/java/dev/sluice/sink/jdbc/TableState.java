@@ -4,6 +4,7 @@ import dev.sluice.Column;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -94,6 +95,35 @@ final class TableState {
         return delete;
     }
 
+    /** A query that returns a row if the key exists; binds the key columns. */
+    String exists() {
+        return "SELECT 1 FROM " + sql + " WHERE " + keyCondition();
+    }
+
+    /** DELETE by key, also with soft delete; binds the key columns. */
+    String hardDelete() {
+        return "DELETE FROM " + sql + " WHERE " + keyCondition();
+    }
+
+    /**
+     * INSERT of a copy of the row of one key (bound last) under another key (bound first, in schema order): every
+     * column, and the soft-delete flag, as the row has them.
+     */
+    String copyRow() {
+        List<String> columns = new ArrayList<>(columnNames);
+        List<String> select = new ArrayList<>();
+        for (int i = 0; i < schema.size(); i++) {
+            select.add(keyNames.contains(columnNames.get(i)) ? dialect.parameter(schema.column(i))
+                    : dialect.quoteName(columnNames.get(i)));
+        }
+        if (softDelete != null) {
+            columns.add(softDelete);
+            select.add(dialect.quoteName(softDelete));
+        }
+        return "INSERT INTO " + sql + " (" + dialect.quotedList(columns) + ") SELECT " + String.join(", ", select)
+                + " FROM " + sql + " WHERE " + keyCondition();
+    }
+
     /** Removes every row, or flags every row deleted. */
     String deleteAll() {
         return softDelete == null ? dialect.deleteAll(sql)
@@ -128,7 +158,7 @@ final class TableState {
         int[] key = schema.keyIndexes();
         for (int i = 0; i < schema.size(); i++) {
             final int index = i;
-            if (!unchanged.get(i) && java.util.Arrays.stream(key).noneMatch(k -> k == index)) {
+            if (!unchanged.get(i) && Arrays.stream(key).noneMatch(k -> k == index)) {
                 set.add(i);
             }
         }

@@ -5,12 +5,14 @@ import dev.sluice.Column;
 import dev.sluice.FatalException;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
+import dev.sluice.Type;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class Tables {
     private final SqlDialect dialect;
     private final JdbcSink.Settings settings;
     private final BeforeDdl beforeDdl;
+    /** Which captured table each target table (qualified) holds in this session: two must never share one. */
+    private final Map<String, TableId> claims = new HashMap<>();
     private String currentNamespace;
 
     Tables(Connection connection, SqlDialect dialect, JdbcSink.Settings settings, BeforeDdl beforeDdl) {
@@ -66,6 +70,7 @@ final class Tables {
                     + ". Fix: return a non-empty name for every table");
         }
         String qualified = dialect.qualified(namespace, name);
+        claim(qualified, table);
         String softDelete = settings.softDeleteColumn();
         if (softDelete != null && schema.indexOf(softDelete) >= 0) {
             throw new FatalException("table " + table + " has a column '" + softDelete + "', the name chosen for the"
@@ -78,13 +83,17 @@ final class Tables {
                         + " the sink's user cannot see it). Fix: create it, or enable createTables(true)");
             }
             beforeDdl.run();
-            execute(createTable(qualified, schema, softDelete));
+            for (String ddl : dialect.createTable(createTable(qualified, schema, softDelete), qualified,
+                    SourceMark.of(table))) {
+                execute(ddl);
+            }
             log.info("created table {} for {}", qualified, table);
             target = readColumns(namespace, name);
         } else {
+            checkSource(table, qualified, readComment(namespace, name));
             checkKey(table, qualified, schema, readPrimaryKey(namespace, name));
-            if (previous != null) {
-                checkTypes(previous.schema, schema, table, qualified);
+            if (widenTypes(table, qualified, schema, target)) {
+                target = readColumns(namespace, name);
             }
             List<String> additions = new ArrayList<>();
             for (Column column : schema.columns()) {
@@ -126,8 +135,44 @@ final class Tables {
             sql.append(softDeleteColumn(softDelete)).append(", ");
         }
         sql.append("PRIMARY KEY (").append(dialect.quotedList(
-                schema.keyColumns().stream().map(Column::name).toList())).append("))").append(dialect.tableOptions());
+                schema.keyColumns().stream().map(Column::name).toList())).append("))");
         return sql.toString();
+    }
+
+    /** Refuses a second captured table for a target table that already holds another one in this session. */
+    private void claim(String qualified, TableId table) {
+        TableId holder = claims.putIfAbsent(qualified, table);
+        if (holder != null && !holder.equals(table)) {
+            throw mergeRefused(table, holder, qualified, "in this run");
+        }
+    }
+
+    /** Refuses a target table the sink created for another captured table (in an earlier run). */
+    private void checkSource(TableId table, String qualified, String comment) {
+        TableId holder = SourceMark.parse(comment);
+        if (holder != null && !holder.equals(table)) {
+            throw mergeRefused(table, holder, qualified, "(its table comment says so: the sink created it for "
+                    + holder + ")");
+        }
+    }
+
+    private FatalException mergeRefused(TableId table, TableId holder, String qualified, String when) {
+        return new FatalException("the captured tables " + holder + " and " + table + " both map to the target table "
+                + qualified + " with the table naming " + settings.naming() + "; " + holder + " already writes"
+                + " there " + when + ". Writing both into one table would overwrite rows of one with the other's."
+                + " Fix: keep them apart with TableNaming.namespaceAndName() (CLI: --target-table-naming"
+                + " namespace-and-name) or a TableNaming of your own that gives each its own name, or leave one"
+                + " out with the source's table filter");
+    }
+
+    private String readComment(String namespace, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(dialect.tableCommentQuery())) {
+            query.setString(1, namespace);
+            query.setString(2, table);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
     }
 
     private String softDeleteColumn(String name) {
@@ -146,27 +191,81 @@ final class Tables {
         }
     }
 
-    /** A column's type change is not applied: the target keeps its type, so a change that needs another stops. */
-    private void checkTypes(Schema before, Schema after, TableId table, String qualified) {
-        for (Column column : after.columns()) {
-            int old = before.indexOf(column.name());
-            if (old < 0) {
+    /**
+     * Checks every column of the events against the target's actual column (so that a column altered by hand counts
+     * as it now is): widens a column that is too narrow where that is safe (a wider integer, float or decimal),
+     * refuses anything else with the fix. Returns whether it altered a column.
+     */
+    private boolean widenTypes(TableId table, String qualified, Schema schema, Map<String, TargetColumn> target)
+            throws SQLException {
+        Set<String> key = schema.keyColumns().stream().map(Column::name).collect(Collectors.toSet());
+        List<String> alterations = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (Column column : schema.columns()) {
+            TargetColumn existing = target.get(TableState.key(column.name(), dialect));
+            if (existing == null) {
+                continue; // added below
+            }
+            TargetTypes.Verdict verdict = TargetTypes.check(column.type(), existing, dialect);
+            if (verdict == TargetTypes.Verdict.FITS) {
                 continue;
             }
-            Column was = before.column(old);
-            String where = where(column, table);
-            if (!was.type().equals(column.type())
-                    && !dialect.columnType(was, false, where).equals(dialect.columnType(column, false, where))) {
-                throw new FatalException("column '" + column.name() + "' of " + table + " changed type from "
-                        + was.type() + " to " + column.type() + "; the sink never changes a target column's type."
-                        + " Fix: ALTER the column of " + qualified + " to " + dialect.columnType(column, false, where)
-                        + " yourself, then restart the pipeline");
+            String wanted = verdict == TargetTypes.Verdict.WIDEN ? widened(column, existing, key.contains(column.name()))
+                    : null;
+            if (wanted == null || !settings.evolveSchema()) {
+                throw typeRefused(table, qualified, column, existing, key.contains(column.name()),
+                        wanted != null ? " and evolveSchema(false) forbids widening it" : "");
             }
+            alterations.add(dialect.alterColumnType(qualified, column.name(), wanted, key.contains(column.name())));
+            described.add(column.name() + " " + describe(existing) + " -> " + wanted);
         }
+        if (alterations.isEmpty()) {
+            return false;
+        }
+        beforeDdl.run();
+        for (String alteration : alterations) {
+            execute(alteration);
+        }
+        log.info("widened columns of table {} for {}: {}", qualified, table, described);
+        return true;
+    }
+
+    /** The wider type a column needs, or null if there is none the sink can choose safely. */
+    private String widened(Column column, TargetColumn existing, boolean isKey) {
+        Type type = column.type();
+        if (type.kind() != Type.Kind.DECIMAL) {
+            return dialect.columnType(column, isKey, where(column, null));
+        }
+        int scale = Math.max(existing.scale(), type.scale());
+        int digits = Math.max(existing.precision() - existing.scale(), type.precision() - type.scale()) + scale;
+        if (dialect.dialect() != JdbcDialect.POSTGRESQL
+                && (digits > MySqlDialect.MAX_PRECISION || scale > MySqlDialect.MAX_SCALE)) {
+            return null;
+        }
+        return dialect.columnType(new Column(column.name(), Type.decimal(digits, scale), column.nullable(),
+                column.sourceType()), isKey, where(column, null));
+    }
+
+    private FatalException typeRefused(TableId table, String qualified, Column column, TargetColumn existing,
+            boolean isKey, String why) {
+        String wanted = dialect.columnType(column, isKey, where(column, table));
+        return new FatalException("column '" + column.name() + "' of " + table + " now has type " + column.type()
+                + ", but the target column " + qualified + "." + dialect.quoteName(existing.name()) + " is "
+                + describe(existing) + ", which cannot hold it faithfully" + (why.isEmpty()
+                        ? " (the sink only widens a column to a wider integer, float or decimal)" : why)
+                + ". Fix: alter the target column yourself, e.g. "
+                + dialect.alterColumnType(qualified, existing.name(), wanted, isKey)
+                + " (with a USING clause where values need converting), then restart the pipeline: the sink reads"
+                + " the target's columns again and goes on from the last committed change");
+    }
+
+    private static String describe(TargetColumn column) {
+        return column.isBoundedDecimal() ? column.dataType() + "(" + column.precision() + "," + column.scale() + ")"
+                : column.dataType();
     }
 
     private static String where(Column column, TableId table) {
-        return "column '" + column.name() + "' of " + table;
+        return "column '" + column.name() + "'" + (table == null ? "" : " of " + table);
     }
 
     private Map<String, TargetColumn> readColumns(String namespace, String table) throws SQLException {

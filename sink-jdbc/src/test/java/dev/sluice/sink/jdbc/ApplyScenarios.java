@@ -9,6 +9,7 @@ import dev.sluice.PipelineContext;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import dev.sluice.Type;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
 
@@ -104,8 +105,8 @@ final class ApplyScenarios {
             var first = e.insert(1, "One", "it's \"quoted\"");
             var second = e.insert(2, "Two", null);
             e.schema(v2);
-            var third = e.insert(3, "Three", "`", new java.math.BigDecimal("12.50"));
-            var fourth = e.update(1, "One!", "x", new java.math.BigDecimal("-0.01"));
+            var third = e.insert(3, "Three", "`", new BigDecimal("12.50"));
+            var fourth = e.update(1, "One!", "x", new BigDecimal("-0.01"));
             sink.write(List.of(first, second, third, fourth));
             sink.flush();
             String t = db.q("x Odd \"Tab`le");
@@ -142,9 +143,9 @@ final class ApplyScenarios {
         sink.open(context("round"));
         try {
             Events e = new Events(ORDERS, wide);
-            sink.write(List.of(e.insert(1L, "ok", new java.math.BigDecimal("1234.50"))));
+            sink.write(List.of(e.insert(1L, "ok", new BigDecimal("1234.50"))));
             sink.flush();
-            assertThatThrownBy(() -> sink.write(List.of(e.insert(2L, "no", new java.math.BigDecimal("1.25")))))
+            assertThatThrownBy(() -> sink.write(List.of(e.insert(2L, "no", new BigDecimal("1.25")))))
                     .isInstanceOf(FatalException.class)
                     .hasMessageContaining("1.25").hasMessageContaining("without rounding");
         } finally {

@@ -38,4 +38,54 @@ class JdbcSinkMariaDbIT {
     void everyTypeRoundTripsValueByValue(MariaDbDatabase db) throws Exception {
         TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
     }
+
+    @Test
+    void sameNamedTablesOfTwoSchemasAreRefusedNotMerged(MariaDbDatabase db) throws Exception {
+        NamingScenarios.sameNamedTablesOfTwoSchemasAreRefusedNotMerged(new Db(db));
+    }
+
+    @Test
+    void namespaceAndNameKeepsSameNamedTablesApart(MariaDbDatabase db) throws Exception {
+        NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
+    }
+
+    @Test
+    void aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(MariaDbDatabase db) throws Exception {
+        FencingScenarios.aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(new Db(db));
+    }
+
+    @Test
+    void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(MariaDbDatabase db) throws Exception {
+        FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
+    }
+
+    @Test
+    void aWideningTypeChangeInABatchWidensTheTargetColumn(MariaDbDatabase db) throws Exception {
+        TypeChangeScenarios.aWideningTypeChangeInABatchWidensTheTargetColumn(new Db(db));
+    }
+
+    @Test
+    void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(MariaDbDatabase db) throws Exception {
+        TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
+    }
+
+    @Test
+    void megabyteValuesAreSentInBatchesBoundedInBytes(MariaDbDatabase db) throws Exception {
+        BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
+    }
+
+    @Test
+    void keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(MariaDbDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), false);
+    }
+
+    @Test
+    void keyChangesWithSoftDeleteEndInTheSourceState(MariaDbDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
+    }
+
+    @Test
+    void edgeValuesRoundTripExactly(MariaDbDatabase db) throws Exception {
+        EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
+    }
 }

@@ -38,4 +38,54 @@ class JdbcSinkPostgresIT {
     void everyTypeRoundTripsValueByValue(PostgresDatabase db) throws Exception {
         TypeScenarios.everyTypeRoundTripsValueByValue(new Db(db));
     }
+
+    @Test
+    void sameNamedTablesOfTwoSchemasAreRefusedNotMerged(PostgresDatabase db) throws Exception {
+        NamingScenarios.sameNamedTablesOfTwoSchemasAreRefusedNotMerged(new Db(db));
+    }
+
+    @Test
+    void namespaceAndNameKeepsSameNamedTablesApart(PostgresDatabase db) throws Exception {
+        NamingScenarios.namespaceAndNameKeepsSameNamedTablesApart(new Db(db));
+    }
+
+    @Test
+    void aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(PostgresDatabase db) throws Exception {
+        FencingScenarios.aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(new Db(db));
+    }
+
+    @Test
+    void twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(PostgresDatabase db) throws Exception {
+        FencingScenarios.twoPipelinesOfOneNameRunningTogetherDoNotDamageEachOther(new Db(db));
+    }
+
+    @Test
+    void aWideningTypeChangeInABatchWidensTheTargetColumn(PostgresDatabase db) throws Exception {
+        TypeChangeScenarios.aWideningTypeChangeInABatchWidensTheTargetColumn(new Db(db));
+    }
+
+    @Test
+    void anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(PostgresDatabase db) throws Exception {
+        TypeChangeScenarios.anIncompatibleTypeChangeStopsAndAHandMadeFixUnsticksIt(new Db(db));
+    }
+
+    @Test
+    void megabyteValuesAreSentInBatchesBoundedInBytes(PostgresDatabase db) throws Exception {
+        BatchBytesScenarios.megabyteValuesAreSentInBatchesBoundedInBytes(new Db(db));
+    }
+
+    @Test
+    void keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(PostgresDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), false);
+    }
+
+    @Test
+    void keyChangesWithSoftDeleteEndInTheSourceState(PostgresDatabase db) throws Exception {
+        KeyChangeScenarios.keyChangesMixedWithOtherChangesOfThoseKeysEndInTheSourceState(new Db(db), true);
+    }
+
+    @Test
+    void edgeValuesRoundTripExactly(PostgresDatabase db) throws Exception {
+        EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
+    }
 }

@@ -16,6 +16,7 @@ class JdbcSinkTest {
     void builderNamesTheBadValueAndTheFix() {
         assertThatThrownBy(() -> JdbcSink.builder().jdbcUrl("postgresql://x")).hasMessageContaining("jdbc:");
         assertThatThrownBy(() -> JdbcSink.builder().batchSize(0)).hasMessageContaining("was 0");
+        assertThatThrownBy(() -> JdbcSink.builder().batchBytes(10)).hasMessageContaining("was 10");
         assertThatThrownBy(() -> JdbcSink.builder().offsetTable("a;drop")).hasMessageContaining("a;drop");
         assertThatThrownBy(() -> JdbcSink.builder().build()).hasMessageContaining("jdbcUrl(…) or dataSource(…)");
         assertThatThrownBy(() -> JdbcSink.builder().jdbcUrl("jdbc:postgresql://h/db").build())

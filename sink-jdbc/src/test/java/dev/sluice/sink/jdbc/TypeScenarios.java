@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +110,7 @@ final class TypeScenarios {
             case TIME -> LocalTime.parse(text);
             case TIMESTAMP -> LocalDateTime.parse(text.replace(' ', 'T'));
             case TIMESTAMP_TZ -> postgres ? rs.getObject(index, OffsetDateTime.class).toInstant()
-                    : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+                    : LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
             case INTERVAL -> postgres ? interval((PGInterval) rs.getObject(index))
                     : text.equals(ROW[14].toString()) ? ROW[14] : text; // MySQL: the ISO-8601 text
             case UUID -> UUID.fromString(text);
