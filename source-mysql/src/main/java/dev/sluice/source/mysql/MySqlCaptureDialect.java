@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ public final class MySqlCaptureDialect implements CaptureDialect {
 
     private final AtomicBoolean warned = new AtomicBoolean();
     private final AtomicBoolean staleWarned = new AtomicBoolean();
+    private final AtomicBoolean idsWarned = new AtomicBoolean();
     private final MySqlCaptureTrxView trx = new MySqlCaptureTrxView();
 
     /** A dialect for MySQL/MariaDB. */
@@ -292,6 +294,40 @@ public final class MySqlCaptureDialect implements CaptureDialect {
     @Override
     public List<String> dropTriggers(ChangeTable changeTable, TableId table) {
         return MySqlCaptureTriggers.dropTriggers(this, changeTable, table);
+    }
+
+    @Override
+    public List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
+            throws SQLException {
+        return MySqlCaptureTables.withoutTriggers(connection, changeTable, tables);
+    }
+
+    /**
+     * InnoDB's table id, which a {@code TRUNCATE} changes as well as a re-creation (and a rebuild: {@code OPTIMIZE
+     * TABLE}, {@code ALTER TABLE ... FORCE}, a copying {@code ALTER}). Needs {@code PROCESS}; without it the map
+     * is empty (and a warning is logged once): truncates then go unnoticed.
+     */
+    @Override
+    public Map<TableId, Long> tableIdentities(Connection connection, List<TableId> tables) throws SQLException {
+        try {
+            return MySqlCaptureTables.innodbIds(connection, tables);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != MySqlCaptureTrxView.NEEDS_PROCESS) {
+                throw e;
+            }
+            if (idsWarned.compareAndSet(false, true)) {
+                LOG.warn("this user cannot read InnoDB's table ids (GRANT PROCESS ON *.* to it): a TRUNCATE of a "
+                        + "captured table, which fires no trigger, cannot be noticed and its rows stay in the "
+                        + "targets");
+            }
+            return Map.of();
+        }
+    }
+
+    /** MySQL and MariaDB fire no trigger for {@code TRUNCATE}. */
+    @Override
+    public boolean recordsTruncate() {
+        return false;
     }
 
     /** Stops after the known number of rows: a range delete would wait on the lock of the row after the range. */

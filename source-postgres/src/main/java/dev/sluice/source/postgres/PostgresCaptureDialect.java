@@ -21,7 +21,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -190,6 +192,56 @@ public final class PostgresCaptureDialect implements CaptureDialect {
     @Override
     public List<String> dropTriggers(ChangeTable changeTable, TableId table) {
         return PostgresCaptureTriggers.dropTriggers(this, changeTable, table);
+    }
+
+    /** Tables missing the row or the truncate trigger, or with one of them disabled. */
+    @Override
+    public List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
+            throws SQLException {
+        List<TableId> missing = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_catalog.pg_trigger t "
+                + "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND t.tgname IN (?, ?) AND t.tgenabled <> 'D'")) {
+            for (TableId table : tables) {
+                ps.setString(1, table.namespace());
+                ps.setString(2, table.name());
+                ps.setString(3, PostgresCaptureTriggers.rowTrigger(changeTable));
+                ps.setString(4, PostgresCaptureTriggers.truncateTrigger(changeTable));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) < 2) {
+                        missing.add(table);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** The table's oid, which a re-created table does not keep (a truncate is recorded by its trigger). */
+    @Override
+    public Map<TableId, Long> tableIdentities(Connection connection, List<TableId> tables) throws SQLException {
+        Map<TableId, Long> ids = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (TableId table : tables) {
+                ps.setString(1, table.namespace());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        ids.put(table, rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A statement-level trigger records every {@code TRUNCATE} as a {@code T} change. */
+    @Override
+    public boolean recordsTruncate() {
+        return true;
     }
 
     /** PostgreSQL's delete locks only the rows it deletes: the row count is not needed. */
