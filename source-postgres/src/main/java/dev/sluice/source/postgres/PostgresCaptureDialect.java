@@ -1,20 +1,19 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Column;
-import dev.sluice.Interval;
 import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.Type;
 import dev.sluice.capture.CaptureDialect;
 import dev.sluice.capture.ChangeTable;
-import dev.sluice.capture.JsonValues;
 import dev.sluice.capture.Watermark;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PostgreSQL (13 or later) for {@link dev.sluice.capture.JdbcCaptureSource}: {@code to_jsonb} row images, a
@@ -38,8 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class PostgresCaptureDialect implements CaptureDialect {
 
-    private static final Pattern ISO_INTERVAL = Pattern.compile(
-            "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
     private static final String WATERMARK = "SELECT w, w::timestamp, exact FROM ("
             + "SELECT least(now(), o.oldest, CASE WHEN o.hidden OR p.prepared THEN now() - ? * interval "
             + "'1 microsecond' END) - ? * interval '1 microsecond' AS w, NOT (o.hidden OR p.prepared) AS exact "
@@ -76,9 +71,10 @@ public final class PostgresCaptureDialect implements CaptureDialect {
     @Override
     public void prepare(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            // the row images' text forms: intervals in ISO 8601, bytea in hex
-            s.execute("SET intervalstyle = 'iso_8601'");
-            s.execute("SET bytea_output = 'hex'");
+            // the row images' text forms, as the log source reads them
+            for (String setting : PostgresCaptureValues.SETTINGS) {
+                s.execute("SET " + setting);
+            }
         }
     }
 
@@ -106,37 +102,25 @@ public final class PostgresCaptureDialect implements CaptureDialect {
         return PostgresCaptureSchemas.read(connection, table);
     }
 
+    /** The row's text forms as a JSON object (see {@link PostgresCaptureValues}). */
     @Override
     public String rowImage(TableId table, Schema schema, String alias) {
-        return "to_jsonb(" + alias + ")::text";
+        return PostgresCaptureValues.image(this, schema, alias) + "::text";
     }
 
+    /**
+     * Reads a column's text form with the log source's parser: {@code infinity} and {@code -infinity} become the
+     * largest and smallest values of the Java type, as in log capture; numeric {@code NaN} and {@code Infinity}
+     * stop capture with the log source's message.
+     */
     @Override
     public Object decode(Object json, Column column) {
-        if (json != null && column.type().kind() == Type.Kind.INTERVAL) {
-            return interval((String) json, column);
+        try {
+            return PostgresCaptureValues.decode(json, column);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException("cannot read the value " + json + " of column '" + column.name()
+                    + "' as " + column.type() + ": " + e.getMessage(), e);
         }
-        return JsonValues.decode(json, column);
-    }
-
-    static Interval interval(String text, Column column) {
-        Matcher m = ISO_INTERVAL.matcher(text);
-        if (!m.matches() || text.equals("P") || text.endsWith("T")) {
-            throw new IllegalArgumentException("cannot read the value \"" + text + "\" of column '" + column.name()
-                    + "' as an ISO 8601 interval");
-        }
-        long years = group(m, 1);
-        long months = group(m, 2);
-        long days = group(m, 3);
-        long micros = (group(m, 4) * 3600 + group(m, 5) * 60) * 1_000_000L;
-        if (m.group(6) != null) {
-            micros += new java.math.BigDecimal(m.group(6)).movePointRight(6).longValueExact();
-        }
-        return new Interval(Math.toIntExact(years * 12 + months), Math.toIntExact(days), micros);
-    }
-
-    private static long group(Matcher m, int group) {
-        return m.group(group) == null ? 0 : Long.parseLong(m.group(group));
     }
 
     @Override
@@ -186,7 +170,7 @@ public final class PostgresCaptureDialect implements CaptureDialect {
 
     @Override
     public List<String> createTriggers(ChangeTable changeTable, TableId table, Schema schema) {
-        return PostgresCaptureTriggers.createTriggers(this, changeTable, table);
+        return PostgresCaptureTriggers.createTriggers(this, changeTable, table, schema);
     }
 
     @Override
