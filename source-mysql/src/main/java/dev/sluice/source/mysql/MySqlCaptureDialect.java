@@ -49,6 +49,7 @@ public final class MySqlCaptureDialect implements CaptureDialect {
     private final AtomicBoolean warned = new AtomicBoolean();
     private final AtomicBoolean staleWarned = new AtomicBoolean();
     private final AtomicBoolean idsWarned = new AtomicBoolean();
+    private final AtomicBoolean triggersWarned = new AtomicBoolean();
     private final MySqlCaptureTrxView trx = new MySqlCaptureTrxView();
 
     /** A dialect for MySQL/MariaDB. */
@@ -299,7 +300,16 @@ public final class MySqlCaptureDialect implements CaptureDialect {
     @Override
     public List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
             throws SQLException {
-        return MySqlCaptureTables.withoutTriggers(connection, changeTable, tables);
+        List<TableId> missing = MySqlCaptureTables.withoutTriggers(connection, changeTable, tables);
+        if (missing != null) {
+            return missing;
+        }
+        if (triggersWarned.compareAndSet(false, true)) {
+            LOG.warn("this user sees none of the capture triggers (information_schema.TRIGGERS needs the TRIGGER "
+                    + "privilege on the tables): a captured table created or re-created while the pipeline runs, "
+                    + "which has no triggers, cannot be noticed");
+        }
+        return List.of();
     }
 
     /**

@@ -23,6 +23,11 @@ final class MySqlCaptureTables {
 
     private MySqlCaptureTables() {}
 
+    /**
+     * The tables missing one of their three triggers, or null when no trigger of this change table is visible at
+     * all: {@code information_schema.TRIGGERS} shows a user only the triggers of tables it has the {@code TRIGGER}
+     * privilege on, so none at all means this user cannot tell.
+     */
     static List<TableId> withoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
             throws SQLException {
         Map<String, List<TableId>> bySchema = new LinkedHashMap<>();
@@ -30,6 +35,7 @@ final class MySqlCaptureTables {
             bySchema.computeIfAbsent(table.namespace(), k -> new ArrayList<>()).add(table);
         }
         List<TableId> missing = new ArrayList<>();
+        boolean anyVisible = false;
         for (Map.Entry<String, List<TableId>> e : bySchema.entrySet()) {
             Set<String> present = new HashSet<>();
             try (PreparedStatement ps = connection.prepareStatement("SELECT TRIGGER_NAME FROM "
@@ -45,12 +51,13 @@ final class MySqlCaptureTables {
                 for (char op : new char[] {'i', 'u', 'd'}) {
                     if (!present.contains(MySqlCaptureTriggers.triggerName(changeTable, table, op))) {
                         missing.add(table);
-                        break;
+                    } else {
+                        anyVisible = true;
                     }
                 }
             }
         }
-        return missing;
+        return anyVisible || tables.isEmpty() ? missing.stream().distinct().toList() : null;
     }
 
     /**
