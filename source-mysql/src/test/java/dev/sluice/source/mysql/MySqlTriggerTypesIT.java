@@ -178,7 +178,7 @@ class MySqlTriggerTypesIT {
     @Test
     void triggersInstalledFromAUtf8mb3SessionKeepFourByteCharacters(MariaDbDatabase db) throws Exception {
         db.execute("CREATE TABLE types (id int PRIMARY KEY, v varchar(20), j json, e enum('a','😀'), "
-                + "s set('😀','b')) CHARACTER SET utf8mb4");
+                + "s set('😀','b'), `ünï 日本` text) CHARACTER SET utf8mb4");
         JdbcCaptureSource source = JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(() -> {
                     Connection c = db.connect();
@@ -193,7 +193,7 @@ class MySqlTriggerTypesIT {
                 .build();
         source.install();
         db.execute("INSERT INTO types VALUES (1, '😀𝄞', '{\"k\": \"😀\", \"e\": \"\\\\uD83D\\\\uDE00\"}', '😀', "
-                + "'😀,b')");
+                + "'😀,b', '𝄞')");
         Row row;
         Schema schema;
         try (ChangeStream stream = triggers(db).open(null, CONTEXT)) {
@@ -205,6 +205,7 @@ class MySqlTriggerTypesIT {
         assertThat(row.get(schema, "j")).isEqualTo("{\"k\": \"😀\", \"e\": \"\\uD83D\\uDE00\"}");
         assertThat(row.get(schema, "e")).isEqualTo("😀");
         assertThat(row.get(schema, "s")).isEqualTo("😀,b");
+        assertThat(row.get(schema, "ünï 日本")).isEqualTo("𝄞");
     }
 
     /** Rows {@code first} (maxima), {@code first + 1} (minima), {@code first + 2} (NULLs), {@code first + 3} (zeros). */

@@ -4,9 +4,11 @@ import static dev.sluice.source.postgres.PgTests.context;
 import static dev.sluice.source.postgres.PgTests.poll;
 import static dev.sluice.source.postgres.PgTests.source;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.PipelineContext;
 import dev.sluice.Schema;
@@ -134,5 +136,23 @@ class PostgresTriggerTypesIT {
         assertThat(update.after().get(s, "c_text")).isEqualTo("changed");
         assertThat(captured.get(ROWS.length + 1).before().get(s, "id")).isEqualTo(2);
         assertThat(captured.get(0).table()).isEqualTo(TableId.of("public", "all_types"));
+    }
+
+    @Test
+    void numericNanStopsCaptureNamingTheColumnAsLogCaptureDoes(PostgresDatabase db) throws Exception {
+        db.execute("CREATE TABLE n (id int PRIMARY KEY, amount numeric)");
+        JdbcCaptureSource triggers = JdbcCaptureSource.builder(new PostgresCaptureDialect())
+                .connections(db.dataSource())
+                .tables(TableFilter.include("public.n"))
+                .mode(Capture.TRIGGER)
+                .pollInterval(Duration.ofMillis(5))
+                .build();
+        triggers.install();
+        db.execute("INSERT INTO n VALUES (1, 'NaN')");
+        try (ChangeStream stream = triggers.open(null, CONTEXT)) {
+            assertThatThrownBy(() -> CaptureStreams.pollCount(stream, 1, Duration.ofSeconds(30)))
+                    .isInstanceOf(FatalException.class).hasMessageContaining("amount")
+                    .hasMessageContaining("NaN").hasMessageContaining("NumericMode.TEXT");
+        }
     }
 }
