@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -119,6 +120,14 @@ class MySqlTriggerTypesIT {
                 + "000000000000F03F" + "0".repeat(32)), "NULL", null, "NULL", null},
     };
 
+    /**
+     * Columns the binlog source still reads differently (reported on issue 19, not trigger capture's to fix): a
+     * latin1 ENUM's labels decoded as UTF-8 (19.4), a VARCHAR after GEOMETRY columns read as bytes (19.2), and a
+     * 4-byte ENUM or SET label, which information_schema (utf8mb3) shows as {@code ?} to the snapshot and trigger
+     * capture.
+     */
+    private static final Set<String> BINLOG_DEFECTS = Set.of("enl", "gs", "en", "st");
+
     private static JdbcCaptureSource triggers(MariaDbDatabase db) {
         return JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(db.dataSource())
@@ -139,7 +148,15 @@ class MySqlTriggerTypesIT {
         db.execute(ddl.append(") CHARACTER SET utf8mb4").toString());
         JdbcCaptureSource source = triggers(db);
         source.install();
+        ChangeStream binlog = Streams.source(db).tables(TableFilter.include(db.name() + ".types")).build()
+                .open(null, Streams.CONTEXT);
         insertRows(db, 1);
+        List<ChangeEvent> logged;
+        try {
+            logged = Streams.poll(binlog, 4);
+        } finally {
+            binlog.close();
+        }
         db.execute("UPDATE types SET vc = 'ändern', b64 = b'1', ts = NULL, geo = NULL WHERE id = 1",
                 "DELETE FROM types WHERE id = 4");
 
@@ -151,6 +168,21 @@ class MySqlTriggerTypesIT {
                 .containsExactly(Op.INSERT, Op.INSERT, Op.INSERT, Op.INSERT, Op.UPDATE, Op.DELETE);
         for (int row = 0; row < 4; row++) {
             assertRow(captured.get(row), row);
+        }
+        // the binlog source reads the same inserts with the same column types and values
+        Schema triggerSchema = captured.get(0).schema();
+        Schema logSchema = logged.get(0).schema();
+        assertThat(logSchema.size()).isEqualTo(triggerSchema.size());
+        for (int i = 0; i < logSchema.size(); i++) {
+            String name = triggerSchema.column(i).name();
+            if (BINLOG_DEFECTS.contains(name)) {
+                continue;
+            }
+            assertThat(logSchema.column(i)).as("column %s", name).isEqualTo(triggerSchema.column(i));
+            for (int row = 0; row < 4; row++) {
+                assertThat(captured.get(row).after().get(i)).as("row %d column %s", row, name)
+                        .isEqualTo(logged.get(row).after().get(i));
+            }
         }
         ChangeEvent update = captured.get(4);
         Schema schema = update.schema();
