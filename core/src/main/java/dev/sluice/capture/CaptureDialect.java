@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@link JdbcCaptureSource} needs to know about one database product: SQL it cannot write generically, and
@@ -92,6 +93,24 @@ public interface CaptureDialect {
 
     /** Statements that drop the triggers of {@code table}, if they exist. */
     List<String> dropTriggers(ChangeTable changeTable, TableId table);
+
+    /**
+     * Of {@code tables}, those that lack any of the triggers {@link #createTriggers} makes for {@code changeTable}
+     * (a table created after the install, or dropped and created again): changes to them are not being recorded.
+     */
+    List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
+            throws SQLException;
+
+    /**
+     * A number per table that changes whenever the table is replaced by another of the same name (dropped and
+     * created again), and, where the product has no truncate trigger, whenever it is truncated. Tables the
+     * product cannot say it for (a missing privilege, a name it cannot look up) are left out of the map, and so
+     * are tables that do not exist.
+     */
+    Map<TableId, Long> tableIdentities(Connection connection, List<TableId> tables) throws SQLException;
+
+    /** True if a truncate of a captured table is recorded by a trigger (as a {@code T} change). */
+    boolean recordsTruncate();
 
     /**
      * A statement that deletes the change table's rows with {@code ? < seq <= ?}; the third parameter is the

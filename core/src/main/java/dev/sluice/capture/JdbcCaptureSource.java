@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * emitted as an {@code UPDATE} (an upsert: polling cannot tell an insert from an update) or, when soft-deleted, a
  * {@code DELETE}. <b>Trigger</b>: changes are read in change-table sequence order, only up to a sequence value
  * below which every transaction has ended, and deleted from the change table only once
- * {@link ChangeStream#committed(Offset) committed}.
+ * {@link ChangeStream#committed(Offset) committed}. What no trigger records stops the stream with a
+ * {@link FatalException} naming the fix: a chosen table that holds rows but has no triggers, and a table replaced
+ * under its name (on MySQL/MariaDB also truncated, which fires no trigger); see {@code TableWatch}. Both methods
+ * read the table list again every second, so tables created under the filter are captured while the stream runs.
  *
  * <p>Immutable and thread-safe; each stream opens one connection of its own. {@code toString()} shows no secrets.
  */

@@ -188,7 +188,7 @@ final class Json {
             }
             char c = text.charAt(pos++);
             if (c == '"') {
-                return out.toString();
+                return checkedSurrogates(out);
             }
             if (c != '\\') {
                 out.append(c);
@@ -209,16 +209,39 @@ final class Json {
                     if (pos + 4 > text.length()) {
                         throw error("short \\u escape");
                     }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException x) {
-                        throw error("bad \\u escape");
+                    int unit = 0;
+                    for (int i = pos; i < pos + 4; i++) {
+                        int digit = Character.digit(text.charAt(i), 16);
+                        if (digit < 0) {
+                            // Integer.parseInt would take a sign
+                            throw error("bad \\u escape");
+                        }
+                        unit = unit * 16 + digit;
                     }
+                    out.append((char) unit);
                     pos += 4;
                 }
                 default -> throw error("bad escape '\\" + e + "'");
             }
         }
+    }
+
+    /**
+     * The string, if every surrogate in it is half of a pair. {@code \\uD83D\\uDE00} escapes (how some writers
+     * spell a character beyond U+FFFF) are already joined, being two UTF-16 units in a row; a lone half has no
+     * character to stand for, and writing it on would put a replacement character in the sinks, so it is refused.
+     */
+    private String checkedSurrogates(StringBuilder out) {
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < out.length() && Character.isLowSurrogate(out.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error(String.format("lone UTF-16 surrogate \\u%04X in a string (no character has it alone)",
+                        (int) c));
+            }
+        }
+        return out.toString();
     }
 
     private BigDecimal number() {

@@ -50,6 +50,13 @@ final class TimestampOffset implements Offset {
         return new TimestampOffset(copy);
     }
 
+    /** This offset without a table's cursor: the table is read again from its first row. */
+    TimestampOffset without(TableId table) {
+        Map<TableId, List<Object>> copy = new java.util.HashMap<>(cursors);
+        copy.remove(table);
+        return new TimestampOffset(copy);
+    }
+
     @Override
     public String encode() {
         StringBuilder text = new StringBuilder(TAG);

@@ -19,18 +19,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Timestamp capture: polls every table for rows after its (timestamp, key) cursor and below the watermark. Used
- * by one capture thread; {@link #committed(Offset)} has nothing to release.
+ * Timestamp capture: polls every table for rows after its (timestamp, key) cursor and below the watermark. Looks
+ * at the table list again every second: a table created under the filter is polled from its first row, and a table
+ * replaced under the same name (dropped and created again; on MySQL/MariaDB also truncated or rebuilt) is read
+ * again from its first row, since its rows may carry timestamps before the old cursor. Used by one capture thread;
+ * {@link #committed(Offset)} has nothing to release.
  */
 final class TimestampStream implements ChangeStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TimestampStream.class);
+    /** How often the table list is read again. */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final JdbcCaptureSource source;
     private final Connection connection;
     private final List<TableReader> tables;
+    private final Map<TableId, Long> identities = new HashMap<>();
+    private long nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
     private final Clock clock;
     private TimestampOffset offset;
     private boolean readAnything;
@@ -49,15 +62,10 @@ final class TimestampStream implements ChangeStream {
     static TimestampStream open(JdbcCaptureSource source, Connection connection, TimestampOffset from,
             PipelineContext context) {
         try {
-            List<TableReader> readers = new ArrayList<>();
-            // a trigger change table in the same database is never a table to poll
-            for (TableId table : source.capturedTables(connection, source.changeTableIfAny(connection))) {
-                Schema schema = source.dialect.schema(connection, table);
-                if (schema != null) {
-                    readers.add(new TableReader(source, table, schema));
-                }
-            }
-            return new TimestampStream(source, connection, readers, from, context.clock());
+            TimestampStream stream = new TimestampStream(source, connection, new ArrayList<>(), from,
+                    context.clock());
+            stream.watch();
+            return stream;
         } catch (SQLException e) {
             throw Sql.failure("reading the captured tables' schemas", e);
         }
@@ -93,6 +101,10 @@ final class TimestampStream implements ChangeStream {
             }
         }
         try {
+            if (System.nanoTime() - nextWatchNanos >= 0) {
+                watch();
+                nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
+            }
             Watermark watermark = watermark();
             List<ChangeEvent> events = new ArrayList<>();
             boolean drained = true;
@@ -108,6 +120,33 @@ final class TimestampStream implements ChangeStream {
             return events;
         } catch (SQLException e) {
             throw Sql.failure("polling for changed rows", e);
+        }
+    }
+
+    /** Reads the table list: new tables get a reader, replaced ones lose their cursor. */
+    private void watch() throws SQLException {
+        // a trigger change table in the same database is never a table to poll
+        List<TableId> chosen = source.capturedTables(connection, source.changeTableIfAny(connection));
+        List<TableId> known = tables.stream().map(t -> t.id).toList();
+        for (TableId table : chosen) {
+            if (!known.contains(table)) {
+                Schema schema = source.dialect.schema(connection, table);
+                if (schema != null) {
+                    tables.add(new TableReader(source, table, schema));
+                    if (!identities.isEmpty()) {
+                        LOG.info("timestamp capture now polls {}, from its first row", table);
+                    }
+                }
+            }
+        }
+        tables.removeIf(t -> !chosen.contains(t.id));
+        for (Map.Entry<TableId, Long> e : source.dialect.tableIdentities(connection, chosen).entrySet()) {
+            Long was = identities.put(e.getKey(), e.getValue());
+            if (was != null && !was.equals(e.getValue()) && offset.cursor(e.getKey()) != null) {
+                LOG.info("{} was replaced (dropped and created again, truncated or rebuilt): reading it again from "
+                        + "its first row", e.getKey());
+                offset = offset.without(e.getKey());
+            }
         }
     }
 
@@ -217,6 +256,14 @@ final class TimestampStream implements ChangeStream {
                         List<Object> next = new ArrayList<>(cursorColumns.length);
                         for (int i : cursorColumns) {
                             next.add(row.get(i));
+                        }
+                        if (next.get(0) == null) {
+                            // a zero date (MySQL) has no value: a cursor on it could never move on
+                            throw new FatalException("a row of " + id + " (key " + next.subList(1, next.size())
+                                    + ") has a timestamp in '" + schema.column(cursorColumns[0]).name() + "' that "
+                                    + "has no date value (a zero date), so timestamp capture cannot order it. Fix: "
+                                    + "set the column to a real time on that row (or to NULL, which is never "
+                                    + "captured), then restart");
                         }
                         offset = offset.with(id, next);
                         events.add(event(row, offset, clock));

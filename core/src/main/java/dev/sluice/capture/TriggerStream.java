@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,11 +29,15 @@ import org.slf4j.LoggerFactory;
 final class TriggerStream implements ChangeStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriggerStream.class);
+    /** How often the captured tables are looked at again (new tables, lost triggers, truncates). */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final JdbcCaptureSource source;
     private final Connection connection;
     private final ChangeTable changeTable;
     private final Map<TableId, Schema> schemas;
+    private final TableWatch watch;
+    private long nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
     private final SequenceHorizon horizon;
     private final String readQuery;
     private final String pruneQuery;
@@ -46,8 +49,9 @@ final class TriggerStream implements ChangeStream {
     private long nextRoundNanos = System.nanoTime();
 
     private TriggerStream(JdbcCaptureSource source, Connection connection, ChangeTable changeTable,
-            Map<TableId, Schema> schemas, TriggerOffset from) {
+            TableWatch watch, Map<TableId, Schema> schemas, TriggerOffset from) {
         this.source = source;
+        this.watch = watch;
         this.connection = connection;
         this.changeTable = changeTable;
         this.schemas = schemas;
@@ -76,11 +80,8 @@ final class TriggerStream implements ChangeStream {
                 throw new FatalException("the change table " + changeTable.table() + " does not exist: install "
                         + "trigger capture first (JdbcCaptureSource.install(), or the CLI's install command)");
             }
-            Map<TableId, Schema> schemas = new HashMap<>();
-            for (TableId table : source.capturedTables(connection, changeTable)) {
-                schemas.put(table, source.dialect.schema(connection, table));
-            }
-            return new TriggerStream(source, connection, changeTable, schemas, from);
+            TableWatch watch = new TableWatch(source, changeTable);
+            return new TriggerStream(source, connection, changeTable, watch, watch.open(connection), from);
         } catch (SQLException e) {
             throw Sql.failure("opening trigger capture", e);
         }
@@ -106,6 +107,10 @@ final class TriggerStream implements ChangeStream {
                 if (sleep < wait) {
                     return List.of();
                 }
+            }
+            if (System.nanoTime() - nextWatchNanos >= 0) {
+                watch.check(connection, schemas);
+                nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
             }
             long upTo = horizon.advance(connection);
             List<ChangeEvent> events = new ArrayList<>();
@@ -144,9 +149,20 @@ final class TriggerStream implements ChangeStream {
         String op = rs.getString(2);
         TableId table = TableId.of(rs.getString(3), rs.getString(4));
         if (!schemas.containsKey(table)) {
-            // triggers left on a table the filter no longer chooses: not captured, like any other table
-            LOG.debug("passing over change {} of {}, which is not captured", seq, table);
-            return null;
+            if (!source.tables.test(table)) {
+                // triggers left on a table the filter no longer chooses: not captured, like any other table
+                LOG.debug("passing over change {} of {}, which is not captured", seq, table);
+                return null;
+            }
+            // a table that got its triggers since the last look
+            Schema schema = source.dialect.schema(connection, table);
+            if (schema == null) {
+                throw new FatalException("change " + seq + " in " + changeTable.table() + " is of " + table + ", "
+                        + "which matches the table filter but no longer exists, so its columns are unknown and the "
+                        + "change cannot be decoded. Fix: create the table again as it was, let capture pass the "
+                        + "change, and drop it; or leave it out of the filter, which passes over its changes");
+            }
+            schemas.put(table, schema);
         }
         String tx = rs.getString(5);
         long micros = rs.getLong(6);

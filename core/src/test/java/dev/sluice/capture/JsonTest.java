@@ -30,6 +30,25 @@ class JsonTest {
     }
 
     @Test
+    void joinsEscapedSurrogatePairsIntoOneCharacterBeyondTheBasicPlane() {
+        // MariaDB's and MySQL's JSON functions may spell U+1F600 as two escaped UTF-16 units
+        assertThat(Json.parse("\"\\uD83D\\uDE00\"")).isEqualTo("😀");
+        assertThat(Json.parse("\"a\\uD834\\uDD1Eb\\ud83d\\ude00c\"")).isEqualTo("a𝄞b😀c");
+        assertThat(Json.parse("{\"\\uD83D\\uDE00\": \"😀\"}")).isEqualTo(Map.of("😀", "😀"));
+        assertThat(((String) Json.parse("\"\\uD83D\\uDE00\"")).codePointAt(0)).isEqualTo(0x1F600);
+        assertThat(Json.parse(Json.write("x😀𝄞"))).isEqualTo("x😀𝄞");
+    }
+
+    @Test
+    void refusesLoneSurrogatesWhichNoCharacterHas() {
+        for (String bad : List.of("\"\\uD83D\"", "\"\\uDE00\"", "\"\\uDE00\\uD83D\"", "\"\\uD83Dx\"",
+                "\"\\uD83D\\uD83D\"", "{\"\\uD83D\": 1}")) {
+            assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lone UTF-16 surrogate");
+        }
+    }
+
+    @Test
     void writesInJsonbStyleAndReadsBack() {
         String text = "{\"k\": [1, 2.50, \"q\\\"\\n\"], \"n\": null, \"t\": true}";
         assertThat(Json.write(Json.parse(text))).isEqualTo(text);
@@ -38,7 +57,8 @@ class JsonTest {
 
     @Test
     void refusesMalformedText() {
-        for (String bad : List.of("", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "1 2", "{\"a\":1,\"a\":2}", "-")) {
+        for (String bad : List.of("", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "1 2", "{\"a\":1,\"a\":2}", "-",
+                "\"\\u+123\"", "\"\\u12\"")) {
             assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

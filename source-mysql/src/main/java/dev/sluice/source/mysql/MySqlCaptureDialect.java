@@ -1,6 +1,7 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.Column;
+import dev.sluice.Interval;
 import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
@@ -17,10 +18,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,6 +48,8 @@ public final class MySqlCaptureDialect implements CaptureDialect {
 
     private final AtomicBoolean warned = new AtomicBoolean();
     private final AtomicBoolean staleWarned = new AtomicBoolean();
+    private final AtomicBoolean idsWarned = new AtomicBoolean();
+    private final AtomicBoolean triggersWarned = new AtomicBoolean();
     private final MySqlCaptureTrxView trx = new MySqlCaptureTrxView();
 
     /** A dialect for MySQL/MariaDB. */
@@ -111,34 +118,94 @@ public final class MySqlCaptureDialect implements CaptureDialect {
         return MySqlCaptureSchemas.read(connection, table);
     }
 
+    /**
+     * {@code JSON_OBJECT} over the columns, each written so that it comes back exactly as the binlog source reads
+     * it: binary strings, BIT and GEOMETRY as hex (never through a character set: raw bytes in a JSON text make
+     * the writer's own INSERT fail), dates and times as the server's text (zero dates and TIME beyond ±24 h
+     * included), TIMESTAMP as epoch seconds (no session time zone), FLOAT widened to DOUBLE (the server prints a
+     * FLOAT with 6 digits), and every text explicitly in utf8mb4 (a trigger converts with the character set of the
+     * session that created it, which may be utf8mb3 and turn 4-byte characters into {@code ?}).
+     */
     @Override
     public String rowImage(TableId table, Schema schema, String alias) {
         StringJoiner pairs = new StringJoiner(", ", "JSON_OBJECT(", ")");
         for (Column column : schema.columns()) {
-            String value = alias + "." + quote(column.name());
-            switch (column.type().kind()) {
-                // exact whatever the writer's session time zone
-                case TIMESTAMP_TZ -> value = "UNIX_TIMESTAMP(" + value + ")";
-                case BYTES -> value = "HEX(" + value + ")";
-                case JSON -> value = "CAST(" + value + " AS CHAR)";
-                case BOOLEAN, INT64 -> value = column.sourceType().toLowerCase(java.util.Locale.ROOT).startsWith("bit")
-                        ? "CAST(" + value + " AS UNSIGNED)" : value;
-                default -> { }
-            }
-            pairs.add(literal(column.name()) + ", " + value);
+            pairs.add(literal(column.name()) + ", " + imageValue(column, alias + "." + quote(column.name())));
         }
         return pairs.toString();
     }
 
+    private static String imageValue(Column column, String value) {
+        String source = column.sourceType().toLowerCase(Locale.ROOT);
+        return switch (column.type().kind()) {
+            // 0 is the zero TIMESTAMP, which the binlog source reads as null (no valid TIMESTAMP is at 0)
+            case TIMESTAMP_TZ -> "NULLIF(UNIX_TIMESTAMP(" + value + "), 0)";
+            case BYTES -> {
+                if (source.startsWith("geometry")) {
+                    // stored as a 4-byte SRID and the WKB; the binlog source hands over the WKB
+                    yield "SUBSTRING(HEX(" + value + "), 9)";
+                }
+                if (source.startsWith("bit(")) {
+                    int bits = Integer.parseInt(source.substring(4, source.indexOf(')')));
+                    yield "LPAD(HEX(CAST(" + value + " AS UNSIGNED)), " + 2 * ((bits + 7) / 8) + ", '0')";
+                }
+                yield "HEX(" + value + ")";
+            }
+            case BOOLEAN -> "CAST(" + value + " AS UNSIGNED)";
+            case FLOAT32 -> "CAST(" + value + " AS DOUBLE)";
+            case JSON, DATE, TIMESTAMP, INTERVAL -> "CAST(" + value + " AS CHAR CHARACTER SET utf8mb4)";
+            case STRING, ENUM -> "CONVERT(" + value + " USING utf8mb4)";
+            default -> value;
+        };
+    }
+
+    /**
+     * Reads what {@link #rowImage} wrote as the binlog source's values: zero and partly zero dates as null, TIME as
+     * an {@link Interval} of any sign and length, BIT(n) and binary strings as bytes.
+     */
     @Override
     public Object decode(Object json, Column column) {
-        if (json instanceof String text && column.type().kind() == Type.Kind.BYTES) {
-            return HexFormat.of().parseHex(text);
+        if (!(json instanceof String text)) {
+            if (json instanceof BigDecimal number && column.type().kind() == Type.Kind.FLOAT32) {
+                return (float) number.doubleValue();
+            }
+            return JsonValues.decode(json, column);
         }
-        if (json instanceof String text && column.type().kind() == Type.Kind.JSON) {
-            return text;
+        try {
+            switch (column.type().kind()) {
+                case BYTES:
+                    return HexFormat.of().parseHex(text);
+                case JSON:
+                    return text;
+                case DATE:
+                    return noDate(text) ? null : LocalDate.parse(text);
+                case TIMESTAMP:
+                    return noDate(text) ? null : Cells.dateTime(text);
+                case INTERVAL:
+                    return Interval.ofMicros(Cells.timeMicros(text));
+                default:
+                    return JsonValues.decode(json, column);
+            }
+        } catch (DateTimeParseException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("cannot read the value \"" + text + "\" of column '" + column.name()
+                    + "' as " + column.type() + ": " + e.getMessage(), e);
         }
-        return JsonValues.decode(json, column);
+    }
+
+    /**
+     * True for {@code 0000-00-00}, dates with a zero month or day and dates that do not exist
+     * ({@code ALLOW_INVALID_DATES}), which have no Java value: the snapshot and the binlog source read them as null.
+     */
+    private static boolean noDate(String text) {
+        if (text.startsWith("0000-00-00")) {
+            return true;
+        }
+        try {
+            LocalDate.parse(text.substring(0, Math.min(10, text.length())));
+            return false;
+        } catch (DateTimeParseException e) {
+            return text.length() >= 10 && text.charAt(4) == '-' && text.charAt(7) == '-';
+        }
     }
 
     @Override
@@ -228,6 +295,49 @@ public final class MySqlCaptureDialect implements CaptureDialect {
     @Override
     public List<String> dropTriggers(ChangeTable changeTable, TableId table) {
         return MySqlCaptureTriggers.dropTriggers(this, changeTable, table);
+    }
+
+    @Override
+    public List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
+            throws SQLException {
+        List<TableId> missing = MySqlCaptureTables.withoutTriggers(connection, changeTable, tables);
+        if (missing != null) {
+            return missing;
+        }
+        if (triggersWarned.compareAndSet(false, true)) {
+            LOG.warn("this user sees none of the capture triggers (information_schema.TRIGGERS needs the TRIGGER "
+                    + "privilege on the tables): a captured table created or re-created while the pipeline runs, "
+                    + "which has no triggers, cannot be noticed");
+        }
+        return List.of();
+    }
+
+    /**
+     * InnoDB's table id, which a {@code TRUNCATE} changes as well as a re-creation (and a rebuild: {@code OPTIMIZE
+     * TABLE}, {@code ALTER TABLE ... FORCE}, a copying {@code ALTER}). Needs {@code PROCESS}; without it the map
+     * is empty (and a warning is logged once): truncates then go unnoticed.
+     */
+    @Override
+    public Map<TableId, Long> tableIdentities(Connection connection, List<TableId> tables) throws SQLException {
+        try {
+            return MySqlCaptureTables.innodbIds(connection, tables);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != MySqlCaptureTrxView.NEEDS_PROCESS) {
+                throw e;
+            }
+            if (idsWarned.compareAndSet(false, true)) {
+                LOG.warn("this user cannot read InnoDB's table ids (GRANT PROCESS ON *.* to it): a TRUNCATE of a "
+                        + "captured table, which fires no trigger, cannot be noticed and its rows stay in the "
+                        + "targets");
+            }
+            return Map.of();
+        }
+    }
+
+    /** MySQL and MariaDB fire no trigger for {@code TRUNCATE}. */
+    @Override
+    public boolean recordsTruncate() {
+        return false;
     }
 
     /** Stops after the known number of rows: a range delete would wait on the lock of the row after the range. */

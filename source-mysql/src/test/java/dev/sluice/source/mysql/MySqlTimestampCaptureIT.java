@@ -95,6 +95,60 @@ class MySqlTimestampCaptureIT {
         assertThat(heldBack).isGreaterThan(20);
     }
 
+    @Test
+    void rowsSharingATimestampCommittedOutOfKeyOrderAreAllRead(MariaDbDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, updated_at DATETIME(6) NOT NULL)");
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ChangeStream stream = source(db).build().open(null, CONTEXT);
+                Connection a = db.connect();
+                Connection b = db.connect()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            for (int round = 0; round < 20; round++) {
+                try (Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                    // A takes the lower key and the timestamp; B writes the same timestamp and commits first
+                    sa.execute("INSERT INTO t VALUES (" + (2 * round + 1) + ", NOW(6))");
+                    try (ResultSet rs = sa.executeQuery("SELECT updated_at FROM t WHERE id = " + (2 * round + 1))) {
+                        rs.next();
+                        sb.execute("INSERT INTO t VALUES (" + (2 * round + 2) + ", '" + rs.getString(1) + "')");
+                    }
+                    b.commit();
+                    Thread.sleep(round % 4 == 0 ? 200 : 0);
+                    events.addAll(stream.poll(Duration.ofMillis(1)));
+                    a.commit();
+                    events.addAll(stream.poll(Duration.ofMillis(1)));
+                }
+            }
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 40, Duration.ofSeconds(30));
+            events.addAll(stream.poll(Duration.ofMillis(200)));
+        }
+        assertThat(ids(events)).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+
+    @Test
+    void tableCreatedWhileRunningIsPolledFromItsFirstRowAndATruncatedOneAgain(MariaDbDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE a (id BIGINT PRIMARY KEY, updated_at DATETIME(6) NOT NULL)",
+                "INSERT INTO a VALUES (1, '2024-01-01 00:00:00')");
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ChangeStream stream = source(db).tables(TableFilter.include(db.name() + ".*")).build()
+                .open(null, CONTEXT)) {
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 1, Duration.ofSeconds(30));
+            // rows written before the stream noticed the table, with old timestamps, are read too
+            db.execute("CREATE TABLE b (id BIGINT PRIMARY KEY, updated_at DATETIME(6) NOT NULL)",
+                    "INSERT INTO b VALUES (7, '2000-01-01 00:00:00'), (8, NOW(6))");
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 3, Duration.ofSeconds(30));
+            assertThat(events.subList(1, 3)).extracting(e -> e.table().name()).containsOnly("b");
+            assertThat(ids(events.subList(1, 3))).containsExactly(7L, 8L);
+            // a truncated table refilled with older timestamps than its cursor is read again from its first row
+            db.execute("TRUNCATE TABLE a", "INSERT INTO a VALUES (2, '2023-01-01 00:00:00')");
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 4, Duration.ofSeconds(30));
+            assertThat(events.get(3).table().name()).isEqualTo("a");
+            assertThat(ids(events.subList(3, 4))).containsExactly(2L);
+        }
+    }
+
     private static void maybePoll(ChangeStream stream, List<ChangeEvent> events, Random random) throws Exception {
         if (random.nextInt(3) == 0) {
             events.addAll(stream.poll(Duration.ofMillis(1)));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
+import dev.sluice.Interval;
 import dev.sluice.Offset;
 import dev.sluice.Op;
 import dev.sluice.PipelineContext;
@@ -83,7 +84,8 @@ class MySqlTriggerCaptureIT {
         Schema schema = events.get(0).schema();
         Row row = events.get(0).after();
         assertThat(schema.keyColumns()).extracting(c -> c.name()).containsExactly("id");
-        assertThat(row.get(schema, "b")).isEqualTo(true);
+        // the binlog source's mapping: it cannot tell tinyint(1) from tinyint
+        assertThat(row.get(schema, "b")).isEqualTo((short) 1);
         assertThat(row.get(schema, "i2")).isEqualTo((short) -32768);
         assertThat(row.get(schema, "i8")).isEqualTo(Long.MAX_VALUE);
         assertThat(row.get(schema, "ubig")).isEqualTo(new BigDecimal("18446744073709551615"));
@@ -94,14 +96,15 @@ class MySqlTriggerCaptureIT {
         assertThat(row.get(schema, "ch")).isEqualTo("ab");
         assertThat((byte[]) row.get(schema, "bin")).containsExactly(0, 255, 16);
         assertThat(row.get(schema, "dt")).isEqualTo(LocalDate.of(2024, 2, 29));
-        assertThat(row.get(schema, "tm")).isEqualTo(LocalTime.parse("23:59:59.999999"));
+        assertThat(row.get(schema, "tm")).isEqualTo(Interval.ofMicros(LocalTime.parse("23:59:59.999999")
+                .toNanoOfDay() / 1000));
         assertThat(row.get(schema, "dtm")).isEqualTo(LocalDateTime.parse("2024-03-31T02:30:00.000001"));
         assertThat(row.get(schema, "ts")).isEqualTo(Instant.parse("2024-01-01T04:30:00.5Z"));
         assertThat(row.get(schema, "j")).isEqualTo("{\"b\":1,\"a\":[1,2.50]}");
         assertThat(row.get(schema, "e")).isEqualTo("Happy");
         assertThat(schema.column(schema.indexOf("e")).type().enumValues()).containsExactly("sad", "ok", "Happy");
         assertThat(row.get(schema, "y")).isEqualTo((short) 2024);
-        assertThat(row.get(schema, "bt")).isEqualTo(5L);
+        assertThat((byte[]) row.get(schema, "bt")).containsExactly(5);
 
         assertThat(events.get(1).after().get(schema, "t")).isNull();
         ChangeEvent update = events.get(2);

@@ -1,29 +1,28 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Column;
-import dev.sluice.Interval;
 import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.Type;
 import dev.sluice.capture.CaptureDialect;
 import dev.sluice.capture.ChangeTable;
-import dev.sluice.capture.JsonValues;
 import dev.sluice.capture.Watermark;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * PostgreSQL (13 or later) for {@link dev.sluice.capture.JdbcCaptureSource}: {@code to_jsonb} row images, a
@@ -36,8 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class PostgresCaptureDialect implements CaptureDialect {
 
-    private static final Pattern ISO_INTERVAL = Pattern.compile(
-            "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
     private static final String WATERMARK = "SELECT w, w::timestamp, exact FROM ("
             + "SELECT least(now(), o.oldest, CASE WHEN o.hidden OR p.prepared THEN now() - ? * interval "
             + "'1 microsecond' END) - ? * interval '1 microsecond' AS w, NOT (o.hidden OR p.prepared) AS exact "
@@ -74,9 +71,10 @@ public final class PostgresCaptureDialect implements CaptureDialect {
     @Override
     public void prepare(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            // the row images' text forms: intervals in ISO 8601, bytea in hex
-            s.execute("SET intervalstyle = 'iso_8601'");
-            s.execute("SET bytea_output = 'hex'");
+            // the row images' text forms, as the log source reads them
+            for (String setting : PostgresCaptureValues.SETTINGS) {
+                s.execute("SET " + setting);
+            }
         }
     }
 
@@ -104,37 +102,25 @@ public final class PostgresCaptureDialect implements CaptureDialect {
         return PostgresCaptureSchemas.read(connection, table);
     }
 
+    /** The row's text forms as a JSON object (see {@link PostgresCaptureValues}). */
     @Override
     public String rowImage(TableId table, Schema schema, String alias) {
-        return "to_jsonb(" + alias + ")::text";
+        return PostgresCaptureValues.image(this, schema, alias) + "::text";
     }
 
+    /**
+     * Reads a column's text form with the log source's parser: {@code infinity} and {@code -infinity} become the
+     * largest and smallest values of the Java type, as in log capture; numeric {@code NaN} and {@code Infinity}
+     * stop capture with the log source's message.
+     */
     @Override
     public Object decode(Object json, Column column) {
-        if (json != null && column.type().kind() == Type.Kind.INTERVAL) {
-            return interval((String) json, column);
+        try {
+            return PostgresCaptureValues.decode(json, column);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException("cannot read the value " + json + " of column '" + column.name()
+                    + "' as " + column.type() + ": " + e.getMessage(), e);
         }
-        return JsonValues.decode(json, column);
-    }
-
-    static Interval interval(String text, Column column) {
-        Matcher m = ISO_INTERVAL.matcher(text);
-        if (!m.matches() || text.equals("P") || text.endsWith("T")) {
-            throw new IllegalArgumentException("cannot read the value \"" + text + "\" of column '" + column.name()
-                    + "' as an ISO 8601 interval");
-        }
-        long years = group(m, 1);
-        long months = group(m, 2);
-        long days = group(m, 3);
-        long micros = (group(m, 4) * 3600 + group(m, 5) * 60) * 1_000_000L;
-        if (m.group(6) != null) {
-            micros += new java.math.BigDecimal(m.group(6)).movePointRight(6).longValueExact();
-        }
-        return new Interval(Math.toIntExact(years * 12 + months), Math.toIntExact(days), micros);
-    }
-
-    private static long group(Matcher m, int group) {
-        return m.group(group) == null ? 0 : Long.parseLong(m.group(group));
     }
 
     @Override
@@ -184,12 +170,62 @@ public final class PostgresCaptureDialect implements CaptureDialect {
 
     @Override
     public List<String> createTriggers(ChangeTable changeTable, TableId table, Schema schema) {
-        return PostgresCaptureTriggers.createTriggers(this, changeTable, table);
+        return PostgresCaptureTriggers.createTriggers(this, changeTable, table, schema);
     }
 
     @Override
     public List<String> dropTriggers(ChangeTable changeTable, TableId table) {
         return PostgresCaptureTriggers.dropTriggers(this, changeTable, table);
+    }
+
+    /** Tables missing the row or the truncate trigger, or with one of them disabled. */
+    @Override
+    public List<TableId> tablesWithoutTriggers(Connection connection, ChangeTable changeTable, List<TableId> tables)
+            throws SQLException {
+        List<TableId> missing = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_catalog.pg_trigger t "
+                + "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND t.tgname IN (?, ?) AND t.tgenabled <> 'D'")) {
+            for (TableId table : tables) {
+                ps.setString(1, table.namespace());
+                ps.setString(2, table.name());
+                ps.setString(3, PostgresCaptureTriggers.rowTrigger(changeTable));
+                ps.setString(4, PostgresCaptureTriggers.truncateTrigger(changeTable));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) < 2) {
+                        missing.add(table);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** The table's oid, which a re-created table does not keep (a truncate is recorded by its trigger). */
+    @Override
+    public Map<TableId, Long> tableIdentities(Connection connection, List<TableId> tables) throws SQLException {
+        Map<TableId, Long> ids = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (TableId table : tables) {
+                ps.setString(1, table.namespace());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        ids.put(table, rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A statement-level trigger records every {@code TRUNCATE} as a {@code T} change. */
+    @Override
+    public boolean recordsTruncate() {
+        return true;
     }
 
     /** PostgreSQL's delete locks only the rows it deletes: the row count is not needed. */

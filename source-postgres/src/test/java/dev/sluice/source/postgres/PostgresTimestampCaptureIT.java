@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -93,7 +94,7 @@ class PostgresTimestampCaptureIT {
         }
         List<Long> ids = ids(events);
         assertThat(ids).doesNotHaveDuplicates().hasSize(400);
-        assertThat(ids).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, 400).boxed()
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 400).boxed()
                 .toList());
         // each row comes after every row with a smaller (timestamp, id): the cursor order
         for (int i = 1; i < events.size(); i++) {
@@ -103,6 +104,59 @@ class PostgresTimestampCaptureIT {
         }
         assertThat(heldBack).as("rounds where B's committed row was held back behind A's open transaction")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void rowsSharingATimestampCommittedOutOfKeyOrderAreAllRead(PostgresDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)");
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ChangeStream stream = source(db).build().open(null, CONTEXT);
+                Connection a = db.connect();
+                Connection b = db.connect()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            for (int round = 0; round < 20; round++) {
+                try (Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                    // A takes the lower key and the timestamp; B writes the same timestamp and commits first
+                    sa.execute("INSERT INTO t VALUES (" + (2 * round + 1) + ", now())");
+                    try (ResultSet rs = sa.executeQuery("SELECT updated_at::text FROM t WHERE id = "
+                            + (2 * round + 1))) {
+                        rs.next();
+                        sb.execute("INSERT INTO t VALUES (" + (2 * round + 2) + ", '" + rs.getString(1) + "')");
+                    }
+                    b.commit();
+                    Thread.sleep(round % 4 == 0 ? 200 : 0);
+                    events.addAll(stream.poll(Duration.ofMillis(1)));
+                    a.commit();
+                    events.addAll(stream.poll(Duration.ofMillis(1)));
+                }
+            }
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 40, Duration.ofSeconds(30));
+            events.addAll(stream.poll(Duration.ofMillis(200)));
+        }
+        assertThat(ids(events)).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+
+    @Test
+    void tableCreatedWhileRunningIsPolledFromItsFirstRowAndARecreatedOneAgain(PostgresDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE a (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)",
+                "INSERT INTO a VALUES (1, '2024-01-01 00:00:00+00')");
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ChangeStream stream = source(db).tables(TableFilter.include("public.*")).build().open(null, CONTEXT)) {
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 1, Duration.ofSeconds(30));
+            db.execute("CREATE TABLE b (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)",
+                    "INSERT INTO b VALUES (7, '2000-01-01 00:00:00+00'), (8, now())");
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 3, Duration.ofSeconds(30));
+            assertThat(events.subList(1, 3)).extracting(e -> e.table().name()).containsOnly("b");
+            assertThat(ids(events.subList(1, 3))).containsExactly(7L, 8L);
+            db.execute("DROP TABLE a", "CREATE TABLE a (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)",
+                    "INSERT INTO a VALUES (2, '2023-01-01 00:00:00+00')");
+            CaptureStreams.pollUntil(stream, events, e -> e.size() >= 4, Duration.ofSeconds(30));
+            assertThat(events.get(3).table().name()).isEqualTo("a");
+            assertThat(ids(events.subList(3, 4))).containsExactly(2L);
+        }
     }
 
     private static void maybePoll(ChangeStream stream, List<ChangeEvent> events, Random random) throws Exception {
@@ -130,7 +184,7 @@ class PostgresTimestampCaptureIT {
             assertThat(stream.poll(Duration.ofMillis(50))).isEmpty();
         }
         assertThat(ids(events)).containsExactlyElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 5003).boxed().toList());
+                LongStream.rangeClosed(1, 5003).boxed().toList());
         ChangeEvent e = events.get(1233);
         assertThat(e.op()).isEqualTo(Op.UPDATE);
         assertThat(e.after().get(e.schema(), "v")).isEqualTo(new BigDecimal("12.34"));
