@@ -16,7 +16,9 @@ import java.util.StringJoiner;
  * Reads every selected table, one after the other, inside one REPEATABLE READ transaction that holds the snapshot
  * (exported by the slot, or its own), as {@code READ} events. Rows are fetched with a cursor a batch at a time, so
  * memory stays bounded whatever the table's size. Values are the server's text forms, parsed exactly as the stream
- * parses them. Used by the polling thread only.
+ * parses them. Each table's rows are preceded by a {@code TRUNCATE} event of the table: a snapshot is never a
+ * resume, so whatever a sink holds of the table from before (an interrupted snapshot, a pipeline whose offset was
+ * deleted to re-snapshot) is replaced, deleted rows included. Used by the polling thread only.
  */
 final class SnapshotReader implements AutoCloseable {
 
@@ -50,8 +52,15 @@ final class SnapshotReader implements AutoCloseable {
     List<ChangeEvent> read(int max) throws SQLException {
         List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
         while (events.size() < max) {
-            if (resultSet == null && !openNext()) {
-                break;
+            if (resultSet == null) {
+                if (!openNext()) {
+                    break;
+                }
+                // a snapshot never resumes: what sinks hold of the table from an earlier, interrupted or
+                // abandoned snapshot (rows deleted since included) must go before the table is read again
+                events.add(ChangeEvent.builder(Op.TRUNCATE, relation.table, relation.schema)
+                        .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build());
+                continue;
             }
             if (!resultSet.next()) {
                 closeTable();
