@@ -35,6 +35,8 @@ final class PgChangeStream implements ChangeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
     private static final int MAX_BATCH = 2_048;
+    /** A poll returns once its events reach this size (by {@link ChangeEvent#estimatedSize}), whatever their count. */
+    static final long MAX_BATCH_BYTES = 8L << 20;
     /**
      * How long a poll waits when the socket holds no whole message: from {@link #MIN_IDLE_NANOS}, doubling on every
      * empty check up to {@link #MAX_IDLE_NANOS}, and back to the minimum when a message comes. A fixed 5 ms nap
@@ -270,7 +272,7 @@ final class PgChangeStream implements ChangeStream {
     }
 
     private List<ChangeEvent> readSnapshot() throws SQLException {
-        List<ChangeEvent> events = snapshot.read(MAX_BATCH);
+        List<ChangeEvent> events = snapshot.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (!events.isEmpty()) {
             base = (PgOffset) events.get(events.size() - 1).offset();
         }
@@ -294,11 +296,16 @@ final class PgChangeStream implements ChangeStream {
         heartbeat();
         List<ChangeEvent> events = new ArrayList<>();
         long messages = 0;
-        while (events.size() < MAX_BATCH && !closed) {
+        long bytes = 0;
+        while (events.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES && !closed) {
             ByteBuffer message = stream.readPending();
             if (message != null) {
                 idleNanos = MIN_IDLE_NANOS;
+                int before = events.size();
                 decoder.decode(message, events);
+                for (int i = before; i < events.size(); i++) {
+                    bytes += events.get(i).estimatedSize();
+                }
                 // changes of tables left out yield no events: still return in time, so the position is committed
                 if (++messages % 256 == 0 && System.nanoTime() >= deadline) {
                     break;

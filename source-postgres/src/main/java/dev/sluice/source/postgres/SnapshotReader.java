@@ -22,7 +22,15 @@ import java.util.StringJoiner;
  */
 final class SnapshotReader implements AutoCloseable {
 
-    private static final int FETCH_SIZE = 2_000;
+    /** Rows per FETCH at most, and the first FETCH of a table, before any row's size is known. */
+    private static final int MAX_FETCH_ROWS = 2_000;
+    private static final int FIRST_FETCH_ROWS = 16;
+    /**
+     * What one FETCH may bring into memory, by the largest row seen so far: rows of MB-sized values come a few at a
+     * time, small rows 2,000 at a time. (pgjdbc's own fetch size counts rows only.)
+     */
+    private static final long FETCH_BYTES = 8L << 20;
+    private static final String CURSOR = "sluice_snapshot";
 
     private final Connection connection;
     private final List<Catalog.TableInfo> tables;
@@ -35,6 +43,7 @@ final class SnapshotReader implements AutoCloseable {
     private long rows;
     private Statement statement;
     private ResultSet resultSet;
+    private long largestRow;
     private RelationInfo relation;
 
     /** @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader */
@@ -48,11 +57,15 @@ final class SnapshotReader implements AutoCloseable {
         this.time = time;
     }
 
-    /** Up to {@code max} rows; an empty list once every table is read. */
-    List<ChangeEvent> read(int max) throws SQLException {
-        List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
-        while (events.size() < max) {
-            if (resultSet == null) {
+    /**
+     * Up to {@code max} events, and no more once they reach {@code maxBytes} (by {@link ChangeEvent#estimatedSize}):
+     * at least one. An empty list once every table is read.
+     */
+    List<ChangeEvent> read(int max, long maxBytes) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>(Math.min(max, 256));
+        long bytes = 0;
+        while (events.size() < max && bytes < maxBytes) {
+            if (statement == null) {
                 if (!openNext()) {
                     break;
                 }
@@ -62,24 +75,33 @@ final class SnapshotReader implements AutoCloseable {
                         .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build());
                 continue;
             }
-            if (!resultSet.next()) {
-                closeTable();
+            if (resultSet == null || !resultSet.next()) {
+                if (!fetch()) {
+                    closeTable();
+                }
                 continue;
             }
             Object[] values = new Object[relation.types.length];
+            long rowBytes = 16;
             for (int i = 0; i < values.length; i++) {
                 String text = resultSet.getString(i + 1);
-                values[i] = text == null ? null : relation.parse(i, text);
+                if (text != null) {
+                    rowBytes += text.length();
+                    values[i] = relation.parse(i, text);
+                }
             }
+            largestRow = Math.max(largestRow, rowBytes);
             rows++;
-            events.add(ChangeEvent.builder(Op.READ, relation.table, relation.schema).after(Row.of(values))
-                    .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build());
+            ChangeEvent event = ChangeEvent.builder(Op.READ, relation.table, relation.schema).after(Row.of(values))
+                    .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build();
+            bytes += event.estimatedSize();
+            events.add(event);
         }
         return events;
     }
 
     boolean isDone() {
-        return next >= tables.size() && resultSet == null;
+        return next >= tables.size() && statement == null;
     }
 
     private boolean openNext() throws SQLException {
@@ -94,16 +116,31 @@ final class SnapshotReader implements AutoCloseable {
             select.add(Catalog.quote(column.name()));
         }
         statement = connection.createStatement();
-        statement.setFetchSize(FETCH_SIZE);
-        resultSet = statement.executeQuery(columns.isEmpty() ? "SELECT FROM " + Catalog.quote(table.id())
-                : select.toString());
+        statement.execute("DECLARE " + CURSOR + " NO SCROLL CURSOR FOR " + (columns.isEmpty()
+                ? "SELECT FROM " + Catalog.quote(table.id()) : select.toString()));
+        largestRow = 0;
         return true;
     }
 
+    /** Fetches the next rows of the table's cursor, as many as fit {@link #FETCH_BYTES}; false at its end. */
+    private boolean fetch() throws SQLException {
+        if (resultSet != null) {
+            resultSet.close();
+            resultSet = null;
+        }
+        int count = largestRow == 0 ? FIRST_FETCH_ROWS
+                : (int) Math.max(1, Math.min(MAX_FETCH_ROWS, FETCH_BYTES / largestRow));
+        resultSet = statement.executeQuery("FETCH FORWARD " + count + " FROM " + CURSOR);
+        return resultSet.isBeforeFirst(); // no rows: the cursor is at its end
+    }
+
     private void closeTable() throws SQLException {
-        resultSet.close();
+        if (resultSet != null) {
+            resultSet.close();
+            resultSet = null;
+        }
+        statement.execute("CLOSE " + CURSOR);
         statement.close();
-        resultSet = null;
         statement = null;
     }
 
