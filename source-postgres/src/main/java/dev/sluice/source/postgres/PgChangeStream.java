@@ -100,6 +100,7 @@ final class PgChangeStream implements ChangeStream {
     }
 
     private void start(PgOffset from) throws SQLException {
+        fence();
         SnapshotMode mode = config.snapshotMode();
         boolean streaming = mode != SnapshotMode.INITIAL_ONLY;
         if (streaming) {
@@ -111,6 +112,7 @@ final class PgChangeStream implements ChangeStream {
             startSnapshotOnly(from, tables);
             return;
         }
+        checkLegacySlot(from);
         setup.ensurePublication(publication, tables);
         head = PgOffset.stream(setup.endOfLog(), 0);
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
@@ -118,6 +120,51 @@ final class PgChangeStream implements ChangeStream {
         } else {
             startStreaming(from);
         }
+    }
+
+    /**
+     * One process per pipeline: takes the slot's advisory lock for as long as this stream lives, so a second process
+     * of the same pipeline stops at once instead of dropping or taking the first one's slot.
+     */
+    private void fence() throws SQLException {
+        Setup.Session holder = setup.lockSlot(slot);
+        if (holder != null) {
+            throw busy(holder, "is held by");
+        }
+    }
+
+    /** The slot is in use: retriable if by an earlier session of this source, else fatal ("already running"). */
+    private RuntimeException busy(Setup.Session holder, String how) {
+        String application = holder.applicationName();
+        if (application != null && application.startsWith(config.applicationPrefix())) {
+            return new RetriableException("slot " + slot + " " + how + " pid " + holder.pid() + ", an earlier session"
+                    + " of this pipeline whose connection was lost; the server ends it once it notices (within about"
+                    + " 30 s), then the pipeline resumes");
+        }
+        return new FatalException("pipeline " + context.pipelineName() + " is already running (slot " + slot + " "
+                + how + " pid " + holder.pid() + (application == null ? "" : ", application '" + application + "'")
+                + "). Only one process may run a pipeline: stop this one, or give it another pipeline name. If the"
+                + " other process is gone, the server ends its session once it notices (within about 30 s), or end it"
+                + " now with SELECT pg_terminate_backend(" + holder.pid() + ");");
+    }
+
+    /**
+     * A pipeline whose name is not a valid identifier used to get the slot {@code sluice_<normalised name>}, which
+     * another name could share; it now gets one with a hash of its exact name. Resuming with a stored offset while
+     * only the old slot exists would otherwise read "slot does not exist": say what happened and how to keep it.
+     */
+    private void checkLegacySlot(PgOffset from) throws SQLException {
+        String legacy = PostgresSource.legacyName(context.pipelineName());
+        if (from == null || from.snapshot() || !config.derivesSlotName() || legacy.equals(slot)
+                || setup.slot(slot) != null || setup.slot(legacy) == null) {
+            return;
+        }
+        throw new FatalException("pipeline '" + context.pipelineName() + "' now derives the slot and publication name "
+                + slot + " (its name is not a valid identifier, so the name carries a hash of it: two pipeline names"
+                + " that normalise alike no longer share a slot), but its stored offset belongs to the old slot "
+                + legacy + ". Fix: if no other pipeline uses " + legacy + ", build the source with .slotName(\""
+                + legacy + "\").publicationName(\"" + legacy + "\") to keep it; otherwise re-snapshot by deleting"
+                + " the pipeline's stored offset.");
     }
 
     private void startSnapshotOnly(PgOffset from, List<Catalog.TableInfo> tables) throws SQLException {
@@ -205,6 +252,9 @@ final class PgChangeStream implements ChangeStream {
                 throw new FatalException("replication slot " + slot + " belongs to database " + state.database()
                         + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
                         + " this source its own slotName(...).");
+            }
+            if (state.active()) {
+                throw busy(setup.session(state.activePid()), "is in use by");
             }
             if (state.lost()) {
                 throw new FatalException("replication slot " + slot + " was invalidated: the server removed WAL it"

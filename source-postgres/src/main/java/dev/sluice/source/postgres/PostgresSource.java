@@ -8,8 +8,13 @@ import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -64,6 +69,7 @@ public final class PostgresSource implements Source {
     private final Duration heartbeatInterval;
     private final NumericMode numericMode;
     private final Duration connectTimeout;
+    private final String instance = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
     /** The trigger or timestamp capture this source delegates to, or null for the log. */
     private final JdbcCaptureSource polling;
 
@@ -183,13 +189,53 @@ public final class PostgresSource implements Source {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 
+    /**
+     * {@code sluice_<pipeline name>} when the pipeline name is already a valid name (lower-case letters, digits and
+     * {@code _}, at most 56 characters), as before; otherwise the name lower-cased with other characters as
+     * {@code _}, cut to fit, plus {@code _} and 8 hex digits of the SHA-256 of the exact pipeline name. So two
+     * pipeline names never share a slot or publication ({@code a-b.c} and {@code a_b_c} used to).
+     */
     static String derivedName(String pipelineName) {
+        String plain = legacyName(pipelineName);
+        if (plain.equals("sluice_" + pipelineName)) {
+            return plain;
+        }
+        String suffix = "_" + HexFormat.of().formatHex(sha256(pipelineName), 0, 4);
+        String normalised = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return normalised.substring(0, Math.min(normalised.length(), 63 - suffix.length())) + suffix;
+    }
+
+    /** The name this source derived for every pipeline name before (two names that normalise alike clashed). */
+    static String legacyName(String pipelineName) {
         String name = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         return name.length() <= 63 ? name : name.substring(0, 63);
     }
 
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Whether the slot name is derived from the pipeline name (not set in the builder). */
+    boolean derivesSlotName() {
+        return slotName == null;
+    }
+
     Connector connector(PipelineContext context) {
-        return new Connector(jdbcUrl, user, password, connectTimeout, "sluice-" + context.pipelineName());
+        return new Connector(jdbcUrl, user, password, connectTimeout, applicationPrefix() + context.pipelineName());
+    }
+
+    /**
+     * The start of the application_name of this source's sessions: {@code sluice-<8 hex>-}, the hex digits
+     * random per source object. A session that holds this pipeline's slot and carries this prefix is an earlier
+     * session of this very source (a retry after a lost connection, the server not having noticed yet); any other
+     * holder is a second process running the same pipeline.
+     */
+    String applicationPrefix() {
+        return "sluice-" + instance + "-";
     }
 
     String jdbcUrl() {
