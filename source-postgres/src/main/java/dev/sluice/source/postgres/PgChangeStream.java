@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -26,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One session of a {@link PostgresSource}: an optional snapshot, then the replication stream.
  *
- * <p>Threading: {@link #poll} and {@link #position} run on the capture thread only, which alone touches the
- * connections. {@link #committed} may come from the sink thread at any time: it only records the offset, and the
- * next poll confirms it to the server ({@code PGReplicationStream} is not thread-safe). Polls happen every few
- * hundred milliseconds even when idle, so confirmations and status updates are never held back for long.
+ * <p>Threading: {@link #poll} and {@link #position} run on the capture thread. {@link #committed} may come from the
+ * sink thread at any time: it only records the offset, and the next poll confirms it to the server
+ * ({@code PGReplicationStream} is not thread-safe). While the capture thread is away (blocked on a full queue, or
+ * reading a snapshot), a {@link KeepAlive} thread pings the replication connection every {@code statusInterval};
+ * both hold {@code wire} while they use it.
  */
 final class PgChangeStream implements ChangeStream {
 
@@ -59,8 +61,11 @@ final class PgChangeStream implements ChangeStream {
     private final TypeResolver types;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
-    private Connection replication;
-    private PGReplicationStream stream;
+    /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
+    private final ReentrantLock wire = new ReentrantLock();
+    private volatile Connection replication;
+    private volatile PGReplicationStream stream;
+    private KeepAlive keepAlive;
     private PgOutputDecoder decoder;
     private SnapshotReader snapshot;
     private PgOffset snapshotEnd;
@@ -89,6 +94,7 @@ final class PgChangeStream implements ChangeStream {
         PgChangeStream stream = new PgChangeStream(config, context, metadata);
         try {
             stream.start(from);
+            stream.startKeepAlive();
             return stream;
         } catch (SQLException e) {
             stream.close();
@@ -297,6 +303,32 @@ final class PgChangeStream implements ChangeStream {
         return RelationInfo.of(table, columns, catalog.key(relid), catalog.notNull(relid), types);
     }
 
+    private void startKeepAlive() {
+        if (replication != null) {
+            keepAlive = new KeepAlive("sluice-" + context.pipelineName() + "-pg-keepalive", wire,
+                    config.statusInterval(), this::ping);
+        }
+    }
+
+    /**
+     * Tells the server this client is alive, with the keep-alive's thread, while the capture thread is away: a
+     * status update while streaming (it carries only the flush LSN the pipeline committed), a harmless command
+     * while a snapshot is read (the exported snapshot is imported by then, so a command cannot end it).
+     */
+    private void ping() throws SQLException {
+        PGReplicationStream current = stream;
+        if (current != null) {
+            current.forceUpdateStatus();
+            return;
+        }
+        Connection connection = replication;
+        if (connection != null && !closed) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("IDENTIFY_SYSTEM");
+            }
+        }
+    }
+
     @Override
     public Offset head() {
         return head;
@@ -307,7 +339,11 @@ final class PgChangeStream implements ChangeStream {
         if (closed) {
             throw new RetriableException("the PostgreSQL stream of slot " + slot + " was closed");
         }
+        wire.lockInterruptibly();
         try {
+            if (keepAlive != null) {
+                keepAlive.throwIfFailed();
+            }
             if (snapshot != null) {
                 return readSnapshot();
             }
@@ -315,9 +351,15 @@ final class PgChangeStream implements ChangeStream {
                 Thread.sleep(Math.min(timeout.toMillis(), 100));
                 return List.of();
             }
-            return readStream(timeout);
+            List<ChangeEvent> events = readStream(timeout);
+            if (keepAlive != null) {
+                keepAlive.touch(); // pgjdbc sent a status update if one was due
+            }
+            return events;
         } catch (SQLException e) {
             throw Connector.classify(e, "reading from PostgreSQL (slot " + slot + ") failed");
+        } finally {
+            wire.unlock();
         }
     }
 
@@ -423,6 +465,9 @@ final class PgChangeStream implements ChangeStream {
     @Override
     public void close() {
         closed = true;
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
         if (snapshot != null) {
             snapshot.close();
         }
