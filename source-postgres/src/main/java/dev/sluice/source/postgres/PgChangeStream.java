@@ -37,6 +37,8 @@ final class PgChangeStream implements ChangeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
     private static final int MAX_BATCH = 2_048;
+    /** How long an open waits for an earlier session of the same source (just closed) to let go of the slot. */
+    private static final long OWN_SESSION_WAIT_NANOS = 5_000_000_000L;
     /** A poll returns once its events reach this size (by {@link ChangeEvent#estimatedSize}), whatever their count. */
     static final long MAX_BATCH_BYTES = 8L << 20;
     /**
@@ -68,6 +70,10 @@ final class PgChangeStream implements ChangeStream {
     private KeepAlive keepAlive;
     private PgOutputDecoder decoder;
     private SnapshotReader snapshot;
+    private TableWatcher watcher;
+    private long nextTableCheck;
+    private PgOutputDecoder.AddedTable pendingTable;
+    private SnapshotReader addedTable;
     private PgOffset snapshotEnd;
     private PgOffset base;
     private PgOffset head;
@@ -87,6 +93,7 @@ final class PgChangeStream implements ChangeStream {
         this.setup = new Setup(metadata);
         this.catalog = new Catalog(metadata);
         this.types = new TypeResolver(metadata, config.numericMode());
+        this.nextTableCheck = System.nanoTime();
     }
 
     static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
@@ -119,12 +126,20 @@ final class PgChangeStream implements ChangeStream {
             return;
         }
         checkLegacySlot(from);
-        setup.ensurePublication(publication, tables);
+        boolean resuming = from != null && !from.snapshot();
+        if (resuming) {
+            // tables selected since the last run are added with the stream's table-added message, so they are read
+            setup.ensurePublicationExists(publication);
+        } else {
+            setup.ensurePublication(publication, tables);
+        }
+        watcher = new TableWatcher(metadata, publication, config.tables());
         head = PgOffset.stream(setup.endOfLog(), 0);
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
             startSnapshot(tables, from != null);
         } else {
             startStreaming(from);
+            checkTables();
         }
     }
 
@@ -133,16 +148,43 @@ final class PgChangeStream implements ChangeStream {
      * of the same pipeline stops at once instead of dropping or taking the first one's slot.
      */
     private void fence() throws SQLException {
+        long deadline = System.nanoTime() + OWN_SESSION_WAIT_NANOS;
         Setup.Session holder = setup.lockSlot(slot);
+        // an earlier session of this source just closed (a retry, a reopen): its backend is still ending
+        while (holder != null && ownSession(holder) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000_000L);
+            holder = setup.lockSlot(slot);
+        }
         if (holder != null) {
             throw busy(holder, "is held by");
         }
     }
 
+    /**
+     * The slot's state once no session uses it: waits a little for an earlier session of this source (its
+     * walsender still exiting after a close), fails at once for anybody else's. Null if there is no slot.
+     */
+    private Setup.SlotState idleSlot(Setup.SlotState state) throws SQLException {
+        long deadline = System.nanoTime() + OWN_SESSION_WAIT_NANOS;
+        while (state != null && state.active() && ownSession(setup.session(state.activePid()))
+                && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000_000L);
+            state = setup.slot(slot);
+        }
+        if (state != null && state.active()) {
+            throw busy(setup.session(state.activePid()), "is in use by");
+        }
+        return state;
+    }
+
+    private boolean ownSession(Setup.Session session) {
+        return session.applicationName() != null && session.applicationName().startsWith(config.applicationPrefix());
+    }
+
     /** The slot is in use: retriable if by an earlier session of this source, else fatal ("already running"). */
     private RuntimeException busy(Setup.Session holder, String how) {
         String application = holder.applicationName();
-        if (application != null && application.startsWith(config.applicationPrefix())) {
+        if (ownSession(holder)) {
             return new RetriableException("slot " + slot + " " + how + " pid " + holder.pid() + ", an earlier session"
                     + " of this pipeline whose connection was lost; the server ends it once it notices (within about"
                     + " 30 s), then the pipeline resumes");
@@ -192,7 +234,8 @@ final class PgChangeStream implements ChangeStream {
             }
             snapshotEnd = PgOffset.stream(lsn, 0);
             head = snapshotEnd;
-            snapshot = new SnapshotReader(connection, tables, lsn, context.clock().instant(), config.numericMode());
+            snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(lsn, rows),
+                    context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -205,7 +248,9 @@ final class PgChangeStream implements ChangeStream {
             log.warn("the snapshot of slot {} was interrupted: it cannot be resumed, so it starts over with a new"
                     + " slot; rows read before are delivered again", slot);
         }
-        setup.dropSlot(slot);
+        if (idleSlot(setup.slot(slot)) != null) {
+            setup.dropSlot(slot);
+        }
         replication = connector.replication();
         long consistentPoint;
         String snapshotName;
@@ -224,8 +269,8 @@ final class PgChangeStream implements ChangeStream {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
             }
-            snapshot = new SnapshotReader(connection, tables, consistentPoint, context.clock().instant(),
-                    config.numericMode());
+            snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(consistentPoint, rows),
+                    context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -259,8 +304,9 @@ final class PgChangeStream implements ChangeStream {
                         + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
                         + " this source its own slotName(...).");
             }
-            if (state.active()) {
-                throw busy(setup.session(state.activePid()), "is in use by");
+            state = idleSlot(state);
+            if (state == null) {
+                throw new RetriableException("replication slot " + slot + " vanished while this source waited for it");
             }
             if (state.lost()) {
                 throw new FatalException("replication slot " + slot + " was invalidated: the server removed WAL it"
@@ -289,6 +335,7 @@ final class PgChangeStream implements ChangeStream {
                 .withStartPosition(LogSequenceNumber.valueOf(start))
                 .withSlotOption("proto_version", "1")
                 .withSlotOption("publication_names", Catalog.quote(publication))
+                .withSlotOption("messages", "true") // the table-added marker (TableWatcher)
                 .withStatusInterval((int) Math.min(Integer.MAX_VALUE, config.statusInterval().toMillis()),
                         TimeUnit.MILLISECONDS)
                 .start();
@@ -347,6 +394,9 @@ final class PgChangeStream implements ChangeStream {
             if (snapshot != null) {
                 return readSnapshot();
             }
+            if (pendingTable != null || addedTable != null) {
+                return readAddedTable();
+            }
             if (finished) {
                 Thread.sleep(Math.min(timeout.toMillis(), 100));
                 return List.of();
@@ -382,10 +432,58 @@ final class PgChangeStream implements ChangeStream {
         return events;
     }
 
+    /** Adds the tables the publication lacks, if a check is due; the stream then meets their table-added message. */
+    private void checkTables() throws SQLException {
+        if (System.nanoTime() - nextTableCheck < 0) {
+            return;
+        }
+        watcher.addMissing();
+        nextTableCheck = System.nanoTime() + config.tableCheckInterval().toNanos();
+    }
+
+    /**
+     * Reads a table that joined the publication in the transaction the stream just met: a TRUNCATE (what a sink
+     * holds of an earlier table of that name goes), then its rows as READ events, all at the offset of that
+     * transaction's start, so a restart before they are committed meets the message and reads them again. The
+     * rows are read now, after the ADD committed: a state at least as new as the stream's, and the stream brings
+     * every change after the ADD, so each key ends in the source's state.
+     */
+    private List<ChangeEvent> readAddedTable() throws SQLException {
+        if (addedTable == null) {
+            PgOutputDecoder.AddedTable added = pendingTable;
+            pendingTable = null;
+            long oid = TableWatcher.oidIn(added.content(), publication);
+            Catalog.TableInfo table = oid < 0 ? null : watcher.table(oid);
+            if (table == null) {
+                return List.of(); // another pipeline's table, or dropped or renamed since: nothing to read
+            }
+            Connection connection = connector.connect();
+            try {
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                PgOffset at = PgOffset.stream(added.commitLsn(), 0);
+                addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
+                        config.numericMode());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            log.info("reading table {}, which joined publication {} at {}", table.id(), publication,
+                    LogSequenceNumber.valueOf(added.commitLsn()).asString());
+        }
+        List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
+        if (addedTable.isDone()) {
+            addedTable.close();
+            addedTable = null;
+        }
+        return events;
+    }
+
     private List<ChangeEvent> readStream(Duration timeout) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         sendConfirmation();
         heartbeat();
+        checkTables();
         List<ChangeEvent> events = new ArrayList<>();
         long messages = 0;
         long bytes = 0;
@@ -397,6 +495,10 @@ final class PgChangeStream implements ChangeStream {
                 decoder.decode(message, events);
                 for (int i = before; i < events.size(); i++) {
                     bytes += events.get(i).estimatedSize();
+                }
+                pendingTable = decoder.takeAddedTable();
+                if (pendingTable != null) {
+                    break; // the next poll reads that table, before anything later in the stream
                 }
                 // changes of tables left out yield no events: still return in time, so the position is committed
                 if (++messages % 256 == 0 && System.nanoTime() >= deadline) {
@@ -470,6 +572,9 @@ final class PgChangeStream implements ChangeStream {
         }
         if (snapshot != null) {
             snapshot.close();
+        }
+        if (addedTable != null) {
+            addedTable.close();
         }
         // closing the connection ends the COPY at once; PGReplicationStream.close() would wait for the server
         closeQuietly(replication);

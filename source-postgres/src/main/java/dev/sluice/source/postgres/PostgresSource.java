@@ -67,6 +67,7 @@ public final class PostgresSource implements Source {
     private final String publicationName;
     private final Duration statusInterval;
     private final Duration heartbeatInterval;
+    private final Duration tableCheckInterval;
     private final NumericMode numericMode;
     private final Duration connectTimeout;
     private final String instance = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
@@ -84,6 +85,7 @@ public final class PostgresSource implements Source {
         this.publicationName = b.publicationName;
         this.statusInterval = b.statusInterval;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.tableCheckInterval = b.tableCheckInterval;
         this.numericMode = b.numericMode;
         this.connectTimeout = b.connectTimeout;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
@@ -258,6 +260,10 @@ public final class PostgresSource implements Source {
         return heartbeatInterval;
     }
 
+    Duration tableCheckInterval() {
+        return tableCheckInterval;
+    }
+
     NumericMode numericMode() {
         return numericMode;
     }
@@ -287,6 +293,7 @@ public final class PostgresSource implements Source {
         private String publicationName;
         private Duration statusInterval = Duration.ofSeconds(10);
         private Duration heartbeatInterval;
+        private Duration tableCheckInterval = Duration.ofSeconds(5);
         private NumericMode numericMode = NumericMode.DECIMAL;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Capture capture = Capture.LOG;
@@ -428,6 +435,16 @@ public final class PostgresSource implements Source {
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
             this.heartbeatInterval = positive("heartbeatInterval", heartbeatInterval);
+            return this;
+        }
+
+        /**
+         * How often the stream looks for tables that the filter selects but the publication lacks (created, or
+         * dropped and re-created, while the pipeline runs; default 5 s). Each is added to the publication and its
+         * rows read as {@code READ} events after a {@code TRUNCATE}: see docs/source-postgres.md.
+         */
+        public Builder tableCheckInterval(Duration interval) {
+            this.tableCheckInterval = positive("tableCheckInterval", interval);
             return this;
         }
 

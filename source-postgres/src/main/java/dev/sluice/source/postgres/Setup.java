@@ -67,18 +67,42 @@ final class Setup {
         }
         if (checkIdentity) {
             for (Catalog.TableInfo table : tables) {
-                boolean keyless = table.replicaIdentity() == 'n'
-                        || table.replicaIdentity() == 'd' && !table.hasPrimaryKey();
-                if (keyless) {
-                    throw new FatalException("table " + table.id() + " has no primary key and REPLICA IDENTITY "
-                            + (table.replicaIdentity() == 'n' ? "NOTHING" : "DEFAULT")
-                            + ", so its updates and deletes would arrive without a key. Fix: add a primary key, or"
-                            + " run ALTER TABLE " + Catalog.quote(table.id()) + " REPLICA IDENTITY FULL; or leave"
-                            + " the table out with tables(TableFilter.all().exclude(\"" + table.id() + "\")).");
-                }
+                checkIdentity(table);
             }
         }
         return tables;
+    }
+
+    /** Fails if the table would send updates and deletes without a key. */
+    static void checkIdentity(Catalog.TableInfo table) {
+        boolean keyless = table.replicaIdentity() == 'n' || table.replicaIdentity() == 'd' && !table.hasPrimaryKey();
+        if (keyless) {
+            throw new FatalException("table " + table.id() + " has no primary key and REPLICA IDENTITY "
+                    + (table.replicaIdentity() == 'n' ? "NOTHING" : "DEFAULT")
+                    + ", so its updates and deletes would arrive without a key. Fix: add a primary key, or"
+                    + " run ALTER TABLE " + Catalog.quote(table.id()) + " REPLICA IDENTITY FULL; or leave"
+                    + " the table out with tables(TableFilter.all().exclude(\"" + table.id() + "\")).");
+        }
+    }
+
+    /** Creates the publication, with no table, unless it exists (tables are then added as the stream finds them). */
+    void ensurePublicationExists(String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE PUBLICATION " + Catalog.quote(name));
+            log.info("created publication {} (tables are added as they are found)", name);
+        } catch (SQLException e) {
+            if (!"42710".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+                throw e; // else: created by another start meanwhile
+            }
+        }
     }
 
     /** Creates the publication for these tables, or adds the ones it lacks. Tables no longer selected stay in it. */

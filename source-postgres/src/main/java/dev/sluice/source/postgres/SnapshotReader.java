@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.LongFunction;
 
 /**
  * Reads every selected table, one after the other, inside one REPEATABLE READ transaction that holds the snapshot
@@ -36,7 +37,7 @@ final class SnapshotReader implements AutoCloseable {
     private final List<Catalog.TableInfo> tables;
     private final Catalog catalog;
     private final TypeResolver types;
-    private final long lsn;
+    private final LongFunction<PgOffset> offsets;
     private final Instant time;
 
     private int next;
@@ -46,14 +47,17 @@ final class SnapshotReader implements AutoCloseable {
     private long largestRow;
     private RelationInfo relation;
 
-    /** @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader */
-    SnapshotReader(Connection connection, List<Catalog.TableInfo> tables, long lsn, Instant time,
-            NumericMode numericMode) {
+    /**
+     * @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader
+     * @param offsets the offset of an event, by the number of rows read before it and with it
+     */
+    SnapshotReader(Connection connection, List<Catalog.TableInfo> tables, LongFunction<PgOffset> offsets,
+            Instant time, NumericMode numericMode) {
         this.connection = connection;
         this.tables = tables;
         this.catalog = new Catalog(connection);
         this.types = new TypeResolver(connection, numericMode);
-        this.lsn = lsn;
+        this.offsets = offsets;
         this.time = time;
     }
 
@@ -72,7 +76,7 @@ final class SnapshotReader implements AutoCloseable {
                 // a snapshot never resumes: what sinks hold of the table from an earlier, interrupted or
                 // abandoned snapshot (rows deleted since included) must go before the table is read again
                 events.add(ChangeEvent.builder(Op.TRUNCATE, relation.table, relation.schema)
-                        .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build());
+                        .offset(offsets.apply(rows)).commitTime(time).build());
                 continue;
             }
             if (resultSet == null || !resultSet.next()) {
@@ -93,7 +97,7 @@ final class SnapshotReader implements AutoCloseable {
             largestRow = Math.max(largestRow, rowBytes);
             rows++;
             ChangeEvent event = ChangeEvent.builder(Op.READ, relation.table, relation.schema).after(Row.of(values))
-                    .offset(PgOffset.inSnapshot(lsn, rows)).commitTime(time).build();
+                    .offset(offsets.apply(rows)).commitTime(time).build();
             bytes += event.estimatedSize();
             events.add(event);
         }
