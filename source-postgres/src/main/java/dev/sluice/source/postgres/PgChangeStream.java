@@ -37,8 +37,6 @@ final class PgChangeStream implements ChangeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
     private static final int MAX_BATCH = 2_048;
-    /** How long an open waits for an earlier session of the same source (just closed) to let go of the slot. */
-    private static final long OWN_SESSION_WAIT_NANOS = 5_000_000_000L;
     /** A poll returns once its events reach this size (by {@link ChangeEvent#estimatedSize}), whatever their count. */
     static final long MAX_BATCH_BYTES = 8L << 20;
     /**
@@ -61,6 +59,7 @@ final class PgChangeStream implements ChangeStream {
     private final Setup setup;
     private final Catalog catalog;
     private final TypeResolver types;
+    private final Fence fence;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
     /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
@@ -94,6 +93,7 @@ final class PgChangeStream implements ChangeStream {
         this.catalog = new Catalog(metadata);
         this.types = new TypeResolver(metadata, config.numericMode());
         this.nextTableCheck = System.nanoTime();
+        this.fence = new Fence(setup, slot, context.pipelineName(), config);
     }
 
     static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
@@ -113,7 +113,7 @@ final class PgChangeStream implements ChangeStream {
     }
 
     private void start(PgOffset from) throws SQLException {
-        fence();
+        fence.lock();
         SnapshotMode mode = config.snapshotMode();
         boolean streaming = mode != SnapshotMode.INITIAL_ONLY;
         if (streaming) {
@@ -125,7 +125,7 @@ final class PgChangeStream implements ChangeStream {
             startSnapshotOnly(from, tables);
             return;
         }
-        checkLegacySlot(from);
+        fence.checkLegacySlot(from);
         boolean resuming = from != null && !from.snapshot();
         if (resuming) {
             // tables selected since the last run are added with the stream's table-added message, so they are read
@@ -141,78 +141,6 @@ final class PgChangeStream implements ChangeStream {
             startStreaming(from);
             checkTables();
         }
-    }
-
-    /**
-     * One process per pipeline: takes the slot's advisory lock for as long as this stream lives, so a second process
-     * of the same pipeline stops at once instead of dropping or taking the first one's slot.
-     */
-    private void fence() throws SQLException {
-        long deadline = System.nanoTime() + OWN_SESSION_WAIT_NANOS;
-        Setup.Session holder = setup.lockSlot(slot);
-        // an earlier session of this source just closed (a retry, a reopen): its backend is still ending
-        while (holder != null && ownSession(holder) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(50_000_000L);
-            holder = setup.lockSlot(slot);
-        }
-        if (holder != null) {
-            throw busy(holder, "is held by");
-        }
-    }
-
-    /**
-     * The slot's state once no session uses it: waits a little for an earlier session of this source (its
-     * walsender still exiting after a close), fails at once for anybody else's. Null if there is no slot.
-     */
-    private Setup.SlotState idleSlot(Setup.SlotState state) throws SQLException {
-        long deadline = System.nanoTime() + OWN_SESSION_WAIT_NANOS;
-        while (state != null && state.active() && ownSession(setup.session(state.activePid()))
-                && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(50_000_000L);
-            state = setup.slot(slot);
-        }
-        if (state != null && state.active()) {
-            throw busy(setup.session(state.activePid()), "is in use by");
-        }
-        return state;
-    }
-
-    private boolean ownSession(Setup.Session session) {
-        return session.applicationName() != null && session.applicationName().startsWith(config.applicationPrefix());
-    }
-
-    /** The slot is in use: retriable if by an earlier session of this source, else fatal ("already running"). */
-    private RuntimeException busy(Setup.Session holder, String how) {
-        String application = holder.applicationName();
-        if (ownSession(holder)) {
-            return new RetriableException("slot " + slot + " " + how + " pid " + holder.pid() + ", an earlier session"
-                    + " of this pipeline whose connection was lost; the server ends it once it notices (within about"
-                    + " 30 s), then the pipeline resumes");
-        }
-        return new FatalException("pipeline " + context.pipelineName() + " is already running (slot " + slot + " "
-                + how + " pid " + holder.pid() + (application == null ? "" : ", application '" + application + "'")
-                + "). Only one process may run a pipeline: stop this one, or give it another pipeline name. If the"
-                + " other process is gone, the server ends its session once it notices (within about 30 s), or end it"
-                + " now with SELECT pg_terminate_backend(" + holder.pid() + ");");
-    }
-
-    /**
-     * A pipeline whose name is not a valid identifier used to get the slot {@code sluice_<normalised name>}, which
-     * another name could share; it now gets one with a hash of its exact name. Resuming with a stored offset while
-     * only the old slot exists would otherwise read "slot does not exist": say what happened and how to keep it.
-     */
-    private void checkLegacySlot(PgOffset from) throws SQLException {
-        String legacy = PostgresSource.legacyName(context.pipelineName());
-        if (from == null || from.snapshot() || !config.derivesSlotName() || legacy.equals(slot)
-                || setup.slot(slot) != null || setup.slot(legacy) == null) {
-            return;
-        }
-        throw new FatalException("pipeline '" + context.pipelineName() + "' now derives the slot and publication name "
-                + slot + " (its name is not a valid identifier, so the name carries a hash of it: two pipeline names"
-                + " that normalise alike no longer share a slot), but its stored offset belongs to the old slot "
-                + legacy + ". Fix: if no other pipeline uses " + legacy + ", build the source with .slotName(\""
-                + legacy + "\").publicationName(\"" + legacy + "\") to keep it; otherwise re-snapshot by deleting"
-                + " the pipeline's stored offset.");
     }
 
     private void startSnapshotOnly(PgOffset from, List<Catalog.TableInfo> tables) throws SQLException {
@@ -248,7 +176,7 @@ final class PgChangeStream implements ChangeStream {
             log.warn("the snapshot of slot {} was interrupted: it cannot be resumed, so it starts over with a new"
                     + " slot; rows read before are delivered again", slot);
         }
-        if (idleSlot(setup.slot(slot)) != null) {
+        if (fence.idleSlot(setup.slot(slot)) != null) {
             setup.dropSlot(slot);
         }
         replication = connector.replication();
@@ -304,7 +232,7 @@ final class PgChangeStream implements ChangeStream {
                         + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
                         + " this source its own slotName(...).");
             }
-            state = idleSlot(state);
+            state = fence.idleSlot(state);
             if (state == null) {
                 throw new RetriableException("replication slot " + slot + " vanished while this source waited for it");
             }
@@ -339,6 +267,10 @@ final class PgChangeStream implements ChangeStream {
                 .withStatusInterval((int) Math.min(Integer.MAX_VALUE, config.statusInterval().toMillis()),
                         TimeUnit.MILLISECONDS)
                 .start();
+        // pgjdbc moves the flush position it reports to a keepalive's LSN when it equals the last data received,
+        // and both start unset: it would report a flush nobody committed. Start it at the committed position.
+        stream.setFlushedLSN(LogSequenceNumber.valueOf(start));
+        stream.setAppliedLSN(LogSequenceNumber.valueOf(start));
         decoder = new PgOutputDecoder(config.tables(), this::loadRelation, from);
         Duration heartbeat = config.heartbeatInterval();
         nextHeartbeat = heartbeat == null ? Long.MAX_VALUE : System.nanoTime() + heartbeat.toNanos();
