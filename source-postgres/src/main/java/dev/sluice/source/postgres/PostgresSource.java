@@ -36,7 +36,11 @@ import java.util.regex.Pattern;
  * <h2>What it does on the server</h2>
  * On {@link #open open} it checks {@code wal_level=logical}, the user's {@code REPLICATION} attribute and that
  * every selected table has a primary key or {@code REPLICA IDENTITY FULL}; creates the publication (or adds the
- * tables it lacks) and, when needed, the replication slot. Names default to {@code sluice_<pipeline name>}.
+ * tables it lacks) and, when needed, the replication slot. Names default to {@code sluice_<pipeline name>} (plus a
+ * hash of the name when it is not a valid identifier). While streaming it adds tables that come to match the filter
+ * (created, or dropped and re-created) to the publication and reads their rows, so they are captured from their
+ * first row. One process per pipeline: a second one stops with a {@link dev.sluice.FatalException} ("already
+ * running") before it touches slot or publication.
  *
  * <h2>Offsets and durability</h2>
  * An offset is the commit LSN of a transaction plus the position of the event inside it, so a restart in the middle
