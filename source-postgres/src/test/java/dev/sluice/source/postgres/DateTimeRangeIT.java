@@ -9,8 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
+import dev.sluice.Offset;
 import dev.sluice.Op;
+import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
+import dev.sluice.Source;
+import dev.sluice.offset.InMemoryOffsetStore;
+import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -92,6 +98,33 @@ class DateTimeRangeIT {
             assertThatThrownBy(() -> poll(stream, 1)).isInstanceOf(FatalException.class)
                     .hasMessageContaining("public.r.tstz").hasMessageContaining("Fix:");
         }
+    }
+
+    @Test
+    void anUnreadableValueStopsThePipelineOnceInsteadOfRetryingIntoNewSnapshots(PostgresDatabase db)
+            throws Exception {
+        db.execute(TABLE, "INSERT INTO r (id) SELECT generate_series(1, 10)",
+                "INSERT INTO r (id, ts) VALUES (11, '294270-06-01 00:00:00')");
+        PostgresSource source = source(db).build();
+        AtomicInteger opens = new AtomicInteger();
+        Source counting = new Source() {
+            @Override
+            public ChangeStream open(Offset from, PipelineContext context) {
+                opens.incrementAndGet();
+                return source.open(from, context);
+            }
+
+            @Override
+            public Offset decodeOffset(String encoded) {
+                return source.decodeOffset(encoded);
+            }
+        };
+        Pipeline pipeline = Pipeline.builder().name(PgTests.uniqueName()).source(counting).sink(new MemorySink())
+                .offsetStore(new InMemoryOffsetStore()).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20))
+                .build();
+        assertThatThrownBy(pipeline::runUntilCaughtUp).isInstanceOf(FatalException.class)
+                .hasMessageContaining("public.r.ts");
+        assertThat(opens.get()).as("opened once: no retry, no second snapshot").isEqualTo(1);
     }
 
     private static Instant instantOfMicros(long micros) {
