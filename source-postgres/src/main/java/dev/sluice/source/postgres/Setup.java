@@ -34,6 +34,9 @@ final class Setup {
     /** A server session: its backend pid and application_name (null if the server does not show it). */
     record Session(int pid, String applicationName) {}
 
+    /** The first key of the slot's advisory lock: "sluc" in ASCII, so other users of advisory locks can tell. */
+    static final int LOCK_CLASS = 0x736C7563;
+
     private final Connection connection;
 
     Setup(Connection connection) {
@@ -184,9 +187,10 @@ final class Setup {
      * that holds it. Unlike the slot's {@code active_pid} it also covers a snapshot, during which the slot is idle.
      */
     Session lockSlot(String slot) throws SQLException {
-        String key = "sluice slot " + slot;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-            ps.setString(1, key);
+        // the two-int form (hashtextextended, for one bigint, needs PostgreSQL 11)
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(" + LOCK_CLASS
+                + ", hashtext(?))")) {
+            ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
@@ -196,9 +200,9 @@ final class Setup {
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT l.pid, a.application_name FROM pg_locks l"
                 + " LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                + " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                + " AND (l.classid::bigint << 32 | l.objid::bigint) = hashtextextended(?, 0)")) {
-            ps.setString(1, key);
+                + " AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND l.classid::bigint = " + LOCK_CLASS + " AND l.objid::bigint = hashtext(?)::bigint & 4294967295")) {
+            ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 // the holder may have let go meanwhile: then the next start takes the lock
                 return rs.next() ? new Session(rs.getInt(1), rs.getString(2)) : new Session(0, null);

@@ -40,7 +40,9 @@ class FencingIT {
             Offset snapshotOffset = part.get(part.size() - 1).offset();
             assertThatThrownBy(() -> second.open(snapshotOffset, context)).isInstanceOf(FatalException.class)
                     .hasMessageContaining("pipeline " + context.pipelineName() + " is already running (slot "
-                            + first.slotName(context) + " is held by pid");
+                            + first.slotName(context) + " is held by pid")
+                    .hasMessageMatching("(?s).*is held by pid [1-9][0-9]*, application 'sluice-[0-9a-f]{8}-"
+                            + context.pipelineName() + "'.*");
             assertThatThrownBy(() -> second.open(null, context)).isInstanceOf(FatalException.class)
                     .hasMessageContaining("is already running");
             List<ChangeEvent> rest = poll(running, 5000 - part.size() + 1);
