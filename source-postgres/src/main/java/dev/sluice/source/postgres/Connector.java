@@ -17,7 +17,13 @@ import org.postgresql.PGProperty;
  */
 final class Connector {
 
-    private static final String OPTIONS = "-c IntervalStyle=iso_8601 -c bytea_output=hex -c extra_float_digits=3";
+    /*
+     * The keepalive settings make the server notice within about 25 s that a client of this source is gone (the
+     * default is the kernel's: two hours), so the slot and the pipeline's lock are free again soon after a process
+     * dies without closing its connections.
+     */
+    private static final String OPTIONS = "-c IntervalStyle=iso_8601 -c bytea_output=hex -c extra_float_digits=3"
+            + " -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3";
 
     private final String url;
     private final String user;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -26,15 +27,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One session of a {@link PostgresSource}: an optional snapshot, then the replication stream.
  *
- * <p>Threading: {@link #poll} and {@link #position} run on the capture thread only, which alone touches the
- * connections. {@link #committed} may come from the sink thread at any time: it only records the offset, and the
- * next poll confirms it to the server ({@code PGReplicationStream} is not thread-safe). Polls happen every few
- * hundred milliseconds even when idle, so confirmations and status updates are never held back for long.
+ * <p>Threading: {@link #poll} and {@link #position} run on the capture thread. {@link #committed} may come from the
+ * sink thread at any time: it only records the offset, and the next poll confirms it to the server
+ * ({@code PGReplicationStream} is not thread-safe). While the capture thread is away (blocked on a full queue, or
+ * reading a snapshot), a {@link KeepAlive} thread pings the replication connection every {@code statusInterval};
+ * both hold {@code wire} while they use it.
  */
 final class PgChangeStream implements ChangeStream {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeStream.class);
     private static final int MAX_BATCH = 2_048;
+    /** A poll returns once its events reach this size (by {@link ChangeEvent#estimatedSize}), whatever their count. */
+    static final long MAX_BATCH_BYTES = 8L << 20;
     /**
      * How long a poll waits when the socket holds no whole message: from {@link #MIN_IDLE_NANOS}, doubling on every
      * empty check up to {@link #MAX_IDLE_NANOS}, and back to the minimum when a message comes. A fixed 5 ms nap
@@ -55,12 +59,20 @@ final class PgChangeStream implements ChangeStream {
     private final Setup setup;
     private final Catalog catalog;
     private final TypeResolver types;
+    private final Fence fence;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
-    private Connection replication;
-    private PGReplicationStream stream;
+    /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
+    private final ReentrantLock wire = new ReentrantLock();
+    private volatile Connection replication;
+    private volatile PGReplicationStream stream;
+    private KeepAlive keepAlive;
     private PgOutputDecoder decoder;
     private SnapshotReader snapshot;
+    private TableWatcher watcher;
+    private long nextTableCheck;
+    private PgOutputDecoder.AddedTable pendingTable;
+    private SnapshotReader addedTable;
     private PgOffset snapshotEnd;
     private PgOffset base;
     private PgOffset head;
@@ -80,6 +92,8 @@ final class PgChangeStream implements ChangeStream {
         this.setup = new Setup(metadata);
         this.catalog = new Catalog(metadata);
         this.types = new TypeResolver(metadata, config.numericMode());
+        this.nextTableCheck = System.nanoTime();
+        this.fence = new Fence(setup, slot, context.pipelineName(), config);
     }
 
     static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
@@ -87,6 +101,7 @@ final class PgChangeStream implements ChangeStream {
         PgChangeStream stream = new PgChangeStream(config, context, metadata);
         try {
             stream.start(from);
+            stream.startKeepAlive();
             return stream;
         } catch (SQLException e) {
             stream.close();
@@ -98,6 +113,7 @@ final class PgChangeStream implements ChangeStream {
     }
 
     private void start(PgOffset from) throws SQLException {
+        fence.lock();
         SnapshotMode mode = config.snapshotMode();
         boolean streaming = mode != SnapshotMode.INITIAL_ONLY;
         if (streaming) {
@@ -109,12 +125,21 @@ final class PgChangeStream implements ChangeStream {
             startSnapshotOnly(from, tables);
             return;
         }
-        setup.ensurePublication(publication, tables);
+        fence.checkLegacySlot(from);
+        boolean resuming = from != null && !from.snapshot();
+        if (resuming) {
+            // tables selected since the last run are added with the stream's table-added message, so they are read
+            setup.ensurePublicationExists(publication);
+        } else {
+            setup.ensurePublication(publication, tables);
+        }
+        watcher = new TableWatcher(metadata, publication, config.tables());
         head = PgOffset.stream(setup.endOfLog(), 0);
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
             startSnapshot(tables, from != null);
         } else {
             startStreaming(from);
+            checkTables();
         }
     }
 
@@ -137,7 +162,8 @@ final class PgChangeStream implements ChangeStream {
             }
             snapshotEnd = PgOffset.stream(lsn, 0);
             head = snapshotEnd;
-            snapshot = new SnapshotReader(connection, tables, lsn, context.clock().instant(), config.numericMode());
+            snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(lsn, rows),
+                    context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -150,7 +176,9 @@ final class PgChangeStream implements ChangeStream {
             log.warn("the snapshot of slot {} was interrupted: it cannot be resumed, so it starts over with a new"
                     + " slot; rows read before are delivered again", slot);
         }
-        setup.dropSlot(slot);
+        if (fence.idleSlot(setup.slot(slot)) != null) {
+            setup.dropSlot(slot);
+        }
         replication = connector.replication();
         long consistentPoint;
         String snapshotName;
@@ -169,8 +197,8 @@ final class PgChangeStream implements ChangeStream {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
             }
-            snapshot = new SnapshotReader(connection, tables, consistentPoint, context.clock().instant(),
-                    config.numericMode());
+            snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(consistentPoint, rows),
+                    context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -204,6 +232,10 @@ final class PgChangeStream implements ChangeStream {
                         + " with plugin " + state.plugin() + ", not to " + database + " with pgoutput. Fix: give"
                         + " this source its own slotName(...).");
             }
+            state = fence.idleSlot(state);
+            if (state == null) {
+                throw new RetriableException("replication slot " + slot + " vanished while this source waited for it");
+            }
             if (state.lost()) {
                 throw new FatalException("replication slot " + slot + " was invalidated: the server removed WAL it"
                         + " still needed (max_slot_wal_keep_size), so the changes since "
@@ -231,9 +263,14 @@ final class PgChangeStream implements ChangeStream {
                 .withStartPosition(LogSequenceNumber.valueOf(start))
                 .withSlotOption("proto_version", "1")
                 .withSlotOption("publication_names", Catalog.quote(publication))
+                .withSlotOption("messages", "true") // the table-added marker (TableWatcher)
                 .withStatusInterval((int) Math.min(Integer.MAX_VALUE, config.statusInterval().toMillis()),
                         TimeUnit.MILLISECONDS)
                 .start();
+        // pgjdbc moves the flush position it reports to a keepalive's LSN when it equals the last data received,
+        // and both start unset: it would report a flush nobody committed. Start it at the committed position.
+        stream.setFlushedLSN(LogSequenceNumber.valueOf(start));
+        stream.setAppliedLSN(LogSequenceNumber.valueOf(start));
         decoder = new PgOutputDecoder(config.tables(), this::loadRelation, from);
         Duration heartbeat = config.heartbeatInterval();
         nextHeartbeat = heartbeat == null ? Long.MAX_VALUE : System.nanoTime() + heartbeat.toNanos();
@@ -243,6 +280,32 @@ final class PgChangeStream implements ChangeStream {
     private RelationInfo loadRelation(long relid, dev.sluice.TableId table, List<RelationInfo.ColumnDef> columns)
             throws SQLException {
         return RelationInfo.of(table, columns, catalog.key(relid), catalog.notNull(relid), types);
+    }
+
+    private void startKeepAlive() {
+        if (replication != null) {
+            keepAlive = new KeepAlive("sluice-" + context.pipelineName() + "-pg-keepalive", wire,
+                    config.statusInterval(), this::ping);
+        }
+    }
+
+    /**
+     * Tells the server this client is alive, with the keep-alive's thread, while the capture thread is away: a
+     * status update while streaming (it carries only the flush LSN the pipeline committed), a harmless command
+     * while a snapshot is read (the exported snapshot is imported by then, so a command cannot end it).
+     */
+    private void ping() throws SQLException {
+        PGReplicationStream current = stream;
+        if (current != null) {
+            current.forceUpdateStatus();
+            return;
+        }
+        Connection connection = replication;
+        if (connection != null && !closed) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("IDENTIFY_SYSTEM");
+            }
+        }
     }
 
     @Override
@@ -255,22 +318,35 @@ final class PgChangeStream implements ChangeStream {
         if (closed) {
             throw new RetriableException("the PostgreSQL stream of slot " + slot + " was closed");
         }
+        wire.lockInterruptibly();
         try {
+            if (keepAlive != null) {
+                keepAlive.throwIfFailed();
+            }
             if (snapshot != null) {
                 return readSnapshot();
+            }
+            if (pendingTable != null || addedTable != null) {
+                return readAddedTable();
             }
             if (finished) {
                 Thread.sleep(Math.min(timeout.toMillis(), 100));
                 return List.of();
             }
-            return readStream(timeout);
+            List<ChangeEvent> events = readStream(timeout);
+            if (keepAlive != null) {
+                keepAlive.touch(); // pgjdbc sent a status update if one was due
+            }
+            return events;
         } catch (SQLException e) {
             throw Connector.classify(e, "reading from PostgreSQL (slot " + slot + ") failed");
+        } finally {
+            wire.unlock();
         }
     }
 
     private List<ChangeEvent> readSnapshot() throws SQLException {
-        List<ChangeEvent> events = snapshot.read(MAX_BATCH);
+        List<ChangeEvent> events = snapshot.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (!events.isEmpty()) {
             base = (PgOffset) events.get(events.size() - 1).offset();
         }
@@ -288,17 +364,74 @@ final class PgChangeStream implements ChangeStream {
         return events;
     }
 
+    /** Adds the tables the publication lacks, if a check is due; the stream then meets their table-added message. */
+    private void checkTables() throws SQLException {
+        if (System.nanoTime() - nextTableCheck < 0) {
+            return;
+        }
+        watcher.addMissing();
+        nextTableCheck = System.nanoTime() + config.tableCheckInterval().toNanos();
+    }
+
+    /**
+     * Reads a table that joined the publication in the transaction the stream just met: a TRUNCATE (what a sink
+     * holds of an earlier table of that name goes), then its rows as READ events, all at the offset of that
+     * transaction's start, so a restart before they are committed meets the message and reads them again. The
+     * rows are read now, after the ADD committed: a state at least as new as the stream's, and the stream brings
+     * every change after the ADD, so each key ends in the source's state.
+     */
+    private List<ChangeEvent> readAddedTable() throws SQLException {
+        if (addedTable == null) {
+            PgOutputDecoder.AddedTable added = pendingTable;
+            pendingTable = null;
+            long oid = TableWatcher.oidIn(added.content(), publication);
+            Catalog.TableInfo table = oid < 0 ? null : watcher.table(oid);
+            if (table == null) {
+                return List.of(); // another pipeline's table, or dropped or renamed since: nothing to read
+            }
+            Connection connection = connector.connect();
+            try {
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                PgOffset at = PgOffset.stream(added.commitLsn(), 0);
+                addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
+                        config.numericMode());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            log.info("reading table {}, which joined publication {} at {}", table.id(), publication,
+                    LogSequenceNumber.valueOf(added.commitLsn()).asString());
+        }
+        List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
+        if (addedTable.isDone()) {
+            addedTable.close();
+            addedTable = null;
+        }
+        return events;
+    }
+
     private List<ChangeEvent> readStream(Duration timeout) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         sendConfirmation();
         heartbeat();
+        checkTables();
         List<ChangeEvent> events = new ArrayList<>();
         long messages = 0;
-        while (events.size() < MAX_BATCH && !closed) {
+        long bytes = 0;
+        while (events.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES && !closed) {
             ByteBuffer message = stream.readPending();
             if (message != null) {
                 idleNanos = MIN_IDLE_NANOS;
+                int before = events.size();
                 decoder.decode(message, events);
+                for (int i = before; i < events.size(); i++) {
+                    bytes += events.get(i).estimatedSize();
+                }
+                pendingTable = decoder.takeAddedTable();
+                if (pendingTable != null) {
+                    break; // the next poll reads that table, before anything later in the stream
+                }
                 // changes of tables left out yield no events: still return in time, so the position is committed
                 if (++messages % 256 == 0 && System.nanoTime() >= deadline) {
                     break;
@@ -366,8 +499,14 @@ final class PgChangeStream implements ChangeStream {
     @Override
     public void close() {
         closed = true;
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
         if (snapshot != null) {
             snapshot.close();
+        }
+        if (addedTable != null) {
+            addedTable.close();
         }
         // closing the connection ends the COPY at once; PGReplicationStream.close() would wait for the server
         closeQuietly(replication);

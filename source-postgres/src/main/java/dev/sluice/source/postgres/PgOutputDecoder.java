@@ -94,8 +94,39 @@ final class PgOutputDecoder {
             case 'U' -> change(buffer, Op.UPDATE, out);
             case 'D' -> change(buffer, Op.DELETE, out);
             case 'T' -> truncate(buffer, out);
-            case 'Y', 'O', 'M' -> { } // type names (resolved from the catalog), origins, logical messages
+            case 'M' -> message(buffer);
+            case 'Y', 'O' -> { } // type names (resolved from the catalog), origins
             default -> throw new IllegalStateException("unexpected pgoutput message '" + type + "'");
+        }
+    }
+
+    /** The prefix of the transactional message that says a table joined the publication (see TableWatcher). */
+    static final String TABLE_ADDED = "sluice-table-added";
+
+    /** A table joined the publication in the transaction that committed at {@code commitLsn}. */
+    record AddedTable(long commitLsn, String content) {}
+
+    private AddedTable addedTable;
+
+    /** The table-added message just decoded, once; null if none. The caller reads the table before going on. */
+    AddedTable takeAddedTable() {
+        AddedTable added = addedTable;
+        addedTable = null;
+        return added;
+    }
+
+    private void message(ByteBuffer buffer) {
+        boolean transactional = buffer.get() != 0;
+        buffer.getLong(); // the message's own LSN
+        String prefix = string(buffer);
+        int length = buffer.getInt();
+        String content = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length,
+                StandardCharsets.UTF_8);
+        buffer.position(buffer.position() + length);
+        // a message counts for no index, so offsets do not depend on messages; one delivered before the restart
+        // lies in a transaction below the resume LSN. Heartbeats and the head marker are not transactional.
+        if (transactional && inTransaction && TABLE_ADDED.equals(prefix) && commitLsn >= resumeLsn) {
+            addedTable = new AddedTable(commitLsn, content);
         }
     }
 

@@ -18,13 +18,21 @@ import java.util.regex.Pattern;
  */
 final class PgText {
 
-    /** The value {@code infinity} dates and timestamps become (documented in docs/source-postgres.md). */
-    static final LocalDate DATE_INFINITY = LocalDate.MAX;
-    static final LocalDate DATE_MINUS_INFINITY = LocalDate.MIN;
-    static final LocalDateTime TIMESTAMP_INFINITY = LocalDateTime.MAX.truncatedTo(ChronoUnit.MICROS);
-    static final LocalDateTime TIMESTAMP_MINUS_INFINITY = LocalDateTime.MIN;
-    static final Instant INSTANT_INFINITY = Instant.MAX.truncatedTo(ChronoUnit.MICROS);
-    static final Instant INSTANT_MINUS_INFINITY = Instant.MIN;
+    /*
+     * One rule for infinity in every date/time type, in snapshot and stream alike: infinity and -infinity become
+     * the largest and smallest value a 32-bit count of days (dates) or a 64-bit count of microseconds (timestamps)
+     * since 1970-01-01 holds, which is how Parquet, Arrow and DuckDB store them. For -infinity that is the smallest
+     * whole second, so that seconds times a million does not overflow on the way. Finite values never reach them:
+     * PostgreSQL's dates lie inside, and a timestamp at or beyond them (years after 294246) cannot be captured and
+     * stops the source (docs/source-postgres.md).
+     */
+    static final LocalDate DATE_INFINITY = LocalDate.ofEpochDay(Integer.MAX_VALUE);
+    static final LocalDate DATE_MINUS_INFINITY = LocalDate.ofEpochDay(-Integer.MAX_VALUE);
+    static final Instant INSTANT_INFINITY = instantOfMicros(Long.MAX_VALUE);
+    static final Instant INSTANT_MINUS_INFINITY = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000L);
+    static final LocalDateTime TIMESTAMP_INFINITY = LocalDateTime.ofInstant(INSTANT_INFINITY, ZoneOffset.UTC);
+    static final LocalDateTime TIMESTAMP_MINUS_INFINITY = LocalDateTime.ofInstant(INSTANT_MINUS_INFINITY,
+            ZoneOffset.UTC);
 
     private static final Pattern INTERVAL = Pattern.compile(
             "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?\\d+)(?:\\.(\\d{1,6}))?S)?)?");
@@ -100,7 +108,12 @@ final class PgText {
         if (space < 0) {
             throw new IllegalArgumentException("not a timestamp: '" + text + "'");
         }
-        return LocalDateTime.of(date(body.substring(0, space), bc), parseTime(body.substring(space + 1)));
+        LocalDateTime value = LocalDateTime.of(date(body.substring(0, space), bc),
+                parseTime(body.substring(space + 1)));
+        if (!value.isAfter(TIMESTAMP_MINUS_INFINITY) || !value.isBefore(TIMESTAMP_INFINITY)) {
+            throw new UnrepresentableValueException(outOfRange(text));
+        }
+        return value;
     }
 
     /** {@code 2024-03-31 02:30:00.5+02}, offsets with minutes and seconds, {@code BC}, {@code infinity}. */
@@ -124,7 +137,21 @@ final class PgText {
         }
         LocalDateTime local = LocalDateTime.of(date(body.substring(0, space), bc),
                 parseTime(body.substring(space + 1, sign)));
-        return local.toInstant(parseOffset(body.substring(sign)));
+        Instant value = local.toInstant(parseOffset(body.substring(sign)));
+        if (!value.isAfter(INSTANT_MINUS_INFINITY) || !value.isBefore(INSTANT_INFINITY)) {
+            throw new UnrepresentableValueException(outOfRange(text));
+        }
+        return value;
+    }
+
+    private static String outOfRange(String text) {
+        return "the timestamp " + text + " lies beyond what 64-bit microseconds since 1970 hold ("
+                + INSTANT_MINUS_INFINITY + " to " + INSTANT_INFINITY + ", exclusive; those two stand for -infinity and infinity), so no sink"
+                + " could store it";
+    }
+
+    private static Instant instantOfMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 
     /** Seconds in the hours, minutes and seconds of a UTC offset. */

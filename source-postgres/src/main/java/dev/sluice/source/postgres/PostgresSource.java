@@ -8,8 +8,13 @@ import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,7 +36,11 @@ import java.util.regex.Pattern;
  * <h2>What it does on the server</h2>
  * On {@link #open open} it checks {@code wal_level=logical}, the user's {@code REPLICATION} attribute and that
  * every selected table has a primary key or {@code REPLICA IDENTITY FULL}; creates the publication (or adds the
- * tables it lacks) and, when needed, the replication slot. Names default to {@code sluice_<pipeline name>}.
+ * tables it lacks) and, when needed, the replication slot. Names default to {@code sluice_<pipeline name>} (plus a
+ * hash of the name when it is not a valid identifier). While streaming it adds tables that come to match the filter
+ * (created, or dropped and re-created) to the publication and reads their rows, so they are captured from their
+ * first row. One process per pipeline: a second one stops with a {@link dev.sluice.FatalException} ("already
+ * running") before it touches slot or publication.
  *
  * <h2>Offsets and durability</h2>
  * An offset is the commit LSN of a transaction plus the position of the event inside it, so a restart in the middle
@@ -62,8 +71,10 @@ public final class PostgresSource implements Source {
     private final String publicationName;
     private final Duration statusInterval;
     private final Duration heartbeatInterval;
+    private final Duration tableCheckInterval;
     private final NumericMode numericMode;
     private final Duration connectTimeout;
+    private final String instance = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
     /** The trigger or timestamp capture this source delegates to, or null for the log. */
     private final JdbcCaptureSource polling;
 
@@ -78,6 +89,7 @@ public final class PostgresSource implements Source {
         this.publicationName = b.publicationName;
         this.statusInterval = b.statusInterval;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.tableCheckInterval = b.tableCheckInterval;
         this.numericMode = b.numericMode;
         this.connectTimeout = b.connectTimeout;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
@@ -183,13 +195,53 @@ public final class PostgresSource implements Source {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 
+    /**
+     * {@code sluice_<pipeline name>} when the pipeline name is already a valid name (lower-case letters, digits and
+     * {@code _}, at most 56 characters), as before; otherwise the name lower-cased with other characters as
+     * {@code _}, cut to fit, plus {@code _} and 8 hex digits of the SHA-256 of the exact pipeline name. So two
+     * pipeline names never share a slot or publication ({@code a-b.c} and {@code a_b_c} used to).
+     */
     static String derivedName(String pipelineName) {
+        String plain = legacyName(pipelineName);
+        if (plain.equals("sluice_" + pipelineName)) {
+            return plain;
+        }
+        String suffix = "_" + HexFormat.of().formatHex(sha256(pipelineName), 0, 4);
+        String normalised = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return normalised.substring(0, Math.min(normalised.length(), 63 - suffix.length())) + suffix;
+    }
+
+    /** The name this source derived for every pipeline name before (two names that normalise alike clashed). */
+    static String legacyName(String pipelineName) {
         String name = "sluice_" + pipelineName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         return name.length() <= 63 ? name : name.substring(0, 63);
     }
 
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Whether the slot name is derived from the pipeline name (not set in the builder). */
+    boolean derivesSlotName() {
+        return slotName == null;
+    }
+
     Connector connector(PipelineContext context) {
-        return new Connector(jdbcUrl, user, password, connectTimeout, "sluice-" + context.pipelineName());
+        return new Connector(jdbcUrl, user, password, connectTimeout, applicationPrefix() + context.pipelineName());
+    }
+
+    /**
+     * The start of the application_name of this source's sessions: {@code sluice-<8 hex>-}, the hex digits
+     * random per source object. A session that holds this pipeline's slot and carries this prefix is an earlier
+     * session of this very source (a retry after a lost connection, the server not having noticed yet); any other
+     * holder is a second process running the same pipeline.
+     */
+    String applicationPrefix() {
+        return "sluice-" + instance + "-";
     }
 
     String jdbcUrl() {
@@ -210,6 +262,10 @@ public final class PostgresSource implements Source {
 
     Duration heartbeatInterval() {
         return heartbeatInterval;
+    }
+
+    Duration tableCheckInterval() {
+        return tableCheckInterval;
     }
 
     NumericMode numericMode() {
@@ -241,6 +297,7 @@ public final class PostgresSource implements Source {
         private String publicationName;
         private Duration statusInterval = Duration.ofSeconds(10);
         private Duration heartbeatInterval;
+        private Duration tableCheckInterval = Duration.ofSeconds(5);
         private NumericMode numericMode = NumericMode.DECIMAL;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Capture capture = Capture.LOG;
@@ -382,6 +439,16 @@ public final class PostgresSource implements Source {
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
             this.heartbeatInterval = positive("heartbeatInterval", heartbeatInterval);
+            return this;
+        }
+
+        /**
+         * How often the stream looks for tables that the filter selects but the publication lacks (created, or
+         * dropped and re-created, while the pipeline runs; default 5 s). Each is added to the publication and its
+         * rows read as {@code READ} events after a {@code TRUNCATE}: see docs/source-postgres.md.
+         */
+        public Builder tableCheckInterval(Duration interval) {
+            this.tableCheckInterval = positive("tableCheckInterval", interval);
             return this;
         }
 

@@ -1,8 +1,10 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Column;
+import dev.sluice.FatalException;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +35,7 @@ final class RelationInfo {
     }
 
     static RelationInfo of(TableId table, List<ColumnDef> columns, List<String> key, Set<String> notNull,
-            TypeResolver resolver) throws java.sql.SQLException {
+            TypeResolver resolver) throws SQLException {
         List<Column> schemaColumns = new ArrayList<>(columns.size());
         PgType[] types = new PgType[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
@@ -47,13 +49,24 @@ final class RelationInfo {
         return new RelationInfo(table, Schema.of(schemaColumns, presentKey), types);
     }
 
-    /** Parses one column's text, naming table and column when it does not parse. */
+    /**
+     * Parses one column's text, naming table and column when it does not parse. Every failure is a
+     * {@link FatalException}: a value that cannot be read now cannot be read on a retry either, and a retry that
+     * re-reads a snapshot would loop.
+     */
     Object parse(int index, String text) {
         try {
             return types[index].parser().parse(text, qualifiedNames[index]);
-        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-            throw new dev.sluice.FatalException("cannot read the value of column " + qualifiedNames[index] + " ("
-                    + types[index].sourceType() + "): '" + abbreviate(text) + "': " + e.getMessage()
+        } catch (FatalException e) {
+            throw e;
+        } catch (UnrepresentableValueException e) {
+            throw new FatalException("cannot capture the value of column " + qualifiedNames[index] + " ("
+                    + types[index].sourceType() + "): " + e.getMessage() + ". Fix: change the value in the database"
+                    + " (to 'infinity' or NULL, say), or leave the table out; the pipeline resumes from where it"
+                    + " stopped.", e);
+        } catch (RuntimeException e) {
+            throw new FatalException("cannot read the value of column " + qualifiedNames[index] + " ("
+                    + types[index].sourceType() + "): '" + abbreviate(text) + "': " + e
                     + ". This is a bug or an unsupported value; report it with the value's type and text.", e);
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.ChangeEvent;
 import dev.sluice.TableFilter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,35 @@ class PgOutputDecoderTest {
         ByteBuffer insert = ByteBuffer.allocate(16).put((byte) 'I').putInt(42).put((byte) 'N').putShort((short) 0);
         assertThatThrownBy(() -> decoder.decode(insert.flip(), out))
                 .hasMessageContaining("relation 42 before its Relation message");
+    }
+
+    @Test
+    void aTableAddedMessageIsTakenOnceInItsTransactionAndNotBelowTheResumePoint() throws Exception {
+        PgOutputDecoder decoder = decoder(PgOffset.stream(1000, 0));
+        decoder.decode(begin(900, 1), out); // delivered before the restart
+        decoder.decode(message(true, PgOutputDecoder.TABLE_ADDED, "pub\n42"), out);
+        assertThat(decoder.takeAddedTable()).isNull();
+        decoder.decode(commit(900, 950), out);
+
+        decoder.decode(message(false, PgOutputDecoder.TABLE_ADDED, "pub\n42"), out); // not transactional: not ours
+        decoder.decode(message(false, "sluice-heartbeat", ""), out);
+        assertThat(decoder.takeAddedTable()).isNull();
+
+        decoder.decode(begin(1000, 2), out); // at the resume point: read again
+        decoder.decode(message(true, PgOutputDecoder.TABLE_ADDED, "pub\n42"), out);
+        assertThat(decoder.takeAddedTable()).isEqualTo(new PgOutputDecoder.AddedTable(1000, "pub\n42"));
+        assertThat(decoder.takeAddedTable()).isNull();
+        assertThat(out).isEmpty();
+        assertThat(TableWatcher.oidIn("pub\n42", "pub")).isEqualTo(42);
+        assertThat(TableWatcher.oidIn("pub\n42", "other")).isEqualTo(-1);
+        assertThat(TableWatcher.oidIn(TableWatcher.content("a\nb", 7), "a\nb")).isEqualTo(7);
+    }
+
+    private static ByteBuffer message(boolean transactional, String prefix, String content) {
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] c = content.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 1 + 8 + p.length + 1 + 4 + c.length).put((byte) 'M')
+                .put((byte) (transactional ? 1 : 0)).putLong(0).put(p).put((byte) 0).putInt(c.length).put(c).flip();
     }
 
     private static PgOutputDecoder decoder(PgOffset from) {

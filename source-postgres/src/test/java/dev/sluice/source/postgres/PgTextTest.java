@@ -17,14 +17,21 @@ import org.junit.jupiter.api.Test;
 
 class PgTextTest {
 
+    /** -infinity: the smallest whole second whose microseconds fit 64 bits. */
+    private static final long MINUS_INFINITY_MICROS = Long.MIN_VALUE / 1_000_000L * 1_000_000L;
+
+
     @Test
     void datesIncludingBcLargeYearsAndInfinity() {
         assertThat(PgText.parseDate("2024-02-29")).isEqualTo(LocalDate.of(2024, 2, 29));
         assertThat(PgText.parseDate("0044-03-15 BC")).isEqualTo(LocalDate.of(-43, 3, 15));
         assertThat(PgText.parseDate("0001-01-01 BC")).isEqualTo(LocalDate.of(0, 1, 1));
         assertThat(PgText.parseDate("10000-01-01")).isEqualTo(LocalDate.of(10000, 1, 1));
-        assertThat(PgText.parseDate("infinity")).isEqualTo(LocalDate.MAX);
-        assertThat(PgText.parseDate("-infinity")).isEqualTo(LocalDate.MIN);
+        assertThat(PgText.parseDate("infinity").toEpochDay()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(PgText.parseDate("-infinity").toEpochDay()).isEqualTo(-Integer.MAX_VALUE);
+        // the extremes PostgreSQL accepts stay finite and below the infinity values
+        assertThat(PgText.parseDate("5874897-12-31")).isEqualTo(LocalDate.of(5874897, 12, 31));
+        assertThat(PgText.parseDate("4714-11-24 BC")).isEqualTo(LocalDate.of(-4713, 11, 24));
     }
 
     @Test
@@ -42,8 +49,11 @@ class PgTextTest {
         assertThat(PgText.parseTimestamp("1969-12-31 23:59:59.999999"))
                 .isEqualTo(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
         assertThat(PgText.parseTimestamp("0044-03-15 12:00:00 BC")).isEqualTo(LocalDateTime.of(-43, 3, 15, 12, 0));
-        assertThat(PgText.parseTimestamp("infinity")).isEqualTo(LocalDateTime.of(LocalDate.MAX,
-                LocalTime.of(23, 59, 59, 999_999_000)));
+        assertThat(PgText.parseTimestamp("infinity")).isEqualTo(LocalDateTime.parse("+294247-01-10T04:00:54.775807"));
+        assertThat(PgText.parseTimestamp("-infinity")).isEqualTo(LocalDateTime.parse("-290308-12-21T19:59:06"));
+        assertThat(PgText.parseTimestamp("4714-11-24 00:00:00 BC")).isEqualTo(LocalDateTime.of(-4713, 11, 24, 0, 0));
+        assertThat(PgText.parseTimestamp("294247-01-10 04:00:54.775806"))
+                .isEqualTo(LocalDateTime.parse("+294247-01-10T04:00:54.775806"));
     }
 
     @Test
@@ -53,7 +63,23 @@ class PgTextTest {
         assertThat(PgText.parseTimestampTz("2024-03-31 02:30:00-03:30")).isEqualTo(Instant.parse("2024-03-31T06:00:00Z"));
         assertThat(PgText.parseTimestampTz("1900-01-01 00:53:28+00:53:28")).isEqualTo(Instant.parse("1900-01-01T00:00:00Z"));
         assertThat(PgText.parseTimestampTz("0044-03-15 12:00:00+00 BC")).isEqualTo(Instant.parse("-0043-03-15T12:00:00Z"));
-        assertThat(PgText.parseTimestampTz("-infinity")).isEqualTo(Instant.MIN);
+        assertThat(micros(PgText.parseTimestampTz("-infinity"))).isEqualTo(MINUS_INFINITY_MICROS);
+        assertThat(micros(PgText.parseTimestampTz("infinity"))).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void timestampsBeyondSixtyFourBitMicrosecondsAreRefusedNotWrapped() {
+        // PostgreSQL accepts years up to 294276: those after the infinity stand-in cannot be carried
+        for (String text : List.of("294247-01-10 04:00:54.775807", "294276-12-31 23:59:59.999999")) {
+            assertThatThrownBy(() -> PgText.parseTimestamp(text)).isInstanceOf(UnrepresentableValueException.class)
+                    .hasMessageContaining(text);
+            assertThatThrownBy(() -> PgText.parseTimestampTz(text + "+00"))
+                    .isInstanceOf(UnrepresentableValueException.class);
+        }
+    }
+
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.sluice.PipelineContext;
 import dev.sluice.TableFilter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PostgresSourceTest {
@@ -36,12 +38,29 @@ class PostgresSourceTest {
     void namesDeriveFromThePipelineUnlessSet() {
         PipelineContext context = PipelineContext.of("Shop-To.Lake", Clock.systemUTC());
         PostgresSource derived = PostgresSource.builder().jdbcUrl("jdbc:postgresql://db/shop").build();
-        assertThat(derived.slotName(context)).isEqualTo("sluice_shop_to_lake");
-        assertThat(derived.publicationName(context)).isEqualTo("sluice_shop_to_lake");
+        assertThat(derived.slotName(context)).matches("sluice_shop_to_lake_[0-9a-f]{8}");
+        assertThat(derived.publicationName(context)).isEqualTo(derived.slotName(context));
+        PipelineContext valid = PipelineContext.of("shop_to_lake", Clock.systemUTC());
+        assertThat(derived.slotName(valid)).as("a valid name keeps its slot").isEqualTo("sluice_shop_to_lake");
         PostgresSource named = PostgresSource.builder().jdbcUrl("jdbc:postgresql://db/shop").slotName("my_slot")
                 .publicationName("MyPub").build();
         assertThat(named.slotName(context)).isEqualTo("my_slot");
         assertThat(named.publicationName(context)).isEqualTo("MyPub");
+    }
+
+    @Test
+    void pipelineNamesThatNormaliseAlikeGetDifferentSlotsAndPublications() {
+        PostgresSource source = PostgresSource.builder().jdbcUrl("jdbc:postgresql://db/shop").build();
+        String[] names = {"a-b.c", "a_b_c", "A_B_C", "a.b-c", "x".repeat(57), "x".repeat(58), "x".repeat(56),
+            "a.b.c"};
+        Set<String> slots = new HashSet<>();
+        for (String name : names) {
+            String slot = source.slotName(PipelineContext.of(name, Clock.systemUTC()));
+            assertThat(slot).as(name).matches("[a-z0-9_]{1,63}");
+            assertThat(slots.add(slot)).as("slot %s of %s is unique", slot, name).isTrue();
+        }
+        assertThat(source.slotName(PipelineContext.of("x".repeat(56), Clock.systemUTC())))
+                .isEqualTo("sluice_" + "x".repeat(56));
     }
 
     @Test

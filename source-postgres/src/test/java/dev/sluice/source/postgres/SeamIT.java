@@ -65,6 +65,10 @@ class SeamIT {
 
         Map<Integer, Row> rebuilt = new TreeMap<>();
         for (ChangeEvent event : sink.durable()) {
+            if (event.op() == Op.TRUNCATE) {
+                rebuilt.clear(); // the snapshot's first event: forget what an earlier snapshot delivered
+                continue;
+            }
             int id = (Integer) event.row().get(0);
             switch (event.op()) {
                 case READ -> assertThat(rebuilt.put(id, event.after())).as("row %d read twice", id).isNull();

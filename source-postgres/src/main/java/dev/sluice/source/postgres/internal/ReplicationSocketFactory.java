@@ -1,5 +1,6 @@
 package dev.sluice.source.postgres.internal;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,11 @@ import javax.net.SocketFactory;
  * <p>A read that finds anything queued goes ahead at once: waiting for more there would stall a stream of large
  * values, whose messages arrive in pieces. Waiting never loses or reorders bytes; it only delays a read, by at
  * most {@link #WAIT_NANOS}.
+ *
+ * <p>The end of the stream is an error here: pgjdbc's check for a pending message ({@code readPending}) takes the
+ * end of the stream for "nothing yet", so a server that stopped or restarted was noticed only when the next status
+ * update failed to write (up to the status interval later). Thrown as an {@link EOFException}, it fails that check
+ * at once, and the stream reports a lost connection within about a second.
  */
 public final class ReplicationSocketFactory extends SocketFactory {
 
@@ -90,7 +96,25 @@ public final class ReplicationSocketFactory extends SocketFactory {
             if (len > 0 && in.available() == 0) {
                 LockSupport.parkNanos(WAIT_NANOS);
             }
-            return in.read(b, off, len);
+            int read = in.read(b, off, len);
+            if (read < 0) {
+                throw closed();
+            }
+            return read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int read = in.read();
+            if (read < 0) {
+                throw closed();
+            }
+            return read;
+        }
+
+        private static EOFException closed() {
+            return new EOFException("the server closed the replication connection (stopped, restarted, or ended"
+                    + " the session)");
         }
     }
 }

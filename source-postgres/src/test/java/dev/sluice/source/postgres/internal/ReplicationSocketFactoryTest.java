@@ -1,8 +1,10 @@
 package dev.sluice.source.postgres.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,18 +45,19 @@ class ReplicationSocketFactoryTest {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             InputStream in = client.getInputStream();
             byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer, 0, 1 + random.nextInt(buffer.length))) != -1) {
+            while (received.size() < sent.length) {
+                int n = in.read(buffer, 0, 1 + random.nextInt(buffer.length));
                 assertThat(n).isPositive();
                 received.write(buffer, 0, n);
             }
+            assertThatThrownBy(() -> in.read(buffer, 0, 1)).isInstanceOf(EOFException.class);
             writer.get(30, TimeUnit.SECONDS);
             assertThat(received.toByteArray()).isEqualTo(sent);
         }
     }
 
     @Test
-    void aReadWithNothingQueuedWaitsForTheDataAndThenForTheEnd() throws Exception {
+    void aReadWithNothingQueuedWaitsForTheDataAndThenTheEndIsAnError() throws Exception {
         try (ServerSocket server = loopbackServer(); Socket client = connect(server); Socket peer = server.accept()) {
             CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
                 try {
@@ -69,7 +72,10 @@ class ReplicationSocketFactoryTest {
             InputStream in = client.getInputStream();
             assertThat(in.read(buffer, 0, buffer.length)).isEqualTo(3);
             assertThat(buffer).startsWith(1, 2, 3);
-            assertThat(in.read(buffer, 0, buffer.length)).isEqualTo(-1);
+            // pgjdbc's readPending takes -1 for "nothing yet": the end must be an error to be noticed at once
+            assertThatThrownBy(() -> in.read(buffer, 0, buffer.length)).isInstanceOf(EOFException.class)
+                    .hasMessageContaining("closed the replication connection");
+            assertThatThrownBy(in::read).isInstanceOf(EOFException.class);
             late.get(10, TimeUnit.SECONDS);
         }
     }
