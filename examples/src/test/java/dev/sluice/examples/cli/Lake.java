@@ -19,7 +19,9 @@ final class Lake {
         String files = "read_parquet('" + lake.resolve(namespace).resolve(table)
                 + "/**/*.parquet', union_by_name = true, hive_partitioning = false)";
         return query("SELECT " + columns + " FROM (SELECT *, row_number() OVER (PARTITION BY " + key
-                + " ORDER BY _seq DESC) AS _last FROM " + files + ") WHERE _last = 1 AND _op <> 'd' ORDER BY " + key);
+                + " ORDER BY _seq DESC) AS _last FROM " + files
+                + " WHERE _seq > (SELECT coalesce(max(_seq), 0) FROM " + files + " WHERE _op = 't'))"
+                + " WHERE _last = 1 AND _op <> 'd' ORDER BY " + key);
     }
 
     /** Every row of a query, each value as its text (null stays null). */

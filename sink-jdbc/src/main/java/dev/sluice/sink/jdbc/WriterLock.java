@@ -1,6 +1,7 @@
 package dev.sluice.sink.jdbc;
 
 import dev.sluice.FatalException;
+import dev.sluice.PipelineAlreadyRunningException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -119,7 +120,7 @@ final class WriterLock {
 
     private FatalException alreadyRunning(String holder) {
         String kill = dialect == JdbcDialect.POSTGRESQL ? "SELECT pg_terminate_backend(<pid>)" : "KILL <id>";
-        return new FatalException("pipeline " + pipeline + " is already running (another session holds its JDBC sink"
+        return new PipelineAlreadyRunningException("pipeline " + pipeline + " is already running (another session holds its JDBC sink"
                 + " writer lock on the target" + (holder == null ? "" : ": " + holder) + "), so this process stops"
                 + " before writing anything: two writers of one pipeline would overwrite each other's rows and"
                 + " offset. Fix: stop the other process first (in a rolling deploy, stop the old one before starting"

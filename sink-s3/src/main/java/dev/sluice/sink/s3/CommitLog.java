@@ -1,6 +1,7 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.FatalException;
+import dev.sluice.PipelineAlreadyRunningException;
 import dev.sluice.RetriableException;
 import java.time.DateTimeException;
 import java.util.List;
@@ -139,7 +140,7 @@ final class CommitLog {
                 return "another writer";
             }
         }).orElse("another writer");
-        return new FatalException("pipeline " + pipeline + " is already running (" + by + " wrote the commit record "
+        return new PipelineAlreadyRunningException("pipeline " + pipeline + " is already running (" + by + " wrote the commit record "
                 + key + " in " + store + ", which this process was about to write). Nothing of this process was"
                 + " committed, and nothing committed was touched. Fix: run one process per pipeline name and sink"
                 + " location: stop the other process first (a rolling deployment must stop the old instance before"

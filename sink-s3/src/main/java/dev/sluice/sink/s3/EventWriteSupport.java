@@ -1,6 +1,7 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
 import dev.sluice.Interval;
 import dev.sluice.Op;
 import dev.sluice.Row;
@@ -136,7 +137,14 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
             Object value = row.get(i);
             if (value != null) {
                 out.startField(names[i], i);
-                writers[i].write(out, value);
+                try {
+                    writers[i].write(out, value);
+                } catch (ArithmeticException e) {
+                    // a retry would meet the same value again: stop, and say which one
+                    throw new FatalException("column " + names[i] + " holds " + value + ", which is outside what"
+                            + " its Parquet type can hold (" + e.getMessage() + "). Fix: change the value at the"
+                            + " source, or leave the table out of this sink", e);
+                }
                 out.endField(names[i], i);
             }
         }
@@ -244,8 +252,15 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         return codes;
     }
 
+    /** Microseconds since 1970; exact for every instant whose microseconds fit a long, including the smallest. */
     static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+        long seconds = instant.getEpochSecond();
+        long micros = instant.getNano() / 1000;
+        if (seconds < 0 && micros > 0) { // (seconds + 1) s − (1 s − micros): no overflow at the long's lower end
+            seconds++;
+            micros -= 1_000_000;
+        }
+        return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), micros);
     }
 
     private static byte[] uuid(UUID uuid) {

@@ -1,6 +1,6 @@
 package dev.sluice.sink.s3;
 
-import dev.sluice.FatalException;
+import dev.sluice.PipelineAlreadyRunningException;
 import dev.sluice.RetriableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +42,7 @@ final class LocalLock implements WriterFence {
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
                 channel.close();
-                throw new FatalException("pipeline " + pipeline + " is already running (writer "
+                throw new PipelineAlreadyRunningException("pipeline " + pipeline + " is already running (writer "
                         + (holder.isEmpty() ? "unknown" : holder) + " holds the lock " + file + "). Fix: run one"
                         + " process per pipeline name and sink folder: stop the other process first (a rolling"
                         + " deployment must stop the old instance before starting the new one), or give this"

@@ -1,6 +1,6 @@
 package dev.sluice.sink.s3;
 
-import dev.sluice.FatalException;
+import dev.sluice.PipelineAlreadyRunningException;
 import dev.sluice.SluiceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,7 +52,7 @@ final class S3Lease implements WriterFence {
             Holder holder = Holder.parse(current.get());
             Instant until = holder.renewedAt().plus(lease);
             if (holder != Holder.DAMAGED && !holder.writer().equals(writer) && until.isAfter(clock.instant())) {
-                throw new FatalException("pipeline " + pipeline + " is already running (writer " + holder.writer()
+                throw new PipelineAlreadyRunningException("pipeline " + pipeline + " is already running (writer " + holder.writer()
                         + " renewed its lease " + key + " in " + store + " at " + holder.renewedAt()
                         + "; it holds until " + until + "). Fix: run one process per pipeline name and S3 prefix:"
                         + " stop the other process first (a rolling deployment must stop the old instance before"

@@ -1,13 +1,17 @@
 package dev.sluice.sink.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Row;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,5 +114,32 @@ class LogicalTypesIT {
                 "all_types") + " WHERE id = 1 AND _op = 'c'");
         assertThat(rows.get(0)).containsExactly(new BigDecimal("-1234567.89"), new BigDecimal("123456789012.345678"),
                 new BigDecimal("-1234567890123456789012345678.0123456789"));
+    }
+
+    @Test
+    void anInstantBeyondSixtyFourBitMicrosecondsStopsTheSinkNamingTheColumn() {
+        ParquetSink sink = ParquetSink.builder().localFolder(lake).build();
+        Runs.open(sink, "far");
+        Object[] row = TestEvents.fullRow(1);
+        Instant far = Instant.MAX.truncatedTo(ChronoUnit.MICROS);
+        row[16] = far; // tstz
+        ChangeEvent event = ChangeEvent.builder(Op.INSERT, TestEvents.ALL, TestEvents.ALL_SCHEMA).after(Row.of(row))
+                .offset(new TestEvents.N(1)).commitTime(TestEvents.T0).build();
+        try {
+            assertThatThrownBy(() -> Runs.commit(sink, "far", List.of(event))).isInstanceOf(FatalException.class)
+                    .hasMessageContaining("column tstz").hasMessageContaining(far.toString());
+        } finally {
+            sink.close();
+        }
+    }
+
+    @Test
+    void microsecondsAreExactAtBothEndsOfTheLong() {
+        Instant smallest = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000 - 1,
+                1_000 * (1_000_000 + Long.MIN_VALUE % 1_000_000));
+        assertThat(EventWriteSupport.micros(smallest)).isEqualTo(Long.MIN_VALUE);
+        Instant largest = Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000, 1_000 * (Long.MAX_VALUE % 1_000_000));
+        assertThat(EventWriteSupport.micros(largest)).isEqualTo(Long.MAX_VALUE);
+        assertThat(EventWriteSupport.micros(Instant.ofEpochSecond(-1, 999_999_000))).isEqualTo(-1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.FatalException;
+import dev.sluice.PipelineAlreadyRunningException;
 import dev.sluice.RetriableException;
 import java.sql.SQLException;
 import java.util.concurrent.locks.LockSupport;
@@ -76,7 +77,7 @@ final class Fence {
                     + " of this pipeline whose connection was lost; the server ends it once it notices (within about"
                     + " 30 s), then the pipeline resumes");
         }
-        return new FatalException("pipeline " + pipeline + " is already running (slot " + slot + " "
+        return new PipelineAlreadyRunningException("pipeline " + pipeline + " is already running (slot " + slot + " "
                 + how + " pid " + holder.pid() + (application == null ? "" : ", application '" + application + "'")
                 + "). Only one process may run a pipeline: stop this one, or give it another pipeline name. If the"
                 + " other process is gone, the server ends its session once it notices (within about 30 s), or end it"
