@@ -36,7 +36,7 @@ final class RowImages {
             try {
                 values[i] = dialect.decode(image.get(name), schema.column(i));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(table + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(table + " column " + name + ": " + e.getMessage(), e);
             }
         }
         return Row.of(values);

@@ -21,10 +21,6 @@ import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,7 +68,7 @@ class PostgresTriggerTypesIT {
                 + " '[]', ROW(-1, ''), '(,)')",
         "(5, NULL, NULL, NULL, NULL, 1e-100, 3.4028235e38, 4.9e-324, NULL, repeat('x😀', 50000),"
                 + " E'a\\tb\\nc\\\\d', NULL, decode(repeat('ff00', 100000), 'hex'), '-infinity', NULL, NULL,"
-                + " '294276-12-31 23:59:59.999999', 'infinity', NULL, NULL, '{\"k\": \"x\\\\ty 😀\", \"n\": 1.50}',"
+                + " '294246-12-31 23:59:59.999999', 'infinity', NULL, NULL, '{\"k\": \"x\\\\ty 😀\", \"n\": 1.50}',"
                 + " NULL, NULL, E'{\"t\\tab\"}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
                 + " '\"x\\\\ty 😀\"', ROW(2, E'q\"\\\\'), NULL)",
     };
@@ -117,10 +113,10 @@ class PostgresTriggerTypesIT {
         }
         // the documented mapping of infinity, which the log source shares
         Schema s = captured.get(3).schema();
-        assertThat(captured.get(3).after().get(s, "c_date")).isEqualTo(LocalDate.MAX);
-        assertThat(captured.get(3).after().get(s, "c_ts")).isEqualTo(LocalDateTime.MAX.truncatedTo(ChronoUnit.MICROS));
-        assertThat(captured.get(3).after().get(s, "c_tstz")).isEqualTo(Instant.MIN);
-        assertThat(captured.get(4).after().get(s, "c_date")).isEqualTo(LocalDate.MIN);
+        assertThat(captured.get(3).after().get(s, "c_date")).isEqualTo(PgText.DATE_INFINITY);
+        assertThat(captured.get(3).after().get(s, "c_ts")).isEqualTo(PgText.TIMESTAMP_INFINITY);
+        assertThat(captured.get(3).after().get(s, "c_tstz")).isEqualTo(PgText.INSTANT_MINUS_INFINITY);
+        assertThat(captured.get(4).after().get(s, "c_date")).isEqualTo(PgText.DATE_MINUS_INFINITY);
         assertThat(captured.get(4).after().get(s, "c_text")).isEqualTo("x😀".repeat(50000));
         // json exactly as written; a JSON null, an all-NULL composite and SQL NULL kept apart
         assertThat(captured.get(0).after().get(s, "c_json")).isEqualTo("{\"b\": 1,  \"b\": 2}");
@@ -153,6 +149,22 @@ class PostgresTriggerTypesIT {
             assertThatThrownBy(() -> CaptureStreams.pollCount(stream, 1, Duration.ofSeconds(30)))
                     .isInstanceOf(FatalException.class).hasMessageContaining("amount")
                     .hasMessageContaining("NaN").hasMessageContaining("NumericMode.TEXT");
+        }
+    }
+
+    @Test
+    void aTimestampBeyondSixtyFourBitMicrosecondsStopsTriggerCaptureNamingTheColumn(PostgresDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE far (id int PRIMARY KEY, at timestamp)");
+        JdbcCaptureSource triggers = JdbcCaptureSource.builder(new PostgresCaptureDialect())
+                .connections(db.dataSource()).tables(TableFilter.include("public.far")).mode(Capture.TRIGGER)
+                .pollInterval(Duration.ofMillis(5)).build();
+        triggers.install();
+        db.execute("INSERT INTO far VALUES (1, '294276-12-31 23:59:59.999999')");
+        try (ChangeStream stream = triggers.open(null, CONTEXT)) {
+            assertThatThrownBy(() -> CaptureStreams.pollCount(stream, 1, Duration.ofSeconds(30)))
+                    .isInstanceOf(FatalException.class).hasMessageContaining("public.far column at")
+                    .hasMessageContaining("294276-12-31");
         }
     }
 }
