@@ -32,12 +32,6 @@ class AcknowledgementIT {
         PipelineContext context = context(PgTests.uniqueName());
         String slot = source.slotName(context);
         try (ChangeStream stream = source.open(null, context)) {
-            // the first status updates report where the stream starts, which other databases' WAL on the shared
-            // server may have moved past the slot's creation point: read the start once they have gone out
-            for (int i = 0; i < 6; i++) {
-                stream.poll(Duration.ofMillis(50));
-            }
-            long start = confirmedFlush(db, slot);
             for (int i = 1; i <= 5; i++) {
                 db.execute("INSERT INTO t VALUES (" + i + ")");
             }
@@ -47,7 +41,10 @@ class AcknowledgementIT {
             while (System.nanoTime() < until) {
                 stream.poll(Duration.ofMillis(50));
             }
-            assertThat(confirmedFlush(db, slot)).as("before any commit").isEqualTo(start);
+            // other databases' WAL on the shared server may move the slot while nothing of ours is outstanding
+            // (decoding replays every transaction that commits after it), but never past our first change
+            assertThat(confirmedFlush(db, slot)).as("before any commit")
+                    .isLessThan(((PgOffset) events.get(0).offset()).lsn());
 
             PgOffset third = (PgOffset) events.get(2).offset();
             stream.committed(third);
