@@ -59,7 +59,7 @@ final class BinlogConnection implements AutoCloseable {
     /** Naps taken in {@link #next} since the last item: the connection's recent idleness. */
     private int naps;
 
-    BinlogConnection(MySqlSource source, long serverId, String file, long position, String threadName) {
+    BinlogConnection(MySqlSource source, boolean mariaDb, long serverId, String file, long position, String threadName) {
         this.source = source;
         this.serverId = serverId;
         this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
@@ -70,7 +70,7 @@ final class BinlogConnection implements AutoCloseable {
         client.setKeepAlive(false);
         client.setHeartbeatInterval(source.keepAliveInterval().toMillis());
         client.setConnectTimeout(source.connectTimeout().toMillis());
-        client.setEventDeserializer(deserializer());
+        client.setEventDeserializer(deserializer(mariaDb));
         client.setThreadFactory(runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
@@ -242,7 +242,7 @@ final class BinlogConnection implements AutoCloseable {
      * and a bounded table-map cache (also the JMH benchmark's).
      */
     @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
-    static EventDeserializer deserializer() {
+    static EventDeserializer deserializer(boolean mariaDb) {
         Map<Long, TableMapEventData> tableMaps = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -262,7 +262,7 @@ final class BinlogConnection implements AutoCloseable {
         }
         // one reader as both halves of the library's wrapper: the library then keeps no TABLE_MAP parser of its own
         // (which would parse every TABLE_MAP again), and the event's data is the wrapper (see BinlogEvents)
-        TableMapReader tableMapReader = new TableMapReader();
+        TableMapReader tableMapReader = new TableMapReader(mariaDb);
         readers.put(EventType.TABLE_MAP, new EventDeserializer.EventDataWrapper.Deserializer(tableMapReader,
                 tableMapReader));
         readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));

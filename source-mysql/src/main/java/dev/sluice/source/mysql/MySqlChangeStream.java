@@ -83,7 +83,7 @@ final class MySqlChangeStream implements ChangeStream {
 
     private void startBinlog(MySqlOffset from) {
         events = new BinlogEvents(new TableDecoders(source.tables(), collations, this::jsonColumns), from);
-        binlog = new BinlogConnection(source, serverId, from.file(), from.position(),
+        binlog = new BinlogConnection(source, mariaDb, serverId, from.file(), from.position(),
                 "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
         position = null;
