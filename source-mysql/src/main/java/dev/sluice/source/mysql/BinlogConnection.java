@@ -265,6 +265,7 @@ final class BinlogConnection implements AutoCloseable {
         TableMapReader tableMapReader = new TableMapReader(mariaDb);
         readers.put(EventType.TABLE_MAP, new EventDeserializer.EventDataWrapper.Deserializer(tableMapReader,
                 tableMapReader));
+        readers.put(EventType.QUERY, new QueryReader());
         readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));
         readers.put(EventType.UPDATE_ROWS, new RowsDeserializers.Update(tableMaps));
         readers.put(EventType.DELETE_ROWS, new RowsDeserializers.Delete(tableMaps));

@@ -16,6 +16,8 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
+import dev.sluice.Schema;
+import dev.sluice.TableId;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +81,7 @@ final class BinlogEvents {
                 startGroup(data instanceof GtidEventData g && g.getMySqlGtid() != null ? g.getMySqlGtid().toString()
                         : null, false);
             }
-            case QUERY -> query(event.getData(), header);
+            case QUERY -> query(event.getData(), header, out);
             case XID -> endGroup(header.getNextPosition());
             case TABLE_MAP -> decoders.tableMap((TableMapEventData) EventDeserializer.EventDataWrapper.internal(
                     event.getData()));
@@ -118,7 +120,7 @@ final class BinlogEvents {
         gtid = id;
     }
 
-    private void query(QueryEventData data, EventHeaderV4 header) {
+    private void query(QueryEventData data, EventHeaderV4 header, List<ChangeEvent> out) {
         String sql = data.getSql().trim();
         String upper = sql.length() > 20 ? sql.substring(0, 20).toUpperCase(Locale.ROOT) : sql.toUpperCase(Locale.ROOT);
         if (upper.equals("BEGIN") || upper.startsWith("XA START")) {
@@ -126,11 +128,126 @@ final class BinlogEvents {
             transactional = true;
         } else if (upper.equals("COMMIT") || upper.equals("ROLLBACK") || upper.startsWith("XA END")) {
             endGroup(header.getNextPosition());
-        } else if (!(inGroup && transactional)) {
-            // a statement of its own (DDL): it is the whole group
-            decoders.schemaChanged();
-            endGroup(header.getNextPosition());
+        } else {
+            Statements.Statement statement = statement(sql, data.getDatabase(), header);
+            if (statement.kind() == Statements.Kind.DML) {
+                dml(statement, sql, header);
+            }
+            if (!(inGroup && transactional)) {
+                // a statement of its own (DDL): it is the whole group
+                decoders.schemaChanged();
+                ddl(statement, sql, header, out);
+                endGroup(header.getNextPosition());
+            }
         }
+    }
+
+    private Statements.Statement statement(String sql, String database, EventHeaderV4 header) {
+        try {
+            return Statements.parse(sql, database);
+        } catch (IllegalArgumentException e) {
+            throw new FatalException("cannot tell which tables the statement at " + file + ":" + header.getPosition()
+                    + " changes (" + e.getMessage() + "): " + abbreviate(sql) + ". It may change rows of captured"
+                    + " tables without row events. Fix: report it to the Sluice maintainers; to go on, delete this"
+                    + " pipeline's stored offset (a new snapshot) after the statement", e);
+        }
+    }
+
+    /** DML logged as a statement: its rows are not in the binlog. */
+    private void dml(Statements.Statement statement, String sql, EventHeaderV4 header) {
+        for (TableId table : statement.tables()) {
+            if (decoders.isCaptured(table)) {
+                throw new FatalException("the binlog at " + file + ":" + header.getPosition() + " holds a change of"
+                        + " captured table " + table + " as a statement, not as rows (a session ran with"
+                        + " binlog_format=STATEMENT or MIXED): " + abbreviate(sql) + ". Its rows cannot be known."
+                        + " Fix: make every writer use binlog_format=ROW (SET GLOBAL binlog_format=ROW, in the option"
+                        + " file, and no SET SESSION binlog_format in applications), then delete this pipeline's"
+                        + " stored offset to take a new snapshot");
+            }
+        }
+    }
+
+    /** DDL that changes rows without row events: TRUNCATE, DROP, RENAME away become TRUNCATE events. */
+    private void ddl(Statements.Statement statement, String sql, EventHeaderV4 header, List<ChangeEvent> out) {
+        switch (statement.kind()) {
+            case TRUNCATE -> statement.tables().forEach(t -> truncate(t, header, out));
+            case DROP -> statement.tables().forEach(t -> {
+                truncate(t, header, out);
+                decoders.forget(t);
+                if (sql.regionMatches(true, 0, "CREATE", 0, 6)) {
+                    decoders.created(t); // CREATE OR REPLACE: a new, empty table
+                }
+            });
+            case DROP_DATABASE -> decoders.knownIn(statement.database()).forEach(t -> {
+                truncate(t, header, out);
+                decoders.forget(t);
+            });
+            case RENAME -> {
+                List<TableId> pairs = statement.tables();
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    rename(pairs.get(i), pairs.get(i + 1), sql, header, out);
+                }
+            }
+            case PARTITION -> {
+                for (TableId table : statement.tables()) {
+                    if (decoders.isCaptured(table)) {
+                        throw new FatalException("the statement at " + file + ":" + header.getPosition() + " removes"
+                                + " or moves rows of captured table " + table + " by partition: " + abbreviate(sql)
+                                + ". The binlog has no row events for them. Fix: delete this pipeline's stored"
+                                + " offset to take a new snapshot (and prefer DELETE for captured tables)");
+                    }
+                }
+            }
+            case CREATE -> statement.tables().forEach(decoders::created);
+            default -> {
+                // DDL that changes no rows: the next TABLE_MAP carries the new schema
+            }
+        }
+    }
+
+    private void rename(TableId from, TableId to, String sql, EventHeaderV4 header, List<ChangeEvent> out) {
+        boolean empty = decoders.surelyEmpty(from);
+        truncate(from, header, out);
+        decoders.forget(from);
+        if (decoders.isCaptured(to) && !empty) {
+            throw new FatalException("the statement at " + file + ":" + header.getPosition() + " renames " + from
+                    + " to captured table " + to + ": " + abbreviate(sql) + ". The rows it brings were never"
+                    + " delivered as rows of " + to + " (the binlog has no row events for a rename). Fix: delete this"
+                    + " pipeline's stored offset to take a new snapshot, or leave " + to + " out of the filter");
+        }
+        if (empty) {
+            decoders.created(to);
+        }
+    }
+
+    /** A TRUNCATE event of a captured table; the sinks then forget its rows. */
+    private void truncate(TableId table, EventHeaderV4 header, List<ChangeEvent> out) {
+        if (!decoders.isCaptured(table)) {
+            return;
+        }
+        rows++;
+        if (rows <= skip) {
+            return;
+        }
+        Schema schema = decoders.schemaOf(table);
+        if (schema == null) {
+            if (decoders.surelyEmpty(table)) {
+                return; // created since the stream started, and never written: the sinks have none of its rows
+            }
+            throw new FatalException("captured table " + table + " lost its rows at " + file + ":"
+                    + header.getPosition() + " (TRUNCATE, DROP or RENAME), but the source does not know its columns"
+                    + " (it was dropped before the pipeline resumed). The sinks may still hold its rows. Fix: delete"
+                    + " this pipeline's stored offset to take a new snapshot, or delete the table's data in the sinks"
+                    + " and the offset together");
+        }
+        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid);
+        out.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(offset)
+                .commitTime(Instant.ofEpochMilli(header.getTimestamp()))
+                .transactionId(gtid != null ? gtid : file + ":" + groupStart).build());
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 200 ? sql.substring(0, 200) + "…" : sql;
     }
 
     private void payload(TransactionPayloadEventData data, EventHeaderV4 header) {

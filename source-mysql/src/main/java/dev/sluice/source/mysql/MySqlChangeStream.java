@@ -28,6 +28,8 @@ final class MySqlChangeStream implements ChangeStream {
     private Connection lookup;
     private boolean mariaDb;
     private Map<Integer, String> collations;
+    /** The captured tables when the stream opened. */
+    private List<TableId> captured;
     private MySqlOffset head;
     private SnapshotReader snapshot;
     private MySqlOffset snapshotPosition;
@@ -62,6 +64,7 @@ final class MySqlChangeStream implements ChangeStream {
         mariaDb = ServerChecks.check(lookup, serverId, source.address());
         head = ServerChecks.currentPosition(lookup, source.user());
         collations = InfoSchema.collations(lookup);
+        captured = CapturedTables.check(lookup, source.tables(), source.address());
         SnapshotMode mode = source.snapshotMode();
         if (from != null && !from.isSnapshot()) {
             if (mode == SnapshotMode.INITIAL_ONLY) {
@@ -82,11 +85,26 @@ final class MySqlChangeStream implements ChangeStream {
     }
 
     private void startBinlog(MySqlOffset from) {
-        events = new BinlogEvents(new TableDecoders(source.tables(), collations, this::jsonColumns), from);
+        TableDecoders decoders = new TableDecoders(source.tables(), collations, this::jsonColumns);
+        for (TableId table : captured) {
+            InfoSchema.TableDef def = definition(table);
+            if (def != null) {
+                decoders.known(table, def.schema());
+            }
+        }
+        events = new BinlogEvents(decoders, from);
         binlog = new BinlogConnection(source, mariaDb, serverId, from.file(), from.position(),
                 "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
         position = null;
+    }
+
+    private InfoSchema.TableDef definition(TableId table) {
+        try {
+            return InfoSchema.table(lookup, table);
+        } catch (SQLException e) {
+            throw source.translate(e, "read the definition of " + table);
+        }
     }
 
     private Set<String> jsonColumns(TableId table) {

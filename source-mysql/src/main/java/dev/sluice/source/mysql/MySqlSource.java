@@ -83,7 +83,9 @@ public final class MySqlSource implements Source {
         this.port = b.port;
         this.user = b.user;
         this.password = b.password;
-        this.tables = b.tables;
+        // a database named in the URL (or by database(…)) scopes the capture, as it scopes a JDBC connection
+        this.tables = b.tables != null ? b.tables
+                : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
         this.snapshotMode = b.snapshotMode;
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
@@ -254,7 +256,7 @@ public final class MySqlSource implements Source {
         private int port = 3306;
         private String user;
         private String password = "";
-        private TableFilter tables = TableFilter.all();
+        private TableFilter tables;
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
@@ -378,7 +380,12 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** The tables to capture, as {@code database.table} patterns; all tables by default. */
+        /**
+         * The tables to capture, as {@code database.table} patterns. By default every table of the
+         * {@link #database(String) database} (also taken from {@link #jdbcUrl(String)}), or of the whole server when
+         * no database is named. Opening a stream fails if no table matches, or if a pattern without wildcards names
+         * a table that does not exist.
+         */
         public Builder tables(TableFilter tables) {
             this.tables = Objects.requireNonNull(tables, "tables");
             return this;

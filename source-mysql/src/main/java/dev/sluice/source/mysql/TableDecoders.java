@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +37,11 @@ final class TableDecoders {
     private final Map<Long, Decoder> byTableId = new HashMap<>();
     private final Map<TableId, Decoder> latest = new HashMap<>();
     private final Map<TableId, Set<String>> jsonColumns = new HashMap<>();
+    /** The latest schema of each captured table: from TABLE_MAPs, or read when the stream started. */
+    private final Map<TableId, Schema> schemas = new HashMap<>();
+    /** Tables created since the stream started, and tables with rows since then (captured or not). */
+    private final Set<TableId> created = new HashSet<>();
+    private final Set<TableId> written = new HashSet<>();
     /** The TABLE_MAP each table id was last learned from, until a DDL statement (JSON declarations may change). */
     private final Map<Long, TableMapEventData> learned = new HashMap<>();
 
@@ -41,6 +49,44 @@ final class TableDecoders {
         this.filter = filter;
         this.collations = collations;
         this.jsonColumnsLookup = jsonColumnsLookup;
+    }
+
+    boolean isCaptured(TableId table) {
+        return filter.test(table);
+    }
+
+    /** A captured table's schema when the stream starts (so a TRUNCATE or DROP of an idle table has one). */
+    void known(TableId table, Schema schema) {
+        schemas.put(table, schema);
+    }
+
+    /** The latest schema of a captured table, or null if the stream has not known the table. */
+    Schema schemaOf(TableId table) {
+        return schemas.get(table);
+    }
+
+    /** The captured tables of a database the stream knows. */
+    List<TableId> knownIn(String database) {
+        return schemas.keySet().stream().filter(t -> t.namespace().equals(database))
+                .sorted(Comparator.comparing(TableId::toString)).toList();
+    }
+
+    /** A CREATE TABLE went by. */
+    void created(TableId table) {
+        created.add(table);
+        written.remove(table);
+    }
+
+    /** True if the table was created since the stream started and no row of it went by since. */
+    boolean surelyEmpty(TableId table) {
+        return created.contains(table) && !written.contains(table);
+    }
+
+    /** The table is gone (dropped, or renamed away). */
+    void forget(TableId table) {
+        schemas.remove(table);
+        created.remove(table);
+        written.remove(table);
     }
 
     boolean isCaptured(TableMapEventData map) {
@@ -53,6 +99,7 @@ final class TableDecoders {
             return;
         }
         TableId id = TableId.of(map.getDatabase(), map.getTable());
+        written.add(id);
         if (!filter.test(id)) {
             byTableId.remove(map.getTableId());
             learn(map);
@@ -63,6 +110,7 @@ final class TableDecoders {
         Decoder previous = latest.get(id);
         Decoder decoder = previous != null && previous.definition.equals(definition) ? previous : new Decoder(definition);
         latest.put(id, decoder);
+        schemas.put(id, decoder.schema());
         byTableId.put(map.getTableId(), decoder);
         learn(map);
     }
