@@ -91,7 +91,7 @@ class ColumnOrderIT {
                 .build();
         ChangeStream stream = source.open(null, Streams.CONTEXT);
         try {
-            List<ChangeEvent> snapshot = Streams.poll(stream, 4);
+            List<ChangeEvent> snapshot = Streams.pollSnapshot(stream, 4);
             insertRows(db, table, columns, 11);
             List<ChangeEvent> streamed = Streams.poll(stream, 4);
             Schema schema = snapshot.get(0).schema();

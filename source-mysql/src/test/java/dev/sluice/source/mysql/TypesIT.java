@@ -95,7 +95,7 @@ class TypesIT {
 
         ChangeStream stream = Streams.source(db).build().open(null, Streams.CONTEXT);
         try {
-            List<ChangeEvent> snapshot = Streams.poll(stream, 4);
+            List<ChangeEvent> snapshot = Streams.pollSnapshot(stream, 4);
             insertRows(db, 11);
             db.execute("UPDATE types SET vc = 'ändern', ts = NULL WHERE id = 11", "DELETE FROM types WHERE id = 12");
             List<ChangeEvent> streamed = Streams.poll(stream, 6);
