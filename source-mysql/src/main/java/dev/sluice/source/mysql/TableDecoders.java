@@ -164,29 +164,60 @@ final class TableDecoders {
                 Offset offset, Instant commitTime, String transactionId) {
             ChangeEvent.Builder event = ChangeEvent.builder(op, definition.id(), schema)
                     .offset(offset).commitTime(commitTime).transactionId(transactionId);
+            Object[] beforeValues = before == null ? null : row(before, beforeColumns, null);
             if (before != null) {
-                // a partial before image (binlog_row_image=MINIMAL in some session) is only good as a key
+                // a partial before image (binlog_row_image=MINIMAL or NOBLOB in some session) is only good as a key
                 boolean full = beforeColumns.cardinality() == specs.length;
                 if (full || op == Op.DELETE) {
-                    event.before(row(before, beforeColumns, null));
+                    checkKey(op, beforeColumns, offset);
+                    event.before(Row.of(beforeValues));
                 }
             }
             if (after != null) {
                 BitSet missing = new BitSet();
-                event.after(row(after, afterColumns, missing));
+                Object[] values = row(after, afterColumns, missing);
                 if (!missing.isEmpty()) {
                     if (op != Op.UPDATE) {
                         throw new FatalException("an " + op + " of " + definition.id() + " at " + offset.encode()
                                 + " lacks columns: a session wrote it with binlog_row_image other than FULL. Fix: set"
                                 + " binlog_row_image=FULL globally and in the option file, then take a new snapshot");
                     }
+                    // a column the after image leaves out did not change: the before image may have its value (the
+                    // key, under MINIMAL); the others are marked unchanged, never written as NULL
+                    if (beforeValues != null) {
+                        for (int i = missing.nextSetBit(0); i >= 0; i = missing.nextSetBit(i + 1)) {
+                            if (beforeColumns.get(i)) {
+                                values[i] = beforeValues[i];
+                            }
+                        }
+                        missing.andNot(beforeColumns);
+                    }
+                    BitSet known = (BitSet) afterColumns.clone();
+                    if (beforeColumns != null) {
+                        known.or(beforeColumns);
+                    }
+                    checkKey(op, known, offset);
                     missing.stream().forEach(event::unchanged);
                 }
+                event.after(Row.of(values));
             }
             return event.build();
         }
 
-        private Row row(Serializable[] raw, BitSet included, BitSet missing) {
+        /** Fails if an image lacks a key column: the sinks could not find the row. */
+        private void checkKey(Op op, BitSet present, Offset offset) {
+            for (String key : definition.key()) {
+                int index = schema.indexOf(key);
+                if (!present.get(index)) {
+                    throw new FatalException("an " + op + " of " + definition.id() + " at " + offset.encode()
+                            + " lacks key column '" + key + "': a session wrote it with binlog_row_image other than"
+                            + " FULL. Fix: set binlog_row_image=FULL globally and in the option file, then take a new"
+                            + " snapshot");
+                }
+            }
+        }
+
+        private Object[] row(Serializable[] raw, BitSet included, BitSet missing) {
             Object[] values = new Object[specs.length];
             int k = 0;
             for (int i = 0; i < specs.length; i++) {
@@ -203,7 +234,7 @@ final class TableDecoders {
                             + " (" + specs[i].sourceType() + ") from the binlog: " + e.getMessage(), e);
                 }
             }
-            return Row.of(values);
+            return values;
         }
     }
 }
