@@ -12,6 +12,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.XAPrepareEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
@@ -20,9 +21,11 @@ import dev.sluice.Schema;
 import dev.sluice.TableId;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Follows the binlog event by event: where the current event group (a transaction, or a DDL statement) started,
@@ -36,6 +39,9 @@ import java.util.Map;
  */
 final class BinlogEvents {
 
+    /** MariaDB's GTID flag of the first part of an XA transaction (up to XA PREPARE). */
+    private static final int FL_PREPARED_XA = 0x40;
+
     private final TableDecoders decoders;
     private String file;
     private long groupStart;
@@ -45,18 +51,64 @@ final class BinlogEvents {
     private String gtid;
     private boolean inGroup;
     private boolean transactional;
+    /** The current group is the prepare part of an XA transaction: its rows wait for the XA COMMIT. */
+    private boolean xa;
+    private String xaStart;
+    private String xaId;
+    private List<ChangeEvent> xaRows = PreparedXa.newRows();
+    private final PreparedXa prepared = new PreparedXa();
+    /**
+     * Resuming from an offset with pending XA transactions starts reading at the oldest of them: until the offset
+     * itself, only those transactions are read again (their rows were not delivered), everything else was.
+     */
+    private MySqlOffset replayUntil;
+    private final Set<String> replayGroups;
 
     BinlogEvents(TableDecoders decoders, MySqlOffset from) {
         this.decoders = decoders;
-        this.file = from.file();
-        this.groupStart = from.position();
-        this.skip = from.rows();
-        this.gtid = from.gtid();
+        this.replayGroups = new HashSet<>(from.preparedXa());
+        if (replayGroups.isEmpty()) {
+            this.file = from.file();
+            this.groupStart = from.position();
+            this.skip = from.rows();
+            this.gtid = from.gtid();
+        } else {
+            String oldest = from.preparedXa().get(0);
+            int colon = oldest.lastIndexOf(':');
+            this.file = oldest.substring(0, colon);
+            this.groupStart = Long.parseLong(oldest.substring(colon + 1));
+            this.replayUntil = from;
+        }
+    }
+
+    /** Where the binlog must be read from: the offset's group, or the oldest pending XA transaction before it. */
+    String startFile() {
+        return file;
+    }
+
+    long startPosition() {
+        return groupStart;
     }
 
     /** The position after everything handled so far: safe to commit once the events returned are durable. */
     MySqlOffset position() {
-        return MySqlOffset.binlog(file, groupStart, Math.max(rows, skip), gtid);
+        if (replayUntil != null) {
+            return replayUntil;
+        }
+        return MySqlOffset.binlog(file, groupStart, Math.max(rows, skip), gtid, prepared.starts());
+    }
+
+    /** Ends the re-reading of pending XA transactions once the group of the resume offset is reached. */
+    private void checkReplayDone() {
+        if (replayUntil == null) {
+            return;
+        }
+        int byFile = MySqlOffset.compareFiles(file, replayUntil.file());
+        if (byFile > 0 || byFile == 0 && groupStart >= replayUntil.position()) {
+            skip = replayUntil.rows();
+            gtid = replayUntil.gtid();
+            replayUntil = null;
+        }
     }
 
     /** Handles one event, adding the change events of captured rows to {@code out}. */
@@ -69,12 +121,16 @@ final class BinlogEvents {
                 file = rotate.getBinlogFilename();
                 if (!inGroup) {
                     groupStart = rotate.getBinlogPosition();
+                    checkReplayDone();
                 }
             }
             case MARIADB_GTID -> {
                 MariadbGtidEventData data = event.getData();
                 startGroup(data.getDomainId() + "-" + header.getServerId() + "-" + data.getSequence(),
                         (data.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0);
+                if ((data.getFlags() & FL_PREPARED_XA) != 0) {
+                    startXa(); // MariaDB writes XA START into the GTID event
+                }
             }
             case GTID, ANONYMOUS_GTID -> {
                 Object data = event.getData();
@@ -83,6 +139,7 @@ final class BinlogEvents {
             }
             case QUERY -> query(event.getData(), header, out);
             case XID -> endGroup(header.getNextPosition());
+            case XA_PREPARE -> xaPrepared(((XAPrepareEventData) event.getData()).isOnePhase(), header, out);
             case TABLE_MAP -> decoders.tableMap((TableMapEventData) EventDeserializer.EventDataWrapper.internal(
                     event.getData()));
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
@@ -126,8 +183,32 @@ final class BinlogEvents {
         if (upper.equals("BEGIN") || upper.startsWith("XA START")) {
             inGroup = true;
             transactional = true;
-        } else if (upper.equals("COMMIT") || upper.equals("ROLLBACK") || upper.startsWith("XA END")) {
+            if (upper.startsWith("XA START")) {
+                startXa();
+            }
+        } else if (upper.startsWith("XA END")) {
+            // the XA PREPARE event (or a one-phase XA COMMIT) ends the group
+            xaId = PreparedXa.xid(sql, "XA END");
+        } else if (upper.startsWith("XA COMMIT") || upper.startsWith("XA ROLLBACK")) {
+            boolean commit = upper.startsWith("XA COMMIT");
+            String xid = PreparedXa.xid(sql, commit ? "XA COMMIT" : "XA ROLLBACK");
+            if (xa && commit) {
+                xaPrepared(true, header, out); // XA COMMIT … ONE PHASE in the group itself (MySQL)
+            } else {
+                List<ChangeEvent> rowsOfXa = prepared.resolve(xid);
+                if (commit && rowsOfXa != null && replayUntil == null) {
+                    deliver(rowsOfXa, header, out);
+                }
+                endGroup(header.getNextPosition());
+            }
+        } else if (upper.equals("COMMIT") || upper.equals("ROLLBACK")) {
             endGroup(header.getNextPosition());
+        } else if (replayUntil != null) {
+            // re-reading pending XA transactions: every other statement was handled before the restart
+            if (!(inGroup && transactional)) {
+                decoders.schemaChanged();
+                endGroup(header.getNextPosition());
+            }
         } else {
             Statements.Statement statement = statement(sql, data.getDatabase(), header);
             if (statement.kind() == Statements.Kind.DML) {
@@ -240,7 +321,7 @@ final class BinlogEvents {
                     + " this pipeline's stored offset to take a new snapshot, or delete the table's data in the sinks"
                     + " and the offset together");
         }
-        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid);
+        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts());
         out.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(offset)
                 .commitTime(Instant.ofEpochMilli(header.getTimestamp()))
                 .transactionId(gtid != null ? gtid : file + ":" + groupStart).build());
@@ -264,15 +345,69 @@ final class BinlogEvents {
     private void endGroup(long next) {
         inGroup = false;
         transactional = false;
+        xa = false;
+        xaId = null;
+        xaRows = PreparedXa.newRows();
         groupStart = next;
         rows = 0;
         skip = 0;
         gtid = null;
+        checkReplayDone();
+    }
+
+    private void startXa() {
+        xa = true;
+        xaStart = file + ":" + groupStart;
+        xaRows = PreparedXa.newRows();
+    }
+
+    /** The prepare part of an XA transaction ends: its rows wait for the commit, or (one phase) are committed. */
+    private void xaPrepared(boolean onePhase, EventHeaderV4 header, List<ChangeEvent> out) {
+        if (onePhase) {
+            if (replayUntil == null) {
+                deliver(xaRows, header, out);
+            }
+        } else if (xaId != null && (replayUntil == null || replayGroups.contains(xaStart))) {
+            prepared.prepared(xaId, xaStart, xaRows);
+        }
+        endGroup(header.getNextPosition());
+    }
+
+    /** Delivers the rows of a committed XA transaction as rows of the group that commits it. */
+    private void deliver(List<ChangeEvent> held, EventHeaderV4 header, List<ChangeEvent> out) {
+        Instant commitTime = Instant.ofEpochMilli(header.getTimestamp());
+        String transactionId = gtid != null ? gtid : file + ":" + groupStart;
+        for (ChangeEvent e : held) {
+            rows++;
+            if (rows <= skip) {
+                continue;
+            }
+            ChangeEvent.Builder copy = ChangeEvent.builder(e.op(), e.table(), e.schema()).before(e.before())
+                    .after(e.after()).commitTime(commitTime).transactionId(transactionId)
+                    .offset(MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts()));
+            for (int i : e.unchangedColumns()) {
+                copy.unchanged(i);
+            }
+            out.add(copy.build());
+        }
     }
 
     private void emit(Op op, long tableId, Serializable[] before, Serializable[] after,
             java.util.BitSet beforeColumns, java.util.BitSet afterColumns, EventHeaderV4 header,
             List<ChangeEvent> out) {
+        if (xa) {
+            // held until the XA COMMIT; not counted in this group, whose offset is never delivered
+            TableDecoders.Decoder decoder = decoders.decoder(tableId);
+            if (decoder != null && (replayUntil == null || replayGroups.contains(xaStart))) {
+                xaRows.add(decoder.event(op, before, beforeColumns, after, afterColumns,
+                        MySqlOffset.binlog(file, groupStart, 0, gtid), Instant.ofEpochMilli(header.getTimestamp()),
+                        gtid));
+            }
+            return;
+        }
+        if (replayUntil != null) {
+            return; // delivered before the restart
+        }
         rows++;
         if (rows <= skip) {
             return;
@@ -281,7 +416,7 @@ final class BinlogEvents {
         if (decoder == null) {
             return;
         }
-        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid);
+        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts());
         String transactionId = gtid != null ? gtid : file + ":" + groupStart;
         out.add(decoder.event(op, before, beforeColumns, after, afterColumns, offset,
                 Instant.ofEpochMilli(header.getTimestamp()), transactionId));

@@ -93,7 +93,7 @@ final class MySqlChangeStream implements ChangeStream {
             }
         }
         events = new BinlogEvents(decoders, from);
-        binlog = new BinlogConnection(source, mariaDb, serverId, from.file(), from.position(),
+        binlog = new BinlogConnection(source, mariaDb, serverId, events.startFile(), events.startPosition(),
                 "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
         position = null;
