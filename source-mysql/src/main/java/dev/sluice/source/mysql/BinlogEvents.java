@@ -165,8 +165,16 @@ final class BinlogEvents {
             case PARTIAL_UPDATE_ROWS_EVENT -> throw new FatalException("the binlog at " + file + ":"
                     + header.getPosition() + " holds a partial JSON update, which the MySQL source cannot read."
                     + " Fix: SET GLOBAL binlog_row_value_options='' (and in the option file), then take a new snapshot");
+            case HEARTBEAT -> {
+                // says only that the connection is alive; its position may be of another file
+            }
             default -> {
-                // format descriptions, heartbeats, GTID lists, checkpoints, annotations: no rows, no boundary
+                // format descriptions, GTID lists, checkpoints, annotations: no rows. Between groups they advance
+                // the position (a new binlog file starts with several), so an idle stream reaches the server's head;
+                // a fake event sent on connecting has position 0
+                if (!inGroup && replayUntil == null && header.getNextPosition() > groupStart) {
+                    groupStart = header.getNextPosition();
+                }
             }
         }
     }
