@@ -62,6 +62,8 @@ final class MySqlChangeStream implements ChangeStream {
     private void start(MySqlOffset from) throws SQLException {
         lookup = source.connect();
         mariaDb = ServerChecks.check(lookup, serverId, source.address());
+        source.lockHolder().set(PipelineLock.acquire(lookup, context.pipelineName(), serverId,
+                source.lockHolder().get()));
         head = ServerChecks.currentPosition(lookup, source.user());
         collations = InfoSchema.collations(lookup);
         captured = CapturedTables.check(lookup, source.tables(), source.address());

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -75,6 +76,11 @@ public final class MySqlSource implements Source {
     private final Long serverId;
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
+    /**
+     * The connection id that holds this source's binlog lock for its latest stream in this process (-1: none), so a
+     * reopened stream can take the lock over from its own predecessor whose connection the server still counts.
+     */
+    private final AtomicLong lockHolder = new AtomicLong(-1);
     /** The trigger or timestamp capture this source delegates to, or null for the binlog. */
     private final JdbcCaptureSource polling;
 
@@ -203,6 +209,10 @@ public final class MySqlSource implements Source {
                     + " CLIENT ON *.* TO the user (SELECT may be limited to the captured databases)", e);
         }
         return new RetriableException("could not " + doing + " at " + address() + ": " + e.getMessage(), e);
+    }
+
+    AtomicLong lockHolder() {
+        return lockHolder;
     }
 
     String host() {
