@@ -54,19 +54,29 @@ final class BinlogConnection implements AutoCloseable {
     private final MySqlSource source;
     private final long serverId;
     private final long silenceLimitNanos;
+    private final String gtidState;
     private volatile boolean closed;
     private long lastHeard = System.nanoTime();
     /** Naps taken in {@link #next} since the last item: the connection's recent idleness. */
     private int naps;
 
-    BinlogConnection(MySqlSource source, boolean mariaDb, long serverId, String file, long position, String threadName) {
+    /**
+     * @param gtidState if not null, resume by GTID after this MariaDB GTID state instead of at file and position
+     */
+    BinlogConnection(MySqlSource source, boolean mariaDb, long serverId, String file, long position, String gtidState,
+            String threadName) {
         this.source = source;
         this.serverId = serverId;
         this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
         client = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
         client.setServerId(serverId);
-        client.setBinlogFilename(file);
-        client.setBinlogPosition(position);
+        this.gtidState = gtidState;
+        if (gtidState != null) {
+            client.setGtidSet(gtidState);
+        } else {
+            client.setBinlogFilename(file);
+            client.setBinlogPosition(position);
+        }
         client.setKeepAlive(false);
         client.setHeartbeatInterval(source.keepAliveInterval().toMillis());
         client.setConnectTimeout(source.connectTimeout().toMillis());
@@ -208,6 +218,12 @@ final class BinlogConnection implements AutoCloseable {
         }
         if (e instanceof ServerException server) {
             String message = String.valueOf(server.getMessage());
+            if (server.getErrorCode() == FATAL_READING_BINLOG && gtidState != null) {
+                return new FatalException("the stored offset's binlog position does not match the binlog of "
+                        + source.address() + " (a failover, a restore or RESET MASTER), and resuming by GTID after"
+                        + " state '" + gtidState + "' failed: " + message + ". The server lacks transactions the"
+                        + " pipeline has not read. Fix: delete this pipeline's stored offset to take a new snapshot", e);
+            }
             if (server.getErrorCode() == FATAL_READING_BINLOG) {
                 if (message.contains("same server") || message.contains("server_id")) {
                     return new FatalException("another replica of " + source.address() + " uses server id " + serverId

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Follows the binlog event by event: where the current event group (a transaction, or a DDL statement) started,
@@ -64,8 +65,30 @@ final class BinlogEvents {
     private MySqlOffset replayUntil;
     private final Set<String> replayGroups;
 
+    /** The server's identity, and (MariaDB) the last GTID of each domain before the current group. */
+    private final String server;
+    private final Map<Long, String> state = new TreeMap<>();
+    private String stateText;
+
     BinlogEvents(TableDecoders decoders, MySqlOffset from) {
+        this(decoders, from, null, null);
+    }
+
+    /**
+     * @param server the server's identity, carried in every offset
+     * @param startState MariaDB's GTID state at the start position (null where there is none)
+     */
+    BinlogEvents(TableDecoders decoders, MySqlOffset from, String server, String startState) {
         this.decoders = decoders;
+        this.server = server;
+        if (startState != null) {
+            for (String gtid : startState.split(",")) {
+                if (!gtid.isBlank()) {
+                    state.put(Long.parseLong(gtid.substring(0, gtid.indexOf('-'))), gtid.trim());
+                }
+            }
+            stateText = String.join(",", state.values());
+        }
         this.replayGroups = new HashSet<>(from.preparedXa());
         if (replayGroups.isEmpty()) {
             this.file = from.file();
@@ -95,7 +118,12 @@ final class BinlogEvents {
         if (replayUntil != null) {
             return replayUntil;
         }
-        return MySqlOffset.binlog(file, groupStart, Math.max(rows, skip), gtid, prepared.starts());
+        return offset(Math.max(rows, skip));
+    }
+
+    /** The offset of row {@code row} of the current group. */
+    private MySqlOffset offset(long row) {
+        return MySqlOffset.binlog(file, groupStart, row, gtid, prepared.starts()).identity(server, stateText);
     }
 
     /** Ends the re-reading of pending XA transactions once the group of the resume offset is reached. */
@@ -126,6 +154,9 @@ final class BinlogEvents {
             }
             case MARIADB_GTID -> {
                 MariadbGtidEventData data = event.getData();
+                if (!inGroup && replayUntil == null && header.getPosition() > 0) {
+                    groupStart = header.getPosition(); // after a resume by GTID, the events before it are not sent
+                }
                 startGroup(data.getDomainId() + "-" + header.getServerId() + "-" + data.getSequence(),
                         (data.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0);
                 if ((data.getFlags() & FL_PREPARED_XA) != 0) {
@@ -329,7 +360,7 @@ final class BinlogEvents {
                     + " this pipeline's stored offset to take a new snapshot, or delete the table's data in the sinks"
                     + " and the offset together");
         }
-        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts());
+        MySqlOffset offset = offset(rows);
         out.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(offset)
                 .commitTime(Instant.ofEpochMilli(header.getTimestamp()))
                 .transactionId(gtid != null ? gtid : file + ":" + groupStart).build());
@@ -351,6 +382,11 @@ final class BinlogEvents {
     }
 
     private void endGroup(long next) {
+        if (gtid != null && stateText != null && gtid.indexOf('-') > 0 && gtid.indexOf(':') < 0) {
+            // MariaDB: the group is done, so the next one's state includes it
+            state.put(Long.parseLong(gtid.substring(0, gtid.indexOf('-'))), gtid);
+            stateText = String.join(",", state.values());
+        }
         inGroup = false;
         transactional = false;
         xa = false;
@@ -392,7 +428,7 @@ final class BinlogEvents {
             }
             ChangeEvent.Builder copy = ChangeEvent.builder(e.op(), e.table(), e.schema()).before(e.before())
                     .after(e.after()).commitTime(commitTime).transactionId(transactionId)
-                    .offset(MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts()));
+                    .offset(offset(rows));
             for (int i : e.unchangedColumns()) {
                 copy.unchanged(i);
             }
@@ -424,7 +460,7 @@ final class BinlogEvents {
         if (decoder == null) {
             return;
         }
-        MySqlOffset offset = MySqlOffset.binlog(file, groupStart, rows, gtid, prepared.starts());
+        MySqlOffset offset = offset(rows);
         String transactionId = gtid != null ? gtid : file + ":" + groupStart;
         out.add(decoder.event(op, before, beforeColumns, after, afterColumns, offset,
                 Instant.ofEpochMilli(header.getTimestamp()), transactionId));

@@ -3,6 +3,7 @@ package dev.sluice.source.mysql;
 import com.github.shyiko.mysql.binlog.event.Event;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableId;
@@ -28,6 +29,8 @@ final class MySqlChangeStream implements ChangeStream {
     private Connection lookup;
     private boolean mariaDb;
     private Map<Integer, String> collations;
+    /** The server's identity ({@link ServerChecks#identity}). */
+    private String server;
     /** The captured tables when the stream opened. */
     private List<TableId> captured;
     private MySqlOffset head;
@@ -66,6 +69,7 @@ final class MySqlChangeStream implements ChangeStream {
                 source.lockHolder().get()));
         head = ServerChecks.currentPosition(lookup, source.user());
         collations = InfoSchema.collations(lookup);
+        server = ServerChecks.identity(lookup, mariaDb);
         captured = CapturedTables.check(lookup, source.tables(), source.address());
         SnapshotMode mode = source.snapshotMode();
         if (from != null && !from.isSnapshot()) {
@@ -86,6 +90,43 @@ final class MySqlChangeStream implements ChangeStream {
         }
     }
 
+    /** The GTID state at the start position, and the state to resume from by GTID (null: by file and position). */
+    private record ResumePoint(String state, String byGtid) {}
+
+    /**
+     * Checks that the server's binlog at the offset is the one the offset was read from. A restore, a RESET MASTER
+     * or a failover make the same file and position name other events: on MariaDB the offset's GTID state then
+     * says where to resume (by GTID; the server refuses if it lacks those transactions); elsewhere it is fatal.
+     */
+    private ResumePoint resumePoint(MySqlOffset from) {
+        try {
+            String actual = mariaDb ? ServerChecks.gtidStateAt(lookup, from.file(), from.position()) : null;
+            boolean otherServer = from.server() != null && !from.server().equals(server);
+            if (from.state() == null) {
+                if (otherServer) {
+                    throw new FatalException("the stored offset " + from.encode() + " was read from server "
+                            + from.server() + ", but " + source.address() + " is server " + server + " (a failover or"
+                            + " a restore): its binlog positions name other events. Fix: delete this pipeline's stored"
+                            + " offset to take a new snapshot" + (mariaDb ? "" : " (resuming by GTID after a failover"
+                            + " is supported on MariaDB only)"));
+                }
+                return new ResumePoint(actual, null); // a fresh start, or an offset of an older version
+            }
+            if (!otherServer && ServerChecks.sameState(actual, from.state())) {
+                return new ResumePoint(from.state(), null);
+            }
+            if (!from.preparedXa().isEmpty()) {
+                throw new FatalException("the stored offset " + from.encode() + " does not match the binlog of "
+                        + source.address() + " (a failover, a restore or RESET MASTER), and XA transactions were"
+                        + " prepared but not committed at that offset: they cannot be read again by GTID. Fix: delete"
+                        + " this pipeline's stored offset to take a new snapshot");
+            }
+            return new ResumePoint(from.state(), from.state().isEmpty() ? "" : from.state());
+        } catch (SQLException e) {
+            throw source.translate(e, "check the stored offset's binlog position");
+        }
+    }
+
     private void startBinlog(MySqlOffset from) {
         TableDecoders decoders = new TableDecoders(source.tables(), collations, this::jsonColumns);
         for (TableId table : captured) {
@@ -94,9 +135,10 @@ final class MySqlChangeStream implements ChangeStream {
                 decoders.known(table, def.schema());
             }
         }
-        events = new BinlogEvents(decoders, from);
+        ResumePoint resume = resumePoint(from);
+        events = new BinlogEvents(decoders, from, server, resume.state());
         binlog = new BinlogConnection(source, mariaDb, serverId, events.startFile(), events.startPosition(),
-                "sluice-" + context.pipelineName() + "-binlog");
+                resume.byGtid(), "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
         position = null;
     }
@@ -202,6 +244,8 @@ final class MySqlChangeStream implements ChangeStream {
             binlog.close();
         }
         if (lookup != null) {
+            // released explicitly: the server may finish the connection's close after a next process asks for it
+            PipelineLock.release(lookup, serverId);
             try {
                 lookup.close();
             } catch (SQLException e) {

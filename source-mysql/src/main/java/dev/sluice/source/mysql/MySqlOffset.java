@@ -18,7 +18,12 @@ import java.util.Objects;
  *       (its rows are delivered again) and then streams.</li>
  * </ul>
  *
- * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…]} and
+ * <p>Binlog offsets also name the server they were read from ({@code server=}) and, on MariaDB, the GTID state at
+ * the start of their group ({@code state=}): resuming checks that the server's binlog at the position is the one
+ * the offset was read from, and resumes by GTID after a failover.
+ *
+ * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…][;server=<id>]
+ * [;state=<gtid>,…]} and
  * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
  */
 final class MySqlOffset implements Offset {
@@ -28,6 +33,8 @@ final class MySqlOffset implements Offset {
     private static final String SNAPSHOT = PREFIX + "snapshot:";
     private static final String GTID = ";gtid=";
     private static final String XA = ";xa=";
+    private static final String SERVER = ";server=";
+    private static final String STATE = ";state=";
 
     private final boolean snapshot;
     private final String file;
@@ -36,10 +43,15 @@ final class MySqlOffset implements Offset {
     private final String gtid;
     /** Start positions ({@code file:position}) of XA transactions prepared before this offset, not yet committed. */
     private final List<String> preparedXa;
+    /** The server the offset was read from ({@code @@server_id} on MariaDB, {@code @@server_uuid} on MySQL). */
+    private final String server;
+    /** MariaDB: the GTID state at the group's start (the last GTID of each domain before it), or null. */
+    private final String state;
     /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
     private String text;
 
-    private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa) {
+    private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
+            String server, String state) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -49,21 +61,36 @@ final class MySqlOffset implements Offset {
         this.rows = rows;
         this.gtid = gtid;
         this.preparedXa = List.copyOf(preparedXa);
+        this.server = server;
+        this.state = state;
+    }
+
+    /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
+    MySqlOffset identity(String server, String state) {
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state);
+    }
+
+    String server() {
+        return server;
+    }
+
+    String state() {
+        return state;
     }
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid, List.of());
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null);
     }
 
     /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
-        return new MySqlOffset(false, file, position, rows, gtid, preparedXa);
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null, List.of());
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null);
     }
 
     static MySqlOffset decode(String text) {
@@ -79,18 +106,24 @@ final class MySqlOffset implements Offset {
                 String rest = parts[0];
                 String gtid = null;
                 List<String> xa = List.of();
+                String server = null;
+                String state = null;
                 for (int i = 1; i < parts.length; i++) {
                     if (parts[i].startsWith(GTID.substring(1))) {
                         gtid = parts[i].substring(GTID.length() - 1);
                     } else if (parts[i].startsWith(XA.substring(1))) {
                         xa = List.of(parts[i].substring(XA.length() - 1).split(","));
+                    } else if (parts[i].startsWith(SERVER.substring(1))) {
+                        server = parts[i].substring(SERVER.length() - 1);
+                    } else if (parts[i].startsWith(STATE.substring(1))) {
+                        state = parts[i].substring(STATE.length() - 1);
                     }
                     // other fields are from a later version: ignored, as they only add checks
                 }
                 int rowsColon = rest.lastIndexOf(':');
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
                 return binlog(rest.substring(0, posColon), Long.parseLong(rest.substring(posColon + 1, rowsColon)),
-                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa);
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state);
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: expected "
@@ -132,7 +165,8 @@ final class MySqlOffset implements Offset {
         if (encoded == null) {
             encoded = snapshot ? SNAPSHOT + file + ":" + position
                     : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid)
-                            + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa));
+                            + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
+                            + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state);
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -178,12 +212,13 @@ final class MySqlOffset implements Offset {
     public boolean equals(Object o) {
         return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
                 && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
-                && preparedXa.equals(that.preparedXa);
+                && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
+                && Objects.equals(state, that.state);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state);
     }
 
     @Override

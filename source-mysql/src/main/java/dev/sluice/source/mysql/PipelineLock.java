@@ -57,6 +57,16 @@ final class PipelineLock {
                 + " names (or serverId(…)).");
     }
 
+    /** Releases the lock if {@code c} holds it; a broken connection has lost it anyway. */
+    static void release(Connection c, long serverId) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+            ps.setString(1, name(serverId));
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            // the connection is gone, and with it the lock
+        }
+    }
+
     private static boolean tryLock(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, 0)")) {
             ps.setString(1, name);

@@ -2,9 +2,11 @@ package dev.sluice.source.mysql;
 
 import dev.sluice.FatalException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -103,6 +105,38 @@ final class ServerChecks {
                     + " The changes in between are lost to binlog capture. Fix: delete this pipeline's stored offset to"
                     + " take a new snapshot, and keep binlogs longer (binlog_expire_logs_seconds)");
         }
+    }
+
+    /** The server's identity: {@code @@server_uuid} on MySQL, {@code @@server_id} on MariaDB (which has no UUID). */
+    static String identity(Connection c, boolean mariaDb) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(mariaDb ? "SELECT @@server_id" : "SELECT @@server_uuid")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * MariaDB: the GTID state at a binlog position (the last GTID of each domain before it), or null if the server
+     * has no such position (not an event boundary, or beyond the file's end).
+     */
+    static String gtidStateAt(Connection c, String file, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, file);
+            ps.setLong(2, position);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Two GTID states (comma-separated GTIDs) hold the same GTIDs. */
+    static boolean sameState(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return new HashSet<>(Arrays.asList(a.replace(" ", "").split(",")))
+                .equals(new HashSet<>(Arrays.asList(b.replace(" ", "").split(","))));
     }
 
     private static SQLException denied(SQLException e, String user) {
