@@ -95,8 +95,9 @@ final class MySqlChangeStream implements ChangeStream {
 
     /**
      * Checks that the server's binlog at the offset is the one the offset was read from. A restore, a RESET MASTER
-     * or a failover make the same file and position name other events: on MariaDB the offset's GTID state then
-     * says where to resume (by GTID; the server refuses if it lacks those transactions); elsewhere it is fatal.
+     * or a failover make the same file and position name other events. After a failover to another MariaDB server,
+     * the offset's GTID state says where to resume (by GTID; the server refuses if it lacks those transactions);
+     * on the same server (RESET MASTER, a restore) and on MySQL it is fatal.
      */
     private ResumePoint resumePoint(MySqlOffset from) {
         try {
@@ -114,6 +115,14 @@ final class MySqlChangeStream implements ChangeStream {
             }
             if (!otherServer && ServerChecks.sameState(actual, from.state())) {
                 return new ResumePoint(from.state(), null);
+            }
+            if (!otherServer) {
+                // the same server, another log: after RESET MASTER MariaDB numbers GTIDs from 1 again, so resuming
+                // by GTID would skip the new transactions that reuse the old numbers
+                throw new FatalException("the stored offset " + from.encode() + " does not match the binlog of "
+                        + source.address() + ": there the position holds the GTID state '" + actual + "', not '"
+                        + from.state() + "' (RESET MASTER, or a restore of the server). The changes in between are"
+                        + " lost to binlog capture. Fix: delete this pipeline's stored offset to take a new snapshot");
             }
             if (!from.preparedXa().isEmpty()) {
                 throw new FatalException("the stored offset " + from.encode() + " does not match the binlog of "
