@@ -68,7 +68,8 @@ final class BinlogConnection implements AutoCloseable {
         this.source = source;
         this.serverId = serverId;
         this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
-        client = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
+        client = new StallTolerantClient(source.host(), source.port(), source.user(), source.password(),
+                source.maxSinkStall());
         client.setServerId(serverId);
         this.gtidState = gtidState;
         if (gtidState != null) {

@@ -76,6 +76,7 @@ public final class MySqlSource implements Source {
     private final Long serverId;
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
+    private final Duration maxSinkStall;
     /**
      * The connection id that holds this source's binlog lock for its latest stream in this process (-1: none), so a
      * reopened stream can take the lock over from its own predecessor whose connection the server still counts.
@@ -96,6 +97,7 @@ public final class MySqlSource implements Source {
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
         this.connectTimeout = b.connectTimeout;
+        this.maxSinkStall = b.maxSinkStall;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
     }
 
@@ -251,6 +253,10 @@ public final class MySqlSource implements Source {
         return connectTimeout;
     }
 
+    Duration maxSinkStall() {
+        return maxSinkStall;
+    }
+
     @Override
     public String toString() {
         return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
@@ -271,6 +277,7 @@ public final class MySqlSource implements Source {
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration maxSinkStall = Duration.ofHours(1);
         private String database;
         private Capture capture = Capture.LOG;
         private String timestampColumn;
@@ -429,6 +436,22 @@ public final class MySqlSource implements Source {
                 throw new IllegalArgumentException("keepAliveInterval must be between 100 ms and 1 h, was " + interval);
             }
             this.keepAliveInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long the sink may hold the stream back (a full queue) before the server gives up on the binlog
+         * connection; 1 hour by default. The source sets the replication session's {@code net_write_timeout} to it
+         * (the server's default is 60 s), so a slow sink does not make the stream reconnect and re-read. Memory
+         * stays bounded: unread binlog waits in the server's socket buffers. A longer stall fails the stream with a
+         * retriable error and it resumes from the last committed offset.
+         */
+        public Builder maxSinkStall(Duration stall) {
+            Objects.requireNonNull(stall, "stall");
+            if (stall.toSeconds() < 1 || stall.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("maxSinkStall must be between 1 s and 365 days, was " + stall);
+            }
+            this.maxSinkStall = stall;
             return this;
         }
 

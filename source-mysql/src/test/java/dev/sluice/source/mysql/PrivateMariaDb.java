@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,8 @@ final class PrivateMariaDb implements AutoCloseable {
         return Files.isExecutable(SERVER) && Files.isExecutable(INSTALL);
     }
 
-    PrivateMariaDb(long serverId) throws IOException, InterruptedException, SQLException {
+    /** @param options more server options, such as {@code --net-write-timeout=2} */
+    PrivateMariaDb(long serverId, String... options) throws IOException, InterruptedException, SQLException {
         dir = Files.createTempDirectory("sluice-mariadb-");
         Path data = dir.resolve("data");
         run(List.of(INSTALL.toString(), "--no-defaults", "--datadir=" + data, "--skip-test-db",
@@ -40,12 +42,13 @@ final class PrivateMariaDb implements AutoCloseable {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        process = new ProcessBuilder(SERVER.toString(), "--no-defaults", "--datadir=" + data, "--port=" + port,
-                "--bind-address=127.0.0.1", "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
-                "--user=" + System.getProperty("user.name"), "--log-bin=" + data.resolve("bin"),
-                "--server-id=" + serverId, "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--binlog-row-metadata=FULL", "--innodb-buffer-pool-size=16M")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults", "--datadir=" + data,
+                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("sock"),
+                "--pid-file=" + dir.resolve("pid"), "--user=" + System.getProperty("user.name"),
+                "--log-bin=" + data.resolve("bin"), "--server-id=" + serverId, "--binlog-format=ROW",
+                "--binlog-row-image=FULL", "--binlog-row-metadata=FULL", "--innodb-buffer-pool-size=16M"));
+        command.addAll(List.of(options));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try (Connection c = connect()) {
