@@ -21,6 +21,7 @@ import dev.sluice.Schema;
 import dev.sluice.TableId;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -437,7 +438,7 @@ final class BinlogEvents {
     }
 
     private void emit(Op op, long tableId, Serializable[] before, Serializable[] after,
-            java.util.BitSet beforeColumns, java.util.BitSet afterColumns, EventHeaderV4 header,
+            BitSet beforeColumns, BitSet afterColumns, EventHeaderV4 header,
             List<ChangeEvent> out) {
         if (xa) {
             // held until the XA COMMIT; not counted in this group, whose offset is never delivered

@@ -7,8 +7,10 @@ import dev.sluice.ChangeStream;
 import dev.sluice.Column;
 import dev.sluice.Op;
 import dev.sluice.Schema;
+import dev.sluice.TableFilter;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -67,8 +69,8 @@ class ColumnOrderIT {
         check(db, "small1", List.of(column("sku", "varchar(10)", "'x'", "x"),
                 column("qty", "int unsigned", "4294967295", 4294967295L),
                 column("biu", "bigint unsigned", "18446744073709551615",
-                        new java.math.BigDecimal("18446744073709551615")),
-                column("d", "decimal(5,2)", "-1.50", new java.math.BigDecimal("-1.50"))));
+                        new BigDecimal("18446744073709551615")),
+                column("d", "decimal(5,2)", "-1.50", new BigDecimal("-1.50"))));
         check(db, "small2", List.of(column("g", "geometry", "ST_GeomFromText('POINT(1 2)')",
                         HexFormat.of().parseHex("0101000000000000000000F03F0000000000000040")),
                 column("v", "varchar(10)", "'é'", "é"),
@@ -87,7 +89,7 @@ class ColumnOrderIT {
         // the key somewhere in the middle, not always first
         db.execute(ddl.append("id int NOT NULL, PRIMARY KEY (id)) CHARACTER SET utf8mb4").toString());
         insertRows(db, table, columns, 1);
-        MySqlSource source = Streams.source(db).tables(dev.sluice.TableFilter.include(db.name() + "." + table))
+        MySqlSource source = Streams.source(db).tables(TableFilter.include(db.name() + "." + table))
                 .build();
         ChangeStream stream = source.open(null, Streams.CONTEXT);
         try {

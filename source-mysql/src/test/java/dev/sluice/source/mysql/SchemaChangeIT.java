@@ -15,12 +15,14 @@ import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,7 +38,7 @@ class SchemaChangeIT {
         ChangeStream stream = source.open(null, Streams.CONTEXT);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger written = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
             try (Connection c = db.connect(); Statement s = c.createStatement()) {
                 while (!stop.get()) {
@@ -66,7 +68,7 @@ class SchemaChangeIT {
             int total = written.get();
             List<ChangeEvent> events = Streams.pollUntil(stream, e -> e.size() >= total);
             assertThat(events).hasSize(total).allMatch(e -> e.op() == Op.INSERT && e.table().name().equals("t"));
-            List<List<String>> shapes = new java.util.ArrayList<>();
+            List<List<String>> shapes = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 ChangeEvent event = events.get(i);
                 assertThat(event.after().get(0)).isEqualTo(i + 1);
@@ -110,10 +112,10 @@ class SchemaChangeIT {
     }
 
     /** Waits until the writer has written 20 more rows; fails if it failed. */
-    private static void awaitWrites(AtomicInteger written, java.util.concurrent.atomic.AtomicReference<Exception> failure)
+    private static void awaitWrites(AtomicInteger written, AtomicReference<Exception> failure)
             throws InterruptedException {
         int before = written.get();
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (written.get() < before + 20) {
             assertThat(failure.get()).as("the writer's failure").isNull();
             assertThat(System.nanoTime()).as("waiting for the writer").isLessThan(deadline);
