@@ -71,6 +71,7 @@ final class BinlogConnection implements AutoCloseable {
         client = new StallTolerantClient(source.host(), source.port(), source.user(), source.password(),
                 source.maxSinkStall());
         client.setServerId(serverId);
+        Tls.binlog(client, source.tls(), source.trustedCertificates(), source.host(), source.port());
         this.gtidState = gtidState;
         if (gtidState != null) {
             client.setGtidSet(gtidState);
@@ -216,6 +217,9 @@ final class BinlogConnection implements AutoCloseable {
     private RuntimeException translate(Exception e) {
         if (e instanceof RuntimeException runtime && (e instanceof FatalException || e instanceof RetriableException)) {
             return runtime;
+        }
+        if (source.tls() != TlsMode.DISABLED && Tls.isVerificationFailure(e)) {
+            return source.tlsFailure(e);
         }
         if (e instanceof ServerException server) {
             String message = String.valueOf(server.getMessage());

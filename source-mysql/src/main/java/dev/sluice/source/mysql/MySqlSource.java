@@ -12,6 +12,8 @@ import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -77,6 +79,8 @@ public final class MySqlSource implements Source {
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
     private final Duration maxSinkStall;
+    private final TlsMode tls;
+    private final Path trustedCertificates;
     /**
      * The connection id that holds this source's binlog lock for its latest stream in this process (-1: none), so a
      * reopened stream can take the lock over from its own predecessor whose connection the server still counts.
@@ -98,6 +102,8 @@ public final class MySqlSource implements Source {
         this.keepAliveInterval = b.keepAliveInterval;
         this.connectTimeout = b.connectTimeout;
         this.maxSinkStall = b.maxSinkStall;
+        this.tls = b.tls;
+        this.trustedCertificates = b.trustedCertificates;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
     }
 
@@ -106,6 +112,7 @@ public final class MySqlSource implements Source {
         login.setProperty("user", user);
         login.setProperty("password", password);
         login.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        Tls.jdbc(login, tls, trustedCertificates);
         String url = "jdbc:mariadb://" + host + ":" + port + "/" + b.database;
         JdbcCaptureSource.Builder capture = JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(() -> DriverManager.getConnection(url, login), user + "@" + address() + "/" + b.database)
@@ -199,11 +206,15 @@ public final class MySqlSource implements Source {
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        Tls.jdbc(p, tls, trustedCertificates);
         return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/", p);
     }
 
     /** A JDBC failure as a Sluice exception: fatal for bad credentials and missing rights, else retriable. */
     SluiceException translate(SQLException e, String doing) {
+        if (tls != TlsMode.DISABLED && Tls.isVerificationFailure(e)) {
+            return tlsFailure(e);
+        }
         int code = e.getErrorCode();
         if (code == 1045 || code == 1044 || code == 1142 || code == 1227) {
             return new FatalException("user " + user + " at " + address() + " could not " + doing + ": " + e.getMessage()
@@ -257,11 +268,27 @@ public final class MySqlSource implements Source {
         return maxSinkStall;
     }
 
+    TlsMode tls() {
+        return tls;
+    }
+
+    Path trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    /** A TLS handshake that failed: the server's certificate is not trusted, or does not name the host. */
+    FatalException tlsFailure(Exception e) {
+        return new FatalException("the TLS connection to " + address() + " failed verification (" + tls + "): "
+                + e.getMessage() + ". Fix: pass the server's CA certificate with trustedCertificates(…) (or add it to"
+                + " the JVM's trust store), and for VERIFY_IDENTITY connect by a host name the certificate names", e);
+    }
+
     @Override
     public String toString() {
         return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
                 + ", " + tables + ", snapshot " + snapshotMode
-                + (serverId == null ? "" : ", serverId " + serverId) + ", password ****]";
+                + (serverId == null ? "" : ", serverId " + serverId) + (tls == TlsMode.DISABLED ? "" : ", TLS " + tls)
+                + ", password ****]";
     }
 
     /**
@@ -278,6 +305,8 @@ public final class MySqlSource implements Source {
         private Duration keepAliveInterval = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration maxSinkStall = Duration.ofHours(1);
+        private TlsMode tls = TlsMode.DISABLED;
+        private Path trustedCertificates;
         private String database;
         private Capture capture = Capture.LOG;
         private String timestampColumn;
@@ -452,6 +481,26 @@ public final class MySqlSource implements Source {
                 throw new IllegalArgumentException("maxSinkStall must be between 1 s and 365 days, was " + stall);
             }
             this.maxSinkStall = stall;
+            return this;
+        }
+
+        /**
+         * TLS for every connection of the source (JDBC and binlog); {@link TlsMode#DISABLED} by default. The
+         * verifying modes check the server's certificate against {@link #trustedCertificates(Path)}, or against the
+         * JVM's trust store when none are given; a failed check stops the pipeline with a {@code FatalException}.
+         */
+        public Builder tls(TlsMode mode) {
+            this.tls = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** A PEM file of the certificates to trust for TLS (the server's CA); implies nothing without {@link #tls}. */
+        public Builder trustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile");
+            if (!Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("trustedCertificates must be a readable PEM file, was " + pemFile);
+            }
+            this.trustedCertificates = pemFile;
             return this;
         }
 
