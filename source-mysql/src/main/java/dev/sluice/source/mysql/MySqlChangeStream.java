@@ -82,10 +82,16 @@ final class MySqlChangeStream implements ChangeStream {
             ServerChecks.checkNotPurged(lookup, from, source.user());
             startBinlog(from);
         } else if (from == null && mode == SnapshotMode.NEVER) {
+            // after reading the head: an XA prepared before it and committed after it would be lost
+            ServerChecks.checkNoPreparedXa(lookup, source.address());
             startBinlog(head);
         } else {
             snapshot = new SnapshotReader(source.connect(), source.tables(), context.clock().instant());
             snapshotPosition = snapshot.begin(mariaDb, source.user());
+            if (mode != SnapshotMode.INITIAL_ONLY) {
+                // after fixing the position: an XA prepared before it and committed after it would be lost
+                ServerChecks.checkNoPreparedXa(lookup, source.address());
+            }
             position = MySqlOffset.snapshot(snapshotPosition.file(), snapshotPosition.position());
         }
     }

@@ -1,15 +1,18 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.FatalException;
+import dev.sluice.RetriableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -104,6 +107,34 @@ final class ServerChecks {
                     + ", which the server no longer has (it was purged; it has " + files.size() + " binlog files)."
                     + " The changes in between are lost to binlog capture. Fix: delete this pipeline's stored offset to"
                     + " take a new snapshot, and keep binlogs longer (binlog_expire_logs_seconds)");
+        }
+    }
+
+    /**
+     * Before a stream's first position (a snapshot, or a start at the head): no XA transaction may be prepared and
+     * uncommitted, since its rows would be in neither the snapshot (not committed) nor the stream (written before
+     * its start).
+     *
+     * @throws RetriableException while some are prepared: the pipeline retries until they are resolved
+     */
+    static void checkNoPreparedXa(Connection c, String address) throws SQLException {
+        List<String> xids = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                xids.add(rs.getString("data"));
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SPECIFIC_ACCESS_DENIED || e.getErrorCode() == 1142) {
+                throw new FatalException("the source may not list prepared XA transactions at " + address + " ("
+                        + e.getMessage() + "). Fix: GRANT XA_RECOVER_ADMIN ON *.* TO the user (MySQL 8.0.19+)", e);
+            }
+            throw e;
+        }
+        if (!xids.isEmpty()) {
+            throw new RetriableException(xids.size() + " XA transaction(s) are prepared and not committed at " + address
+                    + " (" + String.join(", ", xids.subList(0, Math.min(5, xids.size()))) + "): their rows would be"
+                    + " in neither the snapshot nor the stream. Waiting until they are committed or rolled back"
+                    + " (XA RECOVER lists them; XA COMMIT or XA ROLLBACK resolves them)");
         }
     }
 

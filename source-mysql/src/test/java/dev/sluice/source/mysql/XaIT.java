@@ -1,9 +1,11 @@
 package dev.sluice.source.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
+import dev.sluice.RetriableException;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.sql.Connection;
@@ -83,4 +85,26 @@ class XaIT {
         }
     }
 
+
+    @Test
+    void aFreshStartWaitsWhileAnXaIsPreparedWhoseRowsNeitherSnapshotNorStreamWouldHave(MariaDbDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        MySqlSource source = Streams.source(db).build();
+        try (Connection xa = db.connect(); Statement s = xa.createStatement()) {
+            s.execute("XA START 'early'");
+            s.execute("INSERT INTO t VALUES (1)");
+            s.execute("XA END 'early'");
+            s.execute("XA PREPARE 'early'");
+            try {
+                assertThatThrownBy(() -> source.open(null, Streams.CONTEXT)).isInstanceOf(RetriableException.class)
+                        .hasMessageContaining("prepared and not committed").hasMessageContaining("early");
+            } finally {
+                s.execute("XA COMMIT 'early'");
+            }
+        }
+        try (ChangeStream stream = source.open(null, Streams.CONTEXT)) {
+            assertThat(Streams.pollSnapshot(stream, 1).get(0).after().get(0)).isEqualTo(1);
+        }
+    }
 }
