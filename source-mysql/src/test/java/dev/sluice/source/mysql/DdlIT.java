@@ -83,6 +83,22 @@ class DdlIT {
     }
 
     @Test
+    void droppingADatabaseIsATruncateOfEachOfItsCapturedTables(MariaDbDatabase db) throws Exception {
+        String other = db.name() + "_x";
+        db.execute("CREATE DATABASE `" + other + "`", "CREATE TABLE `" + other + "`.a (id int PRIMARY KEY)",
+                "CREATE TABLE `" + other + "`.b (id int PRIMARY KEY)", "INSERT INTO `" + other + "`.b VALUES (1)");
+        try (ChangeStream stream = Streams.source(db).tables(TableFilter.include(other + ".*"))
+                .snapshotMode(SnapshotMode.NEVER).build().open(null, Streams.CONTEXT)) {
+            db.execute("INSERT INTO `" + other + "`.a VALUES (1)", "DROP DATABASE `" + other + "`");
+            List<ChangeEvent> events = Streams.poll(stream, 3);
+            assertThat(events).extracting(e -> e.op() + " " + e.table().name())
+                    .containsExactly("INSERT a", "TRUNCATE a", "TRUNCATE b");
+        } finally {
+            db.execute("DROP DATABASE IF EXISTS `" + other + "`");
+        }
+    }
+
+    @Test
     void aTableCreatedUnderTheGlobWhileRunningIsCapturedFromItsFirstRowAndAgainAfterRecreation(MariaDbDatabase db)
             throws Exception {
         db.execute("CREATE TABLE existing (id int PRIMARY KEY)");
