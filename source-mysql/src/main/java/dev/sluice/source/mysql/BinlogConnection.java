@@ -54,23 +54,35 @@ final class BinlogConnection implements AutoCloseable {
     private final MySqlSource source;
     private final long serverId;
     private final long silenceLimitNanos;
+    private final String gtidState;
     private volatile boolean closed;
     private long lastHeard = System.nanoTime();
     /** Naps taken in {@link #next} since the last item: the connection's recent idleness. */
     private int naps;
 
-    BinlogConnection(MySqlSource source, long serverId, String file, long position, String threadName) {
+    /**
+     * @param gtidState if not null, resume by GTID after this MariaDB GTID state instead of at file and position
+     */
+    BinlogConnection(MySqlSource source, boolean mariaDb, long serverId, String file, long position, String gtidState,
+            String threadName) {
         this.source = source;
         this.serverId = serverId;
         this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
-        client = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
+        client = new StallTolerantClient(source.host(), source.port(), source.user(), source.password(),
+                source.maxSinkStall());
         client.setServerId(serverId);
-        client.setBinlogFilename(file);
-        client.setBinlogPosition(position);
+        Tls.binlog(client, source.tls(), source.trustedCertificates(), source.host(), source.port());
+        this.gtidState = gtidState;
+        if (gtidState != null) {
+            client.setGtidSet(gtidState);
+        } else {
+            client.setBinlogFilename(file);
+            client.setBinlogPosition(position);
+        }
         client.setKeepAlive(false);
         client.setHeartbeatInterval(source.keepAliveInterval().toMillis());
         client.setConnectTimeout(source.connectTimeout().toMillis());
-        client.setEventDeserializer(deserializer());
+        client.setEventDeserializer(deserializer(mariaDb));
         client.setThreadFactory(runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
@@ -206,8 +218,17 @@ final class BinlogConnection implements AutoCloseable {
         if (e instanceof RuntimeException runtime && (e instanceof FatalException || e instanceof RetriableException)) {
             return runtime;
         }
+        if (source.tls() != TlsMode.DISABLED && Tls.isVerificationFailure(e)) {
+            return source.tlsFailure(e);
+        }
         if (e instanceof ServerException server) {
             String message = String.valueOf(server.getMessage());
+            if (server.getErrorCode() == FATAL_READING_BINLOG && gtidState != null) {
+                return new FatalException("the stored offset's binlog position does not match the binlog of "
+                        + source.address() + " (a failover, a restore or RESET MASTER), and resuming by GTID after"
+                        + " state '" + gtidState + "' failed: " + message + ". The server lacks transactions the"
+                        + " pipeline has not read. Fix: delete this pipeline's stored offset to take a new snapshot", e);
+            }
             if (server.getErrorCode() == FATAL_READING_BINLOG) {
                 if (message.contains("same server") || message.contains("server_id")) {
                     return new FatalException("another replica of " + source.address() + " uses server id " + serverId
@@ -242,7 +263,7 @@ final class BinlogConnection implements AutoCloseable {
      * and a bounded table-map cache (also the JMH benchmark's).
      */
     @SuppressWarnings("rawtypes") // the library's constructor takes a map of raw deserializers
-    static EventDeserializer deserializer() {
+    static EventDeserializer deserializer(boolean mariaDb) {
         Map<Long, TableMapEventData> tableMaps = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -262,9 +283,10 @@ final class BinlogConnection implements AutoCloseable {
         }
         // one reader as both halves of the library's wrapper: the library then keeps no TABLE_MAP parser of its own
         // (which would parse every TABLE_MAP again), and the event's data is the wrapper (see BinlogEvents)
-        TableMapReader tableMapReader = new TableMapReader();
+        TableMapReader tableMapReader = new TableMapReader(mariaDb);
         readers.put(EventType.TABLE_MAP, new EventDeserializer.EventDataWrapper.Deserializer(tableMapReader,
                 tableMapReader));
+        readers.put(EventType.QUERY, new QueryReader());
         readers.put(EventType.WRITE_ROWS, new RowsDeserializers.Write(tableMaps));
         readers.put(EventType.UPDATE_ROWS, new RowsDeserializers.Update(tableMaps));
         readers.put(EventType.DELETE_ROWS, new RowsDeserializers.Delete(tableMaps));

@@ -3,6 +3,7 @@ package dev.sluice.source.mysql;
 import com.github.shyiko.mysql.binlog.event.Event;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
+import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableId;
@@ -28,6 +29,10 @@ final class MySqlChangeStream implements ChangeStream {
     private Connection lookup;
     private boolean mariaDb;
     private Map<Integer, String> collations;
+    /** The server's identity ({@link ServerChecks#identity}). */
+    private String server;
+    /** The captured tables when the stream opened. */
+    private List<TableId> captured;
     private MySqlOffset head;
     private SnapshotReader snapshot;
     private MySqlOffset snapshotPosition;
@@ -60,8 +65,12 @@ final class MySqlChangeStream implements ChangeStream {
     private void start(MySqlOffset from) throws SQLException {
         lookup = source.connect();
         mariaDb = ServerChecks.check(lookup, serverId, source.address());
+        source.lockHolder().set(PipelineLock.acquire(lookup, context.pipelineName(), serverId,
+                source.lockHolder().get()));
         head = ServerChecks.currentPosition(lookup, source.user());
         collations = InfoSchema.collations(lookup);
+        server = ServerChecks.identity(lookup, mariaDb);
+        captured = CapturedTables.check(lookup, source.tables(), source.address());
         SnapshotMode mode = source.snapshotMode();
         if (from != null && !from.isSnapshot()) {
             if (mode == SnapshotMode.INITIAL_ONLY) {
@@ -73,20 +82,88 @@ final class MySqlChangeStream implements ChangeStream {
             ServerChecks.checkNotPurged(lookup, from, source.user());
             startBinlog(from);
         } else if (from == null && mode == SnapshotMode.NEVER) {
+            // after reading the head: an XA prepared before it and committed after it would be lost
+            ServerChecks.checkNoPreparedXa(lookup, source.address());
             startBinlog(head);
         } else {
             snapshot = new SnapshotReader(source.connect(), source.tables(), context.clock().instant());
             snapshotPosition = snapshot.begin(mariaDb, source.user());
+            if (mode != SnapshotMode.INITIAL_ONLY) {
+                // after fixing the position: an XA prepared before it and committed after it would be lost
+                ServerChecks.checkNoPreparedXa(lookup, source.address());
+            }
             position = MySqlOffset.snapshot(snapshotPosition.file(), snapshotPosition.position());
         }
     }
 
+    /** The GTID state at the start position, and the state to resume from by GTID (null: by file and position). */
+    private record ResumePoint(String state, String byGtid) {}
+
+    /**
+     * Checks that the server's binlog at the offset is the one the offset was read from. A restore, a RESET MASTER
+     * or a failover make the same file and position name other events. After a failover to another MariaDB server,
+     * the offset's GTID state says where to resume (by GTID; the server refuses if it lacks those transactions);
+     * on the same server (RESET MASTER, a restore) and on MySQL it is fatal.
+     */
+    private ResumePoint resumePoint(MySqlOffset from) {
+        try {
+            String actual = mariaDb ? ServerChecks.gtidStateAt(lookup, from.file(), from.position()) : null;
+            boolean otherServer = from.server() != null && !from.server().equals(server);
+            if (from.state() == null) {
+                if (otherServer) {
+                    throw new FatalException("the stored offset " + from.encode() + " was read from server "
+                            + from.server() + ", but " + source.address() + " is server " + server + " (a failover or"
+                            + " a restore): its binlog positions name other events. Fix: delete this pipeline's stored"
+                            + " offset to take a new snapshot" + (mariaDb ? "" : " (resuming by GTID after a failover"
+                            + " is supported on MariaDB only)"));
+                }
+                return new ResumePoint(actual, null); // a fresh start, or an offset of an older version
+            }
+            if (!otherServer && ServerChecks.sameState(actual, from.state())) {
+                return new ResumePoint(from.state(), null);
+            }
+            if (!otherServer) {
+                // the same server, another log: after RESET MASTER MariaDB numbers GTIDs from 1 again, so resuming
+                // by GTID would skip the new transactions that reuse the old numbers
+                throw new FatalException("the stored offset " + from.encode() + " does not match the binlog of "
+                        + source.address() + ": there the position holds the GTID state '" + actual + "', not '"
+                        + from.state() + "' (RESET MASTER, or a restore of the server). The changes in between are"
+                        + " lost to binlog capture. Fix: delete this pipeline's stored offset to take a new snapshot");
+            }
+            if (!from.preparedXa().isEmpty()) {
+                throw new FatalException("the stored offset " + from.encode() + " does not match the binlog of "
+                        + source.address() + " (a failover, a restore or RESET MASTER), and XA transactions were"
+                        + " prepared but not committed at that offset: they cannot be read again by GTID. Fix: delete"
+                        + " this pipeline's stored offset to take a new snapshot");
+            }
+            return new ResumePoint(from.state(), from.state().isEmpty() ? "" : from.state());
+        } catch (SQLException e) {
+            throw source.translate(e, "check the stored offset's binlog position");
+        }
+    }
+
     private void startBinlog(MySqlOffset from) {
-        events = new BinlogEvents(new TableDecoders(source.tables(), collations, this::jsonColumns), from);
-        binlog = new BinlogConnection(source, serverId, from.file(), from.position(),
-                "sluice-" + context.pipelineName() + "-binlog");
+        TableDecoders decoders = new TableDecoders(source.tables(), collations, this::jsonColumns);
+        for (TableId table : captured) {
+            InfoSchema.TableDef def = definition(table);
+            if (def != null) {
+                decoders.known(table, def.schema());
+            }
+        }
+        ResumePoint resume = resumePoint(from);
+        events = new BinlogEvents(decoders, from, server, resume.state());
+        binlog = new BinlogConnection(source, mariaDb, serverId, events.startFile(), events.startPosition(),
+                resume.byGtid(), "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
         position = null;
+    }
+
+    private InfoSchema.TableDef definition(TableId table) {
+        try {
+            return InfoSchema.table(lookup, table);
+        } catch (SQLException e) {
+            throw source.translate(e, "read the definition of " + table);
+        }
     }
 
     private Set<String> jsonColumns(TableId table) {
@@ -182,6 +259,8 @@ final class MySqlChangeStream implements ChangeStream {
             binlog.close();
         }
         if (lookup != null) {
+            // released explicitly: the server may finish the connection's close after a next process asks for it
+            PipelineLock.release(lookup, serverId);
             try {
                 lookup.close();
             } catch (SQLException e) {

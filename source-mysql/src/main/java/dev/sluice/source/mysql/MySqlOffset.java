@@ -1,6 +1,7 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.Offset;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,18 @@ import java.util.Objects;
  *       group are already delivered. Resuming re-reads the group from its start and skips those rows, so a restart
  *       in the middle of a large transaction neither repeats nor skips rows. The GTID of the group is recorded
  *       where the server has one (MariaDB always; MySQL with {@code gtid_mode=ON}); it is informational and not
- *       used for resuming.</li>
+ *       used for resuming. While XA transactions are prepared and not yet committed, the offset also lists where
+ *       each starts: resuming reads them again (their rows are delivered at their XA COMMIT).</li>
  *   <li>snapshot: a snapshot taken at a binlog position is in progress. Resuming from it takes the snapshot again
  *       (its rows are delivered again) and then streams.</li>
  * </ul>
  *
- * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>]} and
+ * <p>Binlog offsets also name the server they were read from ({@code server=}) and, on MariaDB, the GTID state at
+ * the start of their group ({@code state=}): resuming checks that the server's binlog at the position is the one
+ * the offset was read from, and resumes by GTID after a failover.
+ *
+ * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…][;server=<id>]
+ * [;state=<gtid>,…]} and
  * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
  */
 final class MySqlOffset implements Offset {
@@ -25,16 +32,26 @@ final class MySqlOffset implements Offset {
     private static final String BINLOG = PREFIX + "binlog:";
     private static final String SNAPSHOT = PREFIX + "snapshot:";
     private static final String GTID = ";gtid=";
+    private static final String XA = ";xa=";
+    private static final String SERVER = ";server=";
+    private static final String STATE = ";state=";
 
     private final boolean snapshot;
     private final String file;
     private final long position;
     private final long rows;
     private final String gtid;
+    /** Start positions ({@code file:position}) of XA transactions prepared before this offset, not yet committed. */
+    private final List<String> preparedXa;
+    /** The server the offset was read from ({@code @@server_id} on MariaDB, {@code @@server_uuid} on MySQL). */
+    private final String server;
+    /** MariaDB: the GTID state at the group's start (the last GTID of each domain before it), or null. */
+    private final String state;
     /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
     private String text;
 
-    private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid) {
+    private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
+            String server, String state) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -43,16 +60,37 @@ final class MySqlOffset implements Offset {
         this.position = position;
         this.rows = rows;
         this.gtid = gtid;
+        this.preparedXa = List.copyOf(preparedXa);
+        this.server = server;
+        this.state = state;
+    }
+
+    /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
+    MySqlOffset identity(String server, String state) {
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state);
+    }
+
+    String server() {
+        return server;
+    }
+
+    String state() {
+        return state;
     }
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid);
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null);
+    }
+
+    /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
+    static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null);
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null);
     }
 
     static MySqlOffset decode(String text) {
@@ -64,17 +102,28 @@ final class MySqlOffset implements Offset {
                 return snapshot(rest.substring(0, colon), Long.parseLong(rest.substring(colon + 1)));
             }
             if (text.startsWith(BINLOG)) {
-                String rest = text.substring(BINLOG.length());
+                String[] parts = text.substring(BINLOG.length()).split(";");
+                String rest = parts[0];
                 String gtid = null;
-                int g = rest.indexOf(GTID);
-                if (g >= 0) {
-                    gtid = rest.substring(g + GTID.length());
-                    rest = rest.substring(0, g);
+                List<String> xa = List.of();
+                String server = null;
+                String state = null;
+                for (int i = 1; i < parts.length; i++) {
+                    if (parts[i].startsWith(GTID.substring(1))) {
+                        gtid = parts[i].substring(GTID.length() - 1);
+                    } else if (parts[i].startsWith(XA.substring(1))) {
+                        xa = List.of(parts[i].substring(XA.length() - 1).split(","));
+                    } else if (parts[i].startsWith(SERVER.substring(1))) {
+                        server = parts[i].substring(SERVER.length() - 1);
+                    } else if (parts[i].startsWith(STATE.substring(1))) {
+                        state = parts[i].substring(STATE.length() - 1);
+                    }
+                    // other fields are from a later version: ignored, as they only add checks
                 }
                 int rowsColon = rest.lastIndexOf(':');
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
                 return binlog(rest.substring(0, posColon), Long.parseLong(rest.substring(posColon + 1, rowsColon)),
-                        Long.parseLong(rest.substring(rowsColon + 1)), gtid);
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state);
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: expected "
@@ -105,12 +154,19 @@ final class MySqlOffset implements Offset {
         return gtid;
     }
 
+    /** Where XA transactions prepared before this offset and still pending start ({@code file:position}). */
+    List<String> preparedXa() {
+        return preparedXa;
+    }
+
     @Override
     public String encode() {
         String encoded = text;
         if (encoded == null) {
             encoded = snapshot ? SNAPSHOT + file + ":" + position
-                    : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid);
+                    : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid)
+                            + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
+                            + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state);
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -155,12 +211,14 @@ final class MySqlOffset implements Offset {
     @Override
     public boolean equals(Object o) {
         return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
-                && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid);
+                && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
+                && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
+                && Objects.equals(state, that.state);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state);
     }
 
     @Override

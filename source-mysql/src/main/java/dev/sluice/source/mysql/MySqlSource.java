@@ -12,6 +12,8 @@ import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -75,6 +78,14 @@ public final class MySqlSource implements Source {
     private final Long serverId;
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
+    private final Duration maxSinkStall;
+    private final TlsMode tls;
+    private final Path trustedCertificates;
+    /**
+     * The connection id that holds this source's binlog lock for its latest stream in this process (-1: none), so a
+     * reopened stream can take the lock over from its own predecessor whose connection the server still counts.
+     */
+    private final AtomicLong lockHolder = new AtomicLong(-1);
     /** The trigger or timestamp capture this source delegates to, or null for the binlog. */
     private final JdbcCaptureSource polling;
 
@@ -83,11 +94,16 @@ public final class MySqlSource implements Source {
         this.port = b.port;
         this.user = b.user;
         this.password = b.password;
-        this.tables = b.tables;
+        // a database named in the URL (or by database(…)) scopes the capture, as it scopes a JDBC connection
+        this.tables = b.tables != null ? b.tables
+                : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
         this.snapshotMode = b.snapshotMode;
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
         this.connectTimeout = b.connectTimeout;
+        this.maxSinkStall = b.maxSinkStall;
+        this.tls = b.tls;
+        this.trustedCertificates = b.trustedCertificates;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
     }
 
@@ -96,6 +112,7 @@ public final class MySqlSource implements Source {
         login.setProperty("user", user);
         login.setProperty("password", password);
         login.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        Tls.jdbc(login, tls, trustedCertificates);
         String url = "jdbc:mariadb://" + host + ":" + port + "/" + b.database;
         JdbcCaptureSource.Builder capture = JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(() -> DriverManager.getConnection(url, login), user + "@" + address() + "/" + b.database)
@@ -189,11 +206,15 @@ public final class MySqlSource implements Source {
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        Tls.jdbc(p, tls, trustedCertificates);
         return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/", p);
     }
 
     /** A JDBC failure as a Sluice exception: fatal for bad credentials and missing rights, else retriable. */
     SluiceException translate(SQLException e, String doing) {
+        if (tls != TlsMode.DISABLED && Tls.isVerificationFailure(e)) {
+            return tlsFailure(e);
+        }
         int code = e.getErrorCode();
         if (code == 1045 || code == 1044 || code == 1142 || code == 1227) {
             return new FatalException("user " + user + " at " + address() + " could not " + doing + ": " + e.getMessage()
@@ -201,6 +222,10 @@ public final class MySqlSource implements Source {
                     + " CLIENT ON *.* TO the user (SELECT may be limited to the captured databases)", e);
         }
         return new RetriableException("could not " + doing + " at " + address() + ": " + e.getMessage(), e);
+    }
+
+    AtomicLong lockHolder() {
+        return lockHolder;
     }
 
     String host() {
@@ -239,11 +264,31 @@ public final class MySqlSource implements Source {
         return connectTimeout;
     }
 
+    Duration maxSinkStall() {
+        return maxSinkStall;
+    }
+
+    TlsMode tls() {
+        return tls;
+    }
+
+    Path trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    /** A TLS handshake that failed: the server's certificate is not trusted, or does not name the host. */
+    FatalException tlsFailure(Exception e) {
+        return new FatalException("the TLS connection to " + address() + " failed verification (" + tls + "): "
+                + e.getMessage() + ". Fix: pass the server's CA certificate with trustedCertificates(…) (or add it to"
+                + " the JVM's trust store), and for VERIFY_IDENTITY connect by a host name the certificate names", e);
+    }
+
     @Override
     public String toString() {
         return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
                 + ", " + tables + ", snapshot " + snapshotMode
-                + (serverId == null ? "" : ", serverId " + serverId) + ", password ****]";
+                + (serverId == null ? "" : ", serverId " + serverId) + (tls == TlsMode.DISABLED ? "" : ", TLS " + tls)
+                + ", password ****]";
     }
 
     /**
@@ -254,11 +299,14 @@ public final class MySqlSource implements Source {
         private int port = 3306;
         private String user;
         private String password = "";
-        private TableFilter tables = TableFilter.all();
+        private TableFilter tables;
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration maxSinkStall = Duration.ofHours(1);
+        private TlsMode tls = TlsMode.DISABLED;
+        private Path trustedCertificates;
         private String database;
         private Capture capture = Capture.LOG;
         private String timestampColumn;
@@ -378,7 +426,12 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** The tables to capture, as {@code database.table} patterns; all tables by default. */
+        /**
+         * The tables to capture, as {@code database.table} patterns. By default every table of the
+         * {@link #database(String) database} (also taken from {@link #jdbcUrl(String)}), or of the whole server when
+         * no database is named. Opening a stream fails if no table matches, or if a pattern without wildcards names
+         * a table that does not exist.
+         */
         public Builder tables(TableFilter tables) {
             this.tables = Objects.requireNonNull(tables, "tables");
             return this;
@@ -412,6 +465,42 @@ public final class MySqlSource implements Source {
                 throw new IllegalArgumentException("keepAliveInterval must be between 100 ms and 1 h, was " + interval);
             }
             this.keepAliveInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long the sink may hold the stream back (a full queue) before the server gives up on the binlog
+         * connection; 1 hour by default. The source sets the replication session's {@code net_write_timeout} to it
+         * (the server's default is 60 s), so a slow sink does not make the stream reconnect and re-read. Memory
+         * stays bounded: unread binlog waits in the server's socket buffers. A longer stall fails the stream with a
+         * retriable error and it resumes from the last committed offset.
+         */
+        public Builder maxSinkStall(Duration stall) {
+            Objects.requireNonNull(stall, "stall");
+            if (stall.toSeconds() < 1 || stall.compareTo(Duration.ofDays(365)) > 0) {
+                throw new IllegalArgumentException("maxSinkStall must be between 1 s and 365 days, was " + stall);
+            }
+            this.maxSinkStall = stall;
+            return this;
+        }
+
+        /**
+         * TLS for every connection of the source (JDBC and binlog); {@link TlsMode#DISABLED} by default. The
+         * verifying modes check the server's certificate against {@link #trustedCertificates(Path)}, or against the
+         * JVM's trust store when none are given; a failed check stops the pipeline with a {@code FatalException}.
+         */
+        public Builder tls(TlsMode mode) {
+            this.tls = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** A PEM file of the certificates to trust for TLS (the server's CA); implies nothing without {@link #tls}. */
+        public Builder trustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile");
+            if (!Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("trustedCertificates must be a readable PEM file, was " + pemFile);
+            }
+            this.trustedCertificates = pemFile;
             return this;
         }
 

@@ -1,13 +1,18 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.FatalException;
+import dev.sluice.RetriableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -103,6 +108,66 @@ final class ServerChecks {
                     + " The changes in between are lost to binlog capture. Fix: delete this pipeline's stored offset to"
                     + " take a new snapshot, and keep binlogs longer (binlog_expire_logs_seconds)");
         }
+    }
+
+    /**
+     * Before a stream's first position (a snapshot, or a start at the head): no XA transaction may be prepared and
+     * uncommitted, since its rows would be in neither the snapshot (not committed) nor the stream (written before
+     * its start).
+     *
+     * @throws RetriableException while some are prepared: the pipeline retries until they are resolved
+     */
+    static void checkNoPreparedXa(Connection c, String address) throws SQLException {
+        List<String> xids = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                xids.add(rs.getString("data"));
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SPECIFIC_ACCESS_DENIED || e.getErrorCode() == 1142) {
+                throw new FatalException("the source may not list prepared XA transactions at " + address + " ("
+                        + e.getMessage() + "). Fix: GRANT XA_RECOVER_ADMIN ON *.* TO the user (MySQL 8.0.19+)", e);
+            }
+            throw e;
+        }
+        if (!xids.isEmpty()) {
+            throw new RetriableException(xids.size() + " XA transaction(s) are prepared and not committed at " + address
+                    + " (" + String.join(", ", xids.subList(0, Math.min(5, xids.size()))) + "): their rows would be"
+                    + " in neither the snapshot nor the stream. Waiting until they are committed or rolled back"
+                    + " (XA RECOVER lists them; XA COMMIT or XA ROLLBACK resolves them)");
+        }
+    }
+
+    /** The server's identity: {@code @@server_uuid} on MySQL, {@code @@server_id} on MariaDB (which has no UUID). */
+    static String identity(Connection c, boolean mariaDb) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(mariaDb ? "SELECT @@server_id" : "SELECT @@server_uuid")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * MariaDB: the GTID state at a binlog position (the last GTID of each domain before it), or null if the server
+     * has no such position (not an event boundary, or beyond the file's end).
+     */
+    static String gtidStateAt(Connection c, String file, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, file);
+            ps.setLong(2, position);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Two GTID states (comma-separated GTIDs) hold the same GTIDs. */
+    static boolean sameState(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return new HashSet<>(Arrays.asList(a.replace(" ", "").split(",")))
+                .equals(new HashSet<>(Arrays.asList(b.replace(" ", "").split(","))));
     }
 
     private static SQLException denied(SQLException e, String user) {

@@ -26,7 +26,9 @@ import java.util.List;
  * MySQL has no such status, so the position is read under {@code FLUSH TABLES WITH READ LOCK}, held only while the
  * transaction starts and the position is read. Either way, only InnoDB (transactional) tables are consistent.
  *
- * <p>Rows are streamed from the server and handed out in chunks, so memory stays bounded. Not thread-safe.
+ * <p>Each table's READ events follow one TRUNCATE event of that table: whatever the sinks hold of it from an
+ * earlier snapshot (interrupted, or discarded by deleting the stored offset) is replaced, rows deleted since
+ * included. Rows are streamed from the server and handed out in chunks, so memory stays bounded. Not thread-safe.
  */
 final class SnapshotReader implements AutoCloseable {
 
@@ -41,6 +43,7 @@ final class SnapshotReader implements AutoCloseable {
     private ColumnSpec[] specs;
     private Statement statement;
     private ResultSet rows;
+    private boolean pendingTruncate;
 
     SnapshotReader(Connection connection, TableFilter filter, Instant time) throws SQLException {
         this.connection = connection;
@@ -98,6 +101,11 @@ final class SnapshotReader implements AutoCloseable {
             if (rows == null && !openNextTable()) {
                 break;
             }
+            if (pendingTruncate) {
+                pendingTruncate = false;
+                events.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(offset).commitTime(time).build());
+                continue;
+            }
             if (!rows.next()) {
                 closeTable();
                 continue;
@@ -130,6 +138,9 @@ final class SnapshotReader implements AutoCloseable {
             statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             statement.setFetchSize(FETCH_SIZE);
             rows = statement.executeQuery(sql.toString());
+            // the sinks may hold rows of an earlier, interrupted or discarded snapshot (or stream) that this one
+            // replaces: a TRUNCATE first makes them forget what the table no longer has
+            pendingTruncate = true;
             return true;
         }
         return false;

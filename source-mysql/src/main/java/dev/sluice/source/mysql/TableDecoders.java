@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +37,11 @@ final class TableDecoders {
     private final Map<Long, Decoder> byTableId = new HashMap<>();
     private final Map<TableId, Decoder> latest = new HashMap<>();
     private final Map<TableId, Set<String>> jsonColumns = new HashMap<>();
+    /** The latest schema of each captured table: from TABLE_MAPs, or read when the stream started. */
+    private final Map<TableId, Schema> schemas = new HashMap<>();
+    /** Tables created since the stream started, and tables with rows since then (captured or not). */
+    private final Set<TableId> created = new HashSet<>();
+    private final Set<TableId> written = new HashSet<>();
     /** The TABLE_MAP each table id was last learned from, until a DDL statement (JSON declarations may change). */
     private final Map<Long, TableMapEventData> learned = new HashMap<>();
 
@@ -41,6 +49,44 @@ final class TableDecoders {
         this.filter = filter;
         this.collations = collations;
         this.jsonColumnsLookup = jsonColumnsLookup;
+    }
+
+    boolean isCaptured(TableId table) {
+        return filter.test(table);
+    }
+
+    /** A captured table's schema when the stream starts (so a TRUNCATE or DROP of an idle table has one). */
+    void known(TableId table, Schema schema) {
+        schemas.put(table, schema);
+    }
+
+    /** The latest schema of a captured table, or null if the stream has not known the table. */
+    Schema schemaOf(TableId table) {
+        return schemas.get(table);
+    }
+
+    /** The captured tables of a database the stream knows. */
+    List<TableId> knownIn(String database) {
+        return schemas.keySet().stream().filter(t -> t.namespace().equals(database))
+                .sorted(Comparator.comparing(TableId::toString)).toList();
+    }
+
+    /** A CREATE TABLE went by. */
+    void created(TableId table) {
+        created.add(table);
+        written.remove(table);
+    }
+
+    /** True if the table was created since the stream started and no row of it went by since. */
+    boolean surelyEmpty(TableId table) {
+        return created.contains(table) && !written.contains(table);
+    }
+
+    /** The table is gone (dropped, or renamed away). */
+    void forget(TableId table) {
+        schemas.remove(table);
+        created.remove(table);
+        written.remove(table);
     }
 
     boolean isCaptured(TableMapEventData map) {
@@ -53,6 +99,7 @@ final class TableDecoders {
             return;
         }
         TableId id = TableId.of(map.getDatabase(), map.getTable());
+        written.add(id);
         if (!filter.test(id)) {
             byTableId.remove(map.getTableId());
             learn(map);
@@ -63,6 +110,7 @@ final class TableDecoders {
         Decoder previous = latest.get(id);
         Decoder decoder = previous != null && previous.definition.equals(definition) ? previous : new Decoder(definition);
         latest.put(id, decoder);
+        schemas.put(id, decoder.schema());
         byTableId.put(map.getTableId(), decoder);
         learn(map);
     }
@@ -116,29 +164,60 @@ final class TableDecoders {
                 Offset offset, Instant commitTime, String transactionId) {
             ChangeEvent.Builder event = ChangeEvent.builder(op, definition.id(), schema)
                     .offset(offset).commitTime(commitTime).transactionId(transactionId);
+            Object[] beforeValues = before == null ? null : row(before, beforeColumns, null);
             if (before != null) {
-                // a partial before image (binlog_row_image=MINIMAL in some session) is only good as a key
+                // a partial before image (binlog_row_image=MINIMAL or NOBLOB in some session) is only good as a key
                 boolean full = beforeColumns.cardinality() == specs.length;
                 if (full || op == Op.DELETE) {
-                    event.before(row(before, beforeColumns, null));
+                    checkKey(op, beforeColumns, offset);
+                    event.before(Row.of(beforeValues));
                 }
             }
             if (after != null) {
                 BitSet missing = new BitSet();
-                event.after(row(after, afterColumns, missing));
+                Object[] values = row(after, afterColumns, missing);
                 if (!missing.isEmpty()) {
                     if (op != Op.UPDATE) {
                         throw new FatalException("an " + op + " of " + definition.id() + " at " + offset.encode()
                                 + " lacks columns: a session wrote it with binlog_row_image other than FULL. Fix: set"
                                 + " binlog_row_image=FULL globally and in the option file, then take a new snapshot");
                     }
+                    // a column the after image leaves out did not change: the before image may have its value (the
+                    // key, under MINIMAL); the others are marked unchanged, never written as NULL
+                    if (beforeValues != null) {
+                        for (int i = missing.nextSetBit(0); i >= 0; i = missing.nextSetBit(i + 1)) {
+                            if (beforeColumns.get(i)) {
+                                values[i] = beforeValues[i];
+                            }
+                        }
+                        missing.andNot(beforeColumns);
+                    }
+                    BitSet known = (BitSet) afterColumns.clone();
+                    if (beforeColumns != null) {
+                        known.or(beforeColumns);
+                    }
+                    checkKey(op, known, offset);
                     missing.stream().forEach(event::unchanged);
                 }
+                event.after(Row.of(values));
             }
             return event.build();
         }
 
-        private Row row(Serializable[] raw, BitSet included, BitSet missing) {
+        /** Fails if an image lacks a key column: the sinks could not find the row. */
+        private void checkKey(Op op, BitSet present, Offset offset) {
+            for (String key : definition.key()) {
+                int index = schema.indexOf(key);
+                if (!present.get(index)) {
+                    throw new FatalException("an " + op + " of " + definition.id() + " at " + offset.encode()
+                            + " lacks key column '" + key + "': a session wrote it with binlog_row_image other than"
+                            + " FULL. Fix: set binlog_row_image=FULL globally and in the option file, then take a new"
+                            + " snapshot");
+                }
+            }
+        }
+
+        private Object[] row(Serializable[] raw, BitSet included, BitSet missing) {
             Object[] values = new Object[specs.length];
             int k = 0;
             for (int i = 0; i < specs.length; i++) {
@@ -155,7 +234,7 @@ final class TableDecoders {
                             + " (" + specs[i].sourceType() + ") from the binlog: " + e.getMessage(), e);
                 }
             }
-            return Row.of(values);
+            return values;
         }
     }
 }

@@ -1,17 +1,15 @@
 package dev.sluice.source.mysql;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
-import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
 import dev.sluice.FatalException;
 import dev.sluice.TableId;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Turns a binlog TABLE_MAP event into the table's definition as it was when the rows that follow it were written.
@@ -61,26 +59,21 @@ final class TableMaps {
      * @throws FatalException if the event lacks the FULL metadata, or a column has a type or charset the source
      *     does not support
      */
-    static InfoSchema.TableDef definition(TableMapEventData map, Map<Integer, String> collations,
+    static InfoSchema.TableDef definition(TableMapEventData event, Map<Integer, String> collations,
             Set<String> jsonColumns) {
-        TableId id = TableId.of(map.getDatabase(), map.getTable());
-        TableMapEventMetadata meta = map.getEventMetadata();
-        if (meta == null || meta.getColumnNames() == null || meta.getColumnNames().isEmpty()) {
+        TableId id = TableId.of(event.getDatabase(), event.getTable());
+        if (!(event instanceof TableMap map) || map.columns().names() == null) {
             throw new FatalException("the binlog's TABLE_MAP event for " + id + " carries no column names. Fix: set"
                     + " binlog_row_metadata=FULL on the server (SET GLOBAL binlog_row_metadata=FULL and in the"
                     + " option file; MySQL 8.0.1+ or MariaDB 10.5+), then restart the pipeline");
         }
+        TableMap.Columns meta = map.columns();
         byte[] types = map.getColumnTypes();
         int[] metadata = map.getColumnMetadata();
         BitSet nullable = map.getColumnNullability();
-        BitSet signedness = meta.getSignedness() == null ? new BitSet() : meta.getSignedness();
         List<ColumnSpec> specs = new ArrayList<>(types.length);
-        int numeric = 0;
-        int character = 0;
-        int enums = 0;
-        int sets = 0;
         for (int i = 0; i < types.length; i++) {
-            String name = meta.getColumnNames().get(i);
+            String name = meta.names().get(i);
             int code = types[i] & 0xFF;
             int m = metadata[i];
             int length = m;
@@ -102,7 +95,7 @@ final class TableMaps {
             List<String> labels = List.of();
             switch (code) {
                 case TINY, SHORT, INT24, LONG, LONGLONG, FLOAT, DOUBLE, NEWDECIMAL -> {
-                    unsigned = signedness.get(numeric++);
+                    unsigned = meta.unsigned()[i];
                     type = switch (code) {
                         case TINY -> MySqlType.TINYINT;
                         case SHORT -> MySqlType.SMALLINT;
@@ -140,7 +133,7 @@ final class TableMaps {
                     precision = m;
                 }
                 case STRING, VARCHAR, VAR_STRING, BLOB -> {
-                    charset = charset(id, name, collationOf(meta, character++), collations);
+                    charset = charset(id, name, meta.collations()[i], collations);
                     boolean text = charset != null;
                     if (code == BLOB) {
                         type = MySqlType.lob(m, text);
@@ -155,13 +148,9 @@ final class TableMaps {
                         type = text ? MySqlType.VARCHAR : MySqlType.VARBINARY;
                     }
                 }
-                case ENUM -> {
-                    type = MySqlType.ENUM;
-                    labels = Arrays.asList(meta.getEnumStrValues().get(enums++));
-                }
-                case SET -> {
-                    type = MySqlType.SET;
-                    labels = Arrays.asList(meta.getSetStrValues().get(sets++));
+                case ENUM, SET -> {
+                    type = code == ENUM ? MySqlType.ENUM : MySqlType.SET;
+                    labels = labels(id, name, meta.labels()[i], meta.enumSetCollations()[i], collations);
                 }
                 case JSON -> type = MySqlType.JSON;
                 case GEOMETRY -> type = MySqlType.GEOMETRY;
@@ -172,35 +161,30 @@ final class TableMaps {
             }
             specs.add(new ColumnSpec(name, type, unsigned, precision, scale, charset, labels, nullable.get(i)));
         }
-        return new InfoSchema.TableDef(id, specs, key(meta, specs));
+        List<String> key = meta.key().stream().map(k -> specs.get(k).name()).toList();
+        return new InfoSchema.TableDef(id, specs, key);
     }
 
-    private static List<String> key(TableMapEventMetadata meta, List<ColumnSpec> specs) {
-        List<Integer> indexes = meta.getSimplePrimaryKeys();
-        if (indexes == null && meta.getPrimaryKeysWithPrefix() != null) {
-            indexes = new ArrayList<>(new TreeMap<>(meta.getPrimaryKeysWithPrefix()).keySet());
+    /** ENUM or SET labels, decoded with the character set of the column's labels (never the JVM's default). */
+    private static List<String> labels(TableId id, String column, byte[][] raw, int collation,
+            Map<Integer, String> collations) {
+        if (raw == null) {
+            throw new FatalException("the binlog's TABLE_MAP event for " + id + " carries no labels for column '"
+                    + column + "'. Fix: set binlog_row_metadata=FULL on the server");
         }
-        if (indexes == null) {
-            return List.of();
+        // without a charset field (not written by every server version) the labels are utf8, as information_schema
+        Charset charset = collation == TableMap.NONE ? StandardCharsets.UTF_8
+                : charset(id, column, collation, collations);
+        Charset decoding = charset == null ? StandardCharsets.UTF_8 : charset;
+        List<String> labels = new ArrayList<>(raw.length);
+        for (byte[] label : raw) {
+            labels.add(new String(label, decoding));
         }
-        return indexes.stream().map(i -> specs.get(i).name()).toList();
+        return labels;
     }
 
-    private static Integer collationOf(TableMapEventMetadata meta, int characterColumn) {
-        if (meta.getColumnCharsets() != null && characterColumn < meta.getColumnCharsets().size()) {
-            return meta.getColumnCharsets().get(characterColumn);
-        }
-        TableMapEventMetadata.DefaultCharset defaults = meta.getDefaultCharset();
-        if (defaults == null) {
-            return null;
-        }
-        Integer exception = defaults.getCharsetCollations() == null ? null
-                : defaults.getCharsetCollations().get(characterColumn);
-        return exception != null ? exception : defaults.getDefaultCharsetCollation();
-    }
-
-    private static Charset charset(TableId id, String column, Integer collation, Map<Integer, String> collations) {
-        if (collation == null) {
+    private static Charset charset(TableId id, String column, int collation, Map<Integer, String> collations) {
+        if (collation == TableMap.NONE) {
             throw new FatalException("the binlog's TABLE_MAP event for " + id + " carries no character set for column '"
                     + column + "'. Fix: set binlog_row_metadata=FULL on the server");
         }

@@ -95,7 +95,7 @@ public class BinlogRowsBenchmark {
             if (ROWS % rowsPerEvent != 0) {
                 throw new IllegalArgumentException("rowsPerEvent must divide " + ROWS);
             }
-            deserializer = BinlogConnection.deserializer();
+            deserializer = BinlogConnection.deserializer(true);
             TableDecoders decoders = new TableDecoders(TableFilter.all(), Map.of(COLLATION, "utf8mb4"),
                     table -> Set.of());
             events = new BinlogEvents(decoders, MySqlOffset.binlog("mariadb-bin.000001", 4, 0, null));

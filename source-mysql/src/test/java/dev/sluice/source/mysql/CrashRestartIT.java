@@ -80,7 +80,8 @@ class CrashRestartIT {
             // the (empty) snapshot is done once a binlog position is committed
             waitFor(() -> offsets.saved().stream().anyMatch(o -> o.startsWith("mysql:binlog:")));
             writeLargeTransaction(db);
-            waitFor(() -> sink.durable().stream().anyMatch(e -> Integer.valueOf(ROWS).equals(e.after().get(0))));
+            waitFor(() -> sink.durable().stream().anyMatch(e -> e.after() != null
+                    && Integer.valueOf(ROWS).equals(e.after().get(0))));
         }
         assertThat(sink.opens()).as("the sink failed and recovered").isGreaterThan(1);
         assertThat(offsets.saved()).as("an offset inside the transaction was committed")
@@ -88,6 +89,9 @@ class CrashRestartIT {
 
         Map<String, Object> idByOffset = new HashMap<>();
         for (ChangeEvent event : sink.durable()) {
+            if (event.op() == Op.TRUNCATE) {
+                continue; // the (empty) snapshot's, before its reads
+            }
             Object previous = idByOffset.putIfAbsent(event.offset().encode(), event.after().get(0));
             assertThat(previous).as("a redelivered offset carries the same row").isIn(null, event.after().get(0));
         }

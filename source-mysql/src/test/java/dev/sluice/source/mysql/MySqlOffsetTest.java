@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Offset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MySqlOffsetTest {
@@ -14,12 +15,25 @@ class MySqlOffsetTest {
                 MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55"),
                 MySqlOffset.binlog("mysql-bin.000003", 4, 0, null),
                 MySqlOffset.binlog("host:with-colon.000001", 99, 2, "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"),
+                MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55",
+                        List.of("mysql-bin.000002:77", "mysql-bin.000003:4")),
                 MySqlOffset.snapshot("mysql-bin.000010", 328)}) {
             assertThat(MySqlOffset.decode(offset.encode())).isEqualTo(offset);
             assertThat(offset.encode()).startsWith("mysql:");
         }
         assertThat(MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55").encode())
                 .isEqualTo("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55");
+    }
+
+    @Test
+    void offsetsWrittenBeforeXaAndLaterFieldsStayReadable() {
+        MySqlOffset old = MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55");
+        assertThat(old.gtid()).isEqualTo("0-1-55");
+        assertThat(old.preparedXa()).isEmpty();
+        MySqlOffset withXa = MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55"
+                + ";xa=mysql-bin.000002:77;future=1");
+        assertThat(withXa.gtid()).isEqualTo("0-1-55");
+        assertThat(withXa.preparedXa()).containsExactly("mysql-bin.000002:77");
     }
 
     @Test

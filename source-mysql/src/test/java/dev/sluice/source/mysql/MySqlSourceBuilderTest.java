@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.TableFilter;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +55,13 @@ class MySqlSourceBuilderTest {
         assertThat(InfoSchema.labels("enum('a','it''s','x,y','')")).containsExactly("a", "it's", "x,y", "");
         assertThat(Cells.timeMicros("-838:59:59.000001")).isEqualTo(-(838L * 3600 + 59 * 60 + 59) * 1_000_000L - 1);
         assertThat(Cells.timeMicros("12:00:00.5")).isEqualTo(12L * 3600 * 1_000_000L + 500_000);
+    }
+
+    @Test
+    void trustedCertificatesMustBeAReadableFileAndTlsShowsInToString() {
+        assertThatThrownBy(() -> MySqlSource.builder().trustedCertificates(Path.of("/no/such/ca.pem")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such/ca.pem");
+        assertThat(MySqlSource.builder().host("db").user("u").tls(TlsMode.VERIFY_IDENTITY).build().toString())
+                .contains("TLS VERIFY_IDENTITY");
     }
 }

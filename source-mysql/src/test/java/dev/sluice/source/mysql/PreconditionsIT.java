@@ -30,7 +30,8 @@ class PreconditionsIT {
     }
 
     @Test
-    void purgedPositionIsFatalAndNamesANewSnapshot(MariaDbDatabase db) {
+    void purgedPositionIsFatalAndNamesANewSnapshot(MariaDbDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY)");
         MySqlSource source = Streams.source(db).build();
         assertThatThrownBy(() -> source.open(source.decodeOffset("mysql:binlog:mysql-bin.999998:4:0"), Streams.CONTEXT))
                 .isInstanceOf(FatalException.class).hasMessageContaining("mysql-bin.999998")

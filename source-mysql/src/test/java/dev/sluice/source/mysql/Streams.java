@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
+import dev.sluice.Op;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableFilter;
 import dev.sluice.testkit.MariaDbDatabase;
@@ -40,6 +41,17 @@ final class Streams {
             events.addAll(stream.poll(Duration.ofMillis(200)));
         }
         return events;
+    }
+
+    /**
+     * Polls a snapshot of one table: its TRUNCATE (which makes the sinks forget an earlier snapshot), then
+     * {@code rows} READ events, which it returns.
+     */
+    static List<ChangeEvent> pollSnapshot(ChangeStream stream, int rows) throws InterruptedException {
+        List<ChangeEvent> events = poll(stream, rows + 1);
+        assertThat(events.get(0).op()).isEqualTo(Op.TRUNCATE);
+        assertThat(events.subList(1, events.size())).allMatch(e -> e.op() == Op.READ);
+        return events.subList(1, events.size());
     }
 
     /** Polls until {@code count} events arrived. */

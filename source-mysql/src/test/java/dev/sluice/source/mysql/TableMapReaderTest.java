@@ -28,8 +28,8 @@ class TableMapReaderTest {
 
         assertThat(read.get(1)).isSameAs(read.get(0));
         assertThat(read.get(2)).isNotSameAs(read.get(1));
-        assertThat(read.get(2).getEventMetadata().getSimplePrimaryKeys()).containsExactly(1);
-        assertThat(read.get(1).getEventMetadata().getSimplePrimaryKeys()).containsExactly(0);
+        assertThat(((TableMap) read.get(2)).columns().key()).containsExactly(1);
+        assertThat(((TableMap) read.get(1)).columns().key()).containsExactly(0);
         assertThat(read.get(3)).isNotSameAs(read.get(2)).isNotSameAs(read.get(0));
         assertThat(read.get(3).toString()).isEqualTo(read.get(0).toString());
         assertThat(read.get(4).getTableId()).isNotEqualTo(read.get(3).getTableId());
@@ -42,7 +42,7 @@ class TableMapReaderTest {
         for (byte[] body : bodies) {
             binlog.event(TABLE_MAP_EVENT, body);
         }
-        EventDeserializer deserializer = BinlogConnection.deserializer();
+        EventDeserializer deserializer = BinlogConnection.deserializer(true);
         ByteArrayInputStream in = new ByteArrayInputStream(binlog.bytes.toByteArray());
         List<TableMapEventData> read = new ArrayList<>();
         for (Event event = deserializer.nextEvent(in); event != null; event = deserializer.nextEvent(in)) {

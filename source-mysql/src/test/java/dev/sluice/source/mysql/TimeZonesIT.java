@@ -33,7 +33,7 @@ class TimeZonesIT {
         insert(db, 0);
         ChangeStream stream = Streams.source(db).build().open(null, Streams.CONTEXT);
         try {
-            List<ChangeEvent> snapshot = Streams.poll(stream, WRITER_ZONES.length);
+            List<ChangeEvent> snapshot = Streams.pollSnapshot(stream, WRITER_ZONES.length);
             insert(db, 100);
             List<ChangeEvent> streamed = Streams.poll(stream, WRITER_ZONES.length);
             assertThat(snapshot).allMatch(e -> e.op() == Op.READ);

@@ -29,7 +29,7 @@ class TypesIT {
     private static final long MAX_TIME = (838L * 3600 + 59 * 60 + 59) * 1_000_000L;
 
     /** Column, its type, then for rows A (maxima), B (minima and empties) and Z (zero values): SQL and Java value. */
-    private static final Object[][] COLUMNS = {
+    static final Object[][] COLUMNS = {
         {"ti", "tinyint", "127", (short) 127, "-128", (short) -128, "0", (short) 0},
         {"tiu", "tinyint unsigned", "255", (short) 255, "0", (short) 0, "0", (short) 0},
         {"si", "smallint", "32767", (short) 32767, "-32768", (short) -32768, "0", (short) 0},
@@ -95,7 +95,7 @@ class TypesIT {
 
         ChangeStream stream = Streams.source(db).build().open(null, Streams.CONTEXT);
         try {
-            List<ChangeEvent> snapshot = Streams.poll(stream, 4);
+            List<ChangeEvent> snapshot = Streams.pollSnapshot(stream, 4);
             insertRows(db, 11);
             db.execute("UPDATE types SET vc = 'ändern', ts = NULL WHERE id = 11", "DELETE FROM types WHERE id = 12");
             List<ChangeEvent> streamed = Streams.poll(stream, 6);
