@@ -521,10 +521,10 @@ public final class Engine {
             }
             long events = pendingEvents;
             pendingEvents = 0;
+            tableCounts.commit();
+            committedPerTable = tableCounts.committed(); // before the total, so a status never shows fewer
             eventsCommitted += events;
             commits++;
-            tableCounts.commit();
-            committedPerTable = tableCounts.committed();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.debug("pipeline {}: committed {} events up to {} in {}", config.name(), events, offset.encode(), took);
             notifyListeners(l -> l.onCommit(offset, events, took));

@@ -19,6 +19,7 @@ import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.source.mongo.MongoSource;
 import dev.sluice.source.mongo.StartupMode;
 import dev.sluice.source.mysql.MySqlSource;
+import dev.sluice.source.mysql.TlsMode;
 import dev.sluice.source.postgres.PostgresSource;
 import dev.sluice.source.postgres.SnapshotMode;
 import java.net.URI;
@@ -89,6 +90,10 @@ final class PipelineFactory {
 
     Source source() {
         String kind = options.choice("source", null, "postgres", "mysql", "mongo");
+        if (!kind.equals("mysql") && (options.has("tls") || options.has("trusted-certificates"))) {
+            throw new UsageException("--tls and --trusted-certificates go with --source mysql; PostgreSQL takes"
+                    + " sslmode and sslrootcert in its JDBC URL, MongoDB tls=true in its connection string");
+        }
         return switch (kind) {
             case "postgres" -> postgres(capture());
             case "mongo" -> {
@@ -182,6 +187,14 @@ final class PipelineFactory {
         }
         if (options.has("soft-delete-column")) {
             mysql.softDeleteColumn(options.get("soft-delete-column"));
+        }
+        mysql.tls(switch (options.choice("tls", "disabled", "disabled", "verify-ca", "verify-identity")) {
+            case "verify-ca" -> TlsMode.VERIFY_CA;
+            case "verify-identity" -> TlsMode.VERIFY_IDENTITY;
+            default -> TlsMode.DISABLED;
+        });
+        if (options.has("trusted-certificates")) {
+            mysql.trustedCertificates(Path.of(options.get("trusted-certificates")));
         }
         return mysql.build();
     }
