@@ -138,7 +138,7 @@ final class PgChangeStream implements ChangeStream {
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
             startSnapshot(tables, from != null);
         } else {
-            startStreaming(from);
+            startStreaming(from, tables);
             checkTables();
         }
     }
@@ -207,7 +207,7 @@ final class PgChangeStream implements ChangeStream {
         log.info("created replication slot {} at {}; snapshot of {} tables", slot, snapshotEnd, tables.size());
     }
 
-    private void startStreaming(PgOffset from) throws SQLException {
+    private void startStreaming(PgOffset from, List<Catalog.TableInfo> tables) throws SQLException {
         Setup.SlotState state = setup.slot(slot);
         long start;
         if (state == null) {
@@ -255,6 +255,21 @@ final class PgChangeStream implements ChangeStream {
         }
         base = from;
         startReplication(start, from);
+        seedBaselines(tables);
+    }
+
+    /**
+     * When streaming starts without a snapshot, the columns each table has in the catalog now are taken as those
+     * the sinks' rows have: a Relation message that differs (the DDL came after this start, or the stream still
+     * replays changes from before a DDL) reads the table again. A DDL committed while no stream ran, with no change
+     * of the table between the resume point and it, cannot be told from the catalog and is not seen
+     * (docs/source-postgres.md, "Schema changes").
+     */
+    private void seedBaselines(List<Catalog.TableInfo> tables) throws SQLException {
+        for (Catalog.TableInfo table : tables) {
+            decoder.baseline(table.oid(), RelationInfo.of(table.id(), catalog.columns(table.oid()),
+                    catalog.key(table.oid()), catalog.notNull(table.oid()), types));
+        }
     }
 
     private void startReplication(long start, PgOffset from) throws SQLException {
@@ -351,6 +366,7 @@ final class PgChangeStream implements ChangeStream {
             base = (PgOffset) events.get(events.size() - 1).offset();
         }
         if (snapshot.isDone()) {
+            SnapshotReader snapshotRead = snapshot;
             snapshot.close();
             snapshot = null;
             base = snapshotEnd;
@@ -359,6 +375,7 @@ final class PgChangeStream implements ChangeStream {
                 finished = true;
             } else {
                 startReplication(snapshotEnd.lsn(), snapshotEnd);
+                snapshotRead.tablesRead().forEach(decoder::baseline);
             }
         }
         return events;
@@ -400,11 +417,16 @@ final class PgChangeStream implements ChangeStream {
                 closeQuietly(connection);
                 throw e;
             }
-            log.info("reading table {}, which joined publication {} at {}", table.id(), publication,
+            log.info(added.changed() ? "reading table {} again, whose columns changed (publication {}, marker at {})"
+                    : "reading table {}, which joined publication {} at {}", table.id(), publication,
                     LogSequenceNumber.valueOf(added.commitLsn()).asString());
         }
         List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (addedTable.isDone()) {
+            // a table that joined: the first Relation message is compared with the read's columns. A table read
+            // again keeps its Relation's columns as baseline: the read may be newer than the stream (a DDL between
+            // marker and read), and the stream's events in between still carry the older columns
+            addedTable.tablesRead().forEach(decoder::baselineIfAbsent);
             addedTable.close();
             addedTable = null;
         }
@@ -428,6 +450,10 @@ final class PgChangeStream implements ChangeStream {
                 for (int i = before; i < events.size(); i++) {
                     bytes += events.get(i).estimatedSize();
                 }
+                PgOutputDecoder.ChangedTable changed = decoder.takeChangedTable();
+                if (changed != null) {
+                    schemaChanged(changed);
+                }
                 pendingTable = decoder.takeAddedTable();
                 if (pendingTable != null) {
                     break; // the next poll reads that table, before anything later in the stream
@@ -450,6 +476,26 @@ final class PgChangeStream implements ChangeStream {
             sendConfirmation();
         }
         return events;
+    }
+
+    /**
+     * A captured table's columns changed so that rows no event mentions may hold other values now (see
+     * {@link SchemaChange}). Acts before anything decoded after the change is returned, so nothing after it can be
+     * committed first: with {@link SchemaChangeMode#FAIL} it stops; with {@link SchemaChangeMode#REREAD} it commits
+     * a marker message that the stream meets later, where the table is read again like a table that joined the
+     * publication (see {@link #readAddedTable}).
+     */
+    private void schemaChanged(PgOutputDecoder.ChangedTable changed) throws SQLException {
+        String where = "in the transaction committed at " + LogSequenceNumber.valueOf(changed.commitLsn()).asString();
+        if (config.schemaChanges() == SchemaChangeMode.FAIL) {
+            throw new FatalException("the columns of table " + changed.table() + " changed " + where + " ("
+                    + changed.change() + "): rows no change event mentions may hold other values in the source than"
+                    + " in the sinks. Fix: re-snapshot (delete the pipeline's stored offset), or let the source read"
+                    + " such tables again with schemaChanges(SchemaChangeMode.REREAD) and restart.");
+        }
+        watcher.markChanged(changed.relid());
+        log.info("the columns of table {} changed {} ({}); its rows are read again where the stream reaches the"
+                + " marker", changed.table(), where, changed.change());
     }
 
     /** Confirms to the server what the pipeline made durable: only whole transactions (see PgOffset). */

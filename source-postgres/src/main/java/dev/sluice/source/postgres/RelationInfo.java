@@ -23,9 +23,12 @@ final class RelationInfo {
     final Schema schema;
     final PgType[] types;
     final String[] qualifiedNames;
+    /** The columns as the server described them, to compare with the table's next version. */
+    final List<ColumnDef> columns;
 
-    private RelationInfo(TableId table, Schema schema, PgType[] types) {
+    private RelationInfo(TableId table, Schema schema, PgType[] types, List<ColumnDef> columns) {
         this.table = table;
+        this.columns = List.copyOf(columns);
         this.schema = schema;
         this.types = types;
         this.qualifiedNames = new String[types.length];
@@ -46,7 +49,7 @@ final class RelationInfo {
             schemaColumns.add(notNull.contains(def.name()) ? column.notNull() : column);
         }
         List<String> presentKey = key.stream().filter(k -> columns.stream().anyMatch(c -> c.name().equals(k))).toList();
-        return new RelationInfo(table, Schema.of(schemaColumns, presentKey), types);
+        return new RelationInfo(table, Schema.of(schemaColumns, presentKey), types, columns);
     }
 
     /**
