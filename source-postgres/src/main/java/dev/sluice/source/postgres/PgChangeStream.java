@@ -6,6 +6,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
+import dev.sluice.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,6 +61,7 @@ final class PgChangeStream implements ChangeStream {
     private final Catalog catalog;
     private final TypeResolver types;
     private final Fence fence;
+    private final ColumnWatcher columns;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
     /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
@@ -94,6 +96,7 @@ final class PgChangeStream implements ChangeStream {
         this.types = new TypeResolver(metadata, config.numericMode());
         this.nextTableCheck = System.nanoTime();
         this.fence = new Fence(setup, slot, context.pipelineName(), config);
+        this.columns = new ColumnWatcher(catalog);
     }
 
     static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
@@ -197,6 +200,7 @@ final class PgChangeStream implements ChangeStream {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
             }
+            columns.seed(new Catalog(connection), tables); // the catalog as of the slot's consistent point
             snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(consistentPoint, rows),
                     context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
@@ -256,6 +260,7 @@ final class PgChangeStream implements ChangeStream {
         base = from;
         startReplication(start, from);
         seedBaselines(tables);
+        columns.seed(catalog, tables);
     }
 
     /**
@@ -292,7 +297,7 @@ final class PgChangeStream implements ChangeStream {
         log.info("streaming from slot {} at {}", slot, LogSequenceNumber.valueOf(start).asString());
     }
 
-    private RelationInfo loadRelation(long relid, dev.sluice.TableId table, List<RelationInfo.ColumnDef> columns)
+    private RelationInfo loadRelation(long relid, TableId table, List<RelationInfo.ColumnDef> columns)
             throws SQLException {
         return RelationInfo.of(table, columns, catalog.key(relid), catalog.notNull(relid), types);
     }
@@ -387,6 +392,9 @@ final class PgChangeStream implements ChangeStream {
             return;
         }
         watcher.addMissing();
+        for (ColumnWatcher.Changed changed : columns.check(catalog.tables(config.tables()))) {
+            schemaChanged(changed.oid(), changed.table(), changed.change(), changed.shape(), "(seen in the catalog)");
+        }
         nextTableCheck = System.nanoTime() + config.tableCheckInterval().toNanos();
     }
 
@@ -405,6 +413,11 @@ final class PgChangeStream implements ChangeStream {
             Catalog.TableInfo table = oid < 0 ? null : watcher.table(oid);
             if (table == null) {
                 return List.of(); // another pipeline's table, or dropped or renamed since: nothing to read
+            }
+            if (added.changed() && config.schemaChanges() == SchemaChangeMode.FAIL) {
+                pendingTable = added; // every poll and every restart stops here again
+                throw schemaChangeFailure(table.id(), "marker at "
+                        + LogSequenceNumber.valueOf(added.commitLsn()).asString());
             }
             Connection connection = connector.connect();
             try {
@@ -451,8 +464,10 @@ final class PgChangeStream implements ChangeStream {
                     bytes += events.get(i).estimatedSize();
                 }
                 PgOutputDecoder.ChangedTable changed = decoder.takeChangedTable();
-                if (changed != null) {
-                    schemaChanged(changed);
+                if (changed != null && !columns.alreadyMarked(changed.relid(), changed.shape())) {
+                    schemaChanged(changed.relid(), changed.table(), changed.change(), changed.shape(),
+                            "in the transaction committed at "
+                            + LogSequenceNumber.valueOf(changed.commitLsn()).asString());
                 }
                 pendingTable = decoder.takeAddedTable();
                 if (pendingTable != null) {
@@ -480,22 +495,29 @@ final class PgChangeStream implements ChangeStream {
 
     /**
      * A captured table's columns changed so that rows no event mentions may hold other values now (see
-     * {@link SchemaChange}). Acts before anything decoded after the change is returned, so nothing after it can be
-     * committed first: with {@link SchemaChangeMode#FAIL} it stops; with {@link SchemaChangeMode#REREAD} it commits
-     * a marker message that the stream meets later, where the table is read again like a table that joined the
-     * publication (see {@link #readAddedTable}).
+     * {@link SchemaChange} and {@link ColumnWatcher}). Acts before anything decoded after the change is returned, so
+     * nothing after it can be committed first. Commits a marker message that the stream meets later, where the
+     * table is read again like a table that joined the publication (see {@link #readAddedTable}); with
+     * {@link SchemaChangeMode#FAIL} it then stops, and the marker stops every restart again until the pipeline is
+     * re-snapshotted (a new slot starts after the marker) or switched to {@link SchemaChangeMode#REREAD}.
      */
-    private void schemaChanged(PgOutputDecoder.ChangedTable changed) throws SQLException {
-        String where = "in the transaction committed at " + LogSequenceNumber.valueOf(changed.commitLsn()).asString();
+    private void schemaChanged(long oid, TableId table, String change, SchemaChange.Shape shape, String where)
+            throws SQLException {
+        watcher.markChanged(oid);
+        columns.marked(oid, shape);
         if (config.schemaChanges() == SchemaChangeMode.FAIL) {
-            throw new FatalException("the columns of table " + changed.table() + " changed " + where + " ("
-                    + changed.change() + "): rows no change event mentions may hold other values in the source than"
-                    + " in the sinks. Fix: re-snapshot (delete the pipeline's stored offset), or let the source read"
-                    + " such tables again with schemaChanges(SchemaChangeMode.REREAD) and restart.");
+            throw schemaChangeFailure(table, change + ", " + where);
         }
-        watcher.markChanged(changed.relid());
         log.info("the columns of table {} changed {} ({}); its rows are read again where the stream reaches the"
-                + " marker", changed.table(), where, changed.change());
+                + " marker", table, where, change);
+    }
+
+    private static FatalException schemaChangeFailure(TableId table, String change) {
+        return new FatalException("the columns of table " + table + " changed (" + change + "): rows no change"
+                + " event mentions may hold other values in the source than in the sinks, and the source is built"
+                + " with schemaChanges(SchemaChangeMode.FAIL). Fix: re-snapshot (delete the pipeline's stored"
+                + " offset), or build the source with schemaChanges(SchemaChangeMode.REREAD) and restart, so the"
+                + " table is read again.");
     }
 
     /** Confirms to the server what the pipeline made durable: only whole transactions (see PgOffset). */

@@ -131,7 +131,7 @@ final class PgOutputDecoder {
     record AddedTable(long commitLsn, String content, boolean changed) {}
 
     /** A Relation message of a table seen before in this stream, with columns changed as {@code change} says. */
-    record ChangedTable(long relid, TableId table, String change, long commitLsn) {}
+    record ChangedTable(long relid, TableId table, String change, SchemaChange.Shape shape, long commitLsn) {}
 
     private AddedTable addedTable;
     private ChangedTable changedTable;
@@ -213,9 +213,9 @@ final class PgOutputDecoder {
             RelationInfo current = loader.load(relid, table, columns);
             relations.put(relid, current);
             RelationInfo previous = baselines.put(relid, current);
-            String change = previous == null ? null : SchemaChange.between(previous, current);
+            String change = previous == null ? null : SchemaChange.between(previous.shape, current.shape);
             if (change != null) {
-                changedTable = new ChangedTable(relid, table, change, commitLsn);
+                changedTable = new ChangedTable(relid, table, change, current.shape, commitLsn);
             }
         } else {
             ignored.put(relid, table);

@@ -24,11 +24,15 @@ final class RelationInfo {
     final PgType[] types;
     final String[] qualifiedNames;
     /** The columns as the server described them, to compare with the table's next version. */
-    final List<ColumnDef> columns;
+    final SchemaChange.Shape shape;
 
     private RelationInfo(TableId table, Schema schema, PgType[] types, List<ColumnDef> columns) {
         this.table = table;
-        this.columns = List.copyOf(columns);
+        List<String> typeNames = new ArrayList<>(types.length);
+        for (PgType type : types) {
+            typeNames.add(type.sourceType());
+        }
+        this.shape = new SchemaChange.Shape(columns, typeNames);
         this.schema = schema;
         this.types = types;
         this.qualifiedNames = new String[types.length];

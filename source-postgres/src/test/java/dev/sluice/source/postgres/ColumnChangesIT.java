@@ -87,6 +87,78 @@ class ColumnChangesIT {
     }
 
     @Test
+    void aTypeChangeToTheSameTypeWithUsingIsReadAgain(PostgresDatabase db) throws Exception {
+        createTable(db);
+        assertEndsAsSource(db, "ALTER TABLE t ALTER COLUMN n TYPE int USING n * 10", "c");
+    }
+
+    @Test
+    void aRenameNoRowChangeFollowsIsReadWithinTheCheckInterval(PostgresDatabase db) throws Exception {
+        createTable(db);
+        try (ChangeStream stream = watching(db).build().open(null, context(PgTests.uniqueName()))) {
+            Map<Object, Map<String, Object>> state = new TreeMap<>();
+            pollUntil(stream, state, sourceRows(db));
+            db.execute("ALTER TABLE t RENAME COLUMN c TO c2");
+            pollUntil(stream, state, sourceRows(db));
+        }
+    }
+
+    @Test
+    void aChangeSeenInTheCatalogAndInTheStreamIsReadOnce(PostgresDatabase db) throws Exception {
+        createTable(db);
+        try (ChangeStream stream = watching(db).build().open(null, context(PgTests.uniqueName()))) {
+            Map<Object, Map<String, Object>> state = new TreeMap<>();
+            pollUntil(stream, state, sourceRows(db));
+            db.execute("ALTER TABLE t ADD COLUMN x int DEFAULT 5");
+            Thread.sleep(600); // the catalog check (every 200 ms) sees it first
+            db.execute("UPDATE t SET x = 6 WHERE id = 1");
+            List<ChangeEvent> events = new ArrayList<>();
+            Thread.sleep(1000);
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ChangeEvent event : stream.poll(Duration.ofMillis(100))) {
+                    events.add(event);
+                    apply(state, event);
+                }
+            }
+            assertThat(state).isEqualTo(sourceRows(db));
+            assertThat(events).filteredOn(e -> e.op() == Op.TRUNCATE).hasSize(1);
+        }
+    }
+
+    @Test
+    void withFailTheStopHoldsOverRestartsUntilSwitchedToReread(PostgresDatabase db) throws Exception {
+        createTable(db);
+        String name = PgTests.uniqueName();
+        PipelineContext context = context(name);
+        Map<Object, Map<String, Object>> sink = new TreeMap<>();
+        Offset committed;
+        try (ChangeStream stream = watching(db).schemaChanges(SchemaChangeMode.FAIL).build().open(null, context)) {
+            pollUntil(stream, sink, sourceRows(db));
+            committed = stream.position();
+            db.execute("ALTER TABLE t ALTER COLUMN n TYPE bigint USING n + 100");
+            assertThatThrownBy(() -> pollFor(stream, Duration.ofSeconds(10))).isInstanceOf(FatalException.class)
+                    .hasMessageContaining("public.t").hasMessageContaining("column n changed type from integer to"
+                            + " bigint").hasMessageContaining("Fix:");
+        }
+        try (ChangeStream stream = watching(db).schemaChanges(SchemaChangeMode.FAIL).build().open(committed,
+                context)) {
+            assertThatThrownBy(() -> pollFor(stream, Duration.ofSeconds(10))).isInstanceOf(FatalException.class)
+                    .hasMessageContaining("public.t").hasMessageContaining("Fix:");
+        }
+        try (ChangeStream stream = watching(db).build().open(committed, context)) {
+            pollUntil(stream, sink, sourceRows(db));
+        }
+    }
+
+    private static void pollFor(ChangeStream stream, Duration time) throws InterruptedException {
+        long deadline = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < deadline) {
+            stream.poll(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
     void aDroppedColumnNeedsNoReread(PostgresDatabase db) throws Exception {
         createTable(db);
         try (ChangeStream stream = watching(db).build().open(null, context(PgTests.uniqueName()))) {
