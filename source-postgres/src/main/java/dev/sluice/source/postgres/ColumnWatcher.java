@@ -38,10 +38,12 @@ final class ColumnWatcher {
 
     /**
      * The tables' catalog state as {@code source} sees it (now, or in a snapshot's transaction), as the state the
-     * next check compares with.
+     * next check compares with; returns them.
      */
-    void seed(Catalog source, List<Catalog.TableInfo> tables) throws SQLException {
-        known.putAll(source.columnStates(tables));
+    Map<Long, State> seed(Catalog source, List<Catalog.TableInfo> tables) throws SQLException {
+        Map<Long, State> states = source.columnStates(tables);
+        known.putAll(states);
+        return states;
     }
 
     /**

@@ -259,23 +259,13 @@ final class PgChangeStream implements ChangeStream {
         }
         base = from;
         startReplication(start, from);
-        seedBaselines(tables);
-        columns.seed(catalog, tables);
+        // without a snapshot, the catalog's columns now are taken as those the sinks' rows have: a Relation message
+        // that differs (a DDL after this start, or the stream replaying changes from before a DDL) reads the table
+        // again. A DDL committed while no stream ran, with no change of the table between the resume point and it,
+        // cannot be told from the catalog and is not seen (docs/source-postgres.md, "Schema changes").
+        columns.seed(catalog, tables).forEach((oid, columnState) -> decoder.baseline(oid, columnState.shape()));
     }
 
-    /**
-     * When streaming starts without a snapshot, the columns each table has in the catalog now are taken as those
-     * the sinks' rows have: a Relation message that differs (the DDL came after this start, or the stream still
-     * replays changes from before a DDL) reads the table again. A DDL committed while no stream ran, with no change
-     * of the table between the resume point and it, cannot be told from the catalog and is not seen
-     * (docs/source-postgres.md, "Schema changes").
-     */
-    private void seedBaselines(List<Catalog.TableInfo> tables) throws SQLException {
-        for (Catalog.TableInfo table : tables) {
-            decoder.baseline(table.oid(), RelationInfo.of(table.id(), catalog.columns(table.oid()),
-                    catalog.key(table.oid()), catalog.notNull(table.oid()), types));
-        }
-    }
 
     private void startReplication(long start, PgOffset from) throws SQLException {
         stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
@@ -380,7 +370,7 @@ final class PgChangeStream implements ChangeStream {
                 finished = true;
             } else {
                 startReplication(snapshotEnd.lsn(), snapshotEnd);
-                snapshotRead.tablesRead().forEach(decoder::baseline);
+                snapshotRead.tablesRead().forEach((oid, relation) -> decoder.baseline(oid, relation.shape));
             }
         }
         return events;
@@ -439,7 +429,7 @@ final class PgChangeStream implements ChangeStream {
             // a table that joined: the first Relation message is compared with the read's columns. A table read
             // again keeps its Relation's columns as baseline: the read may be newer than the stream (a DDL between
             // marker and read), and the stream's events in between still carry the older columns
-            addedTable.tablesRead().forEach(decoder::baselineIfAbsent);
+            addedTable.tablesRead().forEach((oid, relation) -> decoder.baselineIfAbsent(oid, relation.shape));
             addedTable.close();
             addedTable = null;
         }

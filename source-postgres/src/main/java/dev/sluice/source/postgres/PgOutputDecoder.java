@@ -39,7 +39,7 @@ final class PgOutputDecoder {
     private final Map<Long, RelationInfo> relations = new HashMap<>();
     private final Map<Long, TableId> ignored = new HashMap<>();
     /** Per table, the columns the sinks' rows have: from the last Relation message, the snapshot or a read. */
-    private final Map<Long, RelationInfo> baselines = new HashMap<>();
+    private final Map<Long, SchemaChange.Shape> baselines = new HashMap<>();
 
     private long resumeLsn;
     private long resumeEvents;
@@ -69,13 +69,13 @@ final class PgOutputDecoder {
      * The columns the sinks' rows of a table have now, before the stream's next Relation message of it: those of a
      * snapshot or of a read of the table, or the catalog's when the stream resumes.
      */
-    void baseline(long relid, RelationInfo relation) {
-        baselines.put(relid, relation);
+    void baseline(long relid, SchemaChange.Shape columns) {
+        baselines.put(relid, columns);
     }
 
     /** {@link #baseline}, unless the table has one already. */
-    void baselineIfAbsent(long relid, RelationInfo relation) {
-        baselines.putIfAbsent(relid, relation);
+    void baselineIfAbsent(long relid, SchemaChange.Shape columns) {
+        baselines.putIfAbsent(relid, columns);
     }
 
     /** The position after everything decoded so far, or null before anything. */
@@ -212,8 +212,8 @@ final class PgOutputDecoder {
         if (filter.test(table)) {
             RelationInfo current = loader.load(relid, table, columns);
             relations.put(relid, current);
-            RelationInfo previous = baselines.put(relid, current);
-            String change = previous == null ? null : SchemaChange.between(previous.shape, current.shape);
+            SchemaChange.Shape previous = baselines.put(relid, current.shape);
+            String change = previous == null ? null : SchemaChange.between(previous, current.shape);
             if (change != null) {
                 changedTable = new ChangedTable(relid, table, change, current.shape, commitLsn);
             }
