@@ -7,8 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Catalog queries on a normal connection: tables, their columns, keys and replica identity. One thread. */
@@ -56,6 +58,42 @@ final class Catalog {
             }
         }
         return columns;
+    }
+
+    /**
+     * The live columns of these tables, by OID, with their types' names, the table's storage (relfilenode: a
+     * rewrite gives it a new one) and the versions (xmin) of its column rows; a table dropped meanwhile is absent.
+     */
+    Map<Long, ColumnWatcher.State> columnStates(List<TableInfo> tables) throws SQLException {
+        Map<Long, List<RelationInfo.ColumnDef>> columns = new HashMap<>();
+        Map<Long, List<String>> typeNames = new HashMap<>();
+        Map<Long, Long> storage = new HashMap<>();
+        Map<Long, StringBuilder> versions = new HashMap<>();
+        Long[] oids = tables.stream().map(TableInfo::oid).toArray(Long[]::new);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid, c.relfilenode, a.xmin::text,"
+                + " a.attname, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attisdropped"
+                + " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+                + " WHERE c.oid = ANY (?::oid[]) AND a.attnum > 0 ORDER BY c.oid, a.attnum")) {
+            ps.setArray(1, connection.createArrayOf("bigint", oids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long oid = rs.getLong(1);
+                    storage.put(oid, rs.getLong(2));
+                    versions.computeIfAbsent(oid, o -> new StringBuilder()).append(rs.getString(3)).append(' ');
+                    columns.computeIfAbsent(oid, o -> new ArrayList<>());
+                    typeNames.computeIfAbsent(oid, o -> new ArrayList<>());
+                    if (!rs.getBoolean(8)) {
+                        columns.get(oid).add(new RelationInfo.ColumnDef(rs.getString(4), (int) rs.getLong(5),
+                                rs.getInt(6)));
+                        typeNames.get(oid).add(rs.getString(7));
+                    }
+                }
+            }
+        }
+        Map<Long, ColumnWatcher.State> states = new HashMap<>();
+        columns.forEach((oid, list) -> states.put(oid, new ColumnWatcher.State(
+                new SchemaChange.Shape(list, typeNames.get(oid)), storage.get(oid), versions.get(oid).toString())));
+        return states;
     }
 
     /** The primary key's columns in key order, else the replica identity index's, else none. */

@@ -6,6 +6,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
+import dev.sluice.TableId;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,6 +61,7 @@ final class PgChangeStream implements ChangeStream {
     private final Catalog catalog;
     private final TypeResolver types;
     private final Fence fence;
+    private final ColumnWatcher columns;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
     /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
@@ -94,6 +96,7 @@ final class PgChangeStream implements ChangeStream {
         this.types = new TypeResolver(metadata, config.numericMode());
         this.nextTableCheck = System.nanoTime();
         this.fence = new Fence(setup, slot, context.pipelineName(), config);
+        this.columns = new ColumnWatcher(catalog);
     }
 
     static PgChangeStream open(PostgresSource config, PgOffset from, PipelineContext context) {
@@ -138,7 +141,7 @@ final class PgChangeStream implements ChangeStream {
         if (from == null && mode == SnapshotMode.INITIAL || from != null && from.snapshot()) {
             startSnapshot(tables, from != null);
         } else {
-            startStreaming(from);
+            startStreaming(from, tables);
             checkTables();
         }
     }
@@ -197,6 +200,7 @@ final class PgChangeStream implements ChangeStream {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
             }
+            columns.seed(new Catalog(connection), tables); // the catalog as of the slot's consistent point
             snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(consistentPoint, rows),
                     context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
@@ -207,7 +211,7 @@ final class PgChangeStream implements ChangeStream {
         log.info("created replication slot {} at {}; snapshot of {} tables", slot, snapshotEnd, tables.size());
     }
 
-    private void startStreaming(PgOffset from) throws SQLException {
+    private void startStreaming(PgOffset from, List<Catalog.TableInfo> tables) throws SQLException {
         Setup.SlotState state = setup.slot(slot);
         long start;
         if (state == null) {
@@ -255,7 +259,13 @@ final class PgChangeStream implements ChangeStream {
         }
         base = from;
         startReplication(start, from);
+        // without a snapshot, the catalog's columns now are taken as those the sinks' rows have: a Relation message
+        // that differs (a DDL after this start, or the stream replaying changes from before a DDL) reads the table
+        // again. A DDL committed while no stream ran, with no change of the table between the resume point and it,
+        // cannot be told from the catalog and is not seen (docs/source-postgres.md, "Schema changes").
+        columns.seed(catalog, tables).forEach((oid, columnState) -> decoder.baseline(oid, columnState.shape()));
     }
+
 
     private void startReplication(long start, PgOffset from) throws SQLException {
         stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
@@ -277,7 +287,7 @@ final class PgChangeStream implements ChangeStream {
         log.info("streaming from slot {} at {}", slot, LogSequenceNumber.valueOf(start).asString());
     }
 
-    private RelationInfo loadRelation(long relid, dev.sluice.TableId table, List<RelationInfo.ColumnDef> columns)
+    private RelationInfo loadRelation(long relid, TableId table, List<RelationInfo.ColumnDef> columns)
             throws SQLException {
         return RelationInfo.of(table, columns, catalog.key(relid), catalog.notNull(relid), types);
     }
@@ -351,6 +361,7 @@ final class PgChangeStream implements ChangeStream {
             base = (PgOffset) events.get(events.size() - 1).offset();
         }
         if (snapshot.isDone()) {
+            SnapshotReader snapshotRead = snapshot;
             snapshot.close();
             snapshot = null;
             base = snapshotEnd;
@@ -359,6 +370,7 @@ final class PgChangeStream implements ChangeStream {
                 finished = true;
             } else {
                 startReplication(snapshotEnd.lsn(), snapshotEnd);
+                snapshotRead.tablesRead().forEach((oid, relation) -> decoder.baseline(oid, relation.shape));
             }
         }
         return events;
@@ -370,6 +382,9 @@ final class PgChangeStream implements ChangeStream {
             return;
         }
         watcher.addMissing();
+        for (ColumnWatcher.Changed changed : columns.check(catalog.tables(config.tables()))) {
+            schemaChanged(changed.oid(), changed.table(), changed.change(), changed.shape(), "(seen in the catalog)");
+        }
         nextTableCheck = System.nanoTime() + config.tableCheckInterval().toNanos();
     }
 
@@ -389,6 +404,11 @@ final class PgChangeStream implements ChangeStream {
             if (table == null) {
                 return List.of(); // another pipeline's table, or dropped or renamed since: nothing to read
             }
+            if (added.changed() && config.schemaChanges() == SchemaChangeMode.FAIL) {
+                pendingTable = added; // every poll and every restart stops here again
+                throw schemaChangeFailure(table.id(), "marker at "
+                        + LogSequenceNumber.valueOf(added.commitLsn()).asString());
+            }
             Connection connection = connector.connect();
             try {
                 connection.setAutoCommit(false);
@@ -400,11 +420,16 @@ final class PgChangeStream implements ChangeStream {
                 closeQuietly(connection);
                 throw e;
             }
-            log.info("reading table {}, which joined publication {} at {}", table.id(), publication,
+            log.info(added.changed() ? "reading table {} again, whose columns changed (publication {}, marker at {})"
+                    : "reading table {}, which joined publication {} at {}", table.id(), publication,
                     LogSequenceNumber.valueOf(added.commitLsn()).asString());
         }
         List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (addedTable.isDone()) {
+            // a table that joined: the first Relation message is compared with the read's columns. A table read
+            // again keeps its Relation's columns as baseline: the read may be newer than the stream (a DDL between
+            // marker and read), and the stream's events in between still carry the older columns
+            addedTable.tablesRead().forEach((oid, relation) -> decoder.baselineIfAbsent(oid, relation.shape));
             addedTable.close();
             addedTable = null;
         }
@@ -428,6 +453,12 @@ final class PgChangeStream implements ChangeStream {
                 for (int i = before; i < events.size(); i++) {
                     bytes += events.get(i).estimatedSize();
                 }
+                PgOutputDecoder.ChangedTable changed = decoder.takeChangedTable();
+                if (changed != null && !columns.alreadyMarked(changed.relid(), changed.shape())) {
+                    schemaChanged(changed.relid(), changed.table(), changed.change(), changed.shape(),
+                            "in the transaction committed at "
+                            + LogSequenceNumber.valueOf(changed.commitLsn()).asString());
+                }
                 pendingTable = decoder.takeAddedTable();
                 if (pendingTable != null) {
                     break; // the next poll reads that table, before anything later in the stream
@@ -450,6 +481,33 @@ final class PgChangeStream implements ChangeStream {
             sendConfirmation();
         }
         return events;
+    }
+
+    /**
+     * A captured table's columns changed so that rows no event mentions may hold other values now (see
+     * {@link SchemaChange} and {@link ColumnWatcher}). Acts before anything decoded after the change is returned, so
+     * nothing after it can be committed first. Commits a marker message that the stream meets later, where the
+     * table is read again like a table that joined the publication (see {@link #readAddedTable}); with
+     * {@link SchemaChangeMode#FAIL} it then stops, and the marker stops every restart again until the pipeline is
+     * re-snapshotted (a new slot starts after the marker) or switched to {@link SchemaChangeMode#REREAD}.
+     */
+    private void schemaChanged(long oid, TableId table, String change, SchemaChange.Shape shape, String where)
+            throws SQLException {
+        watcher.markChanged(oid);
+        columns.marked(oid, shape);
+        if (config.schemaChanges() == SchemaChangeMode.FAIL) {
+            throw schemaChangeFailure(table, change + ", " + where);
+        }
+        log.info("the columns of table {} changed {} ({}); its rows are read again where the stream reaches the"
+                + " marker", table, where, change);
+    }
+
+    private static FatalException schemaChangeFailure(TableId table, String change) {
+        return new FatalException("the columns of table " + table + " changed (" + change + "): rows no change"
+                + " event mentions may hold other values in the source than in the sinks, and the source is built"
+                + " with schemaChanges(SchemaChangeMode.FAIL). Fix: re-snapshot (delete the pipeline's stored"
+                + " offset), or build the source with schemaChanges(SchemaChangeMode.REREAD) and restart, so the"
+                + " table is read again.");
     }
 
     /** Confirms to the server what the pipeline made durable: only whole transactions (see PgOffset). */

@@ -38,6 +38,8 @@ final class PgOutputDecoder {
     private final RelationLoader loader;
     private final Map<Long, RelationInfo> relations = new HashMap<>();
     private final Map<Long, TableId> ignored = new HashMap<>();
+    /** Per table, the columns the sinks' rows have: from the last Relation message, the snapshot or a read. */
+    private final Map<Long, SchemaChange.Shape> baselines = new HashMap<>();
 
     private long resumeLsn;
     private long resumeEvents;
@@ -61,6 +63,19 @@ final class PgOutputDecoder {
             this.resumeLsn = from.lsn();
             this.resumeEvents = from.count();
         }
+    }
+
+    /**
+     * The columns the sinks' rows of a table have now, before the stream's next Relation message of it: those of a
+     * snapshot or of a read of the table, or the catalog's when the stream resumes.
+     */
+    void baseline(long relid, SchemaChange.Shape columns) {
+        baselines.put(relid, columns);
+    }
+
+    /** {@link #baseline}, unless the table has one already. */
+    void baselineIfAbsent(long relid, SchemaChange.Shape columns) {
+        baselines.putIfAbsent(relid, columns);
     }
 
     /** The position after everything decoded so far, or null before anything. */
@@ -103,10 +118,33 @@ final class PgOutputDecoder {
     /** The prefix of the transactional message that says a table joined the publication (see TableWatcher). */
     static final String TABLE_ADDED = "sluice-table-added";
 
-    /** A table joined the publication in the transaction that committed at {@code commitLsn}. */
-    record AddedTable(long commitLsn, String content) {}
+    /**
+     * The prefix of the transactional message that says a table's columns changed so that its rows must be read
+     * again (see PgChangeStream): handled exactly like {@link #TABLE_ADDED}.
+     */
+    static final String TABLE_CHANGED = "sluice-table-changed";
+
+    /**
+     * A table to read in the transaction that committed at {@code commitLsn}: it joined the publication, or its
+     * columns changed ({@code changed}).
+     */
+    record AddedTable(long commitLsn, String content, boolean changed) {}
+
+    /** A Relation message of a table seen before in this stream, with columns changed as {@code change} says. */
+    record ChangedTable(long relid, TableId table, String change, SchemaChange.Shape shape, long commitLsn) {}
 
     private AddedTable addedTable;
+    private ChangedTable changedTable;
+
+    /**
+     * The table whose Relation message just decoded changed its columns in a way that can change existing rows
+     * (see {@link SchemaChange}), once; null if none. The caller acts before decoding anything after it.
+     */
+    ChangedTable takeChangedTable() {
+        ChangedTable changed = changedTable;
+        changedTable = null;
+        return changed;
+    }
 
     /** The table-added message just decoded, once; null if none. The caller reads the table before going on. */
     AddedTable takeAddedTable() {
@@ -125,8 +163,9 @@ final class PgOutputDecoder {
         buffer.position(buffer.position() + length);
         // a message counts for no index, so offsets do not depend on messages; one delivered before the restart
         // lies in a transaction below the resume LSN. Heartbeats and the head marker are not transactional.
-        if (transactional && inTransaction && TABLE_ADDED.equals(prefix) && commitLsn >= resumeLsn) {
-            addedTable = new AddedTable(commitLsn, content);
+        boolean added = TABLE_ADDED.equals(prefix);
+        if (transactional && inTransaction && (added || TABLE_CHANGED.equals(prefix)) && commitLsn >= resumeLsn) {
+            addedTable = new AddedTable(commitLsn, content, !added);
         }
     }
 
@@ -171,7 +210,13 @@ final class PgOutputDecoder {
         relations.remove(relid);
         ignored.remove(relid);
         if (filter.test(table)) {
-            relations.put(relid, loader.load(relid, table, columns));
+            RelationInfo current = loader.load(relid, table, columns);
+            relations.put(relid, current);
+            SchemaChange.Shape previous = baselines.put(relid, current.shape);
+            String change = previous == null ? null : SchemaChange.between(previous, current.shape);
+            if (change != null) {
+                changedTable = new ChangedTable(relid, table, change, current.shape, commitLsn);
+            }
         } else {
             ignored.put(relid, table);
         }

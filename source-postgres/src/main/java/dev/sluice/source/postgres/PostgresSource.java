@@ -73,6 +73,7 @@ public final class PostgresSource implements Source {
     private final Duration heartbeatInterval;
     private final Duration tableCheckInterval;
     private final NumericMode numericMode;
+    private final SchemaChangeMode schemaChanges;
     private final Duration connectTimeout;
     private final String instance = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
     /** The trigger or timestamp capture this source delegates to, or null for the log. */
@@ -91,6 +92,7 @@ public final class PostgresSource implements Source {
         this.heartbeatInterval = b.heartbeatInterval;
         this.tableCheckInterval = b.tableCheckInterval;
         this.numericMode = b.numericMode;
+        this.schemaChanges = b.schemaChanges;
         this.connectTimeout = b.connectTimeout;
         this.polling = b.capture == Capture.LOG ? null : polling(b);
     }
@@ -272,6 +274,10 @@ public final class PostgresSource implements Source {
         return numericMode;
     }
 
+    SchemaChangeMode schemaChanges() {
+        return schemaChanges;
+    }
+
     @Override
     public String toString() {
         return "PostgresSource[" + maskUrl(jdbcUrl) + (polling == null ? "" : ", " + polling.mode() + " capture") + ", user=" + user + ", password=" + (password == null ? "none" : "****")
@@ -299,6 +305,7 @@ public final class PostgresSource implements Source {
         private Duration heartbeatInterval;
         private Duration tableCheckInterval = Duration.ofSeconds(5);
         private NumericMode numericMode = NumericMode.DECIMAL;
+        private SchemaChangeMode schemaChanges = SchemaChangeMode.REREAD;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Capture capture = Capture.LOG;
         private String timestampColumn;
@@ -455,6 +462,16 @@ public final class PostgresSource implements Source {
         /** How {@code numeric} columns are captured (default {@link NumericMode#DECIMAL}). */
         public Builder numericMode(NumericMode numericMode) {
             this.numericMode = Objects.requireNonNull(numericMode, "numericMode");
+            return this;
+        }
+
+        /**
+         * What to do when a captured table's columns are renamed, added or change type while streaming, which can
+         * change rows no change event mentions (default {@link SchemaChangeMode#REREAD}: read the table again; or
+         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes".
+         */
+        public Builder schemaChanges(SchemaChangeMode schemaChanges) {
+            this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
             return this;
         }
 

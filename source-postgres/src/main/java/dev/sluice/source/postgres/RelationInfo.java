@@ -23,9 +23,16 @@ final class RelationInfo {
     final Schema schema;
     final PgType[] types;
     final String[] qualifiedNames;
+    /** The columns as the server described them, to compare with the table's next version. */
+    final SchemaChange.Shape shape;
 
-    private RelationInfo(TableId table, Schema schema, PgType[] types) {
+    private RelationInfo(TableId table, Schema schema, PgType[] types, List<ColumnDef> columns) {
         this.table = table;
+        List<String> typeNames = new ArrayList<>(types.length);
+        for (PgType type : types) {
+            typeNames.add(type.sourceType());
+        }
+        this.shape = new SchemaChange.Shape(columns, typeNames);
         this.schema = schema;
         this.types = types;
         this.qualifiedNames = new String[types.length];
@@ -46,7 +53,7 @@ final class RelationInfo {
             schemaColumns.add(notNull.contains(def.name()) ? column.notNull() : column);
         }
         List<String> presentKey = key.stream().filter(k -> columns.stream().anyMatch(c -> c.name().equals(k))).toList();
-        return new RelationInfo(table, Schema.of(schemaColumns, presentKey), types);
+        return new RelationInfo(table, Schema.of(schemaColumns, presentKey), types, columns);
     }
 
     /**

@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.LongFunction;
 
@@ -46,6 +48,8 @@ final class SnapshotReader implements AutoCloseable {
     private ResultSet resultSet;
     private long largestRow;
     private RelationInfo relation;
+    /** Each table read so far, by OID, with the columns its rows were read with. */
+    private final Map<Long, RelationInfo> read = new HashMap<>();
 
     /**
      * @param connection in a REPEATABLE READ transaction that already has its snapshot; closed by this reader
@@ -104,6 +108,11 @@ final class SnapshotReader implements AutoCloseable {
         return events;
     }
 
+    /** The tables read so far, by OID, with the columns their rows were read with. */
+    Map<Long, RelationInfo> tablesRead() {
+        return read;
+    }
+
     boolean isDone() {
         return next >= tables.size() && statement == null;
     }
@@ -115,6 +124,7 @@ final class SnapshotReader implements AutoCloseable {
         Catalog.TableInfo table = tables.get(next++);
         List<RelationInfo.ColumnDef> columns = catalog.columns(table.oid());
         relation = RelationInfo.of(table.id(), columns, catalog.key(table.oid()), catalog.notNull(table.oid()), types);
+        read.put(table.oid(), relation);
         StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM " + Catalog.quote(table.id()));
         for (RelationInfo.ColumnDef column : columns) {
             select.add(Catalog.quote(column.name()));

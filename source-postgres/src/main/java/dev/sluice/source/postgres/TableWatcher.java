@@ -103,6 +103,20 @@ final class TableWatcher {
         }
     }
 
+    /**
+     * Commits a transactional logical message ({@link PgOutputDecoder#TABLE_CHANGED}) that says the table's rows
+     * are to be read again. The stream meets it after everything it has decoded so far, and reads the table there;
+     * a restart before that read was committed meets the message again, so the read is never lost once this
+     * returns.
+     */
+    void markChanged(long oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+            ps.setString(1, PgOutputDecoder.TABLE_CHANGED);
+            ps.setString(2, content(publication, oid));
+            ps.execute();
+        }
+    }
+
     /** The message's text: the publication and the table's OID, so other pipelines' messages are told apart. */
     static String content(String publication, long oid) {
         return publication + "\n" + oid;

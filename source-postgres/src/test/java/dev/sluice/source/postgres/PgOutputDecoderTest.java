@@ -83,8 +83,10 @@ class PgOutputDecoderTest {
 
         decoder.decode(begin(1000, 2), out); // at the resume point: read again
         decoder.decode(message(true, PgOutputDecoder.TABLE_ADDED, "pub\n42"), out);
-        assertThat(decoder.takeAddedTable()).isEqualTo(new PgOutputDecoder.AddedTable(1000, "pub\n42"));
+        assertThat(decoder.takeAddedTable()).isEqualTo(new PgOutputDecoder.AddedTable(1000, "pub\n42", false));
         assertThat(decoder.takeAddedTable()).isNull();
+        decoder.decode(message(true, PgOutputDecoder.TABLE_CHANGED, "pub\n43"), out);
+        assertThat(decoder.takeAddedTable()).isEqualTo(new PgOutputDecoder.AddedTable(1000, "pub\n43", true));
         assertThat(out).isEmpty();
         assertThat(TableWatcher.oidIn("pub\n42", "pub")).isEqualTo(42);
         assertThat(TableWatcher.oidIn("pub\n42", "other")).isEqualTo(-1);

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Columns added, dropped, renamed and retyped while inserts keep coming: events carry the schema of their time. */
+/**
+ * Columns added, dropped, renamed and retyped while inserts keep coming: events carry the schema of their time, and
+ * each change but the drop reads the table again (ColumnChangesIT checks the values that read brings).
+ */
 @ExtendWith(PostgresExtension.class)
 class SchemaChangeIT {
 
@@ -47,19 +50,20 @@ class SchemaChangeIT {
             }, "ddl-writer");
             writer.start();
             List<ChangeEvent> events = new ArrayList<>();
+            List<ChangeEvent> rereads = new ArrayList<>();
             String[] ddl = {"ALTER TABLE t ADD COLUMN extra text DEFAULT 'x'", "ALTER TABLE t DROP COLUMN v",
                 "ALTER TABLE t RENAME COLUMN extra TO renamed", "ALTER TABLE t ALTER COLUMN renamed TYPE varchar(5)"};
             for (String statement : ddl) {
-                awaitMore(stream, events, written, 50);
+                awaitMore(stream, events, rereads, written, 50);
                 db.execute(statement);
             }
-            awaitMore(stream, events, written, 50);
+            awaitMore(stream, events, rereads, written, 50);
             stop.set(true);
             writer.join();
             assertThat(failure.get()).isNull();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (events.size() < written.get() && System.nanoTime() < deadline) {
-                events.addAll(stream.poll(Duration.ofMillis(100)));
+            while ((events.size() < written.get() || truncates(rereads) < 3) && System.nanoTime() < deadline) {
+                split(stream.poll(Duration.ofMillis(100)), events, rereads);
             }
 
             assertThat(events).hasSize(written.get());
@@ -85,19 +89,32 @@ class SchemaChangeIT {
             assertThat(versions.get(3).column(1).sourceType()).isEqualTo("text");
             assertThat(versions.get(4).column(1).sourceType()).isEqualTo("character varying(5)");
             assertThat(versions).allSatisfy(s -> assertThat(s.keyColumns()).extracting(Column::name).containsExactly("id"));
+            // one read each for the added column, the rename and the type change; none for the drop
+            assertThat(truncates(rereads)).isEqualTo(3);
         } finally {
             stop.set(true);
         }
     }
 
     /** Polls until at least {@code more} further inserts were written and received. */
-    private static void awaitMore(ChangeStream stream, List<ChangeEvent> events, AtomicInteger written, int more)
-            throws InterruptedException {
+    private static void awaitMore(ChangeStream stream, List<ChangeEvent> events, List<ChangeEvent> rereads,
+            AtomicInteger written, int more) throws InterruptedException {
         int target = written.get() + more;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while ((written.get() < target || events.size() < target) && System.nanoTime() < deadline) {
-            events.addAll(stream.poll(Duration.ofMillis(20)));
+            split(stream.poll(Duration.ofMillis(20)), events, rereads);
         }
         assertThat(events.size()).isGreaterThanOrEqualTo(target);
+    }
+
+    /** The stream's inserts to {@code inserts}, the TRUNCATE and READ events of a re-read to {@code rereads}. */
+    private static void split(List<ChangeEvent> polled, List<ChangeEvent> inserts, List<ChangeEvent> rereads) {
+        for (ChangeEvent event : polled) {
+            (event.op() == Op.INSERT ? inserts : rereads).add(event);
+        }
+    }
+
+    private static long truncates(List<ChangeEvent> rereads) {
+        return rereads.stream().filter(e -> e.op() == Op.TRUNCATE).count();
     }
 }
