@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.CatchUpReport;
 import dev.sluice.ChangeEvent;
+import dev.sluice.ChangeStream;
+import dev.sluice.Offset;
 import dev.sluice.Pipeline;
+import dev.sluice.PipelineContext;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.offset.InMemoryOffsetStore;
@@ -13,7 +16,9 @@ import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -101,5 +106,28 @@ class PostgresCaptureEmptyCatchUpIT {
         Thread.sleep(20); // past the clock skew margin
         catchUp(source, sink, store);
         assertThat(ids(sink.durable())).containsExactly(1, 2);
+    }
+
+    @Test
+    void timestampCatchUpWhoseNewestRowIsDeletedBeforeItIsReadStillEnds(PostgresDatabase db) throws Exception {
+        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO a (id) VALUES (1), (2), (3)");
+        Thread.sleep(20); // past the clock skew margin
+        JdbcCaptureSource source = JdbcCaptureSource.builder(new PostgresCaptureDialect())
+                .connections(db.dataSource()).timestampColumn("updated_at").clockSkewMargin(Duration.ofMillis(10))
+                .pollInterval(Duration.ofMillis(10)).build();
+        // as a catch-up run does: the head first, then polls until the position covers it
+        try (ChangeStream stream = source.open(null, PipelineContext.of("empty-it", Clock.systemUTC()))) {
+            Offset head = stream.head();
+            assertThat(head).isNotNull();
+            db.execute("DELETE FROM a WHERE id = 3"); // the row the head points at, gone before it is read
+            List<ChangeEvent> events = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && (stream.position() == null || !stream.position().covers(head))) {
+                events.addAll(stream.poll(Duration.ofMillis(100)));
+            }
+            assertThat(ids(events)).containsExactly(1, 2);
+            assertThat(stream.position()).isNotNull();
+            assertThat(stream.position().covers(head)).isTrue();
+        }
     }
 }
