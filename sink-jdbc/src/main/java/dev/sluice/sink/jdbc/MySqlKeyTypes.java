@@ -24,7 +24,8 @@ final class MySqlKeyTypes {
     private static final Pattern DECLARED_TEXT = Pattern.compile(
             "(?i)\\s*(?:character varying|varchar|character|char|nvarchar|nchar|national character varying"
                     + "|national character|national varchar|national char)\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
-    private static final Pattern DECLARED_BINARY = Pattern.compile("(?i)\\s*(?:varbinary|binary)\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
+    private static final Pattern DECLARED_BINARY = Pattern.compile(
+            "(?i)\\s*(?:varbinary|binary)\\s*\\(\\s*(\\d+)\\s*\\)\\s*");
 
     private MySqlKeyTypes() {}
 

@@ -96,7 +96,8 @@ final class KeyLimitScenarios {
             sink.close();
         }
         assertThat(db.rows("SELECT code, uid, n, v FROM triples ORDER BY n")).containsExactly(
-                "x|" + uid + "|" + Integer.MIN_VALUE + "|min", wide(100) + "|" + uid + "|" + Integer.MAX_VALUE + "|max");
+                "x|" + uid + "|" + Integer.MIN_VALUE + "|min",
+                wide(100) + "|" + uid + "|" + Integer.MAX_VALUE + "|max");
     }
 
     static void binaryAndStringKeyShareTheLimitInBytes(Db db) throws Exception {

@@ -94,7 +94,8 @@ class MySqlCaptureEmptyCatchUpIT {
     @Test
     void timestampCaptureOfEmptyTablesCatchesUpAtOnceAndLaterDeliversTheFirstRows(MariaDbDatabase db)
             throws Exception {
-        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6))");
+        db.execute("CREATE TABLE a (id int PRIMARY KEY,"
+                + " updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6))");
         JdbcCaptureSource source = JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(db.dataSource()).timestampColumn("updated_at").clockSkewMargin(Duration.ofMillis(10))
                 .pollInterval(Duration.ofMillis(10)).build();
@@ -110,7 +111,8 @@ class MySqlCaptureEmptyCatchUpIT {
 
     @Test
     void timestampCatchUpWhoseNewestRowIsDeletedBeforeItIsReadStillEnds(MariaDbDatabase db) throws Exception {
-        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6))", "INSERT INTO a (id) VALUES (1), (2), (3)");
+        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6))",
+                "INSERT INTO a (id) VALUES (1), (2), (3)");
         Thread.sleep(1_500); // past the clock skew margin
         JdbcCaptureSource source = JdbcCaptureSource.builder(new MySqlCaptureDialect())
                 .connections(db.dataSource()).timestampColumn("updated_at").clockSkewMargin(Duration.ofMillis(10))

@@ -110,7 +110,8 @@ class PostgresCaptureEmptyCatchUpIT {
 
     @Test
     void timestampCatchUpWhoseNewestRowIsDeletedBeforeItIsReadStillEnds(PostgresDatabase db) throws Exception {
-        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO a (id) VALUES (1), (2), (3)");
+        db.execute("CREATE TABLE a (id int PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now())",
+                "INSERT INTO a (id) VALUES (1), (2), (3)");
         Thread.sleep(20); // past the clock skew margin
         JdbcCaptureSource source = JdbcCaptureSource.builder(new PostgresCaptureDialect())
                 .connections(db.dataSource()).timestampColumn("updated_at").clockSkewMargin(Duration.ofMillis(10))
