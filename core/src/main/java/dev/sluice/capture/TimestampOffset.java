@@ -50,6 +50,18 @@ final class TimestampOffset implements Offset {
         return new TimestampOffset(copy);
     }
 
+    /** This offset with every cursor raised to at least {@code other}'s for the same table (and other's tables). */
+    TimestampOffset atLeast(TimestampOffset other) {
+        TimestampOffset merged = this;
+        for (Map.Entry<TableId, List<Object>> e : other.cursors.entrySet()) {
+            List<Object> mine = cursors.get(e.getKey());
+            if (mine == null || compare(mine, e.getValue()) < 0) {
+                merged = merged.with(e.getKey(), e.getValue());
+            }
+        }
+        return merged;
+    }
+
     /** This offset without a table's cursor: the table is read again from its first row. */
     TimestampOffset without(TableId table) {
         Map<TableId, List<Object>> copy = new java.util.HashMap<>(cursors);

@@ -46,6 +46,9 @@ final class TimestampStream implements ChangeStream {
     private long nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
     private final Clock clock;
     private TimestampOffset offset;
+    /** What {@link #head()} reported and the watermark it was read below; null once the stream has passed it. */
+    private TimestampOffset target;
+    private Watermark targetWatermark;
     private boolean readAnything;
     private long nextRoundNanos = System.nanoTime();
 
@@ -84,6 +87,10 @@ final class TimestampStream implements ChangeStream {
                     any = true;
                 }
             }
+            if (any) {
+                target = head;
+                targetWatermark = watermark;
+            }
             return any ? head : null;
         } catch (SQLException e) {
             throw Sql.failure("reading the newest rows", e);
@@ -114,6 +121,14 @@ final class TimestampStream implements ChangeStream {
                 drained &= events.size() - before < source.batchSize;
             }
             if (!events.isEmpty()) {
+                readAnything = true;
+            }
+            if (drained && target != null && !watermark.instant().isBefore(targetWatermark.instant())) {
+                // every row below the watermark is read now, so no row the head pointed at is still to come: one
+                // deleted (or its table dropped) since would otherwise keep a catch-up run waiting for it forever.
+                // Raising the cursors to it skips nothing: no row below the watermark can still appear
+                offset = offset.atLeast(target);
+                target = null;
                 readAnything = true;
             }
             nextRoundNanos = drained ? System.nanoTime() + source.pollInterval.toNanos() : System.nanoTime();

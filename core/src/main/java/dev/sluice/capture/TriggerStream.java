@@ -43,6 +43,7 @@ final class TriggerStream implements ChangeStream {
     private final String pruneQuery;
     private final String countQuery;
     private long cursor;
+    /** Whether the change table was read (or an offset given): before that, there is no position to commit. */
     private boolean readAnything;
     private volatile long committed;
     private long pruned;
@@ -87,10 +88,15 @@ final class TriggerStream implements ChangeStream {
         }
     }
 
+    /**
+     * The last sequence value handed out, or null while none ever was (the triggers never fired): then there is
+     * nothing to catch up with, and a target of sequence 0 could never be reached, since nothing is ever read.
+     */
     @Override
     public Offset head() {
         try {
-            return new TriggerOffset(source.dialect.lastSequence(connection, changeTable));
+            long last = source.dialect.lastSequence(connection, changeTable);
+            return last > 0 ? new TriggerOffset(last) : null;
         } catch (SQLException e) {
             throw Sql.failure("reading the change table's sequence", e);
         }
@@ -113,6 +119,9 @@ final class TriggerStream implements ChangeStream {
                 nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
             }
             long upTo = horizon.advance(connection);
+            // everything up to the cursor is read once the horizon has been looked at, even when it had nothing
+            // new: an idle change table still has a position to commit (and to report caught up with)
+            readAnything = true;
             List<ChangeEvent> events = new ArrayList<>();
             int rows = 0;
             if (upTo > cursor) {
@@ -134,7 +143,6 @@ final class TriggerStream implements ChangeStream {
                     // everything up to the horizon is read: gaps (rolled back changes) are passed over too
                     cursor = upTo;
                 }
-                readAnything = true;
             }
             boolean drained = rows < source.batchSize;
             nextRoundNanos = drained ? System.nanoTime() + source.pollInterval.toNanos() : System.nanoTime();

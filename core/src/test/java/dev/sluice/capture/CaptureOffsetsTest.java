@@ -30,6 +30,21 @@ class CaptureOffsetsTest {
     }
 
     @Test
+    void timestampOffsetRaisedToAHeadKeepsCursorsAlreadyPastItAndCoversIt() {
+        TableId a = TableId.of("s", "a");
+        TableId b = TableId.of("s", "b");
+        TableId c = TableId.of("s", "c");
+        Instant t = Instant.parse("2024-01-01T00:00:00Z");
+        TimestampOffset head = new TimestampOffset(Map.of(a, List.of(t, 5L), b, List.of(t, 5L)));
+        TimestampOffset read = new TimestampOffset(Map.of(a, List.of(t, 3L), b, List.of(t, 9L), c, List.of(t, 1L)));
+        TimestampOffset raised = read.atLeast(head);
+        assertThat(raised).isEqualTo(new TimestampOffset(Map.of(a, List.of(t, 5L), b, List.of(t, 9L),
+                c, List.of(t, 1L))));
+        assertThat(raised.covers(head)).isTrue();
+        assertThat(TimestampOffset.empty().atLeast(head)).isEqualTo(head);
+    }
+
+    @Test
     void timestampOffsetCoversTableByTable() {
         TableId a = TableId.of("s", "a");
         TableId b = TableId.of("s", "b");

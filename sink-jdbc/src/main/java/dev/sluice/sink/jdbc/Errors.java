@@ -32,6 +32,11 @@ final class Errors {
                     + " target tables, and that an existing target table has the key and columns the events need.",
                     e);
         }
+        if (state.startsWith("54")) {
+            // a limit of the database (PostgreSQL's program_limit_exceeded): trying again never helps
+            return new FatalException(message + ". A value or row exceeds a limit of the target database: fix the"
+                    + " source data or the target table, then restart the pipeline; nothing was skipped.", e);
+        }
         if (state.startsWith("22") || state.startsWith("23")) {
             return new FatalException(message + ". The target table refuses the value: fix the target column's"
                     + " type or constraint (or the source data), then restart the pipeline; nothing was skipped.", e);
@@ -49,7 +54,8 @@ final class Errors {
         return text + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]");
     }
 
-    private static String state(SQLException e) {
+    /** The SQLState that says what failed: of the chained exception where the outer one has none (batches). */
+    static String state(SQLException e) {
         SQLException next = e.getNextException();
         String state = e.getSQLState();
         if ((state == null || state.isEmpty() || state.equals("HY000")) && next != null && next.getSQLState() != null) {

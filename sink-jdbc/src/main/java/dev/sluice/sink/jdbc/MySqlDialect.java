@@ -24,7 +24,10 @@ final class MySqlDialect extends SqlDialect {
     /** Widest decimal MySQL stores exactly. */
     static final int MAX_PRECISION = 65;
     static final int MAX_SCALE = 30;
-    /** A key column of text: 768 characters of utf8mb4 fill InnoDB's 3072-byte index limit. */
+    /**
+     * A key column of text on its own: 768 characters of utf8mb4 fill InnoDB's 3072-byte index limit. A new table's
+     * key is typed by {@link MySqlKeyTypes}, which shares the limit among the key's columns.
+     */
     private static final String TEXT_KEY = "VARCHAR(768)";
 
     private final boolean mariaDb;
@@ -118,6 +121,21 @@ final class MySqlDialect extends SqlDialect {
     }
 
     @Override
+    String requiredColumnsQuery() {
+        return "SELECT column_name, column_type, character_set_name, collation_name FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND is_nullable = 'NO' AND column_default IS NULL"
+                + " AND extra NOT LIKE '%auto_increment%' AND extra NOT LIKE '%GENERATED%'";
+    }
+
+    /** MODIFY restates the column: its full type, character set and collation (it has no default to keep). */
+    @Override
+    String dropNotNull(String qualified, String column, String type, String charset, String collation) {
+        return "ALTER TABLE " + qualified + " MODIFY COLUMN " + quoteName(column) + " " + type
+                + (charset != null ? " CHARACTER SET " + charset : "")
+                + (collation != null ? " COLLATE " + collation : "") + " NULL";
+    }
+
+    @Override
     String alterColumnType(String qualified, String column, String type, boolean key) {
         // MODIFY restates the whole column: the sink's columns are nullable apart from the key, without defaults
         return "ALTER TABLE " + qualified + " MODIFY COLUMN " + quoteName(column) + " " + type
@@ -182,15 +200,27 @@ final class MySqlDialect extends SqlDialect {
             case FLOAT64 -> statement.setDouble(index, finite((Double) value, where));
             case DECIMAL -> bindDecimal(statement, index, (BigDecimal) value,
                     target != null ? target : new TargetColumn("", "decimal", MAX_PRECISION, MAX_SCALE), where);
-            case BYTES -> statement.setBytes(index, (byte[]) value);
+            case BYTES -> statement.setBytes(index, checked((byte[]) value, target, where));
             // temporals as text: no driver or JVM time zone can shift them
             case DATE -> statement.setString(index, ((LocalDate) value).toString());
             case TIME -> statement.setString(index, Values.time((LocalTime) value));
             case TIMESTAMP -> statement.setString(index, Values.dateTime((LocalDateTime) value));
             case TIMESTAMP_TZ -> statement.setString(index, Values.utc((Instant) value));
-            case ARRAY -> statement.setString(index, Values.json(value));
-            case STRING, JSON, ENUM, UNKNOWN, UUID, INTERVAL -> statement.setString(index, value.toString());
+            case ARRAY -> statement.setString(index, checked(Values.json(value), target, where));
+            case STRING, JSON, ENUM, UNKNOWN, UUID, INTERVAL -> statement.setString(index,
+                    checked(value.toString(), target, where));
         }
+    }
+
+    private static <T> T checked(T value, TargetColumn target, String where) {
+        checkLength(value, target, where);
+        return value;
+    }
+
+    /** The key's columns share InnoDB's key limit: see {@link MySqlKeyTypes}. */
+    @Override
+    List<String> keyTypes(List<Column> key, String table) {
+        return MySqlKeyTypes.of(key, table, this);
     }
 
     private static <T extends Number> T finite(T value, String where) {

@@ -5,6 +5,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Row;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -294,6 +295,10 @@ final class PendingChanges {
                 }
             }
         } catch (SQLException e) {
+            if (dialect.dialect() == JdbcDialect.POSTGRESQL && Errors.state(e).equals("54000")
+                    && Errors.describe(e).contains("index row")) {
+                throw keyTooLarge(rows, e);
+            }
             throw new SQLException("cannot " + what + " " + rows.size() + " rows of " + table.source + " in "
                     + table.sql + ": " + Errors.describe(e), e.getSQLState(), e.getErrorCode(), e);
         }
@@ -303,6 +308,32 @@ final class PendingChanges {
             }
         }
         return counts;
+    }
+
+    /**
+     * PostgreSQL refused a key too large for the primary key's btree index (an entry holds at most about 2700 bytes,
+     * a third of a page, after compression): names the key column with the largest value among the rows.
+     */
+    private FatalException keyTooLarge(List<Change> rows, SQLException e) {
+        int widest = keyIndexes[0];
+        long widestBytes = -1;
+        for (Change change : rows) {
+            for (int k : keyIndexes) {
+                Object value = change.row()[k];
+                long bytes = value == null ? 0 : value instanceof byte[] b ? b.length
+                        : value.toString().getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > widestBytes) {
+                    widest = k;
+                    widestBytes = bytes;
+                }
+            }
+        }
+        return new FatalException("a key of " + table.source + " is too large for the primary key index of "
+                + table.sql + ": " + table.where(widest) + " holds a value of " + widestBytes + " bytes, and a"
+                + " PostgreSQL btree index entry holds at most about 2700 bytes (after compression); the sink never"
+                + " truncates a key (" + Errors.describe(e) + "). Fix: keep keys that large out of the source table,"
+                + " or leave the table out with the source's table filter; a target table of your own would need the"
+                + " same primary key, which PostgreSQL cannot index either", e);
     }
 
     private int bindAll(PreparedStatement statement, Change change, BitSet skip, int first) throws SQLException {

@@ -92,6 +92,18 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String requiredColumnsQuery() {
+        return "SELECT column_name, data_type, NULL, NULL FROM information_schema.columns WHERE table_schema = ?"
+                + " AND table_name = ? AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'"
+                + " AND is_generated = 'NEVER'";
+    }
+
+    @Override
+    String dropNotNull(String qualified, String column, String type, String charset, String collation) {
+        return "ALTER TABLE " + qualified + " ALTER COLUMN " + quoteName(column) + " DROP NOT NULL";
+    }
+
+    @Override
     String alterColumnType(String qualified, String column, String type, boolean key) {
         return "ALTER TABLE " + qualified + " ALTER COLUMN " + quoteName(column) + " TYPE " + type;
     }
@@ -155,7 +167,10 @@ final class PostgresDialect extends SqlDialect {
             case FLOAT32 -> statement.setFloat(index, (Float) value);
             case FLOAT64 -> statement.setDouble(index, (Double) value);
             case DECIMAL -> bindDecimal(statement, index, (BigDecimal) value, target, where);
-            case STRING -> statement.setString(index, checkText((String) value, where));
+            case STRING -> {
+                checkLength(value, target, where);
+                statement.setString(index, checkText((String) value, where));
+            }
             case BYTES -> statement.setBytes(index, (byte[]) value);
             case TIMESTAMP_TZ -> statement.setObject(index, OffsetDateTime.ofInstant((Instant) value, ZoneOffset.UTC));
             case DATE, TIME, TIMESTAMP, UUID -> statement.setObject(index, value);

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +71,61 @@ abstract class SqlDialect {
 
     /** The target column type for a column of this logical type. */
     abstract String columnType(Column column, boolean key, String where);
+
+    /**
+     * The types of a new table's key columns, in the order given. By default each column's own key type; a database
+     * that limits the size of a whole key shares its limit among the columns.
+     *
+     * @param table the captured table and its target, for messages
+     * @throws dev.sluice.FatalException if no types within the database's limit can hold the key
+     */
+    List<String> keyTypes(List<Column> key, String table) {
+        List<String> types = new ArrayList<>();
+        for (Column column : key) {
+            types.add(columnType(column, true, "column '" + column.name() + "' of " + table));
+        }
+        return types;
+    }
+
+    /**
+     * Refuses a text or binary value longer than its target column's declared length, which the database would
+     * refuse without naming the table (or, outside strict mode, truncate). Lengths count characters (code points) in
+     * a text column and bytes in a binary one.
+     */
+    static void checkLength(Object value, TargetColumn target, String where) {
+        if (target == null || target.maxLength() == null || value == null) {
+            return;
+        }
+        long length;
+        String unit;
+        if (value instanceof byte[] bytes) {
+            length = bytes.length;
+            unit = "bytes";
+        } else if (value instanceof String text && target.isText()) {
+            length = text.codePointCount(0, text.length());
+            unit = "characters";
+        } else {
+            return;
+        }
+        if (length > target.maxLength()) {
+            throw new FatalException("a value of " + where + " has " + length + " " + unit + ", more than the "
+                    + target.maxLength() + " its target column (" + target.dataType() + "(" + target.maxLength()
+                    + ")) holds; the sink never truncates. Fix: create the target table yourself with a type this"
+                    + " column's values fit into (for a key column on MySQL/MariaDB, all key columns together within"
+                    + " InnoDB's 3072-byte key limit: e.g. narrower other key columns, CHARACTER SET ascii or"
+                    + " VARBINARY), or widen the column, then restart the pipeline: nothing was skipped");
+        }
+    }
+
+    /**
+     * SQL with two parameters (namespace, table) listing the columns that refuse NULL and get no value of their own
+     * on insert (no default, not generated, no identity or auto-increment): name, then what {@link #dropNotNull}
+     * needs to restate the column (type, character set, collation; null where the database needs none).
+     */
+    abstract String requiredColumnsQuery();
+
+    /** ALTER TABLE statement that lets a column hold NULL, keeping its type. */
+    abstract String dropNotNull(String qualified, String column, String type, String charset, String collation);
 
     /** ALTER TABLE statement giving an existing column another type (nullable unless it is a key column). */
     abstract String alterColumnType(String qualified, String column, String type, boolean key);

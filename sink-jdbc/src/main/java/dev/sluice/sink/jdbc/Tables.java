@@ -83,7 +83,7 @@ final class Tables {
                         + " the sink's user cannot see it). Fix: create it, or enable createTables(true)");
             }
             beforeDdl.run();
-            for (String ddl : dialect.createTable(createTable(qualified, schema, softDelete), qualified,
+            for (String ddl : dialect.createTable(createTable(table, qualified, schema, softDelete), qualified,
                     SourceMark.of(table))) {
                 execute(ddl);
             }
@@ -117,19 +117,29 @@ final class Tables {
                 log.info("added to table {} the columns {}", qualified, additions);
                 target = readColumns(namespace, name);
             }
+            if (releaseMissing(table, qualified, namespace, name, schema)) {
+                target = readColumns(namespace, name);
+            }
         }
         return new TableState(table, namespace, name, schema, target, dialect, softDelete);
     }
 
-    private String createTable(String qualified, Schema schema, String softDelete) {
+    private String createTable(TableId table, String qualified, Schema schema, String softDelete) {
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified).append(" (");
-        Set<String> key = schema.keyColumns().stream().map(Column::name).collect(Collectors.toSet());
+        List<Column> keyColumns = schema.keyColumns();
+        // the key columns are typed together: the database limits the size of the whole key
+        List<String> keyTypes = dialect.keyTypes(keyColumns, table + " (target " + qualified + ")");
+        Map<String, String> key = new HashMap<>();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            key.put(keyColumns.get(i).name(), keyTypes.get(i));
+        }
         for (Column column : schema.columns()) {
-            boolean isKey = key.contains(column.name());
+            String keyType = key.get(column.name());
             // only key columns are NOT NULL: a column the source drops later must not make inserts fail
             sql.append(dialect.quoteName(column.name())).append(' ')
-                    .append(dialect.columnType(column, isKey, "column '" + column.name() + "'"))
-                    .append(isKey ? " NOT NULL" : " NULL").append(", ");
+                    .append(keyType != null ? keyType : dialect.columnType(column, false, "column '" + column.name()
+                            + "'"))
+                    .append(keyType != null ? " NOT NULL" : " NULL").append(", ");
         }
         if (softDelete != null) {
             sql.append(softDeleteColumn(softDelete)).append(", ");
@@ -137,6 +147,50 @@ final class Tables {
         sql.append("PRIMARY KEY (").append(dialect.quotedList(
                 schema.keyColumns().stream().map(Column::name).toList())).append("))");
         return sql.toString();
+    }
+
+    /**
+     * Lets the target columns that the events do not carry (the source dropped or renamed them, or the table was
+     * made by hand with more columns) hold NULL where they refuse it and have no default: every insert would fail
+     * on them otherwise. Their existing values stay. Returns whether it altered a column.
+     */
+    private boolean releaseMissing(TableId table, String qualified, String namespace, String name, Schema schema)
+            throws SQLException {
+        Set<String> carried = new TreeSet<>();
+        schema.columns().forEach(c -> carried.add(TableState.key(c.name(), dialect)));
+        List<String> alterations = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(dialect.requiredColumnsQuery())) {
+            query.setString(1, namespace);
+            query.setString(2, name);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String column = rows.getString(1);
+                    if (!carried.contains(TableState.key(column, dialect))) {
+                        missing.add(column);
+                        alterations.add(dialect.dropNotNull(qualified, column, rows.getString(2), rows.getString(3),
+                                rows.getString(4)));
+                    }
+                }
+            }
+        }
+        if (alterations.isEmpty()) {
+            return false;
+        }
+        if (!settings.evolveSchema()) {
+            throw new FatalException("the target table " + qualified + " has the columns " + missing + ", which are"
+                    + " NOT NULL without a default, but the events of " + table + " do not carry them (the source"
+                    + " dropped or renamed them), so every insert would fail. Fix: let them hold NULL or give them a"
+                    + " default (e.g. " + alterations.get(0) + "), or enable evolveSchema(true), which does that,"
+                    + " then restart the pipeline");
+        }
+        beforeDdl.run();
+        for (String alteration : alterations) {
+            execute(alteration);
+        }
+        log.info("table {} keeps the columns {}, which the events of {} no longer carry, and lets them hold NULL",
+                qualified, missing, table);
+        return true;
     }
 
     /** Refuses a second captured table for a target table that already holds another one in this session. */
@@ -271,7 +325,7 @@ final class Tables {
     private Map<String, TargetColumn> readColumns(String namespace, String table) throws SQLException {
         Map<String, TargetColumn> columns = new LinkedHashMap<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT column_name, data_type,"
-                + " numeric_precision, numeric_scale FROM information_schema.columns"
+                + " numeric_precision, numeric_scale, character_maximum_length FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
             query.setString(1, namespace);
             query.setString(2, table);
@@ -281,7 +335,9 @@ final class Tables {
                     Integer p = rows.wasNull() ? null : (int) precision;
                     long scale = rows.getLong(4);
                     Integer s = rows.wasNull() ? null : (int) scale;
-                    TargetColumn column = new TargetColumn(rows.getString(1), rows.getString(2), p, s);
+                    long length = rows.getLong(5);
+                    Long l = rows.wasNull() ? null : length;
+                    TargetColumn column = new TargetColumn(rows.getString(1), rows.getString(2), p, s, l);
                     columns.put(TableState.key(column.name(), dialect), column);
                 }
             }

@@ -9,11 +9,23 @@ import java.util.Locale;
  * @param dataType the database's type name, lowercase ({@code numeric}, {@code decimal}, {@code text}, …)
  * @param precision a numeric column's declared precision, or null (also for PostgreSQL's unconstrained numeric)
  * @param scale a numeric column's declared scale, or null
+ * @param maxLength a character column's declared length in characters, a binary column's in bytes; null for
+ *     unbounded types ({@code text}, {@code LONGTEXT}, {@code bytea}, …)
  */
-record TargetColumn(String name, String dataType, Integer precision, Integer scale) {
+record TargetColumn(String name, String dataType, Integer precision, Integer scale, Long maxLength) {
 
     TargetColumn {
         dataType = dataType.toLowerCase(Locale.ROOT);
+    }
+
+    /** A column without a declared length. */
+    TargetColumn(String name, String dataType, Integer precision, Integer scale) {
+        this(name, dataType, precision, scale, null);
+    }
+
+    /** True for a binary column ({@code binary}, {@code varbinary}, {@code bytea}, blobs). */
+    boolean isBinary() {
+        return dataType.contains("binary") || dataType.contains("blob") || dataType.equals("bytea");
     }
 
     /** True for an exact numeric column with a declared precision, into which decimals must fit unrounded. */

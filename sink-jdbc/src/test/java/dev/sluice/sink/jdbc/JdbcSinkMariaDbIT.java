@@ -88,4 +88,34 @@ class JdbcSinkMariaDbIT {
     void edgeValuesRoundTripExactly(MariaDbDatabase db) throws Exception {
         EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
     }
+
+    @Test
+    void twoStringKeyColumnsTakeTheirShareOfTheKeyLimit(MariaDbDatabase db) throws Exception {
+        KeyLimitScenarios.twoStringKeyColumnsTakeTheirShareOfTheKeyLimit(new Db(db));
+    }
+
+    @Test
+    void declaredLengthUuidAndIntKeyKeepsTheDeclaredLength(MariaDbDatabase db) throws Exception {
+        KeyLimitScenarios.declaredLengthUuidAndIntKeyKeepsTheDeclaredLength(new Db(db));
+    }
+
+    @Test
+    void binaryAndStringKeyShareTheLimitInBytes(MariaDbDatabase db) throws Exception {
+        KeyLimitScenarios.binaryAndStringKeyShareTheLimitInBytes(new Db(db));
+    }
+
+    @Test
+    void declaredKeyLengthsBeyondTheLimitStopWithTheFix(MariaDbDatabase db) throws Exception {
+        KeyLimitScenarios.declaredKeyLengthsBeyondTheLimitStopWithTheFix(new Db(db));
+    }
+
+    @Test
+    void droppedAndRenamedColumnsBecomeNullableAndLaterInsertsLand(MariaDbDatabase db) throws Exception {
+        DroppedColumnScenarios.droppedAndRenamedColumnsBecomeNullableAndLaterInsertsLand(new Db(db));
+    }
+
+    @Test
+    void withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(MariaDbDatabase db) throws Exception {
+        DroppedColumnScenarios.withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(new Db(db));
+    }
 }

@@ -88,4 +88,39 @@ class JdbcSinkPostgresIT {
     void edgeValuesRoundTripExactly(PostgresDatabase db) throws Exception {
         EdgeValueScenarios.edgeValuesRoundTripExactly(new Db(db));
     }
+
+    @Test
+    void twoStringKeyColumnsTakeTheirShareOfTheKeyLimit(PostgresDatabase db) throws Exception {
+        KeyLimitScenarios.twoStringKeyColumnsTakeTheirShareOfTheKeyLimit(new Db(db));
+    }
+
+    @Test
+    void declaredLengthUuidAndIntKeyKeepsTheDeclaredLength(PostgresDatabase db) throws Exception {
+        KeyLimitScenarios.declaredLengthUuidAndIntKeyKeepsTheDeclaredLength(new Db(db));
+    }
+
+    @Test
+    void binaryAndStringKeyShareTheLimitInBytes(PostgresDatabase db) throws Exception {
+        KeyLimitScenarios.binaryAndStringKeyShareTheLimitInBytes(new Db(db));
+    }
+
+    @Test
+    void declaredKeyLengthsBeyondTheLimitStopWithTheFix(PostgresDatabase db) throws Exception {
+        KeyLimitScenarios.declaredKeyLengthsBeyondTheLimitStopWithTheFix(new Db(db));
+    }
+
+    @Test
+    void aKeyTooLargeForThePostgresIndexStopsNamingTheColumn(PostgresDatabase db) throws Exception {
+        KeyLimitScenarios.aKeyTooLargeForThePostgresIndexStopsNamingTheColumn(new Db(db));
+    }
+
+    @Test
+    void droppedAndRenamedColumnsBecomeNullableAndLaterInsertsLand(PostgresDatabase db) throws Exception {
+        DroppedColumnScenarios.droppedAndRenamedColumnsBecomeNullableAndLaterInsertsLand(new Db(db));
+    }
+
+    @Test
+    void withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(PostgresDatabase db) throws Exception {
+        DroppedColumnScenarios.withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(new Db(db));
+    }
 }
