@@ -276,9 +276,13 @@ final class PgChangeStream implements ChangeStream {
                 .withSlotOption("messages", "true") // the table-added marker (TableWatcher)
                 .withStatusInterval((int) Math.min(Integer.MAX_VALUE, config.statusInterval().toMillis()),
                         TimeUnit.MILLISECONDS)
+                // pgjdbc would move the flush position it reports to a keepalive's LSN once everything received
+                // was flushed: the slot would then pass the pipeline's stored offset, which a restart takes for
+                // a slot someone else moved. An idle stream's position follows the keepalives instead (the
+                // decoder), the pipeline commits it, and only then is it confirmed (sendConfirmation).
+                .withAutomaticFlush(false)
                 .start();
-        // pgjdbc moves the flush position it reports to a keepalive's LSN when it equals the last data received,
-        // and both start unset: it would report a flush nobody committed. Start it at the committed position.
+        // start the reported positions at the committed one, not unset
         stream.setFlushedLSN(LogSequenceNumber.valueOf(start));
         stream.setAppliedLSN(LogSequenceNumber.valueOf(start));
         decoder = new PgOutputDecoder(config.tables(), this::loadRelation, from);
