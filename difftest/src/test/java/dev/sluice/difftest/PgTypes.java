@@ -33,8 +33,12 @@ final class PgTypes {
         int s = v.between(0, Math.min(p, 30));
         all.add(new ColumnType("numeric(" + p + "," + s + ")", Kind.DECIMAL, x -> x.decimal(p, s)));
         all.add(new ColumnType("numeric", Kind.DECIMAL, x -> x.decimal(mariaTarget ? 35 : 60, mariaTarget ? 30 : 40)));
-        all.add(new ColumnType("real", Kind.FLOAT32, x -> floatLiteral(x, true, !mariaTarget)));
-        all.add(new ColumnType("double precision", Kind.FLOAT64, x -> floatLiteral(x, false, !mariaTarget)));
+        // MariaDB refuses NaN and infinities (sink-jdbc.md)
+        boolean specials = !mariaTarget;
+        boolean negativeZero = v.rules.allows(PendingDefects.PG_TRIGGER_NEGATIVE_ZERO);
+        all.add(new ColumnType("real", Kind.FLOAT32, x -> zero(floatLiteral(x, true, specials), negativeZero)));
+        all.add(new ColumnType("double precision", Kind.FLOAT64,
+                x -> zero(floatLiteral(x, false, specials), negativeZero)));
         all.add(new ColumnType("boolean", Kind.BOOL, x -> x.chance(0.5) ? "true" : "false"));
         all.add(new ColumnType("text", Kind.TEXT,
                 x -> x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
@@ -73,11 +77,17 @@ final class PgTypes {
         }));
         all.add(new ColumnType(prefix + "_mood", Kind.TEXT, x -> x.string(x.pick(List.of("sad", "ok", "happy 😀", "")))));
         all.add(new ColumnType("inet", Kind.TEXT, x -> "'" + x.between(0, 255) + "." + x.between(0, 255) + ".0."
-                + x.between(0, 255) + (x.chance(0.5) ? "/" + x.between(8, 32) : "") + "'").withSource("{c}::text"));
-        all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
-                + "')::" + prefix + "_pair").withSource("{c}::text"));
-        all.add(new ColumnType("timetz", Kind.TEXT, x -> "'" + x.time(23, 6) + "+02'").withSource("{c}::text"));
+                + x.between(0, 255) + (x.chance(0.5) ? "/" + x.between(8, 32) : "") + "'"));
+        if (v.rules.allows(PendingDefects.PG_TRIGGER_COMPOSITE_AS_JSON)) {
+            all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
+                + "')::" + prefix + "_pair"));
+        }
+        all.add(new ColumnType("timetz", Kind.TEXT, x -> "'" + x.time(23, 6) + "+02'"));
         return v.pick(all);
+    }
+
+    private static String zero(String literal, boolean negativeZero) {
+        return !negativeZero && literal.equals("'-0'") ? "0" : literal;
     }
 
     private static String infinite(Values x) {

@@ -18,6 +18,9 @@ enum Projection {
     }
 
     private String template(Kind kind) {
+        if (this == MARIA && kind == Kind.FLOAT32) {
+            return "CAST({c} AS DOUBLE)"; // the float's exact value, not the 6 digits MariaDB prints
+        }
         switch (kind) {
             case FLOAT32:
             case FLOAT64:

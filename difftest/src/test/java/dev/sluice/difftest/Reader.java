@@ -67,8 +67,9 @@ final class Reader {
     private static String value(ResultSet rs, int i, Kind kind) throws SQLException {
         switch (kind) {
             case FLOAT32: {
-                float f = rs.getFloat(i);
-                return rs.wasNull() ? null : Float.toString(f);
+                // read as a double and narrowed here: MariaDB's text protocol rounds FLOAT to 6 digits
+                double d = rs.getDouble(i);
+                return rs.wasNull() ? null : Float.toString((float) d);
             }
             case FLOAT64: {
                 double d = rs.getDouble(i);
