@@ -33,7 +33,7 @@ final class MariaTypes {
         int bitWidth = v.between(1, 64);
         if (bitWidth == 1) {
             all.add(new ColumnType("BIT(1)", Kind.BOOL, x -> x.chance(0.5) ? "b'1'" : "b'0'").withSource("{c}+0"));
-        } else {
+        } else if (v.rules.allows(PendingDefects.MARIA_JDBC_CAPTURE_BIT_AS_INTEGER)) {
             BigInteger top = TWO.pow(bitWidth == 64 && !extremes ? 63 : bitWidth).subtract(BigInteger.ONE);
             all.add(new ColumnType("BIT(" + bitWidth + ")", Kind.BITS, x -> "b'" + new BigInteger(
                     x.integer(BigInteger.ZERO, top)).toString(2) + "'"));
