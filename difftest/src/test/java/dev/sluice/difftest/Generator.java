@@ -65,8 +65,18 @@ final class Generator {
                 initial.add(insert(t, t.keys, v.between(1, 10)));
             }
         }
+        if (initial.isEmpty() && !rules.allows(PendingDefects.TRIGGER_IDLE_CATCH_UP_HANGS)) {
+            initial.add(insert(tables.get(0), tables.get(0).keys, 1));
+        }
         phases.add(new Case.Phase(List.of(), initial));
-        phases.add(new Case.Phase(List.of(), workload(v.between(5, 25))));
+        List<String> created = new ArrayList<>();
+        if (rules.allows(PendingDefects.NEW_TABLE_NOT_CAPTURED) && v.chance(0.3)) {
+            // a table the filter matches, created while the pipeline streams (issue 20.2)
+            Table t = newTable(prefix + "_n" + (tables.size() + 1));
+            tables.add(t);
+            created.add(create(t));
+        }
+        phases.add(new Case.Phase(created, workload(v.between(5, 25))));
         if (v.chance(0.7)) {
             List<String> ddl = ddl();
             phases.add(new Case.Phase(ddl, workload(v.between(3, 12))));
