@@ -54,7 +54,10 @@ final class Diff {
         if (value == null) {
             return "NULL";
         }
-        return value.length() > 120 ? "'" + value.substring(0, 120) + "…' (" + value.length() + " chars)"
-                : "'" + value + "'";
+        if (value.length() <= 120) {
+            return "'" + value + "'";
+        }
+        int end = value.offsetByCodePoints(0, value.codePointCount(0, 120));
+        return "'" + value.substring(0, end) + "…' (" + value.length() + " chars)";
     }
 }

@@ -41,7 +41,19 @@ enum Kind {
     /** A one-dimensional array: its elements, {@code null} for NULL elements. */
     ARRAY;
 
+    /**
+     * The canonical form; text this kind cannot parse (a sink that wrote another type, say) becomes a marker that
+     * never equals a source value, so it shows in the diff instead of stopping the comparison.
+     */
     String canonical(String text) {
+        try {
+            return parse(text);
+        } catch (RuntimeException e) {
+            return "<not a " + name() + ": " + text + ">";
+        }
+    }
+
+    private String parse(String text) {
         if (text == null) {
             return null;
         }

@@ -42,9 +42,9 @@ final class LakeReader {
                     present.add(rs.getString(1));
                 }
             }
-            String sql = "SELECT " + Reader.select(Projection.DUCKDB, table.columns, present, false)
-                    + ", _op, _seq, CAST(_unchanged AS VARCHAR), _position FROM " + files + " ORDER BY _seq";
-            List<List<String>> rows = Reader.read(s, sql, table.columns);
+            List<List<String>> rows = Reader.readAll(s, Projection.DUCKDB, table.columns, present,
+                    ", _op, _seq, CAST(_unchanged AS VARCHAR), _position", files + " ORDER BY _seq", problems,
+                    table.name);
             int n = table.columns.size();
             Set<String> seqs = new HashSet<>();
             Set<List<String>> images = new HashSet<>();

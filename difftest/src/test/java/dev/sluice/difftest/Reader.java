@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,36 @@ final class Reader {
             return "23:59:59.999999";
         }
         return canonical;
+    }
+
+    /**
+     * Reads {@code SELECT <projection of columns><extra> FROM <from>}; a column whose projection the reader cannot
+     * evaluate (the sink wrote another type than the source's mapping documents) is read as NULL and reported in
+     * {@code problems}, so that the other columns are still compared.
+     */
+    static List<List<String>> readAll(Statement statement, Projection projection, List<Col> columns,
+            Set<String> present, String extra, String from, List<String> problems, String table) throws SQLException {
+        try {
+            return read(statement, "SELECT " + select(projection, columns, present, false) + extra + " FROM " + from,
+                    columns);
+        } catch (SQLException whole) {
+            Set<String> readable = new HashSet<>(present);
+            for (Col c : columns) {
+                if (!present.contains(c.name())) {
+                    continue;
+                }
+                try {
+                    read(statement, "SELECT " + select(projection, List.of(c), present, false) + " FROM " + from,
+                            List.of(c));
+                } catch (SQLException e) {
+                    readable.remove(c.name());
+                    problems.add(table + " column " + c.name() + " (" + c.type().label() + "): the sink's value cannot"
+                            + " be read as " + c.type().kind() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+            return read(statement, "SELECT " + select(projection, columns, readable, false) + extra + " FROM " + from,
+                    columns);
+        }
     }
 
     /** The projection list for the columns; columns the reader does not have are read as NULL. */

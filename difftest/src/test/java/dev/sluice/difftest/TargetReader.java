@@ -16,7 +16,8 @@ final class TargetReader {
 
     private TargetReader() {}
 
-    static Map<List<String>, List<String>> read(Connection connection, Db target, Table table) throws SQLException {
+    static Map<List<String>, List<String>> read(Connection connection, Db target, Table table, List<String> problems)
+            throws SQLException {
         Set<String> present = new HashSet<>();
         DatabaseMetaData meta = connection.getMetaData();
         try (ResultSet rs = meta.getColumns(connection.getCatalog(), target == Db.PG ? "public" : null, table.name,
@@ -31,8 +32,8 @@ final class TargetReader {
         }
         Projection projection = Projection.of(target);
         try (Statement s = connection.createStatement()) {
-            List<List<String>> rows = Reader.read(s, "SELECT " + Reader.select(projection, table.columns, present, false)
-                    + " FROM " + projection.quote(table.name), table.columns);
+            List<List<String>> rows = Reader.readAll(s, projection, table.columns, present, "",
+                    projection.quote(table.name), problems, table.name);
             for (List<String> row : rows) {
                 state.put(Reader.key(table, row), row);
             }
