@@ -21,13 +21,13 @@ final class Diff {
             List<String> got = actual.get(e.getKey());
             if (got == null) {
                 if (shown++ < SHOWN) {
-                    out.add(table.name + " key " + e.getKey() + ": missing in the sink");
+                    out.add(table.label() + " key " + e.getKey() + ": missing in the sink");
                 }
                 continue;
             }
             for (int i = 0; i < table.columns.size(); i++) {
                 if (!Objects.equals(e.getValue().get(i), got.get(i)) && shown++ < SHOWN) {
-                    out.add(table.name + " key " + e.getKey() + " column " + table.columns.get(i).name() + " ("
+                    out.add(table.label() + " key " + e.getKey() + " column " + table.columns.get(i).name() + " ("
                             + table.columns.get(i).type().label() + "): source " + clip(e.getValue().get(i))
                             + ", sink " + clip(got.get(i)));
                 }
@@ -41,11 +41,11 @@ final class Diff {
         }
         for (String key : extra) {
             if (shown++ < SHOWN) {
-                out.add(table.name + " key " + key + ": in the sink, not in the source (a ghost row)");
+                out.add(table.label() + " key " + key + ": in the sink, not in the source (a ghost row)");
             }
         }
         if (shown > SHOWN) {
-            out.add("… " + (shown - SHOWN) + " more differences in " + table.name);
+            out.add("… " + (shown - SHOWN) + " more differences in " + table.label());
         }
         return out;
     }

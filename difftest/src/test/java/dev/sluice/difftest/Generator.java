@@ -38,6 +38,11 @@ final class Generator {
         return prefix;
     }
 
+    /** The second PostgreSQL schema a case may use: {@code <prefix>_s2}, also matched by the filter. */
+    String secondSchema() {
+        return prefix + "_s2";
+    }
+
     private static String abbreviation(CasePath path) {
         String capture = switch (path.capture()) {
             case LOG -> "l";
@@ -57,6 +62,13 @@ final class Generator {
             Table t = newTable(prefix + "_t" + i);
             tables.add(t);
             setup.add(create(t));
+        }
+        if (db == Db.PG && rules.allows(PendingDefects.JDBC_SAME_NAME_MERGED) && v.chance(0.2)) {
+            // a table of the same name in a second schema the filter matches (issue 20.5)
+            setup.add("CREATE SCHEMA " + db.quote(secondSchema()));
+            Table twin = newTable(secondSchema(), tables.get(0).name);
+            tables.add(twin);
+            setup.add(create(twin));
         }
         List<Case.Phase> phases = new ArrayList<>();
         List<String> initial = new ArrayList<>();
@@ -87,7 +99,11 @@ final class Generator {
     // ---- tables
 
     private Table newTable(String name) {
-        Table t = new Table(name);
+        return newTable(null, name);
+    }
+
+    private Table newTable(String namespace, String name) {
+        Table t = new Table(namespace, name);
         List<Col> columns = new ArrayList<>(keyColumns());
         int others = v.between(1, 40) - columns.size();
         for (int i = 0; i < others; i++) {
@@ -157,7 +173,7 @@ final class Generator {
     }
 
     private String create(Table t) {
-        StringBuilder s = new StringBuilder("CREATE TABLE " + db.quote(t.name) + " (");
+        StringBuilder s = new StringBuilder("CREATE TABLE " + t.ref(db) + " (");
         for (Col c : t.columns) {
             s.append(db.quote(c.name())).append(' ').append(c.type().ddl());
             if (!c.server()) {
@@ -181,7 +197,7 @@ final class Generator {
 
     private String insert(Table t, List<List<String>> keys, int rows) {
         List<Col> cols = t.writable();
-        StringBuilder s = new StringBuilder("INSERT INTO " + db.quote(t.name) + " (");
+        StringBuilder s = new StringBuilder("INSERT INTO " + t.ref(db) + " (");
         s.append(String.join(", ", cols.stream().map(c -> db.quote(c.name())).toList())).append(") VALUES ");
         for (int r = 0; r < rows; r++) {
             List<String> key = new ArrayList<>();
@@ -232,7 +248,7 @@ final class Generator {
         if (sets.isEmpty()) {
             return null;
         }
-        return "UPDATE " + db.quote(t.name) + " SET " + String.join(", ", sets) + where(t, key);
+        return "UPDATE " + t.ref(db) + " SET " + String.join(", ", sets) + where(t, key);
     }
 
     private String updateKey(Table t, List<List<String>> keys) {
@@ -246,12 +262,12 @@ final class Generator {
         newKey.set(which, fresh);
         keys.set(index, newKey);
         String extra = rules.path().timestamp() && db == Db.PG ? ", updated_at = now()" : "";
-        return "UPDATE " + db.quote(t.name) + " SET " + db.quote(col.name()) + " = " + fresh + extra + where(t, key);
+        return "UPDATE " + t.ref(db) + " SET " + db.quote(col.name()) + " = " + fresh + extra + where(t, key);
     }
 
     private String delete(Table t, List<List<String>> keys) {
         List<String> key = keys.remove(random.nextInt(keys.size()));
-        return "DELETE FROM " + db.quote(t.name) + where(t, key);
+        return "DELETE FROM " + t.ref(db) + where(t, key);
     }
 
     /** One statement against the keys given (which it updates), or null if none fits. */
@@ -276,7 +292,7 @@ final class Generator {
                 && (db == Db.PG || rules.allows(PendingDefects.MARIA_TRUNCATE_DROPPED));
         if (truncate) {
             keys.clear();
-            return (db == Db.PG ? "TRUNCATE " : "TRUNCATE TABLE ") + db.quote(t.name);
+            return (db == Db.PG ? "TRUNCATE " : "TRUNCATE TABLE ") + t.ref(db);
         }
         return update(t, keys);
     }
@@ -336,7 +352,20 @@ final class Generator {
         List<String> sql = new ArrayList<>();
         for (int n = v.between(1, 3); n > 0; n--) {
             Table t = v.pick(tables);
-            int kind = random.nextInt(3);
+            int kind = random.nextInt(4);
+            if (kind == 3) {
+                List<Col> renamable = t.columns.stream().filter(c -> !c.key() && !c.server()
+                        && t.columns.stream().noneMatch(g -> g.server() && g.type().ddl().contains(db.quote(c.name()))))
+                        .toList();
+                if (!renamable.isEmpty() && rules.allows(PendingDefects.RENAMED_COLUMN_LOSES_VALUES)) {
+                    Col c = v.pick(renamable);
+                    Col renamed = new Col(c.name() + "_r", c.type(), c.nullable(), false, false);
+                    t.columns.set(t.columns.indexOf(c), renamed);
+                    sql.add("ALTER TABLE " + t.ref(db) + " RENAME COLUMN " + db.quote(c.name()) + " TO "
+                            + db.quote(renamed.name()));
+                }
+                continue;
+            }
             if (kind == 0 || t.columns.size() < 3) {
                 Col c = newColumn();
                 if (t.columns.stream().anyMatch(existing -> existing.name().equals(c.name()))) {
@@ -344,7 +373,7 @@ final class Generator {
                 }
                 Col added = new Col(c.name(), c.type(), true, false, false);
                 t.columns.add(added);
-                sql.add("ALTER TABLE " + db.quote(t.name) + " ADD COLUMN " + db.quote(added.name()) + " "
+                sql.add("ALTER TABLE " + t.ref(db) + " ADD COLUMN " + db.quote(added.name()) + " "
                         + added.type().ddl() + " NULL");
             } else if (kind == 1) {
                 List<Col> droppable = t.columns.stream().filter(c -> !c.key() && !c.server()
@@ -353,7 +382,7 @@ final class Generator {
                 if (!droppable.isEmpty()) {
                     Col c = v.pick(droppable);
                     t.columns.remove(c);
-                    sql.add("ALTER TABLE " + db.quote(t.name) + " DROP COLUMN " + db.quote(c.name()));
+                    sql.add("ALTER TABLE " + t.ref(db) + " DROP COLUMN " + db.quote(c.name()));
                 }
             } else if (rules.allows(PendingDefects.JDBC_STUCK_AFTER_TYPE_CHANGE)) {
                 List<String> narrow = db == Db.PG ? List.of("smallint", "integer")
@@ -367,8 +396,8 @@ final class Generator {
                             false, false);
                     t.columns.set(t.columns.indexOf(c), wide);
                     sql.add(db == Db.PG
-                            ? "ALTER TABLE " + db.quote(t.name) + " ALTER COLUMN " + db.quote(c.name()) + " TYPE bigint"
-                            : "ALTER TABLE " + db.quote(t.name) + " MODIFY " + db.quote(c.name()) + " BIGINT"
+                            ? "ALTER TABLE " + t.ref(db) + " ALTER COLUMN " + db.quote(c.name()) + " TYPE bigint"
+                            : "ALTER TABLE " + t.ref(db) + " MODIFY " + db.quote(c.name()) + " BIGINT"
                                     + (c.nullable() ? " NULL" : " NOT NULL"));
                 }
             }

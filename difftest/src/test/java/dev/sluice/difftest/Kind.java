@@ -35,6 +35,8 @@ enum Kind {
     TIME,
     /** A duration in microseconds (MySQL TIME, which Sluice maps to {@code interval}). */
     MICROS,
+    /** A PostgreSQL interval as {@code months/days/micros}, the three parts kept apart as Sluice keeps them. */
+    INTERVAL,
     UUID,
     /** JSON text without insignificant whitespace. */
     JSON,
@@ -65,6 +67,7 @@ enum Kind {
             case FLOAT64:
             case TEXT:
             case DATE:
+            case INTERVAL:
                 return text;
             case BOOL:
                 return switch (text.trim().toLowerCase(Locale.ROOT)) {

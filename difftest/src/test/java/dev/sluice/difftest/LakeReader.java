@@ -27,7 +27,7 @@ final class LakeReader {
     /** The rebuilt state by key; problems (duplicates) are added to {@code problems}. */
     static Map<List<String>, List<String>> rebuild(Path root, String namespace, Table table, List<String> problems)
             throws SQLException {
-        Path folder = root.resolve(namespace).resolve(table.name);
+        Path folder = root.resolve(table.namespace == null ? namespace : table.namespace).resolve(table.name);
         Map<List<String>, List<String>> state = new LinkedHashMap<>();
         if (!Files.isDirectory(folder)) {
             return state;
@@ -44,7 +44,7 @@ final class LakeReader {
             }
             List<List<String>> rows = Reader.readAll(s, Projection.DUCKDB, table.columns, present,
                     ", _op, _seq, CAST(_unchanged AS VARCHAR), _position", files + " ORDER BY _seq", problems,
-                    table.name);
+                    table.label());
             int n = table.columns.size();
             Set<String> seqs = new HashSet<>();
             Set<List<String>> images = new HashSet<>();
@@ -53,13 +53,13 @@ final class LakeReader {
                 String seq = row.get(n + 1);
                 List<String> values = row.subList(0, n);
                 if (!seqs.add(seq)) {
-                    problems.add(table.name + ": _seq " + seq + " written twice");
+                    problems.add(table.label() + ": _seq " + seq + " written twice");
                 }
                 List<String> image = new ArrayList<>(Reader.key(table, values));
                 image.add(op);
                 image.add(row.get(n + 3));
                 if (!op.equals("t") && !images.add(image)) {
-                    problems.add(table.name + ": the change " + image + " (key, _op, _position) written twice");
+                    problems.add(table.label() + ": the change " + image + " (key, _op, _position) written twice");
                 }
                 if (op.equals("t")) {
                     state.clear();

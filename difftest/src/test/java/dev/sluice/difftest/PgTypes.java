@@ -56,6 +56,14 @@ final class PgTypes {
         all.add(new ColumnType("timestamptz", Kind.TIMESTAMPTZ, x -> infinity && !mariaTarget && x.chance(0.05)
                 ? infinite(x)
                 : "'" + (mariaTarget ? x.date(1971, 2037) : x.date(1, 9999)) + " " + x.time(23, 6) + "+00'"));
+        if (!v.rules.path().sink().equals(CasePath.SinkKind.JDBC)) {
+            // Parquet only: the JDBC sink's MariaDB target keeps intervals as ISO text, not compared here
+            all.add(new ColumnType("interval", Kind.INTERVAL, x -> "'" + x.integer(-1000, 1000) + " months "
+                    + x.integer(-100, 100) + " days " + x.integer(-100000, 100000) + "." + x.between(0, 999999)
+                    + " seconds'").withSource("(extract(year FROM {c}) * 12 + extract(month FROM {c}))::bigint || '/' ||"
+                    + " extract(day FROM {c})::bigint || '/' || (extract(hour FROM {c}) * 3600000000"
+                    + " + extract(minute FROM {c}) * 60000000 + extract(microseconds FROM {c}))::bigint"));
+        }
         all.add(new ColumnType("uuid", Kind.UUID, x -> "'" + x.uuid() + "'"));
         all.add(new ColumnType("json", Kind.JSON, PgTypes::json));
         all.add(new ColumnType("jsonb", Kind.JSON, PgTypes::json));

@@ -46,6 +46,8 @@ enum Projection {
                 case TIMESTAMPTZ -> "CAST(timezone('UTC', {c}) AS VARCHAR)";
                 case MICROS -> "CAST({c}.months::BIGINT * 2592000000000 + {c}.days::BIGINT * 86400000000"
                         + " + {c}.micros AS VARCHAR)";
+                case INTERVAL -> "CAST({c}.months AS VARCHAR) || '/' || CAST({c}.days AS VARCHAR) || '/' ||"
+                        + " CAST({c}.micros AS VARCHAR)";
                 default -> "CAST({c} AS VARCHAR)";
             };
         };

@@ -26,7 +26,17 @@ final class Reader {
         if (source == Db.PG && col.type().kind() == Kind.TIME && canonical.equals("24:00:00")) {
             return "23:59:59.999999";
         }
+        // MARIA_ZERO_DATE_NULL: docs/source-mysql.md delivers zero dates (0000-00-00, zero month or day) as NULL
+        Kind kind = col.type().kind();
+        if (source == Db.MARIA && (kind == Kind.DATE || kind == Kind.TIMESTAMP || kind == Kind.TIMESTAMPTZ)
+                && canonical.matches("\\d{4}-\\d{2}-\\d{2}.*") && isZeroDate(canonical)) {
+            return null;
+        }
         return canonical;
+    }
+
+    private static boolean isZeroDate(String date) {
+        return date.startsWith("0000-") || date.substring(5, 7).equals("00") || date.substring(8, 10).equals("00");
     }
 
     /**
@@ -116,7 +126,7 @@ final class Reader {
         try (Statement s = connection.createStatement()) {
             Set<String> all = Set.copyOf(table.columns.stream().map(Col::name).toList());
             List<List<String>> rows = read(s, "SELECT " + select(Projection.of(db), table.columns, all, true)
-                    + " FROM " + db.quote(table.name), table.columns);
+                    + " FROM " + table.ref(db), table.columns);
             Map<List<String>, List<String>> byKey = new LinkedHashMap<>();
             for (List<String> row : rows) {
                 List<String> normalised = new ArrayList<>();

@@ -13,11 +13,28 @@ final class Table {
     record Col(String name, ColumnType type, boolean nullable, boolean key, boolean server) {}
 
     final String name;
+    /** The schema, or null for the source's default (PostgreSQL {@code public}, the MariaDB test database). */
+    final String namespace;
     final List<Col> columns = new ArrayList<>();
     List<List<String>> keys = new ArrayList<>();
 
     Table(String name) {
+        this(null, name);
+    }
+
+    Table(String namespace, String name) {
+        this.namespace = namespace;
         this.name = name;
+    }
+
+    /** The table in SQL: quoted, and qualified when it is not in the default schema. */
+    String ref(Db db) {
+        return namespace == null ? db.quote(name) : db.quote(namespace) + "." + db.quote(name);
+    }
+
+    /** For messages: {@code schema.table} or {@code table}. */
+    String label() {
+        return namespace == null ? name : namespace + "." + name;
     }
 
     List<Col> keyColumns() {

@@ -33,7 +33,7 @@ final class TargetReader {
         Projection projection = Projection.of(target);
         try (Statement s = connection.createStatement()) {
             List<List<String>> rows = Reader.readAll(s, projection, table.columns, present, "",
-                    projection.quote(table.name), problems, table.name);
+                    projection.quote(table.name), problems, table.label());
             for (List<String> row : rows) {
                 state.put(Reader.key(table, row), row);
             }
