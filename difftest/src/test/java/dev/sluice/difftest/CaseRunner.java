@@ -63,9 +63,11 @@ final class CaseRunner {
 
         String report() {
             return "difftest case FAILED: seed=" + testCase.seed() + " path=" + testCase.path()
-                    + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dit.test=DifferentialIT -Ddifftest.seed="
+                    + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+                    + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=DifferentialIT -Ddifftest.seed="
                     + testCase.seed() + " -Ddifftest.path=" + testCase.path()
-                    + (testCase.path() != null ? "" : "") + "\n" + String.join("\n", problems)
+                    + (Settings.includePending() ? " -Ddifftest.pending=include" : "")
+                    + "\n" + String.join("\n", problems)
                     + "\n---- case.sql (target/difftest/" + testCase.id() + "/case.sql)\n" + testCase.script();
         }
     }
@@ -96,6 +98,11 @@ final class CaseRunner {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
                 String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                if (failure == null && path.source() == Db.MARIA && !path.log()
+                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK)) {
+                    Thread.sleep(1000);
+                    failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                }
                 if (failure != null) {
                     problems.add(failure);
                     break;

@@ -88,6 +88,14 @@ final class Generator {
             tables.add(t);
             created.add(create(t));
         }
+        if (rules.allows(PendingDefects.NEW_TABLE_NOT_CAPTURED) && v.chance(0.2)) {
+            // a captured table dropped and created again under the same name, with other columns (issue 20.2)
+            Table old = tables.get(0);
+            Table again = newTable(old.namespace, old.name);
+            tables.set(0, again);
+            created.add("DROP TABLE " + old.ref(db));
+            created.add(create(again));
+        }
         phases.add(new Case.Phase(created, workload(v.between(5, 25))));
         if (v.chance(0.7)) {
             List<String> ddl = ddl();

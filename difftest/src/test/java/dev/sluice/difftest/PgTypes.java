@@ -40,12 +40,13 @@ final class PgTypes {
         all.add(new ColumnType("double precision", Kind.FLOAT64,
                 x -> zero(floatLiteral(x, false, specials), negativeZero)));
         all.add(new ColumnType("boolean", Kind.BOOL, x -> x.chance(0.5) ? "true" : "false"));
+        boolean large = v.rules.allows(PendingDefects.PG_KEY_CHANGE_LOSES_TOASTED);
         all.add(new ColumnType("text", Kind.TEXT,
-                x -> x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
+                x -> large && x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
         int n = v.between(1, 50);
         all.add(new ColumnType("varchar(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true))));
         all.add(new ColumnType("char(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true).stripTrailing())));
-        all.add(new ColumnType("bytea", Kind.BYTES, x -> x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
+        all.add(new ColumnType("bytea", Kind.BYTES, x -> large && x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
                 : x.db().bytes(x.bytes(300))));
         all.add(new ColumnType("date", Kind.DATE, x -> infinity && x.chance(0.05) ? infinite(x)
                 : "'" + x.date(1, 9999) + "'"));
