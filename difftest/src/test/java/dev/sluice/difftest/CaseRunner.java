@@ -98,11 +98,6 @@ final class CaseRunner {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
                 String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
-                if (failure == null && path.source() == Db.MARIA && !path.log()
-                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK)) {
-                    Thread.sleep(1000);
-                    failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
-                }
                 if (failure != null) {
                     problems.add(failure);
                     break;
@@ -110,6 +105,20 @@ final class CaseRunner {
             }
             if (problems.isEmpty()) {
                 compare(c, dir, pipelineName, problems);
+                // MARIA_CATCH_UP_BEFORE_WATERMARK (pending): while INNODB_TRX is stale, a catch-up run may end
+                // before rows it should include; catch up again (at most 5 times, 3 s apart) before judging
+                boolean retry = path.source() == Db.MARIA && !path.log()
+                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK);
+                for (int attempt = 0; retry && attempt < 5 && !problems.isEmpty(); attempt++) {
+                    Thread.sleep(3000);
+                    problems.clear();
+                    String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                    if (failure != null) {
+                        problems.add(failure);
+                        break;
+                    }
+                    compare(c, dir, pipelineName, problems);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             problems.add("the case stopped with " + trace(e));
