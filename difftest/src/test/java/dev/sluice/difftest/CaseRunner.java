@@ -1,0 +1,338 @@
+package dev.sluice.difftest;
+
+import dev.sluice.CatchUpReport;
+import dev.sluice.Pipeline;
+import dev.sluice.Sink;
+import dev.sluice.Source;
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
+import dev.sluice.capture.Capture;
+import dev.sluice.sink.jdbc.JdbcSink;
+import dev.sluice.sink.s3.ParquetSink;
+import dev.sluice.source.mysql.MySqlSource;
+import dev.sluice.source.postgres.PostgresSource;
+import dev.sluice.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * Runs one case: creates its tables at the source, runs each phase's SQL and then the pipeline until caught up, and
+ * finally compares every captured table at the source with what the sink holds, through readers Sluice did not
+ * write. Writes the case's SQL to {@code target/difftest/<seed>-<path>/case.sql}.
+ */
+final class CaseRunner {
+
+    /** How long one catch-up run may take before the case counts as hung. */
+    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(90);
+
+    private final Environment env;
+    private final boolean includePending;
+    private final int maxTx;
+
+    CaseRunner(Environment env, boolean includePending, int maxTx) {
+        this.env = env;
+        this.includePending = includePending;
+        this.maxTx = maxTx;
+    }
+
+    /** The outcome of a case: null problems means passed. */
+    record Outcome(Case testCase, List<String> problems) {
+        boolean passed() {
+            return problems.isEmpty();
+        }
+
+        String report() {
+            return "difftest case FAILED: seed=" + testCase.seed() + " path=" + testCase.path()
+                    + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+                    + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=DifferentialIT -Ddifftest.seed="
+                    + testCase.seed() + " -Ddifftest.path=" + testCase.path()
+                    + (Settings.includePending() ? " -Ddifftest.pending=include" : "")
+                    + "\n" + String.join("\n", problems)
+                    + "\n---- case.sql (target/difftest/" + testCase.id() + "/case.sql)\n" + testCase.script();
+        }
+    }
+
+    Outcome run(long seed, CasePath path) throws IOException, InterruptedException {
+        Generator generator = new Generator(seed, new Rules(path, includePending), maxTx);
+        Case c = generator.generate(seed);
+        Path dir = Path.of("target", "difftest", c.id()).toAbsolutePath();
+        deleteRecursively(dir); // a re-run starts over: the lake of an earlier run holds its offset
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("case.sql"), c.script().getBytes(StandardCharsets.UTF_8));
+        List<String> problems = new ArrayList<>();
+        String pipelineName = generator.prefix();
+        try {
+            execute(path.source(), c.setup());
+            Source source = source(path, generator.prefix());
+            for (Case.Phase phase : c.phases()) {
+                execute(path.source(), phase.ddl());
+                if (path.trigger()) {
+                    // docs/capture.md: install (again) after creating or altering captured tables
+                    install(source);
+                }
+                execute(path.source(), phase.dml());
+                if (path.source() == Db.MARIA && !path.log()) {
+                    awaitOlderTransactions();
+                }
+                if (path.timestamp()) {
+                    Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
+                }
+                String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                if (failure != null) {
+                    problems.add(failure);
+                    break;
+                }
+            }
+            if (problems.isEmpty()) {
+                compare(c, dir, pipelineName, problems);
+                // MARIA_CATCH_UP_BEFORE_WATERMARK (pending): while INNODB_TRX is stale, a catch-up run may end
+                // before rows it should include; catch up again (at most 5 times, 3 s apart) before judging
+                boolean retry = path.source() == Db.MARIA && !path.log()
+                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK);
+                for (int attempt = 0; retry && attempt < 5 && !problems.isEmpty(); attempt++) {
+                    Thread.sleep(3000);
+                    problems.clear();
+                    String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                    if (failure != null) {
+                        problems.add(failure);
+                        break;
+                    }
+                    compare(c, dir, pipelineName, problems);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            problems.add("the case stopped with " + trace(e));
+        } finally {
+            cleanUp(path, pipelineName);
+        }
+        Outcome outcome = new Outcome(c, problems);
+        if (!outcome.passed()) {
+            // getBytes, not writeString: a sink's value may hold lone surrogates, which are replaced, not fatal
+            Files.write(dir.resolve("failure.txt"), outcome.report().getBytes(StandardCharsets.UTF_8));
+        }
+        return outcome;
+    }
+
+    /** The exception with its causes, each with its first frames: enough to see where, short enough to read. */
+    private static String trace(Throwable e) {
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        StringBuilder shortened = new StringBuilder();
+        int frames = 0;
+        for (String line : out.toString().split("\n")) {
+            boolean frame = line.trim().startsWith("at ");
+            frames = frame ? frames + 1 : 0;
+            if (frames <= 4 && !line.trim().startsWith("...")) {
+                shortened.append(line).append('\n');
+            }
+        }
+        return shortened.toString();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
+     * MariaDB trigger and timestamp capture read only below a watermark that every open InnoDB transaction on the
+     * server holds back (docs/capture.md: "capture pauses, nothing is lost"), and the servers here are shared with
+     * other test runs. Waits (up to a minute) until no transaction older than the case's last statement is open,
+     * so that a catch-up run can be expected to deliver everything; if one stays open, the case goes on and its
+     * failure, if any, says so.
+     */
+    private void awaitOlderTransactions() throws SQLException, InterruptedException {
+        try (Connection c = env.maria().connect(); Statement s = c.createStatement()) {
+            String now;
+            try (ResultSet rs = s.executeQuery("SELECT NOW(6)")) {
+                rs.next();
+                now = rs.getString(1);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                        + " WHERE trx_started <= '" + now + "' AND trx_mysql_thread_id <> CONNECTION_ID()")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(500); // not more often: frequent reads keep INNODB_TRX's cache stale for Sluice too
+            }
+            System.out.println("difftest: a MariaDB transaction older than " + now + " stayed open for 60 s");
+        }
+    }
+
+    private static void install(Source source) {
+        if (source instanceof PostgresSource pg) {
+            pg.installTriggers();
+        } else {
+            ((MySqlSource) source).installTriggers();
+        }
+    }
+
+    private void execute(Db db, List<String> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            return;
+        }
+        try (Connection connection = env.database(db).connect(); Statement s = connection.createStatement()) {
+            if (db == Db.MARIA) {
+                s.execute("SET time_zone = '+00:00'");
+            }
+            for (String sql : statements) {
+                try {
+                    s.execute(sql);
+                } catch (SQLException e) {
+                    throw new SQLException("the generated statement failed: " + clip(sql) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private static String clip(String sql) {
+        return sql.length() > 500 ? sql.substring(0, 500) + "…" : sql;
+    }
+
+    private Source source(CasePath path, String prefix) {
+        TestDatabase db = env.database(path.source());
+        if (path.source() == Db.PG) {
+            PostgresSource.Builder b = PostgresSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user())
+                    .password(db.password()).tables(TableFilter.include("public." + prefix + "_*", prefix + "_s2." + prefix + "_*"))
+                    .slotName(prefix).publicationName(prefix).capture(path.capture());
+            if (path.trigger()) {
+                b.changeTable(TableId.of("public", "chg_" + prefix));
+            }
+            if (path.timestamp()) {
+                b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
+            }
+            return b.build();
+        }
+        MySqlSource.Builder b = MySqlSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user()).password(db.password())
+                .database(db.name()).tables(TableFilter.include(db.name() + "." + prefix + "_*"))
+                .capture(path.capture());
+        if (path.trigger()) {
+            b.changeTable(TableId.of(db.name(), "chg_" + prefix));
+        }
+        if (path.timestamp()) {
+            b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
+        }
+        return b.build();
+    }
+
+    private Sink sink(CasePath path, Path dir, String prefix) {
+        switch (path.sink()) {
+            case LOCAL:
+                return ParquetSink.builder().localFolder(dir.resolve("lake")).build();
+            case S3:
+                return ParquetSink.builder().s3(env.bucket().bucket(), prefix).endpoint(env.bucket().endpoint())
+                        .pathStyle(true).region(env.bucket().region())
+                        .credentials(env.bucket().accessKey(), env.bucket().secretKey())
+                        .spoolFolder(dir.resolve("spool")).build();
+            default:
+                TestDatabase target = env.database(path.target());
+                return JdbcSink.builder().jdbcUrl(target.jdbcUrl()).user(target.user()).password(target.password())
+                        .build();
+        }
+    }
+
+    /** Runs the pipeline until caught up; returns a failure description, or null. */
+    private static String catchUp(String name, Source source, Sink sink) throws InterruptedException {
+        Pipeline pipeline = Pipeline.builder().name(name).source(source).sink(sink)
+                .commitInterval(Duration.ofMillis(200)).retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .maxRetries(2).build();
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "difftest-" + name));
+        try {
+            Future<CatchUpReport> run = executor.submit(pipeline::runUntilCaughtUp);
+            try {
+                CatchUpReport report = run.get(CATCH_UP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+                return report.caughtUp() ? null : "the pipeline did not catch up: " + report;
+            } catch (TimeoutException e) {
+                pipeline.close();
+                return "the pipeline did not catch up within " + CATCH_UP_LIMIT.toSeconds() + " s; status "
+                        + pipeline.status();
+            } catch (ExecutionException e) {
+                return "the pipeline failed: " + trace(e.getCause());
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private void compare(Case c, Path dir, String prefix, List<String> problems) throws SQLException, IOException {
+        CasePath path = c.path();
+        TestDatabase sourceDb = env.database(path.source());
+        Path lake = dir.resolve("lake");
+        if (path.sink() == CasePath.SinkKind.S3) {
+            S3Files.download(env.bucket(), prefix + "/", lake);
+        }
+        String namespace = path.source() == Db.PG ? "public" : sourceDb.name();
+        try (Connection source = sourceDb.connect();
+                Connection target = path.sink() == CasePath.SinkKind.JDBC ? env.database(path.target()).connect()
+                        : null) {
+            utc(source, path.source());
+            if (target != null) {
+                utc(target, path.target());
+            }
+            for (Table table : c.tables()) {
+                Map<List<String>, List<String>> expected = Reader.source(source, path.source(), table);
+                Map<List<String>, List<String>> actual = target == null
+                        ? LakeReader.rebuild(lake, namespace, table, problems)
+                        : TargetReader.read(target, path.target(), table, problems);
+                problems.addAll(Diff.compare(table, expected, actual));
+            }
+        }
+    }
+
+    private static void utc(Connection connection, Db db) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(db == Db.PG ? "SET TimeZone = 'UTC'" : "SET time_zone = '+00:00'");
+        }
+    }
+
+    /** Drops the case's replication slot, so that cases do not use up the server's slots. */
+    private void cleanUp(CasePath path, String prefix) {
+        if (path.source() != Db.PG || !path.log()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Connection c = env.pg().adminConnect(); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                        + prefix + "'");
+                return;
+            } catch (SQLException e) {
+                try {
+                    Thread.sleep(200); // the walsender may still be exiting
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
