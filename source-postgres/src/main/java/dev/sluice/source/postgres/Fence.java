@@ -38,10 +38,15 @@ final class Fence {
     void lock() throws SQLException {
         long deadline = System.nanoTime() + OWN_SESSION_WAIT_NANOS;
         Setup.Session holder = setup.lockSlot(slot);
-        // an earlier session of this source just closed (a retry, a reopen): its backend is still ending
-        while (holder != null && ownSession(holder) && System.nanoTime() < deadline) {
+        // an earlier session of this source just closed (a retry, a reopen): its backend is still ending; or the
+        // holder let go between the attempt and the look at pg_locks (pid 0): try again
+        while (holder != null && (ownSession(holder) || holder.pid() == 0) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(50_000_000L);
             holder = setup.lockSlot(slot);
+        }
+        if (holder != null && holder.pid() == 0) {
+            throw new RetriableException("the advisory lock of slot " + slot + " changed hands repeatedly while this"
+                    + " stream tried to take it; retrying");
         }
         if (holder != null) {
             throw busy(holder, "is held by");
