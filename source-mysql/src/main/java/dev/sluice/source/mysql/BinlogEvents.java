@@ -23,6 +23,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,6 +67,16 @@ final class BinlogEvents {
     private MySqlOffset replayUntil;
     private final Set<String> replayGroups;
 
+    /**
+     * The captured tables an ALTER statement just changed, each with its definition before (null where unknown). The
+     * statement's group stays open until {@link #altersHandled()}: the position does not pass the statement before
+     * whatever its changes need (a re-read of the tables) is delivered.
+     */
+    private final Map<TableId, InfoSchema.TableDef> altered = new LinkedHashMap<>();
+    private String alterSql;
+    private long alterEnd;
+    private Instant alterTime;
+
     /** The server's identity, and (MariaDB) the last GTID of each domain before the current group. */
     private final String server;
     private final Map<Long, String> state = new TreeMap<>();
@@ -103,6 +114,10 @@ final class BinlogEvents {
             this.groupStart = Long.parseLong(oldest.substring(colon + 1));
             this.replayUntil = from;
         }
+    }
+
+    TableDecoders decoders() {
+        return decoders;
     }
 
     /** Where the binlog must be read from: the offset's group, or the oldest pending XA transaction before it. */
@@ -258,9 +273,47 @@ final class BinlogEvents {
                 // a statement of its own (DDL): it is the whole group
                 decoders.schemaChanged();
                 ddl(statement, sql, header, out);
-                endGroup(header.getNextPosition());
+                if (altered.isEmpty()) {
+                    endGroup(header.getNextPosition());
+                } else {
+                    alterSql = sql;
+                    alterEnd = header.getNextPosition();
+                    alterTime = Instant.ofEpochMilli(header.getTimestamp());
+                }
             }
         }
+    }
+
+    /**
+     * The captured tables the last event altered (ALTER TABLE), each with its definition before the statement where
+     * the stream knows it (from a TABLE_MAP since the table's previous ALTER), else null. While this is not empty the
+     * caller must read no further events: it decides whether the statement changed existing rows, delivers what that
+     * needs at {@link #position()} (which stays before the statement), then calls {@link #altersHandled()}.
+     */
+    Map<TableId, InfoSchema.TableDef> altered() {
+        return altered;
+    }
+
+    /** The text of the ALTER statement {@link #altered()} is about. */
+    String alterStatement() {
+        return alterSql;
+    }
+
+    /** The commit time of the ALTER statement. */
+    Instant alterTime() {
+        return alterTime;
+    }
+
+    /** The transaction id of the ALTER statement. */
+    String alterTransactionId() {
+        return gtid != null ? gtid : file + ":" + groupStart;
+    }
+
+    /** The ALTER's consequences are delivered: the position moves past the statement. */
+    void altersHandled() {
+        altered.clear();
+        alterSql = null;
+        endGroup(alterEnd);
     }
 
     private Statements.Statement statement(String sql, String database, EventHeaderV4 header) {
@@ -320,6 +373,13 @@ final class BinlogEvents {
                 }
             }
             case CREATE -> statement.tables().forEach(decoders::created);
+            case ALTER -> {
+                for (TableId table : statement.tables()) {
+                    if (decoders.isCaptured(table)) {
+                        altered.put(table, decoders.altered(table));
+                    }
+                }
+            }
             default -> {
                 // DDL that changes no rows: the next TABLE_MAP carries the new schema
             }

@@ -94,6 +94,9 @@ final class Cells {
     static String selectExpression(ColumnSpec spec, String quoted) {
         return switch (spec.type()) {
             case DATE, DATETIME, TIMESTAMP, TIME -> "CAST(" + quoted + " AS CHAR)";
+            // the server sends a FLOAT as text of 6 significant digits (123456.789 comes as 123457); as a DOUBLE
+            // its text is exact, so the snapshot reads the float the binlog carries
+            case FLOAT -> "CAST(" + quoted + " AS DOUBLE)";
             default -> quoted;
         };
     }
@@ -138,8 +141,9 @@ final class Cells {
                 return value == null ? null : value.setScale(spec.scale(), RoundingMode.UNNECESSARY);
             }
             case FLOAT: {
-                float value = rs.getFloat(index);
-                return rs.wasNull() ? null : value;
+                // selected as a DOUBLE (selectExpression): exactly the float's value, narrowed without loss
+                double value = rs.getDouble(index);
+                return rs.wasNull() ? null : (Object) (float) value;
             }
             case DOUBLE: {
                 double value = rs.getDouble(index);

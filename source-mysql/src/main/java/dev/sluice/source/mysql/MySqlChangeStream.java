@@ -38,6 +38,8 @@ final class MySqlChangeStream implements ChangeStream {
     private MySqlOffset snapshotPosition;
     private BinlogConnection binlog;
     private BinlogEvents events;
+    /** A re-read of tables after an ALTER that changed their rows' values, or null. */
+    private SnapshotReader reread;
     private MySqlOffset position;
     private boolean finished;
     private volatile boolean closed;
@@ -195,6 +197,9 @@ final class MySqlChangeStream implements ChangeStream {
         if (snapshot != null) {
             return pollSnapshot();
         }
+        if (reread != null || !events.altered().isEmpty()) {
+            return pollReread();
+        }
         List<ChangeEvent> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < MAX_EVENTS) {
@@ -210,8 +215,76 @@ final class MySqlChangeStream implements ChangeStream {
                 continue;
             }
             events.handle(event, out);
+            if (!events.altered().isEmpty()) {
+                break; // the ALTER's re-read comes next, before any later event
+            }
         }
         return out;
+    }
+
+    /**
+     * After an ALTER of captured tables: re-reads those whose rows' values it may have changed (or stops, as
+     * {@link SchemaChanges#FAIL} says), at the statement's position, then lets the binlog go on past it.
+     */
+    private List<ChangeEvent> pollReread() {
+        try {
+            if (reread == null) {
+                startReread();
+                if (reread == null) {
+                    return List.of();
+                }
+            }
+            List<ChangeEvent> out = reread.next(MAX_EVENTS);
+            if (out.isEmpty()) {
+                reread.finish();
+                reread.close();
+                reread = null;
+                events.altersHandled();
+            }
+            return out;
+        } catch (SQLException e) {
+            throw source.translate(e, "re-read tables after a schema change");
+        }
+    }
+
+    private void startReread() throws SQLException {
+        List<TableId> changed = new ArrayList<>();
+        for (Map.Entry<TableId, InfoSchema.TableDef> altered : events.altered().entrySet()) {
+            TableId table = altered.getKey();
+            InfoSchema.TableDef now = InfoSchema.table(lookup, table);
+            if (now == null) {
+                continue; // dropped since: its DROP further on makes the sinks forget it
+            }
+            events.decoders().known(table, now.schema());
+            if (AlteredRows.mayHaveChanged(altered.getValue(), now, events.alterStatement())) {
+                changed.add(table);
+            }
+        }
+        if (changed.isEmpty()) {
+            events.altersHandled();
+            return;
+        }
+        MySqlOffset at = events.position();
+        if (source.schemaChanges() == SchemaChanges.FAIL) {
+            throw new FatalException("the statement at " + at.file() + ":" + at.position() + " may have changed the"
+                    + " values of existing rows of captured table" + (changed.size() > 1 ? "s " : " ")
+                    + changed.stream().map(TableId::toString).toList() + " without row events: "
+                    + abbreviate(events.alterStatement()) + ". Fix: use schemaChanges(SchemaChanges.REREAD) to re-read"
+                    + " the table at that point of the stream, or delete this pipeline's stored offset to take a new"
+                    + " snapshot");
+        }
+        SnapshotReader reader = new SnapshotReader(source.connect(), changed, context.clock().instant());
+        try {
+            reader.beginReread(at);
+        } catch (SQLException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        reread = reader;
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 200 ? sql.substring(0, 200) + "…" : sql;
     }
 
     private List<ChangeEvent> pollSnapshot() {
@@ -254,6 +327,9 @@ final class MySqlChangeStream implements ChangeStream {
         closed = true;
         if (snapshot != null) {
             snapshot.close();
+        }
+        if (reread != null) {
+            reread.close();
         }
         if (binlog != null) {
             binlog.close();

@@ -75,6 +75,7 @@ public final class MySqlSource implements Source {
     private final String password;
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
+    private final SchemaChanges schemaChanges;
     private final Long serverId;
     private final Duration keepAliveInterval;
     private final Duration connectTimeout;
@@ -98,6 +99,7 @@ public final class MySqlSource implements Source {
         this.tables = b.tables != null ? b.tables
                 : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
         this.snapshotMode = b.snapshotMode;
+        this.schemaChanges = b.schemaChanges;
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
         this.connectTimeout = b.connectTimeout;
@@ -256,6 +258,10 @@ public final class MySqlSource implements Source {
         return snapshotMode;
     }
 
+    SchemaChanges schemaChanges() {
+        return schemaChanges;
+    }
+
     Duration keepAliveInterval() {
         return keepAliveInterval;
     }
@@ -287,6 +293,7 @@ public final class MySqlSource implements Source {
     public String toString() {
         return "MySqlSource[" + user + "@" + address() + (polling == null ? "" : ", " + polling.mode() + " capture")
                 + ", " + tables + ", snapshot " + snapshotMode
+                + (schemaChanges == SchemaChanges.REREAD ? "" : ", schema changes " + schemaChanges)
                 + (serverId == null ? "" : ", serverId " + serverId) + (tls == TlsMode.DISABLED ? "" : ", TLS " + tls)
                 + ", password ****]";
     }
@@ -301,6 +308,7 @@ public final class MySqlSource implements Source {
         private String password = "";
         private TableFilter tables;
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private SchemaChanges schemaChanges = SchemaChanges.REREAD;
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -440,6 +448,16 @@ public final class MySqlSource implements Source {
         /** What to do without a stored offset; {@link SnapshotMode#INITIAL} by default. */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * Binlog capture: what to do when an ALTER TABLE may have changed the values of a captured table's existing
+         * rows (a renamed column, an added column with a default, a conversion), which the binlog does not carry;
+         * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default.
+         */
+        public Builder schemaChanges(SchemaChanges schemaChanges) {
+            this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
             return this;
         }
 

@@ -38,6 +38,8 @@ final class SnapshotReader implements AutoCloseable {
     private final Deque<TableId> tables;
     private final Instant time;
     private MySqlOffset position;
+    /** The offset of every event: the snapshot's position, or the position of a re-read's statement. */
+    private MySqlOffset eventOffset;
     private TableId table;
     private Schema schema;
     private ColumnSpec[] specs;
@@ -46,9 +48,28 @@ final class SnapshotReader implements AutoCloseable {
     private boolean pendingTruncate;
 
     SnapshotReader(Connection connection, TableFilter filter, Instant time) throws SQLException {
+        this(connection, InfoSchema.tables(connection, filter), time);
+    }
+
+    /** A reader of these tables (for a re-read after a schema change, {@link #beginReread}). */
+    SnapshotReader(Connection connection, List<TableId> tables, Instant time) {
         this.connection = connection;
         this.time = time;
-        this.tables = new ArrayDeque<>(InfoSchema.tables(connection, filter));
+        this.tables = new ArrayDeque<>(tables);
+    }
+
+    /**
+     * Starts a consistent read of the tables, now, whose events all carry {@code at}: the binlog position of the
+     * statement that made the re-read necessary, which the offset must not pass until the events are committed.
+     */
+    void beginReread(MySqlOffset at) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET SESSION time_zone = '+00:00'");
+            s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            connection.setAutoCommit(false);
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+        }
+        eventOffset = at;
     }
 
     /** Starts the snapshot transaction and returns the binlog position it is consistent with. */
@@ -90,13 +111,14 @@ final class SnapshotReader implements AutoCloseable {
                 }
             }
         }
+        eventOffset = MySqlOffset.snapshot(position.file(), position.position());
         return position;
     }
 
     /** Up to {@code max} READ events; an empty list once every table is read. */
     List<ChangeEvent> next(int max) throws SQLException {
         List<ChangeEvent> events = new ArrayList<>(Math.min(max, FETCH_SIZE));
-        MySqlOffset offset = MySqlOffset.snapshot(position.file(), position.position());
+        MySqlOffset offset = eventOffset;
         while (events.size() < max) {
             if (rows == null && !openNextTable()) {
                 break;

@@ -30,6 +30,11 @@ final class Statements {
         DML,
         /** A table is created (its rows, if any, come as row events). */
         CREATE,
+        /**
+         * Another {@code ALTER TABLE} of {@link Statement#tables()}: it may rewrite the values of existing rows (a
+         * renamed or added column, a conversion) without row events.
+         */
+        ALTER,
         /** Nothing that changes rows without row events. */
         OTHER
     }
@@ -106,7 +111,7 @@ final class Statements {
                         return new Statement(Kind.PARTITION, List.of(table), null);
                     }
                 }
-                return OTHER;
+                return new Statement(Kind.ALTER, List.of(table), null);
             }
             case "CREATE" -> {
                 boolean replace = p.optional("OR") && p.optional("REPLACE");

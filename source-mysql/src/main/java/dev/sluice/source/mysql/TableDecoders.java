@@ -42,6 +42,11 @@ final class TableDecoders {
     /** Tables created since the stream started, and tables with rows since then (captured or not). */
     private final Set<TableId> created = new HashSet<>();
     private final Set<TableId> written = new HashSet<>();
+    /**
+     * The definition of each captured table as its last TABLE_MAP since its last ALTER carried it: what the table
+     * surely was just before the next ALTER (a definition read from information_schema may be newer than the stream).
+     */
+    private final Map<TableId, InfoSchema.TableDef> mapped = new HashMap<>();
     /** The TABLE_MAP each table id was last learned from, until a DDL statement (JSON declarations may change). */
     private final Map<Long, TableMapEventData> learned = new HashMap<>();
 
@@ -85,8 +90,18 @@ final class TableDecoders {
     /** The table is gone (dropped, or renamed away). */
     void forget(TableId table) {
         schemas.remove(table);
+        mapped.remove(table);
         created.remove(table);
         written.remove(table);
+    }
+
+    /**
+     * An ALTER of the table went by: returns its definition from a TABLE_MAP since its previous ALTER (what it surely
+     * was before this one), or null where the stream saw none; from now on the table's definition is unknown until
+     * its next TABLE_MAP.
+     */
+    InfoSchema.TableDef altered(TableId table) {
+        return mapped.remove(table);
     }
 
     boolean isCaptured(TableMapEventData map) {
@@ -111,6 +126,7 @@ final class TableDecoders {
         Decoder decoder = previous != null && previous.definition.equals(definition) ? previous : new Decoder(definition);
         latest.put(id, decoder);
         schemas.put(id, decoder.schema());
+        mapped.put(id, definition);
         byTableId.put(map.getTableId(), decoder);
         learn(map);
     }

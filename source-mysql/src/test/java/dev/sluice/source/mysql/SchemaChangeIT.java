@@ -66,7 +66,11 @@ class SchemaChangeIT {
             writer.join();
 
             int total = written.get();
-            List<ChangeEvent> events = Streams.pollUntil(stream, e -> e.size() >= total);
+            // ADD, MODIFY and RENAME COLUMN re-read t (a TRUNCATE and READ events); the pure DROP COLUMN does not
+            List<ChangeEvent> all = Streams.pollUntil(stream,
+                    e -> e.stream().filter(x -> x.op() == Op.INSERT).count() >= total);
+            assertThat(all.stream().filter(e -> e.op() == Op.TRUNCATE).count()).isEqualTo(3);
+            List<ChangeEvent> events = all.stream().filter(e -> e.op() != Op.TRUNCATE && e.op() != Op.READ).toList();
             assertThat(events).hasSize(total).allMatch(e -> e.op() == Op.INSERT && e.table().name().equals("t"));
             List<List<String>> shapes = new ArrayList<>();
             for (int i = 0; i < total; i++) {
@@ -133,14 +137,22 @@ class SchemaChangeIT {
             db.execute("INSERT INTO t VALUES (1, 10)", "ALTER TABLE t ADD COLUMN b varchar(10) DEFAULT 'x'",
                     "INSERT INTO t VALUES (2, 20, 'y')", "ALTER TABLE t DROP COLUMN a", "INSERT INTO t VALUES (3, 'z')",
                     "ALTER TABLE t RENAME COLUMN b TO c", "UPDATE t SET c = 'w' WHERE id = 3");
-            firstRow = Streams.poll(first, 4).get(0);
+            firstRow = Streams.pollUntil(first, e -> !e.isEmpty()).get(0);
         } finally {
             first.close();
         }
         // the table now is (id, c); the rows after the first were written under three other schemas
         ChangeStream second = source.open(source.decodeOffset(firstRow.offset().encode()), Streams.CONTEXT);
         try {
-            List<ChangeEvent> rest = Streams.poll(second, 3);
+            // each ALTER re-reads t (the table as it is now): after the restart the stream knows no columns of t
+            // from before the ADD; the DROP COLUMN's table now (after the RENAME too) is no subset of the columns
+            // before it; the RENAME re-reads anyway
+            List<ChangeEvent> all = Streams.pollUntil(second, e -> !e.isEmpty()
+                    && e.get(e.size() - 1).op() == Op.UPDATE);
+            assertThat(all).extracting(ChangeEvent::op).containsExactly(Op.TRUNCATE, Op.READ, Op.READ, Op.READ,
+                    Op.INSERT, Op.TRUNCATE, Op.READ, Op.READ, Op.READ, Op.INSERT, Op.TRUNCATE, Op.READ, Op.READ,
+                    Op.READ, Op.UPDATE);
+            List<ChangeEvent> rest = all.stream().filter(e -> e.op() != Op.TRUNCATE && e.op() != Op.READ).toList();
             Map<Integer, List<String>> shapeById = new HashMap<>();
             for (ChangeEvent event : rest) {
                 shapeById.put((Integer) event.row().get(0), event.schema().columns().stream().map(Column::name).toList());
