@@ -77,9 +77,6 @@ final class Generator {
                 initial.add(insert(t, t.keys, v.between(1, 10)));
             }
         }
-        if (initial.isEmpty() && !rules.allows(PendingDefects.TRIGGER_IDLE_CATCH_UP_HANGS)) {
-            initial.add(insert(tables.get(0), tables.get(0).keys, 1));
-        }
         phases.add(new Case.Phase(List.of(), initial));
         List<String> created = new ArrayList<>();
         if (rules.allows(PendingDefects.NEW_TABLE_NOT_CAPTURED) && v.chance(0.3)) {
@@ -147,22 +144,15 @@ final class Generator {
             options.add(new ColumnType("uuid", Kind.UUID, x -> "'" + x.uuid() + "'"));
         } else {
             options.add(new ColumnType("INT", Kind.INT, x -> Long.toString(x.nextKey())));
-            if (rules.allows(PendingDefects.MARIA_UNSIGNED_AFTER_NONNUMERIC)) {
-                options.add(new ColumnType("BIGINT UNSIGNED", Kind.INT, x -> "184467440737095" + (10000 + x.nextKey())));
-            }
-            boolean wide = rules.allows(PendingDefects.MARIA_TRIGGER_4BYTE_UTF8);
+            options.add(new ColumnType("BIGINT UNSIGNED", Kind.INT, x -> "184467440737095" + (10000 + x.nextKey())));
             options.add(new ColumnType("VARCHAR(40) CHARACTER SET utf8mb4", Kind.TEXT,
-                    x -> x.string("k" + x.nextKey() + x.text(6, false, wide))));
+                    x -> x.string("k" + x.nextKey() + x.text(6, false, true))));
             options.add(new ColumnType("CHAR(36) CHARACTER SET ascii", Kind.UUID, x -> "'" + x.uuid() + "'"));
         }
         List<Col> keys = new ArrayList<>();
         int n = v.chance(0.25) ? 2 : 1;
         for (int i = 1; i <= n; i++) {
-            ColumnType type = v.pick(options);
-            if (n == 2 && !rules.allows(PendingDefects.JDBC_MARIA_TWO_STRING_KEYS)) {
-                type = options.get(i - 1);
-            }
-            keys.add(new Col("k" + i, type, false, true, false));
+            keys.add(new Col("k" + i, v.pick(options), false, true, false));
         }
         return keys;
     }
@@ -174,8 +164,8 @@ final class Generator {
         if (name.length() > 40) {
             name = name.substring(0, 40);
         }
-        if (rules.allows(PendingDefects.PARTITION_COLUMN_SHADOWED) && v.chance(0.03)) {
-            name = "date";
+        if (v.chance(0.03)) {
+            name = v.pick(List.of("date", "hour")); // the partition folders are _date/_hour: these are plain columns
         }
         return new Col(name, type, v.chance(0.7), false, false);
     }
@@ -290,14 +280,12 @@ final class Generator {
             return update(t, keys);
         }
         if (p < 78) {
-            boolean allowed = !rules.path().timestamp() && rules.allows(PendingDefects.PARQUET_KEY_CHANGE_GHOSTS);
-            return allowed ? updateKey(t, keys) : update(t, keys);
+            return rules.path().timestamp() ? update(t, keys) : updateKey(t, keys);
         }
         if (p < 95) {
             return rules.path().seesDeletes() ? delete(t, keys) : update(t, keys);
         }
-        boolean truncate = rules.path().seesTruncate() && !inTransaction
-                && (db == Db.PG || rules.allows(PendingDefects.MARIA_TRUNCATE_DROPPED));
+        boolean truncate = rules.path().seesTruncate() && !inTransaction;
         if (truncate) {
             keys.clear();
             return (db == Db.PG ? "TRUNCATE " : "TRUNCATE TABLE ") + t.ref(db);
@@ -392,7 +380,7 @@ final class Generator {
                     t.columns.remove(c);
                     sql.add("ALTER TABLE " + t.ref(db) + " DROP COLUMN " + db.quote(c.name()));
                 }
-            } else if (rules.allows(PendingDefects.JDBC_STUCK_AFTER_TYPE_CHANGE)) {
+            } else {
                 List<String> narrow = db == Db.PG ? List.of("smallint", "integer")
                         : List.of("TINYINT", "SMALLINT", "MEDIUMINT", "INT");
                 List<Col> widenable = t.columns.stream().filter(c -> !c.key() && narrow.contains(c.type().label()))

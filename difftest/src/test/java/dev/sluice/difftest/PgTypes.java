@@ -35,18 +35,15 @@ final class PgTypes {
         all.add(new ColumnType("numeric", Kind.DECIMAL, x -> x.decimal(mariaTarget ? 35 : 60, mariaTarget ? 30 : 40)));
         // MariaDB refuses NaN and infinities (sink-jdbc.md)
         boolean specials = !mariaTarget;
-        boolean negativeZero = v.rules.allows(PendingDefects.PG_TRIGGER_NEGATIVE_ZERO);
-        all.add(new ColumnType("real", Kind.FLOAT32, x -> zero(floatLiteral(x, true, specials), negativeZero)));
-        all.add(new ColumnType("double precision", Kind.FLOAT64,
-                x -> zero(floatLiteral(x, false, specials), negativeZero)));
+        all.add(new ColumnType("real", Kind.FLOAT32, x -> floatLiteral(x, true, specials)));
+        all.add(new ColumnType("double precision", Kind.FLOAT64, x -> floatLiteral(x, false, specials)));
         all.add(new ColumnType("boolean", Kind.BOOL, x -> x.chance(0.5) ? "true" : "false"));
-        boolean large = v.rules.allows(PendingDefects.PG_KEY_CHANGE_LOSES_TOASTED);
         all.add(new ColumnType("text", Kind.TEXT,
-                x -> large && x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
+                x -> x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
         int n = v.between(1, 50);
         all.add(new ColumnType("varchar(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true))));
         all.add(new ColumnType("char(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true).stripTrailing())));
-        all.add(new ColumnType("bytea", Kind.BYTES, x -> large && x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
+        all.add(new ColumnType("bytea", Kind.BYTES, x -> x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
                 : x.db().bytes(x.bytes(300))));
         all.add(new ColumnType("date", Kind.DATE, x -> infinity && x.chance(0.05) ? infinite(x)
                 : "'" + x.date(1, 9999) + "'"));
@@ -87,16 +84,10 @@ final class PgTypes {
         all.add(new ColumnType(prefix + "_mood", Kind.TEXT, x -> x.string(x.pick(List.of("sad", "ok", "happy 😀", "")))));
         all.add(new ColumnType("inet", Kind.TEXT, x -> "'" + x.between(0, 255) + "." + x.between(0, 255) + ".0."
                 + x.between(0, 255) + (x.chance(0.5) ? "/" + x.between(8, 32) : "") + "'"));
-        if (v.rules.allows(PendingDefects.PG_TRIGGER_COMPOSITE_AS_JSON)) {
-            all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
+        all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
                 + "')::" + prefix + "_pair"));
-        }
         all.add(new ColumnType("timetz", Kind.TEXT, x -> "'" + x.time(23, 6) + "+02'"));
         return v.pick(all);
-    }
-
-    private static String zero(String literal, boolean negativeZero) {
-        return !negativeZero && literal.equals("'-0'") ? "0" : literal;
     }
 
     private static String infinite(Values x) {
