@@ -12,9 +12,6 @@ enum PendingDefects {
     MARIA_JDBC_CAPTURE_FLOAT_ROUNDED("difftest", "no FLOAT columns on MariaDB paths (the binlog snapshot, trigger and"
             + " timestamp capture read FLOAT with 6 significant digits: 415117.3 arrives as 415117.0; the binlog"
             + " stream is exact)", p -> p.source() == Db.MARIA),
-    NEW_TABLE_NOT_CAPTURED("20.2", "no table created or re-created while the pipeline streams", p -> true),
-    JDBC_SAME_NAME_MERGED("20.5", "no same-named tables in two schemas on JDBC paths", p -> p.sink() == CasePath.SinkKind.JDBC),
-    PG_INFINITY("20.7", "no 'infinity'/'-infinity' dates and timestamps on PostgreSQL paths", p -> p.source() == Db.PG),
     MARIA_CATCH_UP_BEFORE_WATERMARK("difftest", "on MariaDB trigger and timestamp paths, up to 5 more catch-up runs"
             + " before a case is judged (runUntilCaughtUp reported caught up without rows committed before it started"
             + " while INNODB_TRX was stale and capture fell back to the safety window: seed 8629201281436389331,"
