@@ -186,7 +186,19 @@ final class CaseRunner {
                 }
                 Thread.sleep(500); // not more often: frequent reads keep INNODB_TRX's cache stale for Sluice too
             }
-            System.out.println("difftest: a MariaDB transaction older than " + now + " stayed open for 60 s");
+            StringBuilder open = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("SELECT t.trx_started, t.trx_state, p.USER, p.HOST, p.DB, p.COMMAND,"
+                    + " p.TIME, LEFT(p.INFO, 200) FROM information_schema.INNODB_TRX t LEFT JOIN"
+                    + " information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_started <= '"
+                    + now + "'")) {
+                while (rs.next()) {
+                    open.append("\n  started ").append(rs.getString(1)).append(' ').append(rs.getString(2))
+                            .append(" by ").append(rs.getString(3)).append('@').append(rs.getString(4)).append(" db ")
+                            .append(rs.getString(5)).append(' ').append(rs.getString(6)).append(' ')
+                            .append(rs.getString(7)).append(" s: ").append(rs.getString(8));
+                }
+            }
+            System.out.println("difftest: a MariaDB transaction older than " + now + " stayed open for 60 s:" + open);
         }
     }
 
