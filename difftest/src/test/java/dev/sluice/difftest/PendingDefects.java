@@ -17,10 +17,12 @@ enum PendingDefects {
             + " while INNODB_TRX was stale and capture fell back to the safety window: seed 8629201281436389331,"
             + " MARIA_TIMESTAMP_S3)",
             p -> p.source() == Db.MARIA && !p.log()),
-    RENAMED_COLUMN_LOSES_VALUES("difftest", "no RENAME COLUMN while streaming on MariaDB paths (Parquet: rows not"
-            + " changed after the rename keep their value under the old name only, so the documented recipe reads NULL"
-            + " under the new one; PostgreSQL sources re-read the table after a rename and are covered; a MariaDB fix"
-            + " is in progress)", p -> p.source() == Db.MARIA);
+    RENAMED_COLUMN_LOSES_VALUES("difftest", "no RENAME COLUMN while streaming, except on PostgreSQL log paths (rows"
+            + " not changed after the rename keep their value under the old name only: the Parquet recipe and the JDBC"
+            + " target read NULL under the new one. PostgreSQL log capture re-reads the table after a rename and is"
+            + " covered; MariaDB: fix in progress; PostgreSQL trigger and timestamp capture do not re-read and their"
+            + " docs say nothing of renames: seed 2, PG_TRIGGER_JDBC, with -Ddifftest.pending=include)",
+            p -> !(p.source() == Db.PG && p.log()));
 
     private final String issue;
     private final String leftOut;
