@@ -91,6 +91,12 @@ final class Generator {
             // (docs/capture.md: trigger capture stops on it, timestamp capture never removes the old table's rows)
             Table old = tables.get(0);
             Table again = newTable(old.namespace, old.name);
+            if (rules.path().sink() == CasePath.SinkKind.JDBC) {
+                // the JDBC sink keeps the target table, and stops on a key other than its own (documented in
+                // sink-jdbc.md, with the fix): the table comes back with its old key columns
+                again.columns.removeIf(Col::key);
+                again.columns.addAll(0, old.keyColumns());
+            }
             tables.set(0, again);
             created.add("DROP TABLE " + old.ref(db));
             created.add(create(again));
