@@ -26,6 +26,11 @@ record Case(long seed, CasePath path, List<String> setup, List<Phase> phases, Li
         return s.toString();
     }
 
+    /** Two tables of the case share a name (in two schemas): the JDBC sink then needs {@code namespaceAndName()}. */
+    boolean sameNamedTables() {
+        return tables.stream().map(t -> t.name).distinct().count() < tables.size();
+    }
+
     String id() {
         return seed + "-" + path;
     }

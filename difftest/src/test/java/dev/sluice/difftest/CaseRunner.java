@@ -8,6 +8,7 @@ import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.sink.jdbc.JdbcSink;
+import dev.sluice.sink.jdbc.TableNaming;
 import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.source.mysql.MySqlSource;
 import dev.sluice.source.postgres.PostgresSource;
@@ -97,7 +98,7 @@ final class CaseRunner {
                 if (path.timestamp()) {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
-                String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                String failure = catchUp(pipelineName, source, sink(c, dir, pipelineName));
                 if (failure != null) {
                     problems.add(failure);
                     break;
@@ -112,7 +113,7 @@ final class CaseRunner {
                 for (int attempt = 0; retry && attempt < 5 && !problems.isEmpty(); attempt++) {
                     Thread.sleep(3000);
                     problems.clear();
-                    String failure = catchUp(pipelineName, source, sink(path, dir, pipelineName));
+                    String failure = catchUp(pipelineName, source, sink(c, dir, pipelineName));
                     if (failure != null) {
                         problems.add(failure);
                         break;
@@ -185,7 +186,19 @@ final class CaseRunner {
                 }
                 Thread.sleep(500); // not more often: frequent reads keep INNODB_TRX's cache stale for Sluice too
             }
-            System.out.println("difftest: a MariaDB transaction older than " + now + " stayed open for 60 s");
+            StringBuilder open = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("SELECT t.trx_started, t.trx_state, p.USER, p.HOST, p.DB, p.COMMAND,"
+                    + " p.TIME, LEFT(p.INFO, 200) FROM information_schema.INNODB_TRX t LEFT JOIN"
+                    + " information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_started <= '"
+                    + now + "'")) {
+                while (rs.next()) {
+                    open.append("\n  started ").append(rs.getString(1)).append(' ').append(rs.getString(2))
+                            .append(" by ").append(rs.getString(3)).append('@').append(rs.getString(4)).append(" db ")
+                            .append(rs.getString(5)).append(' ').append(rs.getString(6)).append(' ')
+                            .append(rs.getString(7)).append(" s: ").append(rs.getString(8));
+                }
+            }
+            System.out.println("difftest: a MariaDB transaction older than " + now + " stayed open for 60 s:" + open);
         }
     }
 
@@ -245,7 +258,16 @@ final class CaseRunner {
         return b.build();
     }
 
-    private Sink sink(CasePath path, Path dir, String prefix) {
+    /**
+     * The JDBC sink's table naming: the default {@code sameName()}, except for a case with same-named tables in two
+     * schemas, which {@code sameName()} refuses (docs/sink-jdbc.md) and {@code namespaceAndName()} keeps apart.
+     */
+    private static TableNaming naming(Case c) {
+        return c.sameNamedTables() ? TableNaming.namespaceAndName() : TableNaming.sameName();
+    }
+
+    private Sink sink(Case c, Path dir, String prefix) {
+        CasePath path = c.path();
         switch (path.sink()) {
             case LOCAL:
                 return ParquetSink.builder().localFolder(dir.resolve("lake")).build();
@@ -257,7 +279,7 @@ final class CaseRunner {
             default:
                 TestDatabase target = env.database(path.target());
                 return JdbcSink.builder().jdbcUrl(target.jdbcUrl()).user(target.user()).password(target.password())
-                        .build();
+                        .tableNaming(naming(c)).build();
         }
     }
 
@@ -303,7 +325,9 @@ final class CaseRunner {
                 Map<List<String>, List<String>> expected = Reader.source(source, path.source(), table);
                 Map<List<String>, List<String>> actual = target == null
                         ? LakeReader.rebuild(lake, namespace, table, problems)
-                        : TargetReader.read(target, path.target(), table, problems);
+                        : TargetReader.read(target, path.target(), naming(c).targetName(
+                                TableId.of(table.namespace == null ? namespace : table.namespace, table.name)), table,
+                                problems);
                 problems.addAll(Diff.compare(table, expected, actual));
             }
         }

@@ -2,6 +2,10 @@ package dev.sluice.difftest;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +70,11 @@ enum Kind {
             case FLOAT32:
             case FLOAT64:
             case TEXT:
-            case DATE:
             case INTERVAL:
                 return text;
+            case DATE:
+                return text.startsWith(EPOCH_DAYS) ? epochDay(Long.parseLong(text.substring(EPOCH_DAYS.length())))
+                        : text;
             case BOOL:
                 return switch (text.trim().toLowerCase(Locale.ROOT)) {
                     case "t", "true", "1" -> "true";
@@ -96,8 +102,33 @@ enum Kind {
         }
     }
 
+    /**
+     * Marks a date the DuckDB projection gives as days since 1970-01-01 ({@link Projection}): the days of the
+     * {@code infinity} sentinels, which it cannot print as dates of its own.
+     */
+    static final String EPOCH_DAYS = "days:";
+    /** Marks a timestamp the DuckDB projection gives as microseconds since 1970-01-01 00:00 (UTC for instants). */
+    static final String EPOCH_MICROS = "us:";
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    /** The date of an epoch day, as PostgreSQL and DuckDB print one (years past 9999 with a sign). */
+    static String epochDay(long day) {
+        return LocalDate.ofEpochDay(day).toString();
+    }
+
+    /** The date and time of epoch microseconds, canonical ({@link #dateTime}). */
+    static String epochMicros(long micros) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+        return dateTime(DATE_TIME.format(t));
+    }
+
     /** {@code 2020-01-02T03:04:05.500000+00:00} and {@code 2020-01-02 03:04:05.5} are both {@code …05.5}. */
     static String dateTime(String text) {
+        if (text.startsWith(EPOCH_MICROS)) {
+            return epochMicros(Long.parseLong(text.substring(EPOCH_MICROS.length())));
+        }
         String s = text.trim().replace('T', ' ');
         for (String utc : List.of("+00:00", "+00", "Z", " UTC")) {
             if (s.endsWith(utc)) {

@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * Rebuilds a table from the Parquet files with DuckDB, by the recipe of docs/sink-s3.md: the rows after the last
  * {@code t}, the last change per key by {@code _seq}, deletes removed, a column listed in {@code _unchanged} keeping
- * the key's previous value. Also checks that no change was written twice. The fold is done here, in plain Java,
+ * the key's previous value — or, for the {@code u} row of a key change (a {@code d} row of the old key at
+ * {@code _seq - 1} with the same {@code _position}), the old key's last value. Also checks that no change was
+ * written twice. The fold is done here, in plain Java,
  * over what DuckDB read: Sluice's own reader code is not involved.
  */
 final class LakeReader {
@@ -42,12 +44,16 @@ final class LakeReader {
                     present.add(rs.getString(1));
                 }
             }
-            List<List<String>> rows = Reader.readAll(s, Projection.DUCKDB, table.columns, present,
+            List<List<String>> rows = Reader.readAll(duck, Projection.DUCKDB, table.columns, present,
                     ", _op, _seq, CAST(_unchanged AS VARCHAR), _position", files + " ORDER BY _seq", problems,
                     table.label());
             int n = table.columns.size();
             Set<String> seqs = new HashSet<>();
             Set<List<String>> images = new HashSet<>();
+            // the row before this one, if it was a delete: a key change's u row takes _unchanged values from it
+            List<String> deleted = null;
+            String deletedSeq = null;
+            String deletedPosition = null;
             for (List<String> row : rows) {
                 String op = row.get(n);
                 String seq = row.get(n + 1);
@@ -61,19 +67,28 @@ final class LakeReader {
                 if (!op.equals("t") && !images.add(image)) {
                     problems.add(table.label() + ": the change " + image + " (key, _op, _position) written twice");
                 }
+                boolean keyChange = op.equals("u") && deletedSeq != null
+                        && Long.parseLong(seq) == Long.parseLong(deletedSeq) + 1
+                        && row.get(n + 3) != null && row.get(n + 3).equals(deletedPosition);
+                List<String> oldKeyRow = deleted;
+                deleted = null;
+                deletedSeq = null;
+                deletedPosition = null;
                 if (op.equals("t")) {
                     state.clear();
                     continue;
                 }
                 List<String> key = Reader.key(table, values);
                 if (op.equals("d")) {
-                    state.remove(key);
+                    deleted = state.remove(key);
+                    deletedSeq = seq;
+                    deletedPosition = row.get(n + 3);
                     continue;
                 }
                 List<String> next = new ArrayList<>(values);
                 String unchanged = row.get(n + 2);
                 if (unchanged != null) {
-                    List<String> previous = state.get(key);
+                    List<String> previous = keyChange ? oldKeyRow : state.get(key);
                     for (String name : Kind.array(unchanged).replaceAll("[\\[\\]]", "").split(",\\s*")) {
                         for (int i = 0; i < n; i++) {
                             if (table.columns.get(i).name().equals(name)) {

@@ -22,7 +22,9 @@ final class PgTypes {
     static ColumnType any(Values v) {
         boolean mariaTarget = v.rules.mariaTarget();
         String prefix = v.prefix;
-        boolean infinity = v.rules.allows(PendingDefects.PG_INFINITY);
+        // MARIA_TARGET_NO_INFINITY: MariaDB's DATE/DATETIME/TIMESTAMP cannot hold the sentinels of infinity
+        // (docs/source-postgres.md): the JDBC sink is expected to stop with a fatal error there, so not generated
+        boolean infinity = !mariaTarget;
         List<ColumnType> all = new ArrayList<>();
         all.add(new ColumnType("smallint", Kind.INT, x -> x.integer(Short.MIN_VALUE, Short.MAX_VALUE)));
         all.add(new ColumnType("integer", Kind.INT, x -> x.integer(Integer.MIN_VALUE, Integer.MAX_VALUE)));
@@ -35,18 +37,15 @@ final class PgTypes {
         all.add(new ColumnType("numeric", Kind.DECIMAL, x -> x.decimal(mariaTarget ? 35 : 60, mariaTarget ? 30 : 40)));
         // MariaDB refuses NaN and infinities (sink-jdbc.md)
         boolean specials = !mariaTarget;
-        boolean negativeZero = v.rules.allows(PendingDefects.PG_TRIGGER_NEGATIVE_ZERO);
-        all.add(new ColumnType("real", Kind.FLOAT32, x -> zero(floatLiteral(x, true, specials), negativeZero)));
-        all.add(new ColumnType("double precision", Kind.FLOAT64,
-                x -> zero(floatLiteral(x, false, specials), negativeZero)));
+        all.add(new ColumnType("real", Kind.FLOAT32, x -> floatLiteral(x, true, specials)));
+        all.add(new ColumnType("double precision", Kind.FLOAT64, x -> floatLiteral(x, false, specials)));
         all.add(new ColumnType("boolean", Kind.BOOL, x -> x.chance(0.5) ? "true" : "false"));
-        boolean large = v.rules.allows(PendingDefects.PG_KEY_CHANGE_LOSES_TOASTED);
         all.add(new ColumnType("text", Kind.TEXT,
-                x -> large && x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
+                x -> x.chance(0.01) ? x.largeText() : x.string(x.text(200, false, true))));
         int n = v.between(1, 50);
         all.add(new ColumnType("varchar(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true))));
         all.add(new ColumnType("char(" + n + ")", Kind.TEXT, x -> x.string(x.text(n, false, true).stripTrailing())));
-        all.add(new ColumnType("bytea", Kind.BYTES, x -> large && x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
+        all.add(new ColumnType("bytea", Kind.BYTES, x -> x.chance(0.01) ? "decode(repeat('00ff', 300000), 'hex')"
                 : x.db().bytes(x.bytes(300))));
         all.add(new ColumnType("date", Kind.DATE, x -> infinity && x.chance(0.05) ? infinite(x)
                 : "'" + x.date(1, 9999) + "'"));
@@ -54,7 +53,7 @@ final class PgTypes {
         all.add(new ColumnType("timestamp", Kind.TIMESTAMP, x -> infinity && x.chance(0.05) ? infinite(x)
                 : "'" + x.date(1, 9999) + " " + x.time(23, 6) + "'"));
         // MariaDB's TIMESTAMP, the JDBC sink's target type for an instant, spans 1970–2038 (sink-jdbc.md)
-        all.add(new ColumnType("timestamptz", Kind.TIMESTAMPTZ, x -> infinity && !mariaTarget && x.chance(0.05)
+        all.add(new ColumnType("timestamptz", Kind.TIMESTAMPTZ, x -> infinity && x.chance(0.05)
                 ? infinite(x)
                 : "'" + (mariaTarget ? x.date(1971, 2037) : x.date(1, 9999)) + " " + x.time(23, 6) + "+00'"));
         if (!v.rules.path().sink().equals(CasePath.SinkKind.JDBC)) {
@@ -87,16 +86,10 @@ final class PgTypes {
         all.add(new ColumnType(prefix + "_mood", Kind.TEXT, x -> x.string(x.pick(List.of("sad", "ok", "happy 😀", "")))));
         all.add(new ColumnType("inet", Kind.TEXT, x -> "'" + x.between(0, 255) + "." + x.between(0, 255) + ".0."
                 + x.between(0, 255) + (x.chance(0.5) ? "/" + x.between(8, 32) : "") + "'"));
-        if (v.rules.allows(PendingDefects.PG_TRIGGER_COMPOSITE_AS_JSON)) {
-            all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
+        all.add(new ColumnType(prefix + "_pair", Kind.TEXT, x -> "ROW(" + x.integer(-5, 5) + ", 'b" + x.between(0, 9)
                 + "')::" + prefix + "_pair"));
-        }
         all.add(new ColumnType("timetz", Kind.TEXT, x -> "'" + x.time(23, 6) + "+02'"));
         return v.pick(all);
-    }
-
-    private static String zero(String literal, boolean negativeZero) {
-        return !negativeZero && literal.equals("'-0'") ? "0" : literal;
     }
 
     private static String infinite(Values x) {

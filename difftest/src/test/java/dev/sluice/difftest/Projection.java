@@ -43,7 +43,17 @@ enum Projection {
             };
             case DUCKDB -> switch (kind) {
                 case BYTES, BITS -> "hex({c})";
-                case TIMESTAMPTZ -> "CAST(timezone('UTC', {c}) AS VARCHAR)";
+                // DuckDB cannot print every timestamp it reads (the -infinity sentinel of a PostgreSQL source's
+                // timestamps is before its range), and a CASE does not keep it from trying: read microseconds,
+                // which Kind prints, and DuckDB's infinities as their int64 values (what the file holds)
+                case TIMESTAMP, TIMESTAMPTZ -> "'" + Kind.EPOCH_MICROS + "' || CASE WHEN {c} IS NULL THEN NULL"
+                        + " WHEN NOT isinf({c}) THEN CAST(epoch_us({c}) AS VARCHAR)"
+                        + " WHEN {c} > TIMESTAMP '1970-01-01' THEN '9223372036854775807'"
+                        + " ELSE '-9223372036854775807' END";
+                // the date sentinels of a PostgreSQL source's infinity are DuckDB's infinite dates
+                case DATE -> "CASE WHEN {c} IS NULL THEN NULL WHEN NOT isinf({c}) THEN CAST({c} AS VARCHAR)"
+                        + " WHEN {c} > DATE '1970-01-01' THEN '" + Kind.EPOCH_DAYS + "2147483647' ELSE '"
+                        + Kind.EPOCH_DAYS + "-2147483647' END";
                 case MICROS -> "CAST({c}.months::BIGINT * 2592000000000 + {c}.days::BIGINT * 86400000000"
                         + " + {c}.micros AS VARCHAR)";
                 case INTERVAL -> "CAST({c}.months AS VARCHAR) || '/' || CAST({c}.days AS VARCHAR) || '/' ||"

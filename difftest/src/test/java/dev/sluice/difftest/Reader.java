@@ -26,6 +26,17 @@ final class Reader {
         if (source == Db.PG && col.type().kind() == Kind.TIME && canonical.equals("24:00:00")) {
             return "23:59:59.999999";
         }
+        // PG_INFINITY_SENTINELS: docs/source-postgres.md maps infinity/-infinity to the largest/smallest 32-bit
+        // epoch day (date) and 64-bit epoch microsecond (the smallest whole second for -infinity; timestamps)
+        if (source == Db.PG && (canonical.equals("infinity") || canonical.equals("-infinity"))) {
+            boolean positive = canonical.equals("infinity");
+            if (col.type().kind() == Kind.DATE) {
+                return Kind.epochDay(positive ? Integer.MAX_VALUE : -(long) Integer.MAX_VALUE);
+            }
+            if (col.type().kind() == Kind.TIMESTAMP || col.type().kind() == Kind.TIMESTAMPTZ) {
+                return Kind.epochMicros(positive ? Long.MAX_VALUE : Long.MIN_VALUE / 1_000_000L * 1_000_000L);
+            }
+        }
         // MARIA_ZERO_DATE_NULL: docs/source-mysql.md delivers zero dates (0000-00-00, zero month or day) as NULL
         Kind kind = col.type().kind();
         if (source == Db.MARIA && (kind == Kind.DATE || kind == Kind.TIMESTAMP || kind == Kind.TIMESTAMPTZ)
@@ -42,30 +53,48 @@ final class Reader {
     /**
      * Reads {@code SELECT <projection of columns><extra> FROM <from>}; a column whose projection the reader cannot
      * evaluate (the sink wrote another type than the source's mapping documents) is read as NULL and reported in
-     * {@code problems}, so that the other columns are still compared.
+     * {@code problems} with the error of the whole read, so that the other columns are still compared. Each query
+     * gets its own statement: DuckDB's JDBC driver closes a statement whose query failed.
      */
-    static List<List<String>> readAll(Statement statement, Projection projection, List<Col> columns,
+    static List<List<String>> readAll(Connection connection, Projection projection, List<Col> columns,
             Set<String> present, String extra, String from, List<String> problems, String table) throws SQLException {
         try {
-            return read(statement, "SELECT " + select(projection, columns, present, false) + extra + " FROM " + from,
+            return read(connection, "SELECT " + select(projection, columns, present, false) + extra + " FROM " + from,
                     columns);
         } catch (SQLException whole) {
+            problems.add(table + ": reading every column at once failed: " + firstLine(whole)
+                    + " (columns that cannot be read follow)");
             Set<String> readable = new HashSet<>(present);
             for (Col c : columns) {
                 if (!present.contains(c.name())) {
                     continue;
                 }
                 try {
-                    read(statement, "SELECT " + select(projection, List.of(c), present, false) + " FROM " + from,
+                    read(connection, "SELECT " + select(projection, List.of(c), present, false) + " FROM " + from,
                             List.of(c));
                 } catch (SQLException e) {
                     readable.remove(c.name());
                     problems.add(table + " column " + c.name() + " (" + c.type().label() + "): the sink's value cannot"
-                            + " be read as " + c.type().kind() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                            + " be read as " + c.type().kind() + ": " + firstLine(e));
                 }
             }
-            return read(statement, "SELECT " + select(projection, columns, readable, false) + extra + " FROM " + from,
-                    columns);
+            try {
+                return read(connection, "SELECT " + select(projection, columns, readable, false) + extra + " FROM "
+                        + from, columns);
+            } catch (SQLException again) {
+                again.addSuppressed(whole);
+                throw again;
+            }
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+    }
+
+    private static List<List<String>> read(Connection connection, String sql, List<Col> columns) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return read(statement, sql, columns);
         }
     }
 

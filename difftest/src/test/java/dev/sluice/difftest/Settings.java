@@ -1,5 +1,6 @@
 package dev.sluice.difftest;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The system properties that select cases: {@code difftest.seed}, {@code difftest.path}, and the soak's. */
@@ -15,7 +16,11 @@ final class Settings {
 
     static List<CasePath> paths() {
         String path = property("difftest.path");
-        return path == null ? CasePath.all() : List.of(CasePath.parse(path));
+        if (path == null) {
+            return CasePath.all();
+        }
+        // several paths, comma-separated: they run in this order in one JVM
+        return Arrays.stream(path.split(",")).map(CasePath::parse).toList();
     }
 
     /** {@code -Ddifftest.pending=include}: generate the features of {@link PendingDefects} too. */

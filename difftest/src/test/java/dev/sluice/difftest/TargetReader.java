@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +15,15 @@ final class TargetReader {
 
     private TargetReader() {}
 
-    static Map<List<String>, List<String>> read(Connection connection, Db target, Table table, List<String> problems)
-            throws SQLException {
+    /** Reads the target table {@code name} (the sink's naming of {@code table}) with the columns of {@code table}. */
+    static Map<List<String>, List<String>> read(Connection connection, Db target, String name, Table table,
+            List<String> problems) throws SQLException {
         Set<String> present = new HashSet<>();
         DatabaseMetaData meta = connection.getMetaData();
-        try (ResultSet rs = meta.getColumns(connection.getCatalog(), target == Db.PG ? "public" : null, table.name,
+        // a pattern: escape its wildcards, or t_1 would also match tx1
+        String escape = meta.getSearchStringEscape();
+        String pattern = name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+        try (ResultSet rs = meta.getColumns(connection.getCatalog(), target == Db.PG ? "public" : null, pattern,
                 null)) {
             while (rs.next()) {
                 present.add(rs.getString("COLUMN_NAME"));
@@ -31,12 +34,10 @@ final class TargetReader {
             return state;
         }
         Projection projection = Projection.of(target);
-        try (Statement s = connection.createStatement()) {
-            List<List<String>> rows = Reader.readAll(s, projection, table.columns, present, "",
-                    projection.quote(table.name), problems, table.label());
-            for (List<String> row : rows) {
-                state.put(Reader.key(table, row), row);
-            }
+        List<List<String>> rows = Reader.readAll(connection, projection, table.columns, present, "",
+                projection.quote(name), problems, table.label());
+        for (List<String> row : rows) {
+            state.put(Reader.key(table, row), row);
         }
         return state;
     }
