@@ -35,9 +35,7 @@ final class MariaTypes {
         all.add(new ColumnType("DECIMAL(" + p + "," + s + ")", Kind.DECIMAL, x -> x.decimal(p, s)));
         all.add(new ColumnType("DECIMAL(" + p + "," + s + ") UNSIGNED", Kind.DECIMAL,
                 x -> x.decimal(p, s).replace("-", "")));
-        if (v.rules.allows(PendingDefects.MARIA_JDBC_CAPTURE_FLOAT_ROUNDED)) {
-            all.add(new ColumnType("FLOAT", Kind.FLOAT32, x -> PgTypes.floatLiteral(x, true, false)));
-        }
+        all.add(new ColumnType("FLOAT", Kind.FLOAT32, x -> PgTypes.floatLiteral(x, true, false)));
         all.add(new ColumnType("DOUBLE", Kind.FLOAT64, x -> PgTypes.floatLiteral(x, false, false)));
         // zero dates (the server's default sql_mode allows them) arrive as NULL: normalisation MARIA_ZERO_DATE_NULL
         double zero = 0.05;

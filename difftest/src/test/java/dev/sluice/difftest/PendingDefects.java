@@ -9,9 +9,6 @@ import java.util.function.Predicate;
  * when its fix is merged: the fixed set then covers the feature. The list is meant to be empty.
  */
 enum PendingDefects {
-    MARIA_JDBC_CAPTURE_FLOAT_ROUNDED("difftest", "no FLOAT columns on MariaDB paths (the binlog snapshot, trigger and"
-            + " timestamp capture read FLOAT with 6 significant digits: 415117.3 arrives as 415117.0; the binlog"
-            + " stream is exact)", p -> p.source() == Db.MARIA),
     PG_NEW_TABLE_MOVES_SLOT("difftest", "no table created or re-created while streaming on PostgreSQL log paths (a"
             + " table joining the publication moves the slot past the stored offset: a catch-up run commits offset"
             + " 3/B8F00AA0 while the slot already stands at the join point 3/B8F01A80, and the next run stops with"
@@ -22,12 +19,12 @@ enum PendingDefects {
             + " while INNODB_TRX was stale and capture fell back to the safety window: seed 8629201281436389331,"
             + " MARIA_TIMESTAMP_S3)",
             p -> p.source() == Db.MARIA && !p.log()),
-    RENAMED_COLUMN_LOSES_VALUES("difftest", "no RENAME COLUMN while streaming, except on PostgreSQL log paths (rows"
+    RENAMED_COLUMN_LOSES_VALUES("difftest", "no RENAME COLUMN while streaming on trigger and timestamp paths (rows"
             + " not changed after the rename keep their value under the old name only: the Parquet recipe and the JDBC"
-            + " target read NULL under the new one. PostgreSQL log capture re-reads the table after a rename and is"
-            + " covered; MariaDB: fix in progress; PostgreSQL trigger and timestamp capture do not re-read and their"
-            + " docs say nothing of renames: seed 2, PG_TRIGGER_JDBC, with -Ddifftest.pending=include)",
-            p -> !(p.source() == Db.PG && p.log()));
+            + " target read NULL under the new one. Both log sources re-read the table after a rename and are"
+            + " covered; trigger and timestamp capture do not re-read: seed 2, PG_TRIGGER_JDBC, with"
+            + " -Ddifftest.pending=include)",
+            p -> !p.log());
 
     private final String issue;
     private final String leftOut;
