@@ -74,15 +74,7 @@ final class LocalObjectStore implements ObjectStore {
     public void put(String key, byte[] content) {
         Path target = resolve(key);
         try {
-            Files.createDirectories(target.getParent());
-            Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
+            Path temp = durableTemp(target, content);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             force(target.getParent());
         } catch (IOException e) {
@@ -94,15 +86,7 @@ final class LocalObjectStore implements ObjectStore {
     public boolean create(String key, byte[] content) {
         Path target = resolve(key);
         try {
-            Files.createDirectories(target.getParent());
-            Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
+            Path temp = durableTemp(target, content);
             try {
                 // a link, unlike a rename, fails if the name exists: the whole file appears, or nothing
                 Files.createLink(target, temp);
@@ -116,6 +100,20 @@ final class LocalObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw failure("write " + target, e);
         }
+    }
+
+    /** The content in a new file beside the target, forced to disk: what a rename or a link then publishes. */
+    private static Path durableTemp(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        return temp;
     }
 
     @Override
