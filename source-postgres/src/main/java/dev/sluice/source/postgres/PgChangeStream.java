@@ -394,8 +394,8 @@ final class PgChangeStream implements ChangeStream {
 
     /**
      * Reads a table that joined the publication in the transaction the stream just met: a TRUNCATE (what a sink
-     * holds of an earlier table of that name goes), then its rows as READ events, all at the offset of that
-     * transaction's start, so a restart before they are committed meets the message and reads them again. The
+     * holds of an earlier table of that name goes), then its rows as READ events, all at the stream's position
+     * before that transaction, so a restart before they are committed meets the message and reads them again. The
      * rows are read now, after the ADD committed: a state at least as new as the stream's, and the stream brings
      * every change after the ADD, so each key ends in the source's state.
      */
@@ -417,7 +417,12 @@ final class PgChangeStream implements ChangeStream {
             try {
                 connection.setAutoCommit(false);
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                PgOffset at = PgOffset.stream(added.commitLsn(), 0);
+                // the stream's position, still before the marker's transaction: every event of the read stays
+                // below the transactions after it, a restart before the read is committed meets the marker again,
+                // and neither a catch-up target nor the slot's confirmation can pass the marker mid-read (the
+                // marker's own commit LSN did both: runs ended with the table half read, and the next stopped with
+                // "slot has moved past the stored offset")
+                PgOffset at = (PgOffset) position();
                 addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
                         config.numericMode());
             } catch (SQLException | RuntimeException e) {
