@@ -79,14 +79,14 @@ final class Generator {
         }
         phases.add(new Case.Phase(List.of(), initial));
         List<String> created = new ArrayList<>();
-        if (v.chance(0.3) && rules.allows(PendingDefects.PG_NEW_TABLE_MOVES_SLOT)) {
+        if (v.chance(0.3)) {
             // a table the filter matches, created while the pipeline streams; on trigger paths the runner installs
             // the triggers right after the phase's DDL, before any row is written (docs/capture.md)
             Table t = newTable(prefix + "_n" + (tables.size() + 1));
             tables.add(t);
             created.add(create(t));
         }
-        if (rules.path().log() && v.chance(0.2) && rules.allows(PendingDefects.PG_NEW_TABLE_MOVES_SLOT)) {
+        if (rules.path().log() && v.chance(0.2)) {
             // a captured table dropped and created again under the same name, with other columns: log capture only
             // (docs/capture.md: trigger capture stops on it, timestamp capture never removes the old table's rows)
             Table old = tables.get(0);

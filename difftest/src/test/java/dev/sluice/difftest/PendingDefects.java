@@ -9,11 +9,6 @@ import java.util.function.Predicate;
  * when its fix is merged: the fixed set then covers the feature. The list is meant to be empty.
  */
 enum PendingDefects {
-    PG_NEW_TABLE_MOVES_SLOT("difftest", "no table created or re-created while streaming on PostgreSQL log paths (a"
-            + " table joining the publication moves the slot past the stored offset: a catch-up run commits offset"
-            + " 3/B8F00AA0 while the slot already stands at the join point 3/B8F01A80, and the next run stops with"
-            + " 'replication slot … has moved … past the pipeline's stored offset': seed 1, PG_LOG_LOCAL)",
-            p -> p.source() == Db.PG && p.log()),
     MARIA_CATCH_UP_BEFORE_WATERMARK("difftest", "on MariaDB trigger and timestamp paths, up to 5 more catch-up runs"
             + " before a case is judged (runUntilCaughtUp reported caught up without rows committed before it started"
             + " while INNODB_TRX was stale and capture fell back to the safety window: seed 8629201281436389331,"
