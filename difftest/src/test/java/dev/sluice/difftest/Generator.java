@@ -96,6 +96,10 @@ final class Generator {
                 // sink-jdbc.md, with the fix): the table comes back with its old key columns
                 again.columns.removeIf(Col::key);
                 again.columns.addAll(0, old.keyColumns());
+                // and it keeps a column's target type: a column of the old name with another type stops it
+                // (documented, with the fix), so a name the old table used comes back with its old type only
+                again.columns.removeIf(c -> !c.key() && old.columns.stream().anyMatch(
+                        o -> o.name().equals(c.name()) && !o.type().ddl().equals(c.type().ddl())));
             }
             tables.set(0, again);
             created.add("DROP TABLE " + old.ref(db));
@@ -148,13 +152,13 @@ final class Generator {
         if (db == Db.PG) {
             options.add(new ColumnType("integer", Kind.INT, x -> Long.toString(x.nextKey())));
             options.add(new ColumnType("bigint", Kind.INT, x -> Long.toString(x.nextKey() * 1_000_000_007L)));
-            options.add(new ColumnType("varchar(40)", Kind.TEXT, x -> x.string("k" + x.nextKey() + x.text(6, false, true))));
+            options.add(new ColumnType("varchar(40)", Kind.TEXT, x -> x.string("k" + x.nextKey() + "_" + x.text(6, false, true))));
             options.add(new ColumnType("uuid", Kind.UUID, x -> "'" + x.uuid() + "'"));
         } else {
             options.add(new ColumnType("INT", Kind.INT, x -> Long.toString(x.nextKey())));
             options.add(new ColumnType("BIGINT UNSIGNED", Kind.INT, x -> "184467440737095" + (10000 + x.nextKey())));
             options.add(new ColumnType("VARCHAR(40) CHARACTER SET utf8mb4", Kind.TEXT,
-                    x -> x.string("k" + x.nextKey() + x.text(6, false, true))));
+                    x -> x.string("k" + x.nextKey() + "_" + x.text(6, false, true))));
             options.add(new ColumnType("CHAR(36) CHARACTER SET ascii", Kind.UUID, x -> "'" + x.uuid() + "'"));
         }
         List<Col> keys = new ArrayList<>();
