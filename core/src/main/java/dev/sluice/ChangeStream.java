@@ -53,6 +53,15 @@ public interface ChangeStream extends AutoCloseable {
     Offset position();
 
     /**
+     * The snapshot this stream is reading, as of its last poll, or null when it reads none (it streams). Called by
+     * the capture thread after every poll, so it must be cheap: keep the counts as the poll reads, and the
+     * estimates from when the snapshot began.
+     */
+    default SnapshotStatus snapshotStatus() {
+        return null;
+    }
+
+    /**
      * True once the stream will never return another event (for example after a snapshot-only run). Checked
      * after each poll; the pipeline then commits and completes.
      */

@@ -20,6 +20,12 @@ public interface PipelineListener {
     /** A commit cycle completed: everything up to {@code offset} is durable; {@code events} became durable in it. */
     default void onCommit(Offset offset, long events, Duration took) {}
 
+    /**
+     * A commit cycle completed while the source reads a snapshot: how far it has come (read, which may be ahead of
+     * what is committed).
+     */
+    default void onSnapshotProgress(SnapshotStatus status) {}
+
     /** A failure closed the source and sink; they are reopened after {@code delay}. */
     default void onRecovery(Throwable cause, int attempt, Duration delay) {}
 }

@@ -23,6 +23,7 @@ import java.util.Map;
  *     after a commit that only moved the position (the source was idle)
  * @param eventsPerTable committed events per table in this run (snapshot rows included), as of the last commit
  * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
+ * @param snapshot the snapshot the source is reading, as of its last poll, or null when it reads none
  */
 public record PipelineStatus(
         String pipelineName,
@@ -38,7 +39,8 @@ public record PipelineStatus(
         Instant lastCommitTime,
         Duration lag,
         Map<TableId, Long> eventsPerTable,
-        Throwable failure) {
+        Throwable failure,
+        SnapshotStatus snapshot) {
 
     /** Copies the per-table map. */
     public PipelineStatus {

@@ -4,6 +4,7 @@ import static dev.sluice.PipelineDeliveryTest.fastPipeline;
 import static dev.sluice.testing.Deliveries.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
@@ -109,6 +110,52 @@ class PipelineLifecycleTest {
         assertThat(written.get()).isEqualTo(500);
         assertThat(committed.get()).isEqualTo(500);
         assertThat(states).containsExactly("NEW->RUNNING", "RUNNING->COMPLETED");
+    }
+
+    @Test
+    void aSnapshotsProgressShowsInTheStatusAndTheListenerUntilItEnds() throws Exception {
+        MemorySource source = MemorySource.withEvents(100).maxPerPoll(10).snapshotOf(300);
+        List<SnapshotStatus> seen = new CopyOnWriteArrayList<>();
+        try (Pipeline pipeline = fastPipeline(source, sink, store).commitInterval(Duration.ofMillis(20))
+                .listener(new PipelineListener() {
+                    @Override
+                    public void onSnapshotProgress(SnapshotStatus status) {
+                        seen.add(status);
+                    }
+                }).build()) {
+            pipeline.start();
+            awaitCommitted(pipeline, 100);
+            SnapshotStatus midway = pipeline.status().snapshot();
+            assertThat(midway).isEqualTo(new SnapshotStatus(MemorySource.TABLE, 0, 1, 100, 300));
+            assertThat(midway.percent()).isCloseTo(33.3, within(0.1));
+            source.append(300);
+            awaitCommitted(pipeline, 400);
+            assertThat(pipeline.status().snapshot()).isNull(); // read completely: the stream streams now
+        }
+        assertThat(seen).isNotEmpty().allSatisfy(status -> {
+            assertThat(status.table()).isEqualTo(MemorySource.TABLE);
+            assertThat(status.rowsRead()).isBetween(1L, 299L);
+            assertThat(status.rowsEstimated()).isEqualTo(300);
+            assertThat(status.percent()).isBetween(0.0, 99.9);
+        });
+    }
+
+    private static void awaitCommitted(Pipeline pipeline, long events) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pipeline.status().eventsCommitted() < events && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(pipeline.status().eventsCommitted()).isEqualTo(events);
+    }
+
+    @Test
+    void snapshotPercentagesStayHonestAboutEstimates() {
+        TableId t = TableId.of("s", "t");
+        assertThat(new SnapshotStatus(t, 0, 2, 50, 200).percent()).isEqualTo(25.0);
+        assertThat(new SnapshotStatus(t, 1, 2, 500, 200).percent()).isEqualTo(99.9); // a low estimate
+        assertThat(new SnapshotStatus(null, 2, 2, 500, 200).percent()).isEqualTo(100.0);
+        assertThat(new SnapshotStatus(t, 0, 1, 5, -1).percent()).isEqualTo(-1.0);
+        assertThatThrownBy(() -> new SnapshotStatus(t, 3, 2, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

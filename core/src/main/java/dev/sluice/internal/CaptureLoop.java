@@ -3,6 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Offset;
+import dev.sluice.SnapshotStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,12 +22,18 @@ final class CaptureLoop implements Runnable {
     private final AtomicLong captured;
     private Offset lastQueued;
     private volatile boolean stopRequested;
+    private volatile SnapshotStatus snapshot;
 
     CaptureLoop(ChangeStream stream, EventQueue queue, Offset from, AtomicLong captured) {
         this.stream = stream;
         this.queue = queue;
         this.captured = captured;
         this.lastQueued = from;
+    }
+
+    /** The snapshot the stream reads, as of its last poll, or null. */
+    SnapshotStatus snapshot() {
+        return snapshot;
     }
 
     /** Asks the loop to stop after the current poll; a put blocked on a full queue gives up at once. */
@@ -40,6 +47,7 @@ final class CaptureLoop implements Runnable {
         try {
             while (!stopRequested) {
                 List<ChangeEvent> events = stream.poll(POLL_TIMEOUT);
+                snapshot = stream.snapshotStatus();
                 for (ChangeEvent event : events) {
                     if (!queue.put(event)) {
                         break;

@@ -11,6 +11,7 @@ import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
 import dev.sluice.RetriesExhaustedException;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,9 +154,10 @@ public final class Engine {
     public PipelineStatus status() {
         Session current = session;
         EventQueue queue = current == null ? null : current.queue;
+        CaptureLoop capture = current == null ? null : current.capture;
         return new PipelineStatus(config.name(), state, eventsCaptured.get(), eventsWritten, eventsCommitted, commits,
                 recoveries, queue == null ? 0 : queue.size(), queue == null ? 0 : queue.bytes(), lastCommitted,
-                lastCommitTime, lag, committedPerTable, failure);
+                lastCommitTime, lag, committedPerTable, failure, capture == null ? null : capture.snapshot());
     }
 
     private void run() {
@@ -322,7 +324,7 @@ public final class Engine {
         private ChangeStream stream;
         private boolean sinkOpen;
         private volatile EventQueue queue;
-        private CaptureLoop capture;
+        private volatile CaptureLoop capture;
         private Thread captureThread;
 
         private Offset position;
@@ -528,6 +530,10 @@ public final class Engine {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.debug("pipeline {}: committed {} events up to {} in {}", config.name(), events, offset.encode(), took);
             notifyListeners(l -> l.onCommit(offset, events, took));
+            SnapshotStatus snapshot = capture == null ? null : capture.snapshot();
+            if (snapshot != null) {
+                notifyListeners(l -> l.onSnapshotProgress(snapshot));
+            }
             stream.committed(offset);
             if (catchUp && !caughtUp) {
                 reachedTarget(offset);

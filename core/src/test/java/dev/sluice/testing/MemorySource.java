@@ -9,6 +9,7 @@ import dev.sluice.Op;
 import dev.sluice.PipelineContext;
 import dev.sluice.Row;
 import dev.sluice.Schema;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.Source;
 import dev.sluice.TableId;
 import dev.sluice.Type;
@@ -40,6 +41,7 @@ public final class MemorySource implements Source {
     private int maxPerPoll = 100;
     private boolean finishAtEnd;
     private int skipEvery;
+    private long snapshotRows;
     private volatile FatalException openFailure;
     private final Set<Long> pollFailures = ConcurrentHashMap.newKeySet();
     private final Set<Long> committedFailures = ConcurrentHashMap.newKeySet();
@@ -76,6 +78,15 @@ public final class MemorySource implements Source {
     /** Reads but does not return every k-th event, as a log holds changes of tables not captured. */
     public MemorySource skipEvery(int k) {
         this.skipEvery = k;
+        return this;
+    }
+
+    /**
+     * The first {@code rows} events are a snapshot of {@link #TABLE}: until they are read, the stream reports its
+     * {@link ChangeStream#snapshotStatus()} with {@code rows} as the estimate.
+     */
+    public MemorySource snapshotOf(long rows) {
+        this.snapshotRows = rows;
         return this;
     }
 
@@ -195,6 +206,11 @@ public final class MemorySource implements Source {
         @Override
         public Offset position() {
             return read == 0 ? null : new SeqOffset(read);
+        }
+
+        @Override
+        public SnapshotStatus snapshotStatus() {
+            return read >= snapshotRows ? null : new SnapshotStatus(TABLE, 0, 1, read, snapshotRows);
         }
 
         @Override

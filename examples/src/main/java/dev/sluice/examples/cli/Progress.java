@@ -5,9 +5,12 @@ import dev.sluice.Pipeline;
 import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.SnapshotStatus;
+import dev.sluice.TableId;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Shows a running pipeline's progress: a line rewritten in place every second on a terminal, a plain line every
@@ -50,9 +53,10 @@ final class Progress implements PipelineListener, AutoCloseable {
         double rate = (status.eventsCaptured() - lastEvents) * 1e9 / Math.max(1, now - lastNanos);
         lastEvents = status.eventsCaptured();
         lastNanos = now;
-        String line = String.format(Locale.ROOT, "%-10s captured %,d (%,.0f/s)  committed %,d  lag %s%s",
+        String line = String.format(Locale.ROOT, "%-10s captured %,d (%,.0f/s)  committed %,d  lag %s%s%s",
                 status.state(), status.eventsCaptured(), rate, status.eventsCommitted(),
-                status.lag() == null ? "-" : status.lag().toMillis() + " ms", tables(status));
+                status.lag() == null ? "-" : status.lag().toMillis() + " ms", snapshot(status.snapshot()),
+                tables(status));
         if (terminal) {
             out.print("\r" + line + "   ");
         } else {
@@ -61,11 +65,24 @@ final class Progress implements PipelineListener, AutoCloseable {
         out.flush();
     }
 
+    /** {@code  snapshot 41.5% (2/7 tables, 415,000 of ~1,000,000 rows; reading s.t)}, or nothing. */
+    static String snapshot(SnapshotStatus snapshot) {
+        if (snapshot == null) {
+            return "";
+        }
+        double percent = snapshot.percent();
+        return String.format(Locale.ROOT, "  snapshot %s(%d/%d tables, %,d%s rows%s)",
+                percent < 0 ? "" : String.format(Locale.ROOT, "%.1f%% ", percent), snapshot.tablesDone(),
+                snapshot.tablesTotal(), snapshot.rowsRead(),
+                snapshot.rowsEstimated() < 0 ? "" : String.format(Locale.ROOT, " of ~%,d", snapshot.rowsEstimated()),
+                snapshot.table() == null ? "" : "; reading " + snapshot.table());
+    }
+
     /** The busiest tables' committed rows (snapshot rows included), at most three. */
     private static String tables(PipelineStatus status) {
         StringBuilder text = new StringBuilder();
         status.eventsPerTable().entrySet().stream()
-                .sorted(java.util.Map.Entry.<dev.sluice.TableId, Long>comparingByValue().reversed())
+                .sorted(Map.Entry.<TableId, Long>comparingByValue().reversed())
                 .limit(3)
                 .forEach(e -> text.append(text.length() == 0 ? "  [" : ", ").append(e.getKey()).append(' ')
                         .append(String.format(Locale.ROOT, "%,d", e.getValue())));
