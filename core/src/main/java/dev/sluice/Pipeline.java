@@ -75,13 +75,30 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Starts capturing in the background and returns at once. Failures, including those of opening the source,
-     * show in {@link #status()}; {@link #awaitTermination(Duration)} waits for the end.
+     * Starts capturing in the background and returns at once, in state {@link PipelineState#STARTING} until source
+     * and sink are open. Failures, including those of opening the source, show in {@link #status()};
+     * {@link #awaitTermination(Duration)} waits for the end.
      *
      * @throws IllegalStateException if the pipeline was started or closed before
      */
     public void start() {
         engine.start();
+    }
+
+    /**
+     * Starts, and returns once source and sink are open (state {@link PipelineState#RUNNING}); for a service that
+     * should not report itself up before its pipeline is. Fails fast: the first failure to open them is thrown
+     * here, after the pipeline is closed, instead of being retried in the background.
+     *
+     * @param timeout how long to wait for the first opening
+     * @throws FatalException a failure that retrying cannot fix (configuration, privileges, another process
+     *     running this pipeline)
+     * @throws RetriableException a failure that might pass (the server is down), or no opening within the timeout
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
+     * @throws IllegalStateException if the pipeline was started or closed before
+     */
+    public void startAndAwait(Duration timeout) throws InterruptedException {
+        engine.startAndAwait(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -96,6 +113,15 @@ public final class Pipeline implements AutoCloseable {
      */
     public CatchUpReport runUntilCaughtUp() throws InterruptedException {
         return engine.runUntilCaughtUp();
+    }
+
+    /**
+     * As {@link #runUntilCaughtUp()}, within a time limit: once {@code limit} has passed, the pipeline closes
+     * gracefully (what it captured is committed) and the report says it did not catch up; the next run goes on
+     * from there.
+     */
+    public CatchUpReport runUntilCaughtUp(Duration limit) throws InterruptedException {
+        return engine.runUntilCaughtUp(Builder.positive("limit", limit));
     }
 
     /** A snapshot of the pipeline's state and counters. Cheap; safe to call often. */
@@ -133,6 +159,7 @@ public final class Pipeline implements AutoCloseable {
      * name, source, sink and an offset store are set. Not thread-safe.
      */
     public static final class Builder {
+        private static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(10);
         private String name;
         private Source source;
         private Sink sink;
@@ -145,6 +172,7 @@ public final class Pipeline implements AutoCloseable {
         private long maxQueueBytes = 32L << 20;
         private RetryPolicy retryPolicy = RetryPolicy.unlimited();
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration startTimeout = Duration.ofMinutes(5);
         private final List<PipelineListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
 
@@ -182,11 +210,19 @@ public final class Pipeline implements AutoCloseable {
         }
 
         /**
-         * How often the commit cycle runs while changes flow (default 10 s): it bounds how long a change waits
-         * before it is durable and visible in the sink, and how much is captured again after a crash.
+         * How often the commit cycle runs while changes flow (default 10 s; at least 10 ms): it bounds how long a
+         * change waits before it is durable and visible in the sink, and how much is captured again after a crash.
+         * Each commit costs a flush (a Parquet file per table, a database transaction): below a second, a busy
+         * pipeline writes many small files.
          */
         public Builder commitInterval(Duration commitInterval) {
-            this.commitInterval = positive("commitInterval", commitInterval);
+            positive("commitInterval", commitInterval);
+            if (commitInterval.compareTo(MIN_COMMIT_INTERVAL) < 0) {
+                throw new IllegalArgumentException("commitInterval must be at least " + MIN_COMMIT_INTERVAL.toMillis()
+                        + " ms (each commit flushes the sink: a file per table, or a transaction), was "
+                        + commitInterval + ". For the lowest latency, use 100 ms to 1 s.");
+            }
+            this.commitInterval = commitInterval;
             return this;
         }
 
@@ -265,6 +301,17 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the first opening of source and sink may keep failing before the pipeline fails with a
+         * {@link RetriesExhaustedException} (default 5 min): a pipeline that never connected (a wrong host, a server
+         * that is not up) should not retry forever. Once it has opened, the {@link #retryPolicy(RetryPolicy) retry
+         * policy} alone decides.
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = positive("startTimeout", startTimeout);
+            return this;
+        }
+
         /** How long {@link Pipeline#close()} may take (default 30 s); see there. */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = positive("closeTimeout", closeTimeout);
@@ -310,10 +357,10 @@ public final class Pipeline implements AutoCloseable {
                             + " or JdbcOffsetStore.create(dataSource)"));
             return new Pipeline(name, new Engine(new EngineConfig(name, source, sink, store, commitInterval,
                     batchSize, maxBatchBytes, batchDelay, maxQueueEvents, maxQueueBytes, retryPolicy, closeTimeout,
-                    listeners, clock)));
+                    startTimeout, listeners, clock)));
         }
 
-        private static Duration positive(String what, Duration value) {
+        static Duration positive(String what, Duration value) {
             Objects.requireNonNull(value, what);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive, was " + value);

@@ -1,10 +1,21 @@
 package dev.sluice;
 
+import java.time.Duration;
+
 /** Where a {@link Pipeline} is in its life. */
 public enum PipelineState {
     /** Built, not started. */
     NEW,
-    /** Opening its source and sink, or capturing and writing. */
+    /**
+     * Started, opening its source and sink for the first time (connecting, creating a slot, checking the server);
+     * {@link #RUNNING} once both are open. Failures while starting are retried like any other, up to the
+     * pipeline's {@linkplain Pipeline.Builder#startTimeout(Duration) start timeout}.
+     */
+    STARTING,
+    /**
+     * Source and sink open: capturing and writing. While the source reads a snapshot,
+     * {@link PipelineStatus#snapshot()} says how far it has come.
+     */
     RUNNING,
     /** A failure closed the source and sink; waiting out a backoff before reopening them. */
     RECOVERING,

@@ -114,7 +114,7 @@ class PipelineDeliveryTest {
         Pipeline pipeline = fastPipeline(MemorySource.withEvents(500), sink, store)
                 .commitInterval(Duration.ofHours(1)).build();
 
-        CatchUpReport report = assertTimeoutPreemptively(Duration.ofSeconds(20), pipeline::runUntilCaughtUp);
+        CatchUpReport report = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> pipeline.runUntilCaughtUp());
 
         assertThat(report.caughtUp()).isTrue();
         assertThat(report.events()).isEqualTo(500);

@@ -78,24 +78,24 @@ class PipelineLifecycleTest {
         AtomicLong committed = new AtomicLong();
         PipelineListener recording = new PipelineListener() {
             @Override
-            public void onStateChange(PipelineState from, PipelineState to, Throwable cause) {
+            public void onStateChange(String pipeline, PipelineState from, PipelineState to, Throwable cause) {
                 states.add(from + "->" + to);
             }
 
             @Override
-            public void onBatchWritten(int events, long estimatedBytes, Duration took) {
+            public void onBatchWritten(String pipeline, int events, long estimatedBytes, Duration took) {
                 written.addAndGet(events);
                 assertThat(estimatedBytes).isPositive();
             }
 
             @Override
-            public void onCommit(Offset offset, long events, Duration took) {
+            public void onCommit(String pipeline, Offset offset, long events, Duration took) {
                 committed.addAndGet(events);
             }
         };
         PipelineListener throwing = new PipelineListener() {
             @Override
-            public void onBatchWritten(int events, long estimatedBytes, Duration took) {
+            public void onBatchWritten(String pipeline, int events, long estimatedBytes, Duration took) {
                 throw new IllegalStateException("a buggy metrics hook");
             }
         };
@@ -109,7 +109,7 @@ class PipelineLifecycleTest {
         assertThat(report.events()).isEqualTo(500);
         assertThat(written.get()).isEqualTo(500);
         assertThat(committed.get()).isEqualTo(500);
-        assertThat(states).containsExactly("NEW->RUNNING", "RUNNING->COMPLETED");
+        assertThat(states).containsExactly("NEW->STARTING", "STARTING->RUNNING", "RUNNING->COMPLETED");
     }
 
     @Test
@@ -119,7 +119,7 @@ class PipelineLifecycleTest {
         try (Pipeline pipeline = fastPipeline(source, sink, store).commitInterval(Duration.ofMillis(20))
                 .listener(new PipelineListener() {
                     @Override
-                    public void onSnapshotProgress(SnapshotStatus status) {
+                    public void onSnapshotProgress(String pipeline, SnapshotStatus status) {
                         seen.add(status);
                     }
                 }).build()) {
@@ -159,12 +159,86 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void aSecondPipelineOfTheSameNameInThisJvmIsRefusedUntilTheFirstEnds() throws Exception {
+        Pipeline first = fastPipeline(MemorySource.withEvents(10), sink, store).build();
+        MemorySource secondSource = MemorySource.withEvents(10);
+        MemorySink secondSink = new MemorySink();
+        Pipeline second = fastPipeline(secondSource, secondSink, new InMemoryOffsetStore()).build(); // its own store
+        first.startAndAwait(Duration.ofSeconds(10));
+        assertThatThrownBy(second::runUntilCaughtUp).isInstanceOf(PipelineAlreadyRunningException.class)
+                .hasMessageContaining("pipeline test is already running in this JVM");
+        assertThat(secondSink.opens()).isZero();
+        assertThat(secondSource.opens()).isZero();
+        assertThat(first.status().state()).isEqualTo(PipelineState.RUNNING);
+        first.close();
+        CatchUpReport third = fastPipeline(MemorySource.withEvents(10), new MemorySink(), new InMemoryOffsetStore())
+                .build().runUntilCaughtUp();
+        assertThat(third.caughtUp()).isTrue();
+    }
+
+    @Test
+    void startAndAwaitReturnsOnceOpenAndThrowsTheFirstFailureToOpen() throws Exception {
+        try (Pipeline pipeline = fastPipeline(MemorySource.withEvents(10), sink, store).build()) {
+            pipeline.startAndAwait(Duration.ofSeconds(10));
+            assertThat(pipeline.status().state()).isIn(PipelineState.RUNNING, PipelineState.CLOSING);
+        }
+        MemorySource broken = MemorySource.withEvents(10)
+                .failOpen(new FatalException("no such database: fix the URL"));
+        Pipeline failing = fastPipeline(broken, new MemorySink(), new InMemoryOffsetStore()).build();
+        assertThatThrownBy(() -> failing.startAndAwait(Duration.ofSeconds(10))).isInstanceOf(FatalException.class)
+                .hasMessage("no such database: fix the URL");
+        assertThat(failing.status().state().isTerminal()).isTrue();
+    }
+
+    @Test
+    void aFirstOpeningThatKeepsFailingStopsAtTheStartTimeout() throws Exception {
+        MemorySource down = MemorySource.withEvents(10).failOpenRetriably();
+        Pipeline pipeline = fastPipeline(down, sink, store).startTimeout(Duration.ofMillis(300)).build();
+        pipeline.start();
+        assertThat(pipeline.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pipeline.status().state()).isEqualTo(PipelineState.FAILED);
+        assertThat(pipeline.status().failure()).isInstanceOf(RetriesExhaustedException.class)
+                .hasMessageContaining("could not open its source and sink").hasMessageContaining("startTimeout");
+    }
+
+    @Test
+    void listenersMayThrowErrorsAndCloseThePipelineFromAnyCallback() throws Exception {
+        List<String> names = new CopyOnWriteArrayList<>();
+        Pipeline[] self = new Pipeline[1];
+        PipelineListener rude = new PipelineListener() {
+            @Override
+            public void onStateChange(String pipeline, PipelineState from, PipelineState to, Throwable cause) {
+                names.add(pipeline);
+                if (to == PipelineState.RUNNING) {
+                    self[0].close(); // waits for nothing: the pipeline stops once the listener returns
+                }
+                throw new AssertionError("a listener's own assertion");
+            }
+        };
+        self[0] = fastPipeline(MemorySource.withEvents(100), sink, store).listener(rude).build();
+        self[0].start();
+        assertThat(self[0].awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(self[0].status().state()).isEqualTo(PipelineState.CLOSED);
+        assertThat(names).isNotEmpty().containsOnly(self[0].name());
+    }
+
+    @Test
+    void aCatchUpRunStopsAtItsTimeLimit() throws Exception {
+        MemorySource endless = MemorySource.withEvents(10);
+        Pipeline pipeline = fastPipeline(endless, sink, store).build();
+        endless.failOpenRetriably();
+        CatchUpReport report = pipeline.runUntilCaughtUp(Duration.ofMillis(300));
+        assertThat(report.caughtUp()).isFalse();
+        assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
+    }
+
+    @Test
     void closeFromAListenerStopsThePipeline() throws Exception {
         Pipeline[] self = new Pipeline[1];
         Pipeline pipeline = fastPipeline(MemorySource.withEvents(Long.MAX_VALUE / 2), sink, store)
                 .listener(new PipelineListener() {
                     @Override
-                    public void onCommit(Offset offset, long events, Duration took) {
+                    public void onCommit(String pipeline, Offset offset, long events, Duration took) {
                         self[0].close();
                     }
                 })
@@ -198,6 +272,8 @@ class PipelineLifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was -1");
         assertThatThrownBy(() -> Pipeline.builder().commitInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("commitInterval must be positive, was PT0S");
+        assertThatThrownBy(() -> Pipeline.builder().commitInterval(Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 10 ms");
         assertThatThrownBy(() -> Pipeline.builder().batchDelay(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be negative");
         assertThatThrownBy(() -> Pipeline.builder().retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))

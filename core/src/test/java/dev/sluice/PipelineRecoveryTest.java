@@ -45,7 +45,7 @@ class PipelineRecoveryTest {
                 .commitInterval(Duration.ofMillis(20))
                 .listener(new PipelineListener() {
                     @Override
-                    public void onStateChange(PipelineState from, PipelineState to, Throwable cause) {
+                    public void onStateChange(String pipeline, PipelineState from, PipelineState to, Throwable cause) {
                         states.add(to);
                     }
                 })

@@ -10,7 +10,10 @@ import dev.sluice.PipelineContext;
 import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.PipelineAlreadyRunningException;
+import dev.sluice.RetriableException;
 import dev.sluice.RetriesExhaustedException;
+import dev.sluice.SluiceException;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import java.time.Duration;
@@ -20,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,12 +45,18 @@ public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration CAPTURE_JOIN = Duration.ofSeconds(2);
+    /** The pipelines of this JVM that were started and have not ended, by name. */
+    private static final ConcurrentMap<String, Engine> RUNNING = new ConcurrentHashMap<>();
 
     private final EngineConfig config;
     private final PipelineContext context;
     private final Object lock = new Object();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Counted down when source and sink were first opened, or the first opening failed, or the pipeline ended. */
+    private final CountDownLatch firstOpening = new CountDownLatch(1);
+    private volatile Throwable firstOpeningFailure;
+    private volatile boolean opened;
     private final AtomicLong eventsCaptured = new AtomicLong();
     private final TableCounts tableCounts = new TableCounts();
     /** {@link TableCounts#committed()} as of the last commit, for {@link #status()} on other threads. */
@@ -80,34 +91,85 @@ public final class Engine {
         this.context = sinkStore ? named.withSinkOffsetStore() : named;
     }
 
-    /** Starts the sink thread, which opens source and sink; returns at once. */
+    /**
+     * Starts the sink thread, which opens source and sink; returns at once.
+     *
+     */
     public void start() {
+        PipelineState previous;
+        Thread thread;
         synchronized (lock) {
             if (state != PipelineState.NEW) {
                 throw new IllegalStateException("pipeline " + config.name() + " was already started (it is "
                         + state + "); build a new Pipeline to run again");
             }
+            RUNNING.putIfAbsent(config.name(), this); // the first of a name wins; see checkAloneInThisJvm
             startNanos = System.nanoTime();
-            setState(PipelineState.RUNNING, null);
-            Thread thread = new Thread(this::run, "sluice-" + config.name() + "-sink");
+            previous = transition(PipelineState.STARTING);
+            thread = new Thread(this::run, "sluice-" + config.name() + "-sink");
             thread.setDaemon(true);
             sinkThread = thread;
-            thread.start();
         }
+        notifyState(previous, PipelineState.STARTING, null); // before the sink thread can report anything later
+        thread.start();
+    }
+
+    /**
+     * Starts, and waits until source and sink are open; see the Pipeline method.
+     *
+     * @throws SluiceException the first failure to open them (the pipeline is closed), or a
+     *     {@link RetriableException} if they did not open in time (the pipeline is closed too)
+     */
+    public void startAndAwait(Duration timeout) throws InterruptedException {
+        start();
+        boolean settled;
+        try {
+            settled = firstOpening.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            close();
+            throw e;
+        }
+        if (opened && !state.isTerminal()) {
+            return;
+        }
+        Throwable cause = firstOpeningFailure != null ? firstOpeningFailure : failure;
+        close();
+        if (!settled) {
+            throw new RetriableException("pipeline " + config.name() + " did not open its source and sink within "
+                    + timeout + "; it was closed." + (cause == null ? "" : " The last failure: " + cause), cause);
+        }
+        if (cause instanceof SluiceException sluice) {
+            throw sluice;
+        }
+        throw new RetriableException("pipeline " + config.name() + " could not open its source and sink: " + cause
+                + "; it was closed", cause);
     }
 
     /** Runs until the source position seen at the start is committed, then closes; see the Pipeline method. */
     public CatchUpReport runUntilCaughtUp() throws InterruptedException {
+        return runUntilCaughtUp(null);
+    }
+
+    /**
+     * As {@link #runUntilCaughtUp()}, but closes gracefully once {@code limit} has passed (null: no limit); the
+     * report then says it did not catch up.
+     */
+    public CatchUpReport runUntilCaughtUp(Duration limit) throws InterruptedException {
         synchronized (lock) {
             if (state != PipelineState.NEW) {
                 throw new IllegalStateException("runUntilCaughtUp() needs a pipeline that was never started, but "
                         + config.name() + " is " + state + "; build a new Pipeline for each run");
             }
             catchUp = true;
-            start();
         }
+        start();
         try {
-            terminated.await();
+            if (limit == null) {
+                terminated.await();
+            } else if (!terminated.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.info("pipeline {}: not caught up within {}; closing", config.name(), limit);
+                close();
+            }
         } catch (InterruptedException e) {
             close();
             throw e;
@@ -121,14 +183,21 @@ public final class Engine {
 
     /** Asks the pipeline to flush, commit and stop, and waits for it up to the close timeout. Idempotent. */
     public void close() {
+        boolean neverStarted;
         synchronized (lock) {
-            if (state == PipelineState.NEW) {
-                setState(PipelineState.CLOSED, null);
+            neverStarted = state == PipelineState.NEW;
+            if (neverStarted) {
+                transition(PipelineState.CLOSED);
                 terminated.countDown();
-                return;
+                firstOpening.countDown();
+            } else {
+                stopRequested = true;
+                stopSignal.countDown();
             }
-            stopRequested = true;
-            stopSignal.countDown();
+        }
+        if (neverStarted) {
+            notifyState(PipelineState.NEW, PipelineState.CLOSED, null);
+            return;
         }
         if (Thread.currentThread() == sinkThread || isCaptureThread()) {
             return; // called from a listener: the pipeline stops once the listener returns
@@ -193,7 +262,12 @@ public final class Engine {
                         failingSince = now;
                     }
                     failures++;
-                    endCause = fatal(t, failures, Duration.between(failingSince, now));
+                    if (!opened && firstOpeningFailure == null) {
+                        firstOpeningFailure = t;
+                        firstOpening.countDown();
+                    }
+                    endCause = opened ? fatal(t, failures, Duration.between(failingSince, now))
+                            : fatalBeforeOpening(t, failures, Duration.ofNanos(System.nanoTime() - startNanos));
                     if (endCause != null) {
                         end = PipelineState.FAILED;
                         break;
@@ -202,7 +276,7 @@ public final class Engine {
                     if (stopSignal.await(config.retryPolicy().backoff(failures).toNanos(), TimeUnit.NANOSECONDS)) {
                         break;
                     }
-                    setState(PipelineState.RUNNING, null);
+                    setState(opened ? PipelineState.RUNNING : PipelineState.STARTING, null);
                 }
             }
         } catch (InterruptedException e) {
@@ -226,6 +300,22 @@ public final class Engine {
         }
     }
 
+    /**
+     * Refuses to open a pipeline while another of its name runs in this JVM: they would share a stored offset, a
+     * replication slot, a server id or a change table. Checked after the offset store's lease, so that a store
+     * that fences (and can name who holds the pipeline, in any process) answers first; this catches pipelines of
+     * one name on different stores.
+     */
+    private void checkAloneInThisJvm() {
+        Engine other = RUNNING.putIfAbsent(config.name(), this);
+        if (other != null && other != this && !other.state.isTerminal()) {
+            throw new PipelineAlreadyRunningException("pipeline " + config.name() + " is already running in this"
+                    + " JVM (it is " + other.state + ", with offset store " + other.config.offsetStore() + "): two"
+                    + " pipelines of one name would share a stored offset, a replication slot, a server id or a"
+                    + " change table. Fix: close the other first, or give this one its own name.");
+        }
+    }
+
     private void releaseLease() {
         if (lease == null) {
             return;
@@ -236,6 +326,19 @@ public final class Engine {
             log.warn("pipeline {}: releasing its lease on the offset store failed; ignored", config.name(), e);
         }
         lease = null;
+    }
+
+    /** As {@link #fatal}, and a first opening that keeps failing past the start timeout is fatal too. */
+    private FatalException fatalBeforeOpening(Throwable t, int failures, Duration sinceStart) {
+        FatalException fatal = fatal(t, failures, sinceStart);
+        if (fatal != null || sinceStart.compareTo(config.startTimeout()) < 0) {
+            return fatal;
+        }
+        return new RetriesExhaustedException("pipeline " + config.name() + " could not open its source and sink in "
+                + sinceStart.toSeconds() + " s since it started (" + failures + " attempts; start timeout "
+                + config.startTimeout() + "); the last failure: " + t + ". Fix the cause (is the server up and"
+                + " reachable, are the credentials right?) and start it again, or allow longer with"
+                + " Pipeline.Builder.startTimeout(…).", t);
     }
 
     private FatalException fatal(Throwable t, int failures, Duration failingFor) {
@@ -259,17 +362,23 @@ public final class Engine {
         recoveries++;
         failure = t;
         setState(PipelineState.RECOVERING, t);
-        log.warn("pipeline {}: {}; reopening source and sink from offset {} in {} (attempt {})", config.name(), t,
-                describe(lastCommitted), delay, attempt, t);
-        notifyListeners(l -> l.onRecovery(t, attempt, delay));
+        // one line per attempt; the stack trace only at debug level
+        log.warn("pipeline {}: {}; {} source and sink from offset {} in {} (attempt {})", config.name(), t,
+                opened ? "reopening" : "opening", describe(lastCommitted), delay, attempt);
+        log.debug("pipeline {}: the failure of attempt {}", config.name(), attempt, t);
+        notifyListeners(l -> l.onRecovery(config.name(), t, attempt, delay));
     }
 
     private void finish(PipelineState end, Throwable cause) {
+        PipelineState previous;
         synchronized (lock) {
             failure = cause;
-            setState(end, cause);
+            previous = transition(end);
             session = null;
+            RUNNING.remove(config.name(), this);
         }
+        notifyState(previous, end, cause);
+        firstOpening.countDown();
         if (cause != null) {
             log.error("pipeline {}: failed: {}", config.name(), cause.getMessage(), cause);
         } else {
@@ -279,20 +388,35 @@ public final class Engine {
         terminated.countDown();
     }
 
+    /** Moves to {@code next} and tells the listeners; not to be called while holding {@code lock}. */
     private void setState(PipelineState next, Throwable cause) {
-        PipelineState previous = state;
-        if (previous == next || previous.isTerminal()) {
-            return;
-        }
-        state = next;
-        notifyListeners(l -> l.onStateChange(previous, next, cause));
+        notifyState(transition(next), next, cause);
     }
 
+    /** Moves to {@code next}; returns the state before, or null if nothing changed (same state, or terminal). */
+    private PipelineState transition(PipelineState next) {
+        PipelineState previous = state;
+        if (previous == next || previous.isTerminal()) {
+            return null;
+        }
+        state = next;
+        return previous;
+    }
+
+    private void notifyState(PipelineState previous, PipelineState next, Throwable cause) {
+        if (previous != null) {
+            notifyListeners(l -> l.onStateChange(config.name(), previous, next, cause));
+        }
+    }
+
+    /** Calls every listener; what one throws is logged and ignored (only a VirtualMachineError goes through). */
     private void notifyListeners(Consumer<PipelineListener> call) {
         for (PipelineListener listener : config.listeners()) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 log.warn("pipeline {}: listener {} threw; ignored", config.name(), listener, e);
             }
         }
@@ -340,12 +464,18 @@ public final class Engine {
             try {
                 // before the sink is opened: a second process of this pipeline must stop before it touches it
                 holdLease();
+                checkAloneInThisJvm();
                 Offset from = loadOffset();
                 lastCommitted = from;
                 position = from;
                 sinkOpen = true; // close it even if open fails half-way: close must cope with that
                 config.sink().open(context);
                 stream = config.source().open(from, context);
+                setState(PipelineState.RUNNING, null);
+                if (!opened) {
+                    opened = true;
+                    firstOpening.countDown();
+                }
                 log.info("pipeline {}: capturing from {} into {}, from offset {}", config.name(), config.source(),
                         config.sink(), describe(from));
                 if (catchUp && reachedTarget(from)) {
@@ -494,7 +624,7 @@ public final class Engine {
             flushWanted = config.sink().wantsFlush();
             long written = bytes;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            notifyListeners(l -> l.onBatchWritten(count, written, took));
+            notifyListeners(l -> l.onBatchWritten(config.name(), count, written, took));
         }
 
         private void commit() {
@@ -529,10 +659,10 @@ public final class Engine {
             commits++;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             log.debug("pipeline {}: committed {} events up to {} in {}", config.name(), events, offset.encode(), took);
-            notifyListeners(l -> l.onCommit(offset, events, took));
+            notifyListeners(l -> l.onCommit(config.name(), offset, events, took));
             SnapshotStatus snapshot = capture == null ? null : capture.snapshot();
             if (snapshot != null) {
-                notifyListeners(l -> l.onSnapshotProgress(snapshot));
+                notifyListeners(l -> l.onSnapshotProgress(config.name(), snapshot));
             }
             stream.committed(offset);
             if (catchUp && !caughtUp) {

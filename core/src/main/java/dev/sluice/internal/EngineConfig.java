@@ -15,6 +15,7 @@ import java.util.List;
  * @param maxBatchBytes the most estimated bytes of events handed to the sink in one write (one larger event
  *     still goes, alone)
  * @param retryPolicy when and how often to reopen after retriable failures
+ * @param startTimeout how long the first opening of source and sink may keep failing before the pipeline fails
  */
 public record EngineConfig(
         String name,
@@ -29,6 +30,7 @@ public record EngineConfig(
         long maxQueueBytes,
         RetryPolicy retryPolicy,
         Duration closeTimeout,
+        Duration startTimeout,
         List<PipelineListener> listeners,
         Clock clock) {
 

@@ -7,6 +7,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.Op;
 import dev.sluice.PipelineContext;
+import dev.sluice.RetriableException;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.SnapshotStatus;
@@ -43,6 +44,7 @@ public final class MemorySource implements Source {
     private int skipEvery;
     private long snapshotRows;
     private volatile FatalException openFailure;
+    private volatile boolean openFailureRetriable;
     private final Set<Long> pollFailures = ConcurrentHashMap.newKeySet();
     private final Set<Long> committedFailures = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opens = new AtomicInteger();
@@ -87,6 +89,12 @@ public final class MemorySource implements Source {
      */
     public MemorySource snapshotOf(long rows) {
         this.snapshotRows = rows;
+        return this;
+    }
+
+    /** Opening fails with a retriable exception from now on, as a server that is down. */
+    public MemorySource failOpenRetriably() {
+        this.openFailureRetriable = true;
         return this;
     }
 
@@ -147,6 +155,9 @@ public final class MemorySource implements Source {
     public ChangeStream open(Offset from, PipelineContext context) {
         if (openFailure != null) {
             throw openFailure;
+        }
+        if (openFailureRetriable) {
+            throw new RetriableException("connection refused (injected)");
         }
         opens.incrementAndGet();
         return new Stream(from == null ? 0 : ((SeqOffset) from).seq(), context);

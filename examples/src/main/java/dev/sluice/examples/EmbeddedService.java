@@ -47,15 +47,15 @@ public final class EmbeddedService implements PipelineListener {
     }
 
     @Override
-    public void onStateChange(PipelineState from, PipelineState to, Throwable cause) {
+    public void onStateChange(String name, PipelineState from, PipelineState to, Throwable cause) {
         if (to == PipelineState.FAILED) {
             // a real service would alert here: the pipeline stopped and will not retry by itself
-            System.err.println("pipeline " + pipeline.name() + " failed: " + cause.getMessage());
+            System.err.println("pipeline " + name + " failed: " + cause.getMessage());
         }
     }
 
     @Override
-    public void onRecovery(Throwable cause, int attempt, Duration delay) {
-        System.err.println("pipeline recovering (attempt " + attempt + ") after: " + cause.getMessage());
+    public void onRecovery(String name, Throwable cause, int attempt, Duration delay) {
+        System.err.println("pipeline " + name + " recovering (attempt " + attempt + ") after: " + cause.getMessage());
     }
 }

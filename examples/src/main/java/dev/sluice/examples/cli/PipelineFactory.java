@@ -46,6 +46,7 @@ final class PipelineFactory {
                 .sink(sink())
                 .commitInterval(options.duration("commit-interval", Duration.ofSeconds(10)))
                 .retryPolicy(retryPolicy())
+                .startTimeout(options.duration("start-timeout", Duration.ofMinutes(5)))
                 .listener(listener);
         OffsetStore store = offsetStore();
         if (store != null) {

@@ -95,17 +95,17 @@ final class Progress implements PipelineListener, AutoCloseable {
     }
 
     @Override
-    public void onStateChange(PipelineState from, PipelineState to, Throwable cause) {
+    public void onStateChange(String pipeline, PipelineState from, PipelineState to, Throwable cause) {
         event("pipeline " + to.name().toLowerCase(Locale.ROOT));
     }
 
     @Override
-    public void onRecovery(Throwable cause, int attempt, Duration delay) {
+    public void onRecovery(String pipeline, Throwable cause, int attempt, Duration delay) {
         event("retrying in " + delay.toMillis() + " ms (attempt " + attempt + ") after: " + cause.getMessage());
     }
 
     @Override
-    public void onCommit(Offset offset, long events, Duration took) {
+    public void onCommit(String pipeline, Offset offset, long events, Duration took) {
         if (!terminal && events > 0) {
             event("committed " + events + " events up to " + offset.encode());
         }

@@ -36,7 +36,8 @@ public final class Sluice {
                          [--s3-access-key K --s3-secret-key S | --s3-secret-key-file F] [--s3-path-style]
                      --sink jdbc --target-url URL --target-user U [--target-password P | --target-password-file F]
             run:     [--pipeline NAME] [--offsets sink|jdbc|DIR] [--commit-interval 10s] [--until-caught-up]
-                     [--max-retries N] [--retry-for 30m] [--max-backoff 1m] [--verbose] [--config FILE]
+                     [--max-retries N] [--retry-for 30m] [--max-backoff 1m] [--start-timeout 5m]
+                     [--verbose] [--config FILE]
 
             --config FILE reads the same keys from a properties file (url=…, sink=parquet, …); flags win.
             Passwords also come from SLUICE_PASSWORD, SLUICE_TARGET_PASSWORD and SLUICE_S3_SECRET_KEY.
