@@ -30,7 +30,7 @@ class PipelineFencingTest {
             MemorySink secondSink = new MemorySink();
             Pipeline second = fastPipeline(secondSource, secondSink, FileOffsetStore.in(offsets)).build();
 
-            assertThatThrownBy(second::runUntilCaughtUp)
+            assertThatThrownBy(() -> second.runUntilCaughtUp())
                     .isInstanceOf(PipelineAlreadyRunningException.class)
                     .hasMessageStartingWith("pipeline test is already running (in this process)");
             assertThat(second.status().state()).isEqualTo(PipelineState.FAILED);

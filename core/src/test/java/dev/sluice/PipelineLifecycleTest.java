@@ -66,7 +66,7 @@ class PipelineLifecycleTest {
             pipeline.start();
             assertThatThrownBy(pipeline::start).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already started");
-            assertThatThrownBy(pipeline::runUntilCaughtUp).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> pipeline.runUntilCaughtUp()).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("never started");
         }
     }
@@ -165,7 +165,7 @@ class PipelineLifecycleTest {
         MemorySink secondSink = new MemorySink();
         Pipeline second = fastPipeline(secondSource, secondSink, new InMemoryOffsetStore()).build(); // its own store
         first.startAndAwait(Duration.ofSeconds(10));
-        assertThatThrownBy(second::runUntilCaughtUp).isInstanceOf(PipelineAlreadyRunningException.class)
+        assertThatThrownBy(() -> second.runUntilCaughtUp()).isInstanceOf(PipelineAlreadyRunningException.class)
                 .hasMessageContaining("pipeline test is already running in this JVM");
         assertThat(secondSink.opens()).isZero();
         assertThat(secondSource.opens()).isZero();

@@ -94,7 +94,7 @@ class PipelineRecoveryTest {
         MemorySource source = MemorySource.withEvents(10).failOpen(fatal);
         Pipeline pipeline = fastPipeline(source, new MemorySink(), new InMemoryOffsetStore()).build();
 
-        assertThatThrownBy(pipeline::runUntilCaughtUp).isSameAs(fatal);
+        assertThatThrownBy(() -> pipeline.runUntilCaughtUp()).isSameAs(fatal);
 
         assertThat(pipeline.status().state()).isEqualTo(PipelineState.FAILED);
         assertThat(pipeline.status().failure()).isSameAs(fatal);
@@ -127,7 +127,7 @@ class PipelineRecoveryTest {
         store.save("test", "pg:0/16B3748");
         Pipeline pipeline = fastPipeline(MemorySource.withEvents(10), new MemorySink(), store).build();
 
-        assertThatThrownBy(pipeline::runUntilCaughtUp)
+        assertThatThrownBy(() -> pipeline.runUntilCaughtUp())
                 .isInstanceOf(FatalException.class)
                 .hasMessageContaining("pipeline test")
                 .hasMessageContaining("'pg:0/16B3748'")

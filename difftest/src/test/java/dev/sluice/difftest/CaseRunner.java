@@ -290,7 +290,7 @@ final class CaseRunner {
                 .maxRetries(2).build();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "difftest-" + name));
         try {
-            Future<CatchUpReport> run = executor.submit(pipeline::runUntilCaughtUp);
+            Future<CatchUpReport> run = executor.submit(() -> pipeline.runUntilCaughtUp());
             try {
                 CatchUpReport report = run.get(CATCH_UP_LIMIT.toSeconds(), TimeUnit.SECONDS);
                 return report.caughtUp() ? null : "the pipeline did not catch up: " + report;

@@ -70,7 +70,7 @@ final class FencingScenarios {
             Pipeline second = Pipeline.builder().name("fenced").source(secondSource)
                     .sink(db.sink().batchSize(20).build()).batchSize(20).commitInterval(Duration.ofMillis(20))
                     .build();
-            assertThatThrownBy(second::runUntilCaughtUp)
+            assertThatThrownBy(() -> second.runUntilCaughtUp())
                     .isInstanceOf(FatalException.class)
                     .hasMessageContaining("pipeline fenced is already running");
             long seen = progress(db);

@@ -111,7 +111,7 @@ class FencingIT {
             }
             try (Pipeline second = Pipeline.builder().name("twice").source(new GeneratorSource(total, 20, 5))
                     .sink(builder.build()).commitInterval(Duration.ofMillis(50)).build()) {
-                assertThatThrownBy(second::runUntilCaughtUp).isInstanceOf(FatalException.class)
+                assertThatThrownBy(() -> second.runUntilCaughtUp()).isInstanceOf(FatalException.class)
                         .hasMessageContaining("pipeline twice is already running");
             }
             assertThat(run).as("the first pipeline still running when the second stopped").isNotDone();

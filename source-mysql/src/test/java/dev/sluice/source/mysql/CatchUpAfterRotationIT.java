@@ -52,7 +52,7 @@ class CatchUpAfterRotationIT {
                 .build();
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
-            Future<CatchUpReport> report = runner.submit(pipeline::runUntilCaughtUp);
+            Future<CatchUpReport> report = runner.submit(() -> pipeline.runUntilCaughtUp());
             try {
                 return report.get(30, TimeUnit.SECONDS);
             } catch (TimeoutException e) {

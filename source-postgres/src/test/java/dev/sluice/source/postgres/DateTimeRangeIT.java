@@ -122,7 +122,7 @@ class DateTimeRangeIT {
         Pipeline pipeline = Pipeline.builder().name(PgTests.uniqueName()).source(counting).sink(new MemorySink())
                 .offsetStore(new InMemoryOffsetStore()).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20))
                 .build();
-        assertThatThrownBy(pipeline::runUntilCaughtUp).isInstanceOf(FatalException.class)
+        assertThatThrownBy(() -> pipeline.runUntilCaughtUp()).isInstanceOf(FatalException.class)
                 .hasMessageContaining("public.r.ts");
         assertThat(opens.get()).as("opened once: no retry, no second snapshot").isEqualTo(1);
     }
