@@ -261,8 +261,10 @@ public final class JdbcSink implements Sink {
 
         /**
          * A data source of your own instead of {@link #jdbcUrl(String)}: the sink takes one connection per open
-         * and returns it at close, and never closes the data source. It changes session settings on MySQL and
-         * MariaDB connections ({@code time_zone}, {@code sql_mode}).
+         * and returns it at close, and never closes the data source. On MySQL and MariaDB it sets the session's
+         * {@code time_zone} and {@code sql_mode} while it holds the connection and puts back what it found (and the
+         * connection's auto-commit mode) before returning it, so the application's pooled connections keep their
+         * settings. A connection lost on the way is closed, not returned.
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");

@@ -6,6 +6,7 @@ import dev.sluice.Type;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -72,14 +73,22 @@ final class MySqlDialect extends SqlDialect {
     }
 
     @Override
-    void prepareSession(Connection connection) throws SQLException {
+    List<String> prepareSession(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
+            List<String> restore;
+            try (ResultSet rs = statement.executeQuery("SELECT @@session.time_zone, @@session.sql_mode")) {
+                rs.next();
+                restore = List.of("SET time_zone = " + literal(rs.getString(1)),
+                        "SET sql_mode = " + literal(rs.getString(2)));
+            }
             // instants are bound as UTC wall-clock text; strict mode turns truncation into errors
             statement.execute("SET time_zone = '+00:00'");
             statement.execute("SET sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
                     + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+            return restore;
         }
     }
+
 
     @Override
     String columnType(Column column, boolean key, String where) {

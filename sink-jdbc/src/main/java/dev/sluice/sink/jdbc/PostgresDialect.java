@@ -49,8 +49,9 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
-    void prepareSession(Connection connection) {
+    List<String> prepareSession(Connection connection) {
         // nothing: every value is bound with its own type, so no session setting changes what is stored
+        return List.of();
     }
 
     @Override

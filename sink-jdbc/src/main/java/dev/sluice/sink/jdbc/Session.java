@@ -34,6 +34,9 @@ final class Session {
     private final Map<TableId, PendingChanges> pending = new LinkedHashMap<>();
     private Offset lastWritten;
     private boolean uncommitted;
+    /** What the connection had before the sink set it up: it may be the application's, from its own pool. */
+    private final boolean autoCommitBefore;
+    private final List<String> restoreSettings;
 
     Session(Connection connection, SqlDialect dialect, JdbcSink.Settings settings, JdbcOffsetStore offsets,
             WriterLock lock, String exactlyOncePipeline) throws SQLException {
@@ -43,8 +46,9 @@ final class Session {
         this.settings = settings;
         this.offsets = offsets;
         this.exactlyOncePipeline = exactlyOncePipeline;
+        this.autoCommitBefore = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        dialect.prepareSession(connection);
+        this.restoreSettings = dialect.prepareSession(connection);
         connection.commit();
         lock.acquire(connection); // before anything is written: a second writer of the pipeline stops here
         this.tables = new Tables(connection, dialect, settings, this::beforeDdl);
@@ -147,8 +151,14 @@ final class Session {
         try {
             if (!connection.isClosed()) {
                 connection.rollback();
-                connection.setAutoCommit(true);
                 lock.release(connection); // a pooled connection must not keep it; a lost one has lost it already
+                try (Statement statement = connection.createStatement()) {
+                    for (String sql : restoreSettings) {
+                        statement.execute(sql);
+                    }
+                }
+                connection.commit();
+                connection.setAutoCommit(autoCommitBefore);
             }
         } catch (SQLException | RuntimeException e) {
             // a broken connection rolls back on the server by itself

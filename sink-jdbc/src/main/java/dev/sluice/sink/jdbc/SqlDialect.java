@@ -66,8 +66,11 @@ abstract class SqlDialect {
     /** SQL returning the connection's current schema (PostgreSQL) or database (MySQL). */
     abstract String currentNamespaceQuery();
 
-    /** Session settings the sink relies on; run once on its connection. */
-    abstract void prepareSession(Connection connection) throws SQLException;
+    /**
+     * Sets the session settings the sink relies on, once on its connection, and returns the statements that put
+     * back what was there before: the connection may be the application's own, from its pool.
+     */
+    abstract List<String> prepareSession(Connection connection) throws SQLException;
 
     /** The target column type for a column of this logical type. */
     abstract String columnType(Column column, boolean key, String where);

@@ -118,4 +118,9 @@ class JdbcSinkMariaDbIT {
     void withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(MariaDbDatabase db) throws Exception {
         DroppedColumnScenarios.withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(new Db(db));
     }
+
+    @Test
+    void theApplicationsPooledConnectionComesBackWithItsOwnSettings(MariaDbDatabase db) throws Exception {
+        PooledConnectionScenarios.theApplicationsPooledConnectionComesBackWithItsOwnSettings(new Db(db));
+    }
 }

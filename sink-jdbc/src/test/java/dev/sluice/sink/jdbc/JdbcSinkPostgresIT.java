@@ -123,4 +123,9 @@ class JdbcSinkPostgresIT {
     void withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(PostgresDatabase db) throws Exception {
         DroppedColumnScenarios.withoutSchemaEvolutionADroppedNotNullColumnStopsWithTheFix(new Db(db));
     }
+
+    @Test
+    void theApplicationsPooledConnectionComesBackWithItsOwnSettings(PostgresDatabase db) throws Exception {
+        PooledConnectionScenarios.theApplicationsPooledConnectionComesBackWithItsOwnSettings(new Db(db));
+    }
 }
