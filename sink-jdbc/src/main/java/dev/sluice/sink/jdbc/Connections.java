@@ -47,7 +47,9 @@ final class Connections implements DataSource {
             config.setPoolName("sluice-jdbc-sink");
             config.setJdbcUrl(jdbcUrl);
             config.setUsername(user);
-            config.setPassword(password);
+            if (password != null) {
+                config.setPassword(password);
+            }
             config.setMaximumPoolSize(2); // the sink's transaction and the offset store's own calls
             config.setMinimumIdle(0);
             // one attempt when the pool is made: a refused login fails at once instead of after the pool's
@@ -57,6 +59,9 @@ final class Connections implements DataSource {
                 pool = new HikariDataSource(config);
             } catch (RuntimeException e) {
                 Throwable cause = e.getCause();
+                if (Errors.isMissingDriver(e)) {
+                    throw Errors.missingDriver(jdbcUrl, e);
+                }
                 if (cause instanceof SQLException sql && sql.getSQLState() != null
                         && sql.getSQLState().startsWith("28")) {
                     throw new FatalException("the JDBC sink cannot log in to " + jdbcUrl + " as '" + user + "': "

@@ -14,6 +14,9 @@ final class Errors {
     private Errors() {}
 
     static SluiceException classify(String action, SQLException e) {
+        if (isMissingDriver(e)) {
+            return missingDriver(null, e);
+        }
         String message = "the JDBC sink could not " + action + ": " + describe(e);
         String state = state(e);
         int code = e.getErrorCode();
@@ -42,6 +45,24 @@ final class Errors {
                     + " type or constraint (or the source data), then restart the pipeline; nothing was skipped.", e);
         }
         return new RetriableException(message, e);
+    }
+
+    /** True if no JDBC driver on the class path takes the URL: no retry can help. */
+    static boolean isMissingDriver(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = t.getMessage();
+            if (text != null && (text.contains("No suitable driver") || text.contains("Failed to get driver"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static FatalException missingDriver(String jdbcUrl, Throwable e) {
+        return new FatalException("no JDBC driver on the class path takes the sink's URL"
+                + (jdbcUrl == null ? "" : " " + Connections.mask(jdbcUrl)) + ": " + e.getMessage() + ". Fix: use a"
+                + " jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL (the sink brings the PostgreSQL and MariaDB"
+                + " drivers); with a data source of your own, add its driver to the application.", e);
     }
 
     /** The message of the exception and of the chained one that says what really failed (pgjdbc batches). */

@@ -217,6 +217,8 @@ public final class JdbcSink implements Sink {
      * called more than once.
      */
     public static final class Builder {
+        private static final String MYSQL_SCHEME = "jdbc:mysql:";
+        private static final String MARIADB_SCHEME = "jdbc:mariadb:";
         private String jdbcUrl;
         private String user;
         private String password;
@@ -239,21 +241,29 @@ public final class JdbcSink implements Sink {
          */
         public Builder jdbcUrl(String jdbcUrl) {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-            if (!jdbcUrl.startsWith("jdbc:")) {
-                throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got '" + Connections.mask(jdbcUrl)
-                        + "'; e.g. jdbc:postgresql://localhost:5432/mydb");
+            if (jdbcUrl.startsWith(MYSQL_SCHEME)) {
+                // the MariaDB driver the sink bundles serves MySQL too; it answers jdbc:mysql: only when told to
+                jdbcUrl = MARIADB_SCHEME + jdbcUrl.substring(MYSQL_SCHEME.length());
+            }
+            if (!jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith(MARIADB_SCHEME)) {
+                throw new IllegalArgumentException("the JDBC sink writes to PostgreSQL, MySQL or MariaDB: its URL"
+                        + " starts with jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb:, got '"
+                        + Connections.mask(jdbcUrl) + "'; e.g. jdbc:postgresql://localhost:5432/mydb");
             }
             this.jdbcUrl = jdbcUrl;
             return this;
         }
 
-        /** The user for {@link #jdbcUrl(String)}. */
+        /** The user for {@link #jdbcUrl(String)}; required with it. */
         public Builder user(String user) {
             this.user = Objects.requireNonNull(user, "user");
             return this;
         }
 
-        /** The password for {@link #jdbcUrl(String)}; never logged or shown. */
+        /**
+         * The password for {@link #jdbcUrl(String)}; never logged or shown. Optional: without it the sink logs in
+         * without a password (trust or peer authentication, a password in the URL).
+         */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
             return this;
@@ -362,15 +372,14 @@ public final class JdbcSink implements Sink {
         /**
          * The sink.
          *
-         * @throws IllegalStateException unless exactly one of a JDBC URL (with user and password) or a data source
-         *     is set
+         * @throws IllegalStateException unless exactly one of a JDBC URL (with a user) or a data source is set
          */
         public JdbcSink build() {
             if ((jdbcUrl == null) == (dataSource == null)) {
                 throw new IllegalStateException("the JDBC sink needs exactly one of jdbcUrl(…) or dataSource(…)");
             }
-            if (jdbcUrl != null && (user == null || password == null)) {
-                throw new IllegalStateException("jdbcUrl(…) needs user(…) and password(…) as well");
+            if (jdbcUrl != null && user == null) {
+                throw new IllegalStateException("jdbcUrl(…) needs user(…) as well");
             }
             return new JdbcSink(this);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.FatalException;
 import dev.sluice.Interval;
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,22 @@ class JdbcSinkTest {
         assertThatThrownBy(() -> JdbcSink.builder().offsetTable("a;drop")).hasMessageContaining("a;drop");
         assertThatThrownBy(() -> JdbcSink.builder().build()).hasMessageContaining("jdbcUrl(…) or dataSource(…)");
         assertThatThrownBy(() -> JdbcSink.builder().jdbcUrl("jdbc:postgresql://h/db").build())
-                .hasMessageContaining("user(…) and password(…)");
+                .hasMessageContaining("user(…)");
+        assertThatThrownBy(() -> JdbcSink.builder().jdbcUrl("jdbc:sqlserver://h;databaseName=x"))
+                .hasMessageContaining("jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb:");
+    }
+
+    @Test
+    void aMySqlUrlIsTakenByTheBundledDriverAndTrustAuthenticationNeedsNoPassword() {
+        JdbcSink sink = JdbcSink.builder().jdbcUrl("jdbc:mysql://h:3306/db").user("u").build();
+        assertThat(sink.toString()).contains("jdbc:mariadb://h:3306/db");
+    }
+
+    @Test
+    void aMissingDriverIsFatalWithTheFix() {
+        SQLException noDriver = new SQLException("No suitable driver", "08001");
+        assertThat(Errors.classify("connect", noDriver)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("Fix: use a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
     }
 
     @Test
