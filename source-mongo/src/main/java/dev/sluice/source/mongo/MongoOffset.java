@@ -196,7 +196,8 @@ final class MongoOffset implements Offset {
 
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("'" + text + "' is not a MongoDB source offset: " + why
-                + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or mongo:copy:<t>.<i>:<db.collection>[$<_id>]");
+                + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or"
+                + " mongo:copy:<t>.<i>:<db.collection>[$<_id>]");
     }
 
     /**
