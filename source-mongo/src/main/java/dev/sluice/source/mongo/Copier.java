@@ -33,11 +33,13 @@ import org.bson.BsonValue;
  * is later rolled back is in neither. Read from a secondary (or with read concern {@code local}), a lagging member
  * could miss changes before {@code startAt}, and a primary that steps down could show writes that never commit.
  *
- * <p>A resumed copy reads the rest of the collection as it is then: still everything at or before {@code startAt},
- * plus later changes that the stream brings again. A document inserted after {@code startAt} below the last
- * {@code _id}, or deleted after it above, is set right by the stream's insert or delete; {@code _id}s never change.
- * So a document changed during the copy (or while the pipeline was down) may come in the copy and in the stream,
- * and applying the events in order by key still gives the collection's final state.
+ * <p>A resumed copy keeps the same {@code startAt} and reads the rest of the collection as it is then: it still
+ * holds every change at or before {@code startAt}, and every later change, whether to a document already copied
+ * or not, is in the stream as well. A document inserted after {@code startAt} with an {@code _id} at or below the
+ * last one copied is brought by the stream's insert, and one deleted after {@code startAt} is removed by the
+ * stream's delete, wherever its {@code _id} sorts ({@code _id}s never change). So a document changed during the
+ * copy, or while the pipeline was down, may come in the copy and in the stream; applied in order by key, the events
+ * still give the collection's final state.
  */
 final class Copier implements AutoCloseable {
 
@@ -90,6 +92,11 @@ final class Copier implements AutoCloseable {
                 String type = info.isString("type") ? info.getString("type").getValue() : "collection";
                 TableId table = TableId.of(database, info.getString("name").getValue());
                 if (type.equals("collection") && scope.captures(table)) {
+                    if (table.toString().indexOf(MongoOffset.ID_SEPARATOR) >= 0) {
+                        // MongoDB refuses such names; the copy's offset uses the character to end the namespace
+                        throw new FatalException("the collection " + table + " has a '" + MongoOffset.ID_SEPARATOR
+                                + "' in its name, which the copy's offset cannot hold. Exclude it from the source.");
+                    }
                     tables.add(table);
                 }
             }
