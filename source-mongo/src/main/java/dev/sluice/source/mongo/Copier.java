@@ -15,13 +15,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
 
 /**
- * The COPY_EXISTING snapshot: reads every captured collection, in {@code db.collection} order, as READ events.
- * Each event carries the offset {@code copy(startAt, its collection)}, so a restart copies the interrupted
- * collection again from its start (at least once, idempotent by key) and skips the ones before it. Not
- * thread-safe: used by the capture thread only.
+ * The COPY_EXISTING snapshot: reads every captured collection, in {@code db.collection} order, as READ events,
+ * each collection sorted by {@code _id} (its _id index, in BSON comparison order). Each event carries the offset
+ * {@code copy(startAt, its collection, its _id)}, so a restart skips the collections before the interrupted one and
+ * continues that one after the last {@code _id} delivered ({@link IdOrder#after}): no document of the copy is
+ * delivered twice or skipped. Not thread-safe: used by the capture thread only.
  *
  * <p>The seam: the stream starts at {@code startAt}, a cluster time no later than the majority commit point when
  * the copy began ({@link ServerClock#majorityCommitted}), and the copy reads from the primary with read concern
@@ -29,8 +32,19 @@ import org.bson.BsonTimestamp;
  * majority-committed before the copy reads, hence in the copy, and every later one is in the stream; a change that
  * is later rolled back is in neither. Read from a secondary (or with read concern {@code local}), a lagging member
  * could miss changes before {@code startAt}, and a primary that steps down could show writes that never commit.
+ *
+ * <p>A resumed copy keeps the same {@code startAt} and reads the rest of the collection as it is then: it still
+ * holds every change at or before {@code startAt}, and every later change, whether to a document already copied
+ * or not, is in the stream as well. A document inserted after {@code startAt} with an {@code _id} at or below the
+ * last one copied is brought by the stream's insert, and one deleted after {@code startAt} is removed by the
+ * stream's delete, wherever its {@code _id} sorts ({@code _id}s never change). So a document changed during the
+ * copy, or while the pipeline was down, may come in the copy and in the stream; applied in order by key, the events
+ * still give the collection's final state.
  */
 final class Copier implements AutoCloseable {
+
+    /** The sort, and the index, of the copy: {@code _id} ascending. */
+    private static final BsonDocument BY_ID = new BsonDocument("_id", new BsonInt32(1));
 
     private final MongoClient client;
     private final MongoSchema schema;
@@ -38,16 +52,24 @@ final class Copier implements AutoCloseable {
     private final Instant snapshotTime;
     private final int batchSize;
     private final List<TableId> remaining;
+    private final String resumeAt;
+    private final BsonValue resumeAfter;
     private TableId current;
     private MongoCursor<BsonDocument> cursor;
 
+    /**
+     * A copy of the collections of {@code scope}, from {@code resumeAt} on ({@code db.collection}; null: all) and,
+     * in that collection, after {@code _id} {@code resumeAfter} (null: from its start).
+     */
     Copier(MongoClient client, Scope scope, MongoSchema schema, BsonTimestamp startAt, String resumeAt,
-            int batchSize, Instant snapshotTime) {
+            BsonValue resumeAfter, int batchSize, Instant snapshotTime) {
         this.client = client;
         this.schema = schema;
         this.startAt = startAt;
         this.batchSize = batchSize;
         this.snapshotTime = snapshotTime;
+        this.resumeAt = resumeAt;
+        this.resumeAfter = resumeAfter;
         this.remaining = new ArrayList<>();
         for (TableId table : collections(client, scope)) {
             if (resumeAt == null || table.toString().compareTo(resumeAt) >= 0) {
@@ -70,6 +92,11 @@ final class Copier implements AutoCloseable {
                 String type = info.isString("type") ? info.getString("type").getValue() : "collection";
                 TableId table = TableId.of(database, info.getString("name").getValue());
                 if (type.equals("collection") && scope.captures(table)) {
+                    if (table.toString().indexOf(MongoOffset.ID_SEPARATOR) >= 0) {
+                        // MongoDB refuses such names; the copy's offset uses the character to end the namespace
+                        throw new FatalException("the collection " + table + " has a '" + MongoOffset.ID_SEPARATOR
+                                + "' in its name, which the copy's offset cannot hold. Exclude it from the source.");
+                    }
                     tables.add(table);
                 }
             }
@@ -102,9 +129,11 @@ final class Copier implements AutoCloseable {
                     break;
                 }
                 current = remaining.remove(0);
+                BsonDocument filter = resumeAfter != null && current.toString().equals(resumeAt)
+                        ? IdOrder.after(resumeAfter) : new BsonDocument();
                 cursor = forCopy(client.getDatabase(current.namespace())
                         .getCollection(current.name(), BsonDocument.class))
-                        .find().batchSize(batchSize).cursor();
+                        .find(filter).sort(BY_ID).hint(BY_ID).batchSize(batchSize).cursor();
             }
             if (!cursor.hasNext()) {
                 cursor.close();
@@ -116,9 +145,10 @@ final class Copier implements AutoCloseable {
                 throw new FatalException("a document of " + current + " has no _id, so it cannot be keyed: "
                         + BsonText.json(document) + ". Exclude the collection or give its documents an _id.");
             }
+            BsonValue id = document.get("_id");
             ChangeEvent event = ChangeEvent.builder(Op.READ, current, schema.schema())
-                    .after(schema.row(document.get("_id"), document, null))
-                    .offset(MongoOffset.copy(startAt, current.toString()))
+                    .after(schema.row(id, document, null))
+                    .offset(MongoOffset.copy(startAt, current.toString(), id))
                     .commitTime(snapshotTime)
                     .build();
             events.add(event);

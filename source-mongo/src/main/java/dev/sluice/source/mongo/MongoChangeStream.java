@@ -56,7 +56,7 @@ final class MongoChangeStream implements ChangeStream {
                     // reads majority-committed data from the primary: a change is in the copy, in the stream, or
                     // both; never in neither, and a rolled-back write in none
                     streamStart = ServerClock.majorityCommitted(client);
-                    copier = new Copier(client, source.scope(), source.schema(), streamStart, null,
+                    copier = new Copier(client, source.scope(), source.schema(), streamStart, null, null,
                             source.batchSize(), context.clock().instant());
                 }
             }
@@ -69,7 +69,7 @@ final class MongoChangeStream implements ChangeStream {
                 case COPY -> {
                     streamStart = from.time();
                     copier = new Copier(client, source.scope(), source.schema(), streamStart, from.namespace(),
-                            source.batchSize(), context.clock().instant());
+                            from.lastId(), source.batchSize(), context.clock().instant());
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.sluice.Offset;
 import java.util.Objects;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
 import org.bson.json.JsonMode;
 import org.bson.json.JsonParseException;
 import org.bson.json.JsonWriterSettings;
@@ -16,8 +17,12 @@ import org.bson.json.JsonWriterSettings;
  *       resume token); the stream resumes with {@code startAfter}. Text: {@code mongo:token:<t>.<i>:<token json>}.
  *   <li>{@code time}: nothing at or after cluster time {@code T} captured yet, everything before it done; the
  *       stream resumes with {@code startAtOperationTime(T)}. Text: {@code mongo:time:<t>.<i>}.
- *   <li>{@code copy}: a COPY_EXISTING snapshot is copying collection {@code ns} and will stream from {@code T}
- *       afterwards; collections sorted before {@code ns} are done. Text: {@code mongo:copy:<t>.<i>:<ns>}.
+ *   <li>{@code copy}: a COPY_EXISTING snapshot is copying collection {@code ns}, in {@code _id} order, and will
+ *       stream from {@code T} afterwards; collections sorted before {@code ns} are done, and so are the documents of
+ *       {@code ns} up to and including {@code _id} {@code id}. Text: {@code mongo:copy:<t>.<i>:<ns>$<id>}, the id as
+ *       canonical Extended JSON (every BSON type kept apart). MongoDB namespaces never contain {@code $}, so the first
+ *       {@code $} ends the namespace and the id may hold any character. Texts without an id
+ *       ({@code mongo:copy:<t>.<i>:<ns>}, written before ids were kept) copy {@code ns} from its start.
  * </ul>
  *
  * <p>Immutable value.
@@ -27,6 +32,8 @@ final class MongoOffset implements Offset {
     enum Kind { TOKEN, TIME, COPY }
 
     static final String PREFIX = "mongo:";
+    /** Ends the namespace of a copy offset; MongoDB allows no {@code $} in database or collection names. */
+    static final char ID_SEPARATOR = '$';
     private static final JsonWriterSettings TOKEN_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
             .build();
 
@@ -34,27 +41,46 @@ final class MongoOffset implements Offset {
     private final BsonTimestamp time;
     private final BsonDocument token;
     private final String namespace;
+    private final BsonValue lastId;
 
-    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace) {
+    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace, BsonValue lastId) {
         this.kind = kind;
         this.time = Objects.requireNonNull(time, "time");
         this.token = token;
         this.namespace = namespace;
+        this.lastId = lastId;
     }
 
     /** Just after the event with this resume token, whose cluster time is {@code clusterTime}. */
     static MongoOffset token(BsonTimestamp clusterTime, BsonDocument token) {
-        return new MongoOffset(Kind.TOKEN, clusterTime, Objects.requireNonNull(token, "token").clone(), null);
+        return new MongoOffset(Kind.TOKEN, clusterTime, Objects.requireNonNull(token, "token").clone(), null,
+                null);
     }
 
     /** Everything before {@code startAt} captured, nothing at or after it. */
     static MongoOffset time(BsonTimestamp startAt) {
-        return new MongoOffset(Kind.TIME, startAt, null, null);
+        return new MongoOffset(Kind.TIME, startAt, null, null, null);
     }
 
-    /** A snapshot copying {@code namespace} ({@code db.collection}), to stream from {@code startAt} afterwards. */
+    /**
+     * A snapshot copying {@code namespace} ({@code db.collection}) from its start, to stream from {@code startAt}
+     * afterwards.
+     */
     static MongoOffset copy(BsonTimestamp startAt, String namespace) {
-        return new MongoOffset(Kind.COPY, startAt, null, Objects.requireNonNull(namespace, "namespace"));
+        return copy(startAt, namespace, null);
+    }
+
+    /**
+     * A snapshot copying {@code namespace} ({@code db.collection}) that has delivered its documents up to and
+     * including {@code _id} {@code lastId} (null: none yet), to stream from {@code startAt} afterwards.
+     *
+     * @throws IllegalArgumentException if the namespace holds a {@code $}, which MongoDB never allows
+     */
+    static MongoOffset copy(BsonTimestamp startAt, String namespace, BsonValue lastId) {
+        if (Objects.requireNonNull(namespace, "namespace").indexOf(ID_SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("a MongoDB namespace has no '" + ID_SEPARATOR + "': " + namespace);
+        }
+        return new MongoOffset(Kind.COPY, startAt, null, namespace, lastId);
     }
 
     Kind kind() {
@@ -76,13 +102,19 @@ final class MongoOffset implements Offset {
         return namespace;
     }
 
+    /** The {@code _id} of the last document of {@link #namespace()} copied, or null: none (or not a COPY offset). */
+    BsonValue lastId() {
+        return lastId;
+    }
+
     @Override
     public String encode() {
         String t = Integer.toUnsignedString(time.getTime()) + "." + Integer.toUnsignedString(time.getInc());
         return switch (kind) {
             case TOKEN -> PREFIX + "token:" + t + ":" + token.toJson(TOKEN_JSON);
             case TIME -> PREFIX + "time:" + t;
-            case COPY -> PREFIX + "copy:" + t + ":" + namespace;
+            case COPY -> PREFIX + "copy:" + t + ":" + namespace + (lastId == null ? "" : ID_SEPARATOR
+                    + BsonText.key(lastId));
         };
     }
 
@@ -113,10 +145,7 @@ final class MongoOffset implements Offset {
                 }
                 return time(time);
             case "copy":
-                if (tail == null || tail.indexOf('.') <= 0) {
-                    throw bad(text, "a copy offset ends with the collection's db.collection name");
-                }
-                return copy(time, tail);
+                return decodeCopy(text, time, tail);
             case "token":
                 if (tail == null) {
                     throw bad(text, "a token offset ends with the resume token");
@@ -128,6 +157,27 @@ final class MongoOffset implements Offset {
                 }
             default:
                 throw bad(text, "unknown kind '" + kind + "' (expected token, time or copy)");
+        }
+    }
+
+    private static MongoOffset decodeCopy(String text, BsonTimestamp time, String tail) {
+        int separator = tail == null ? -1 : tail.indexOf(ID_SEPARATOR);
+        String namespace = separator < 0 ? tail : tail.substring(0, separator);
+        if (namespace == null || namespace.indexOf('.') <= 0) {
+            throw bad(text, "a copy offset ends with the collection's db.collection name");
+        }
+        if (separator < 0) {
+            return copy(time, namespace); // a text written before copies kept their last _id
+        }
+        try {
+            BsonDocument id = BsonDocument.parse("{\"_id\": " + tail.substring(separator + 1) + "}");
+            if (id.size() != 1 || !id.containsKey("_id")) {
+                throw new JsonParseException("more than one value");
+            }
+            return copy(time, namespace, id.get("_id"));
+        } catch (JsonParseException e) {
+            throw bad(text, "the _id after '" + ID_SEPARATOR + "' is not one Extended JSON value (" + e.getMessage()
+                    + ")");
         }
     }
 
@@ -146,7 +196,8 @@ final class MongoOffset implements Offset {
 
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("'" + text + "' is not a MongoDB source offset: " + why
-                + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or mongo:copy:<t>.<i>:<db.collection>");
+                + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or"
+                + " mongo:copy:<t>.<i>:<db.collection>[$<_id>]");
     }
 
     /**
@@ -161,8 +212,7 @@ final class MongoOffset implements Offset {
             throw new IllegalArgumentException("a MongoDB offset cannot be compared with " + other);
         }
         if (kind == Kind.COPY || o.kind == Kind.COPY) {
-            return kind == Kind.COPY && o.kind == Kind.COPY && time.equals(o.time)
-                    && namespace.compareTo(o.namespace) >= 0
+            return kind == Kind.COPY && o.kind == Kind.COPY && time.equals(o.time) && copiedAsFarAs(o)
                     || kind != Kind.COPY && time.compareTo(o.time) >= 0;
         }
         int cmp = time.compareTo(o.time);
@@ -188,6 +238,15 @@ final class MongoOffset implements Offset {
                 && mine.compareToIgnoreCase(theirs) >= 0;
     }
 
+    /** True if this copy has got at least as far as {@code o}, a copy of the same snapshot. */
+    private boolean copiedAsFarAs(MongoOffset o) {
+        int cmp = namespace.compareTo(o.namespace);
+        if (cmp != 0) {
+            return cmp > 0;
+        }
+        return o.lastId == null || lastId != null && BsonOrder.compare(lastId, o.lastId) >= 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o
@@ -195,12 +254,13 @@ final class MongoOffset implements Offset {
                         && kind == other.kind
                         && time.equals(other.time)
                         && Objects.equals(token, other.token)
-                        && Objects.equals(namespace, other.namespace);
+                        && Objects.equals(namespace, other.namespace)
+                        && Objects.equals(lastId, other.lastId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, time, token, namespace);
+        return Objects.hash(kind, time, token, namespace, lastId);
     }
 
     @Override

@@ -4,9 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.testing.SeqOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonDecimal128;
 import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonString;
+import org.bson.BsonSymbol;
 import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
+import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
 
 class MongoOffsetTest {
@@ -26,9 +37,56 @@ class MongoOffsetTest {
     }
 
     @Test
+    void copyOffsetsCarryTheLastIdOfEveryTypeExactly() {
+        List<BsonValue> ids = new ArrayList<>(MixedIds.inMongoDbOrder());
+        ids.addAll(List.of(new BsonDouble(Double.NaN), new BsonDouble(-0.0), new BsonDouble(1.0), new BsonInt64(1),
+                new BsonString("shop.orders$\"x\": {\"$oid\": 1}:\n"), new BsonSymbol("s"),
+                new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[16]),
+                new BsonDecimal128(Decimal128.parse("-0E+3")), BsonDocument.parse("{b: {c: [1, 'x']}, a: null}")));
+        for (BsonValue id : ids) {
+            MongoOffset offset = MongoOffset.copy(T, "shop.order:lines", id);
+            MongoOffset decoded = MongoOffset.decode(offset.encode());
+            assertThat(decoded).as(offset.encode()).isEqualTo(offset);
+            assertThat(decoded.lastId().getBsonType()).isEqualTo(id.getBsonType());
+            assertThat(decoded.namespace()).isEqualTo("shop.order:lines");
+        }
+        assertThat(MongoOffset.copy(T, "shop.orders", new BsonInt32(7)).encode())
+                .isEqualTo("mongo:copy:1705099971.4:shop.orders${\"$numberInt\": \"7\"}");
+        assertThat(MongoOffset.copy(T, "shop.orders", new BsonString("a:b")).encode())
+                .isEqualTo("mongo:copy:1705099971.4:shop.orders$\"a:b\"");
+        assertThatThrownBy(() -> MongoOffset.copy(T, "shop.or$ders", new BsonInt32(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCopyOffsetWrittenBeforeIdsWereKeptStillDecodesAsTheCollectionFromItsStart() {
+        MongoOffset old = MongoOffset.decode("mongo:copy:1705099971.4:shop.order:lines");
+        assertThat(old.kind()).isEqualTo(MongoOffset.Kind.COPY);
+        assertThat(old.time()).isEqualTo(T);
+        assertThat(old.namespace()).isEqualTo("shop.order:lines");
+        assertThat(old.lastId()).isNull();
+        assertThat(old.encode()).isEqualTo("mongo:copy:1705099971.4:shop.order:lines");
+    }
+
+    @Test
+    void aCopyCoversTheIdsItHasPassedInMongoDbOrder() {
+        MongoOffset atString = MongoOffset.copy(T, "shop.orders", new BsonString("b"));
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.orders", new BsonString("a")))).isTrue();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.orders", new BsonInt64(1L << 40)))).isTrue();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.orders"))).isTrue();
+        assertThat(atString.covers(atString)).isTrue();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.orders", BsonDocument.parse("{a: 1}")))).isFalse();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.orders", new BsonString("c")))).isFalse();
+        assertThat(MongoOffset.copy(T, "shop.orders").covers(atString)).isFalse();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.lines", new BsonString("z")))).isTrue();
+        assertThat(atString.covers(MongoOffset.copy(T, "shop.zebras", new BsonString("a")))).isFalse();
+    }
+
+    @Test
     void foreignOrDamagedTextIsRefusedWithWhatWasExpected() {
         for (String bad : new String[] {"pg:0/16B3748", "mongo:token:1.2", "mongo:time:12", "mongo:copy:1.2:nodot",
-                "mongo:token:1.2:{not json", "mongo:later:1.2"}) {
+                "mongo:token:1.2:{not json", "mongo:later:1.2", "mongo:copy:1.2:shop.orders${\"$oid\": 12",
+                "mongo:copy:1.2:shop.orders$1, \"x\": 2", "mongo:copy:1.2:nodot$1"}) {
             assertThatThrownBy(() -> MongoOffset.decode(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not a MongoDB source offset")

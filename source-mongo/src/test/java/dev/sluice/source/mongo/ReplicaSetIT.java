@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -16,8 +17,19 @@ import dev.sluice.PipelineState;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.bson.BsonBinary;
+import org.bson.BsonBinarySubType;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonJavaScript;
+import org.bson.BsonString;
+import org.bson.BsonSymbol;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +53,7 @@ class ReplicaSetIT {
     @BeforeEach
     void connect() {
         assumeTrue(URI != null && !URI.isBlank(), "SLUICE_MONGO_URI is not set: no real MongoDB replica set to test"
-                + " update descriptions, pre-images, database streams, drop/invalidate against");
+                + " update descriptions, pre-images, database streams, drop/invalidate, the copy's resume filters against");
         client = MongoClients.create(URI);
         db = client.getDatabase("sluice_t_rs_" + UUID.randomUUID().toString().substring(0, 8));
     }
@@ -109,6 +121,28 @@ class ReplicaSetIT {
         String committed = pipeline.status().lastCommittedOffset().encode();
         awaitCondition(() -> !pipeline.status().lastCommittedOffset().encode().equals(committed),
                 "the idle stream's post-batch resume token to move the committed offset on");
+    }
+
+    @Test
+    void idsOfEveryTypeSortAsBsonOrderSaysAndEachResumeFilterTakesExactlyTheRest() {
+        List<BsonValue> ids = new ArrayList<>(MixedIds.inMongoDbOrder());
+        // what mongo-java-server cannot hold or orders otherwise
+        ids.addAll(List.of(new BsonDouble(Double.NaN), new BsonDouble(Double.NEGATIVE_INFINITY),
+                new BsonInt64(3), new BsonDouble(3.5), new BsonSymbol("a0"), new BsonString("\uff5e"),
+                new BsonString("\ud83c\udf50"), new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[16]),
+                new BsonBinary(new byte[16]), new BsonJavaScript("f()")));
+        MongoCollection<BsonDocument> mixed = db.getCollection("mixed", BsonDocument.class);
+        ids.forEach(id -> mixed.insertOne(new BsonDocument("_id", id)));
+        List<BsonValue> expected = new ArrayList<>(ids);
+        expected.sort(BsonOrder.ORDER);
+        BsonDocument byId = new BsonDocument("_id", new BsonInt32(1));
+
+        assertThat(mixed.find().sort(byId).map(d -> d.get("_id")).into(new ArrayList<>())).isEqualTo(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            BsonDocument filter = IdOrder.after(expected.get(i));
+            assertThat(mixed.find(filter).sort(byId).hint(byId).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .as("after %s: %s", expected.get(i), filter).isEqualTo(expected.subList(i + 1, expected.size()));
+        }
     }
 
     private static Pipeline start(MongoSource source, MemorySink sink) throws InterruptedException {
