@@ -9,6 +9,7 @@ import com.mongodb.client.MongoDatabase;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,10 @@ final class Copier implements AutoCloseable {
     private final BsonValue resumeAfter;
     private TableId current;
     private MongoCursor<BsonDocument> cursor;
+    private final int tables;
+    /** The collections' estimated documents ({@code estimatedDocumentCount}, from metadata), or -1. */
+    private final long estimate;
+    private long read;
 
     /**
      * A copy of the collections of {@code scope}, from {@code resumeAt} on ({@code db.collection}; null: all) and,
@@ -76,6 +81,26 @@ final class Copier implements AutoCloseable {
                 remaining.add(table);
             }
         }
+        this.tables = remaining.size();
+        this.estimate = estimate(client, remaining);
+    }
+
+    private static long estimate(MongoClient client, List<TableId> collections) {
+        long total = 0;
+        try {
+            for (TableId table : collections) {
+                total += client.getDatabase(table.namespace()).getCollection(table.name()).estimatedDocumentCount();
+            }
+            return total;
+        } catch (RuntimeException e) {
+            return -1; // progress without a percentage: the copy itself does not depend on it
+        }
+    }
+
+    /** How far the copy has come in this run (a resumed copy counts from where it resumed). */
+    SnapshotStatus status() {
+        int done = tables - remaining.size() - (cursor != null ? 1 : 0);
+        return new SnapshotStatus(cursor != null ? current : null, Math.max(0, done), tables, read, estimate);
     }
 
     /** The captured collections that exist now, sorted by {@code db.collection}. */
@@ -152,6 +177,7 @@ final class Copier implements AutoCloseable {
                     .commitTime(snapshotTime)
                     .build();
             events.add(event);
+            read++;
             bytes += event.estimatedSize();
         }
         return events;

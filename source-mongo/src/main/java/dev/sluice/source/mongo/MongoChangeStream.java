@@ -10,6 +10,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
+import dev.sluice.SnapshotStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,6 +236,12 @@ final class MongoChangeStream implements ChangeStream {
     @Override
     public void committed(Offset offset) {
         // the oplog is a capped collection the server trims by size and age, not by readers' progress
+    }
+
+    @Override
+    public SnapshotStatus snapshotStatus() {
+        Copier copying = copier;
+        return copying == null ? null : copying.status();
     }
 
     @Override

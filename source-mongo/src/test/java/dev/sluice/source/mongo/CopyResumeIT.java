@@ -10,6 +10,8 @@ import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
+import dev.sluice.SnapshotStatus;
+import dev.sluice.TableId;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MongoEndpoint;
@@ -110,6 +112,30 @@ class CopyResumeIT {
                     .allSatisfy((key, reads) -> assertThat(reads).as(key).isEqualTo(1));
             assertThat(Rebuilt.apply(of(events, "a_mixed"))).as("resumed from %s", offset).isEqualTo(expectedA);
             assertThat(Rebuilt.apply(of(events, "b_mixed"))).as("resumed from %s", offset).isEqualTo(expectedB);
+        }
+    }
+
+    @Test
+    void theCopyReportsItsProgressWithTheCollectionsEstimate() throws Exception {
+        fill("a_mixed");
+        fill("b_mixed");
+        int each = MixedIds.inMongoDbOrder().size();
+        MongoSource source = MongoSource.builder().connectionString(mongo.connectionString())
+                .database(mongo.database()).startupMode(StartupMode.COPY_EXISTING).batchSize(5)
+                .maxAwaitTime(Duration.ofMillis(50)).build();
+        try (ChangeStream stream = source.open(null, PipelineContext.of("progress", Clock.systemUTC()))) {
+            List<ChangeEvent> events = new ArrayList<>(stream.poll(Duration.ofMillis(100)));
+            SnapshotStatus first = stream.snapshotStatus();
+            assertThat(first.table()).isEqualTo(TableId.of(mongo.database(), "a_mixed"));
+            assertThat(first.tablesDone()).isZero();
+            assertThat(first.tablesTotal()).isEqualTo(2);
+            assertThat(first.rowsRead()).isEqualTo(events.size());
+            assertThat(first.rowsEstimated()).isEqualTo(2L * each);
+            while (events.size() < 2 * each) {
+                events.addAll(stream.poll(Duration.ofMillis(100)));
+            }
+            stream.poll(Duration.ofMillis(100)); // the copy ends, streaming begins
+            assertThat(stream.snapshotStatus()).isNull();
         }
     }
 
