@@ -380,7 +380,9 @@ public final class Engine {
         notifyState(previous, end, cause);
         firstOpening.countDown();
         if (cause != null) {
-            log.error("pipeline {}: failed: {}", config.name(), cause.getMessage(), cause);
+            // the message says what to do; the stack trace is for debugging (and in status().failure())
+            log.error("pipeline {}: failed: {}", config.name(), cause.getMessage());
+            log.debug("pipeline {}: the failure", config.name(), cause);
         } else {
             log.info("pipeline {}: {} after committing {} events; offset {}", config.name(),
                     end.name().toLowerCase(Locale.ROOT), eventsCommitted, describe(lastCommitted));

@@ -2,6 +2,7 @@ package dev.sluice.examples.cli;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +82,20 @@ final class Options {
     }
 
     private static Map<String, String> load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("the config file " + file.toAbsolutePath() + (Files.exists(file)
+                    ? " is not a file" : " does not exist") + ": --config takes the path of a properties file");
+        }
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
-        } catch (IOException e) {
-            throw new UsageException("cannot read the config file " + file + ": " + e.getMessage());
+        } catch (CharacterCodingException e) {
+            throw new UsageException("the config file " + file + " is not UTF-8 text (a binary file?): --config takes"
+                    + " a properties file of key=value lines");
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: a malformed unicode escape
+            throw new UsageException("cannot read the config file " + file + ": " + e
+                    + ". Note that a backslash starts an escape in a properties file: write C:\\\\data or C:/data");
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {

@@ -59,6 +59,10 @@ public final class Sluice {
     }
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--verbose") || List.of(args).contains("--verbose=true")) {
+            // before any logger exists: Sluice's own log lines carry stack traces at debug level only
+            System.setProperty("org.slf4j.simpleLogger.log.dev.sluice", "debug");
+        }
         Sluice sluice = new Sluice(System.out, System.err, System.getenv(), System.console() != null);
         System.exit(sluice.run(List.of(args)));
     }

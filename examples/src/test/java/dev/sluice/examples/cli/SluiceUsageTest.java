@@ -62,6 +62,19 @@ class SluiceUsageTest {
     }
 
     @Test
+    void aMissingOrBinaryConfigFileSaysWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope.properties");
+        assertThat(Run.of("replicate", "--config", missing.toString()).error())
+                .isEqualTo("sluice: the config file " + missing.toAbsolutePath() + " does not exist: --config takes"
+                        + " the path of a properties file");
+        Path binary = dir.resolve("binary.properties");
+        Files.write(binary, new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0, 1, 2});
+        assertThat(Run.of("replicate", "--config", binary.toString()).error())
+                .startsWith("sluice: the config file " + binary + " is not UTF-8 text");
+        assertThat(Run.of("replicate", "--config", dir.toString()).error()).contains("is not a file");
+    }
+
+    @Test
     void secretsComeFromFlagsFilesOrTheEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("secret");
         Files.writeString(file, "from-file\n");
