@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a pipeline: a capture thread fills a bounded {@link EventQueue} from the source's stream; the sink thread
@@ -45,6 +46,8 @@ public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration CAPTURE_JOIN = Duration.ofSeconds(2);
+    /** The MDC key with the pipeline's name, on the pipeline's threads. */
+    public static final String MDC_PIPELINE = "sluice.pipeline";
     /** The pipelines of this JVM that were started and have not ended, by name. */
     private static final ConcurrentMap<String, Engine> RUNNING = new ConcurrentHashMap<>();
 
@@ -230,6 +233,7 @@ public final class Engine {
     }
 
     private void run() {
+        MDC.put(MDC_PIPELINE, config.name()); // every log line of this thread, the sink's and the source's, says whose
         int failures = 0;
         Instant failingSince = null;
         PipelineState end = PipelineState.CLOSED;
@@ -485,7 +489,10 @@ public final class Engine {
                 }
                 queue = new EventQueue(config.maxQueueEvents(), config.maxQueueBytes());
                 capture = new CaptureLoop(stream, queue, from, eventsCaptured);
-                captureThread = new Thread(capture, "sluice-" + config.name() + "-capture");
+                captureThread = new Thread(() -> {
+                    MDC.put(MDC_PIPELINE, config.name());
+                    capture.run();
+                }, "sluice-" + config.name() + "-capture");
                 captureThread.setDaemon(true);
                 captureThread.start();
                 return pump();
