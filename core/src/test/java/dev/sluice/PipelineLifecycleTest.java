@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.slf4j.MDC;
 
 class PipelineLifecycleTest {
 
@@ -231,18 +230,6 @@ class PipelineLifecycleTest {
         CatchUpReport report = pipeline.runUntilCaughtUp(Duration.ofMillis(300));
         assertThat(report.caughtUp()).isFalse();
         assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
-    }
-
-    @Test
-    void thePipelinesThreadsCarryItsNameInTheLoggingContext() throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        fastPipeline(MemorySource.withEvents(50).finishAtEnd(), sink, store).listener(new PipelineListener() {
-            @Override
-            public void onCommit(String pipeline, Offset offset, long events, Duration took) {
-                seen.add(MDC.get("sluice.pipeline"));
-            }
-        }).build().runUntilCaughtUp();
-        assertThat(seen).isNotEmpty().containsOnly("test");
     }
 
     @Test
