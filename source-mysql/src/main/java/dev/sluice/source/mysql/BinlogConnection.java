@@ -68,6 +68,7 @@ final class BinlogConnection implements AutoCloseable {
         this.source = source;
         this.serverId = serverId;
         this.silenceLimitNanos = source.keepAliveInterval().toNanos() * 3;
+        JulToSlf4j.install();
         client = new StallTolerantClient(source.host(), source.port(), source.user(), source.password(),
                 source.maxSinkStall());
         client.setServerId(serverId);
