@@ -18,9 +18,9 @@ import java.util.Map;
  * @param queuedBytes the estimated size of those events, bounded by the pipeline's queue byte limit
  * @param lastCommittedOffset the offset committed last (loaded from the store at start), or null if none
  * @param lastCommitTime when the pipeline last committed, or null if it has not in this run
- * @param lag the age of the newest committed event when it was committed (commit instant minus the event's
- *     source commit time): the end-to-end delay of the last commit; {@link Duration#ZERO} before the first, and
- *     after a commit that only moved the position (the source was idle)
+ * @param lag the age of the newest thing committed when it was committed: commit instant minus the newest event's
+ *     source commit time, or minus when the source last reported a position with nothing newer (an idle source
+ *     shows the commit's own delay); {@link Duration#ZERO} before the first commit
  * @param eventsPerTable committed events per table in this run (snapshot rows included), as of the last commit
  * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
  * @param snapshot the snapshot the source is reading, as of its last poll, or null when it reads none

@@ -10,7 +10,11 @@ import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testing.MemorySource;
 import dev.sluice.testing.SeqOffset;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -230,6 +234,35 @@ class PipelineLifecycleTest {
         CatchUpReport report = pipeline.runUntilCaughtUp(Duration.ofMillis(300));
         assertThat(report.caughtUp()).isFalse();
         assertThat(pipeline.status().state()).isEqualTo(PipelineState.CLOSED);
+    }
+
+    @Test
+    void anIdlePositionOnlyCommitShowsItsOwnDelayAsLagNotZero() throws Exception {
+        Clock ticking = new Clock() { // one second later at every reading
+            private final AtomicLong seconds = new AtomicLong();
+
+            @Override
+            public Instant instant() {
+                return Instant.EPOCH.plusSeconds(seconds.incrementAndGet());
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+        MemorySource source = MemorySource.withEvents(9).skipEvery(10);
+        fastPipeline(source, sink, store).clock(ticking).build().runUntilCaughtUp();
+        source.append(1); // event 10: read, not returned (another table's change): the position moves alone
+        Pipeline idle = fastPipeline(source, sink, store).clock(ticking).build();
+        assertThat(idle.runUntilCaughtUp().events()).isZero();
+        assertThat(store.load("test")).hasValue("mem:10");
+        assertThat(idle.status().lag()).isPositive();
     }
 
     @Test

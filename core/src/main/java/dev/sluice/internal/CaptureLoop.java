@@ -4,6 +4,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Offset;
 import dev.sluice.SnapshotStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,11 +21,13 @@ final class CaptureLoop implements Runnable {
     private final ChangeStream stream;
     private final EventQueue queue;
     private final AtomicLong captured;
+    private final Clock clock;
     private Offset lastQueued;
     private volatile boolean stopRequested;
     private volatile SnapshotStatus snapshot;
 
-    CaptureLoop(ChangeStream stream, EventQueue queue, Offset from, AtomicLong captured) {
+    CaptureLoop(ChangeStream stream, EventQueue queue, Offset from, AtomicLong captured, Clock clock) {
+        this.clock = clock;
         this.stream = stream;
         this.queue = queue;
         this.captured = captured;
@@ -61,7 +64,7 @@ final class CaptureLoop implements Runnable {
                 // the stream may have read past its last event (other tables, keepalives): commit that too,
                 // so an idle captured table does not pin the source's log
                 Offset position = stream.position();
-                if (position != null && !position.equals(lastQueued) && queue.put(new EventQueue.Position(position))) {
+                if (position != null && !position.equals(lastQueued) && queue.put(new EventQueue.Position(position, clock.instant()))) {
                     lastQueued = position;
                 }
                 if (stream.isFinished()) {

@@ -463,7 +463,8 @@ public final class Engine {
         private boolean committed;
         private long pendingEvents;
         private long batchBytes;
-        private Instant lastEventTime;
+        /** The newest the pending commit knows the source to be: the last event's commit time, or a later mark. */
+        private Instant freshness;
 
         /** Returns true if the stream finished, false if the session stopped on request. */
         boolean run() throws Exception {
@@ -488,7 +489,7 @@ public final class Engine {
                     return false;
                 }
                 queue = new EventQueue(config.maxQueueEvents(), config.maxQueueBytes());
-                capture = new CaptureLoop(stream, queue, from, eventsCaptured);
+                capture = new CaptureLoop(stream, queue, from, eventsCaptured, config.clock());
                 captureThread = new Thread(() -> {
                     MDC.put(MDC_PIPELINE, config.name());
                     capture.run();
@@ -571,6 +572,8 @@ public final class Engine {
                         dirty = true;
                     } else if (item instanceof EventQueue.Position mark) {
                         position = mark.offset();
+                        // the source had nothing newer when it reported this position
+                        freshness = later(freshness, mark.observed());
                         dirty = true;
                     } else {
                         end = item; // End or Failure: the capture thread queues nothing after it
@@ -625,7 +628,7 @@ public final class Engine {
                 tableCounts.written(event.table());
                 bytes += event.estimatedSize();
             }
-            lastEventTime = batch.get(count - 1).commitTime();
+            freshness = later(freshness, batch.get(count - 1).commitTime());
             batch.clear();
             batchBytes = 0;
             eventsWritten += count;
@@ -654,10 +657,10 @@ public final class Engine {
             Instant now = config.clock().instant();
             lastCommitted = offset;
             lastCommitTime = now;
-            if (pendingEvents == 0) {
-                lag = Duration.ZERO; // only the position moved: the source had nothing newer to give
-            } else if (lastEventTime != null) {
-                Duration age = Duration.between(lastEventTime, now);
+            if (freshness != null) {
+                // how old the newest thing committed is: an event's source commit time, or when the source last
+                // said it had nothing newer; so an idle source shows the commit's own delay, not a drop to zero
+                Duration age = Duration.between(freshness, now);
                 lag = age.isNegative() ? Duration.ZERO : age;
             }
             long events = pendingEvents;
@@ -677,6 +680,10 @@ public final class Engine {
             if (catchUp && !caughtUp) {
                 reachedTarget(offset);
             }
+        }
+
+        private static Instant later(Instant a, Instant b) {
+            return a == null || b != null && b.isAfter(a) ? b : a;
         }
 
         private void cleanUp() {

@@ -2,6 +2,7 @@ package dev.sluice.internal;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.Offset;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EventQueue {
 
     /** The stream has read up to this offset, past the last event queued. */
-    record Position(Offset offset) {}
+    record Position(Offset offset, Instant observed) {}
 
     /** The producer stopped: because it was asked to, or because the stream has nothing more to deliver. */
     record End(boolean finished) {}
