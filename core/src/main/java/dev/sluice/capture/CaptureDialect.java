@@ -140,4 +140,12 @@ public interface CaptureDialect {
      * minus {@code safetyWindow}.
      */
     long passedFence(Connection connection, Duration safetyWindow) throws SQLException;
+
+    /**
+     * Describes the oldest transaction open on the server in another session (its id, age, session or thread,
+     * user, state), for the warning that capture is held back; null if it cannot be told. Called rarely.
+     */
+    default String oldestTransaction(Connection connection) throws SQLException {
+        return null;
+    }
 }

@@ -376,6 +376,30 @@ public final class MySqlCaptureDialect implements CaptureDialect {
         return reading != null ? reading.boundMicros() - 1 : fence(connection) - micros(safetyWindow);
     }
 
+    /** From INNODB_TRX and the process list; null without {@code PROCESS}. */
+    @Override
+    public String oldestTransaction(Connection connection) throws SQLException {
+        String sql = "SELECT t.trx_id, t.trx_started, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), "
+                + "t.trx_mysql_thread_id, p.USER, p.HOST, p.COMMAND, t.trx_state, LEFT(p.INFO, 200) "
+                + "FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p "
+                + "ON p.ID = t.trx_mysql_thread_id WHERE t.trx_mysql_thread_id <> CONNECTION_ID() "
+                + "ORDER BY t.trx_started LIMIT 1";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                return null;
+            }
+            return "trx_id " + rs.getString(1) + ", started " + rs.getString(2) + " (" + rs.getLong(3) + " s ago), "
+                    + "thread " + rs.getLong(4) + " (KILL " + rs.getLong(4) + " ends it), user " + rs.getString(5)
+                    + "@" + rs.getString(6) + ", command " + rs.getString(7) + ", state " + rs.getString(8)
+                    + ", running " + (rs.getString(9) == null ? "nothing (idle in the transaction)" : rs.getString(9));
+        } catch (SQLException e) {
+            if (e.getErrorCode() == MySqlCaptureTrxView.NEEDS_PROCESS) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public String toString() {
         return "MySqlCaptureDialect";
