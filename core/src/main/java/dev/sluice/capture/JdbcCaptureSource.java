@@ -71,6 +71,7 @@ public final class JdbcCaptureSource implements Source {
     final int batchSize;
     final Duration clockSkewMargin;
     final Duration safetyWindow;
+    final ColumnChanges columnChanges;
 
     private JdbcCaptureSource(Builder b) {
         this.dialect = b.dialect;
@@ -85,6 +86,7 @@ public final class JdbcCaptureSource implements Source {
         this.batchSize = b.batchSize;
         this.clockSkewMargin = b.clockSkewMargin;
         this.safetyWindow = b.safetyWindow;
+        this.columnChanges = b.columnChanges;
     }
 
     /** A builder for a source of the database {@code dialect} describes. */
@@ -254,6 +256,7 @@ public final class JdbcCaptureSource implements Source {
         private int batchSize = 1000;
         private Duration clockSkewMargin = Duration.ofSeconds(1);
         private Duration safetyWindow = Duration.ofMinutes(5);
+        private ColumnChanges columnChanges = ColumnChanges.REREAD;
 
         private Builder(CaptureDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -360,6 +363,16 @@ public final class JdbcCaptureSource implements Source {
          */
         public Builder safetyWindow(Duration window) {
             this.safetyWindow = checkPositive(window, "safetyWindow");
+            return this;
+        }
+
+        /**
+         * What to do when a captured table's columns change in a way that can change rows no later change
+         * mentions (renamed, added, retyped or dropped columns, another key): {@link ColumnChanges#REREAD} (read the
+         * table again) by default, or {@link ColumnChanges#FAIL}.
+         */
+        public Builder columnChanges(ColumnChanges mode) {
+            this.columnChanges = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -106,20 +106,6 @@ final class CaseRunner {
             }
             if (problems.isEmpty()) {
                 compare(c, dir, pipelineName, problems);
-                // MARIA_CATCH_UP_BEFORE_WATERMARK (pending): while INNODB_TRX is stale, a catch-up run may end
-                // before rows it should include; catch up again (at most 5 times, 3 s apart) before judging
-                boolean retry = path.source() == Db.MARIA && !path.log()
-                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK);
-                for (int attempt = 0; retry && attempt < 5 && !problems.isEmpty(); attempt++) {
-                    Thread.sleep(3000);
-                    problems.clear();
-                    String failure = catchUp(pipelineName, source, sink(c, dir, pipelineName));
-                    if (failure != null) {
-                        problems.add(failure);
-                        break;
-                    }
-                    compare(c, dir, pipelineName, problems);
-                }
             }
         } catch (SQLException | RuntimeException e) {
             problems.add("the case stopped with " + trace(e));

@@ -9,11 +9,6 @@ import java.util.function.Predicate;
  * when its fix is merged: the fixed set then covers the feature. The list is meant to be empty.
  */
 enum PendingDefects {
-    MARIA_CATCH_UP_BEFORE_WATERMARK("difftest", "on MariaDB trigger and timestamp paths, up to 5 more catch-up runs"
-            + " before a case is judged (runUntilCaughtUp reported caught up without rows committed before it started"
-            + " while INNODB_TRX was stale and capture fell back to the safety window: seed 8629201281436389331,"
-            + " MARIA_TIMESTAMP_S3)",
-            p -> p.source() == Db.MARIA && !p.log()),
     RENAMED_COLUMN_LOSES_VALUES("difftest", "no RENAME COLUMN while streaming on trigger and timestamp paths (rows"
             + " not changed after the rename keep their value under the old name only: the Parquet recipe and the JDBC"
             + " target read NULL under the new one. Both log sources re-read the table after a rename and are"
