@@ -379,9 +379,9 @@ public final class MySqlSource implements Source {
 
         /**
          * For trigger and timestamp capture: how far behind now capture stays when it cannot see every open
-         * transaction (a user without {@code PROCESS}, or
-         * {@code information_schema.INNODB_TRX} kept stale by someone reading it without pause): a transaction open longer than this may then be missed, and capture lags by it.
-         * 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
+         * transaction (a user without {@code PROCESS}, or {@code information_schema.INNODB_TRX} kept stale by
+         * someone reading it without pause): a transaction open longer than this may then be missed, and capture
+         * lags by it. 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
          */
         public Builder safetyWindow(Duration window) {
             Objects.requireNonNull(window, "window");

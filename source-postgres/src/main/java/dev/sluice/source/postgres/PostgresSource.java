@@ -355,8 +355,8 @@ public final class PostgresSource implements Source {
 
         /**
          * For trigger and timestamp capture: how far behind now capture stays when it cannot see every open
-         * transaction (PostgreSQL without {@code pg_read_all_stats}
-         * while sessions of other roles are open, or a prepared transaction): a transaction open longer than this may then be missed, and capture lags by it.
+         * transaction (PostgreSQL without {@code pg_read_all_stats} while sessions of other roles are open, or a
+         * prepared transaction): a transaction open longer than this may then be missed, and capture lags by it.
          * 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
          */
         public Builder safetyWindow(Duration window) {
