@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@link FatalException} naming the fix: a chosen table that holds rows but has no triggers, and a table replaced
  * under its name (on MySQL/MariaDB also truncated, which fires no trigger); see {@code TableWatch}. Both methods
  * read the table list again every second, so tables created under the filter are captured while the stream runs.
+ * <b>Column changes</b> (both): the offset remembers each table's columns as the targets have them; a table whose
+ * columns changed (renamed, added, retyped, dropped, another key: values of rows no later change mentions may
+ * differ) is read again, after a {@code TRUNCATE} event, or stops the stream ({@link Builder#columnChanges}).
  *
  * <p>Immutable and thread-safe; each stream opens one connection of its own. {@code toString()} shows no secrets.
  */
