@@ -86,19 +86,22 @@ final class TimestampStream implements ChangeStream {
     }
 
     /**
-     * The newest row of every table now, whatever the watermark: every row committed before this call is at or
-     * before it in its table's (timestamp, key) order, so an offset that covers it has read them all. (A target read
-     * below the watermark would be too low whenever the watermark lags, as it does when it falls back to the safety
-     * window: the run would end before rows committed just before it started.) The target may be reached late (a
-     * row with a timestamp ahead of the clock is read once the watermark passes it), never early.
+     * The newest row of every table stamped before the database's clock (plus the clock skew margin), whatever the
+     * watermark: every row committed before this call is at or before it in its table's (timestamp, key) order, so
+     * an offset that covers it has read them all. (A target read below the watermark would be too low whenever the
+     * watermark lags, as it does when it falls back to the safety window: the run would end before rows committed
+     * just before it started.) The target is reached once the watermark passes it: later, never early. Rows stamped
+     * further ahead ({@code infinity}, a clock running ahead) are read whenever the watermark passes them, as
+     * always, and do not hold the run back.
      */
     @Override
     public Offset head() {
         try {
+            Watermark now = source.dialect.now(connection, source.clockSkewMargin);
             TimestampOffset head = TimestampOffset.empty();
             boolean any = false;
             for (TableReader table : tables) {
-                List<Object> last = table.newest(connection);
+                List<Object> last = table.newest(connection, now);
                 if (last != null) {
                     head = head.with(table.id, last);
                     any = true;
@@ -340,8 +343,7 @@ final class TimestampStream implements ChangeStream {
             this.nextQuery = image + from + tuple + " > " + params + " AND " + below + " ORDER BY " + order
                     + " LIMIT " + batchSize;
             String descending = cursorColumns().stream().map(c -> c + " DESC").collect(Collectors.joining(", "));
-            this.newestQuery = image + " FROM " + dialect.qualify(id) + " t WHERE " + tsColumn
-                    + " IS NOT NULL ORDER BY " + descending + " LIMIT 1";
+            this.newestQuery = image + from + below + " ORDER BY " + descending + " LIMIT 1";
         }
 
         private List<String> cursorColumns() {
@@ -393,19 +395,21 @@ final class TimestampStream implements ChangeStream {
             return offset;
         }
 
-        /** The cursor of the newest row, or null if the table has none. */
-        List<Object> newest(Connection connection) throws SQLException {
-            try (PreparedStatement statement = connection.prepareStatement(newestQuery);
-                    ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+        /** The cursor of the newest row stamped below {@code bound}, or null if the table has none. */
+        List<Object> newest(Connection connection, Watermark bound) throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(newestQuery)) {
+                bindWatermark(statement, 1, bound);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Row row = decode(rs.getString(1));
+                    List<Object> cursor = new ArrayList<>();
+                    for (int i : cursorColumns) {
+                        cursor.add(row.get(i));
+                    }
+                    return cursor;
                 }
-                Row row = decode(rs.getString(1));
-                List<Object> cursor = new ArrayList<>();
-                for (int i : cursorColumns) {
-                    cursor.add(row.get(i));
-                }
-                return cursor;
             }
         }
 

@@ -242,6 +242,14 @@ public final class MySqlCaptureDialect implements CaptureDialect {
                 Math.floorMod(w, 1_000_000L) * 1000L), local, exact);
     }
 
+    @Override
+    public Watermark now(Connection connection, Duration ahead) throws SQLException {
+        MySqlCaptureTrxView.Reading now = now(connection);
+        long w = now.nowMicros() + micros(ahead);
+        Instant instant = Instant.ofEpochSecond(Math.floorDiv(w, 1_000_000L), Math.floorMod(w, 1_000_000L) * 1000L);
+        return new Watermark(instant, now.nowLocal().plusNanos(micros(ahead) * 1000L), true);
+    }
+
     /** A fresh reading of INNODB_TRX, or null (with a warning once) when it cannot be had. */
     private MySqlCaptureTrxView.Reading reading(Connection connection) throws SQLException {
         try {

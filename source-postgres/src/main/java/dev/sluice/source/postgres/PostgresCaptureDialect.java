@@ -154,6 +154,19 @@ public final class PostgresCaptureDialect implements CaptureDialect {
         }
     }
 
+    @Override
+    public Watermark now(Connection connection, Duration ahead) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT w, w::timestamp FROM (SELECT now() + ? * "
+                + "interval '1 microsecond' AS w) x")) {
+            ps.setLong(1, micros(ahead));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Watermark(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                        rs.getObject(2, LocalDateTime.class), true);
+            }
+        }
+    }
+
     private static long micros(Duration d) {
         return d.toNanos() / 1000;
     }
