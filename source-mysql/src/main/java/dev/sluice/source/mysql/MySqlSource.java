@@ -475,7 +475,9 @@ public final class MySqlSource implements Source {
         /**
          * Binlog capture: what to do when an ALTER TABLE may have changed the values of a captured table's existing
          * rows (a renamed column, an added column with a default, a conversion), which the binlog does not carry;
-         * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default.
+         * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default. Trigger
+         * and timestamp capture take the same choice for any change of a captured table's columns (docs/capture.md,
+         * "Column changes").
          */
         public Builder schemaChanges(SchemaChanges schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");

@@ -485,7 +485,8 @@ public final class PostgresSource implements Source {
         /**
          * What to do when a captured table's columns are renamed, added or change type while streaming, which can
          * change rows no change event mentions (default {@link SchemaChangeMode#REREAD}: read the table again; or
-         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes".
+         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes". Trigger and
+         * timestamp capture take the same choice (docs/capture.md, "Column changes").
          */
         public Builder schemaChanges(SchemaChangeMode schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
