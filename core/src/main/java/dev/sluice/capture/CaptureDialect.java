@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +81,16 @@ public interface CaptureDialect {
      */
     Watermark watermark(Connection connection, Duration margin, Duration safetyWindow) throws SQLException;
 
+    /**
+     * The database's clock now plus {@code ahead}, in the form of a {@link Watermark}: the bound of the rows a
+     * timestamp catch-up run waits for (rows committed before it have timestamps below it; a row stamped further in
+     * the future is read whenever the watermark passes it, and does not hold a run back). By default a bound that
+     * leaves no row out (the year 9999).
+     */
+    default Watermark now(Connection connection, Duration ahead) throws SQLException {
+        return new Watermark(Instant.parse("9999-12-31T00:00:00Z"), LocalDateTime.of(9999, 12, 31, 0, 0), true);
+    }
+
     /** Statements that create the change table (idempotent: they succeed when it exists). */
     List<String> createChangeTable(ChangeTable changeTable);
 
@@ -140,4 +152,12 @@ public interface CaptureDialect {
      * minus {@code safetyWindow}.
      */
     long passedFence(Connection connection, Duration safetyWindow) throws SQLException;
+
+    /**
+     * Describes the oldest transaction open on the server in another session (its id, age, session or thread,
+     * user, state), for the warning that capture is held back; null if it cannot be told. Called rarely.
+     */
+    default String oldestTransaction(Connection connection) throws SQLException {
+        return null;
+    }
 }

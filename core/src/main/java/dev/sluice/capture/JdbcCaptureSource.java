@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * {@link FatalException} naming the fix: a chosen table that holds rows but has no triggers, and a table replaced
  * under its name (on MySQL/MariaDB also truncated, which fires no trigger); see {@code TableWatch}. Both methods
  * read the table list again every second, so tables created under the filter are captured while the stream runs.
+ * <b>Column changes</b> (both): the offset remembers each table's columns as the targets have them; a table whose
+ * columns changed (renamed, added, retyped, dropped, another key: values of rows no later change mentions may
+ * differ) is read again, after a {@code TRUNCATE} event, or stops the stream ({@link Builder#columnChanges}).
  *
  * <p>Immutable and thread-safe; each stream opens one connection of its own. {@code toString()} shows no secrets.
  */
@@ -71,6 +74,7 @@ public final class JdbcCaptureSource implements Source {
     final int batchSize;
     final Duration clockSkewMargin;
     final Duration safetyWindow;
+    final ColumnChanges columnChanges;
 
     private JdbcCaptureSource(Builder b) {
         this.dialect = b.dialect;
@@ -85,6 +89,7 @@ public final class JdbcCaptureSource implements Source {
         this.batchSize = b.batchSize;
         this.clockSkewMargin = b.clockSkewMargin;
         this.safetyWindow = b.safetyWindow;
+        this.columnChanges = b.columnChanges;
     }
 
     /** A builder for a source of the database {@code dialect} describes. */
@@ -254,6 +259,7 @@ public final class JdbcCaptureSource implements Source {
         private int batchSize = 1000;
         private Duration clockSkewMargin = Duration.ofSeconds(1);
         private Duration safetyWindow = Duration.ofMinutes(5);
+        private ColumnChanges columnChanges = ColumnChanges.REREAD;
 
         private Builder(CaptureDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -360,6 +366,16 @@ public final class JdbcCaptureSource implements Source {
          */
         public Builder safetyWindow(Duration window) {
             this.safetyWindow = checkPositive(window, "safetyWindow");
+            return this;
+        }
+
+        /**
+         * What to do when a captured table's columns change in a way that can change rows no later change
+         * mentions (renamed, added, retyped or dropped columns, another key): {@link ColumnChanges#REREAD} (read the
+         * table again) by default, or {@link ColumnChanges#FAIL}.
+         */
+        public Builder columnChanges(ColumnChanges mode) {
+            this.columnChanges = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -47,4 +47,9 @@ final class SequenceHorizon {
         }
         return horizon;
     }
+
+    /** The fence the horizon waits for now (a transaction older than it is still open), or null if none. */
+    Object holding() {
+        return pending.isEmpty() ? null : pending.peekFirst()[1];
+    }
 }

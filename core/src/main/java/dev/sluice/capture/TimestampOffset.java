@@ -7,22 +7,30 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The position of timestamp capture: per table, the (update timestamp, key…) of the last row delivered. Rows
- * strictly after a table's cursor are still to come. Tables without a cursor start from their first row.
- * Immutable.
+ * The position of timestamp capture: per table, the (update timestamp, key…) of the last row delivered, and what
+ * the targets know of its columns ({@link TableShape}, entries {@code ;!…} after the cursors; an offset written
+ * before the shapes were kept has none). Rows strictly after a table's cursor are still to come. Tables without a
+ * cursor start from their first row. Immutable.
  */
 final class TimestampOffset implements Offset {
 
     static final String TAG = "ts:";
 
     private final Map<TableId, List<Object>> cursors;
+    private final Map<TableId, TableShape> shapes;
 
     TimestampOffset(Map<TableId, List<Object>> cursors) {
+        this(cursors, Map.of());
+    }
+
+    TimestampOffset(Map<TableId, List<Object>> cursors, Map<TableId, TableShape> shapes) {
+        this.shapes = Map.copyOf(shapes);
         TreeMap<TableId, List<Object>> sorted = new TreeMap<>(
                 (a, b) -> a.namespace().equals(b.namespace()) ? a.name().compareTo(b.name())
                         : a.namespace().compareTo(b.namespace()));
@@ -45,9 +53,25 @@ final class TimestampOffset implements Offset {
 
     /** This offset with one table's cursor replaced. */
     TimestampOffset with(TableId table, List<Object> cursor) {
-        Map<TableId, List<Object>> copy = new java.util.HashMap<>(cursors);
+        Map<TableId, List<Object>> copy = new HashMap<>(cursors);
         copy.put(table, cursor);
-        return new TimestampOffset(copy);
+        return new TimestampOffset(copy, shapes);
+    }
+
+    /** What the targets know of a table's columns, or null. */
+    TableShape shape(TableId table) {
+        return shapes.get(table);
+    }
+
+    Map<TableId, TableShape> shapes() {
+        return shapes;
+    }
+
+    /** This offset with one table's shape replaced. */
+    TimestampOffset withShape(TableId table, TableShape shape) {
+        Map<TableId, TableShape> copy = new HashMap<>(shapes);
+        copy.put(table, shape);
+        return new TimestampOffset(cursors, copy);
     }
 
     /** This offset with every cursor raised to at least {@code other}'s for the same table (and other's tables). */
@@ -64,9 +88,9 @@ final class TimestampOffset implements Offset {
 
     /** This offset without a table's cursor: the table is read again from its first row. */
     TimestampOffset without(TableId table) {
-        Map<TableId, List<Object>> copy = new java.util.HashMap<>(cursors);
+        Map<TableId, List<Object>> copy = new HashMap<>(cursors);
         copy.remove(table);
-        return new TimestampOffset(copy);
+        return new TimestampOffset(copy, shapes);
     }
 
     @Override
@@ -81,6 +105,7 @@ final class TimestampOffset implements Offset {
                 text.append(',').append(escape(CursorValues.encode(value)));
             }
         }
+        TableShape.encode(text, shapes);
         return text.toString();
     }
 
@@ -89,10 +114,14 @@ final class TimestampOffset implements Offset {
             throw new IllegalArgumentException("expected a timestamp capture offset starting with '" + TAG
                     + "', got '" + encoded + "': was it written by another source?");
         }
-        Map<TableId, List<Object>> cursors = new java.util.HashMap<>();
+        Map<TableId, List<Object>> cursors = new HashMap<>();
+        Map<TableId, TableShape> shapes = new HashMap<>();
         String body = encoded.substring(TAG.length());
         if (!body.isEmpty()) {
             for (String table : body.split(";", -1)) {
+                if (table.isEmpty() && cursors.isEmpty() || TableShape.decode(table, shapes)) {
+                    continue; // no cursors before the shapes, or a shape
+                }
                 String[] parts = table.split(",", -1);
                 if (parts.length < 3) {
                     throw new IllegalArgumentException("damaged timestamp capture offset '" + encoded + "'");
@@ -104,10 +133,13 @@ final class TimestampOffset implements Offset {
                 cursors.put(TableId.of(unescape(parts[0]), unescape(parts[1])), cursor);
             }
         }
-        return new TimestampOffset(cursors);
+        return new TimestampOffset(cursors, shapes);
     }
 
-    /** True if every table's cursor here is at or after its cursor in {@code other}. */
+    /**
+     * True if every table's cursor here is at or after its cursor in {@code other}, and every re-read the other asks
+     * for is done.
+     */
     @Override
     public boolean covers(Offset other) {
         if (!(other instanceof TimestampOffset that)) {
@@ -119,7 +151,7 @@ final class TimestampOffset implements Offset {
                 return false;
             }
         }
-        return true;
+        return TableShape.covers(shapes, that.shapes);
     }
 
     private static int compare(List<Object> a, List<Object> b) {

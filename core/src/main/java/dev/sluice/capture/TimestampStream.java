@@ -7,6 +7,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.Op;
 import dev.sluice.PipelineContext;
+import dev.sluice.RetriableException;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
@@ -18,10 +19,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,17 +43,22 @@ final class TimestampStream implements ChangeStream {
     private static final Logger LOG = LoggerFactory.getLogger(TimestampStream.class);
     /** How often the table list is read again. */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    /** How often the captured tables' columns are read again (a query per table). */
+    private static final Duration COLUMN_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final JdbcCaptureSource source;
     private final Connection connection;
     private final List<TableReader> tables;
     private final Map<TableId, Long> identities = new HashMap<>();
     private long nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
+    private long nextColumnCheckNanos = System.nanoTime() + COLUMN_CHECK_INTERVAL.toNanos();
+    /** Tables whose columns differ from those the targets have: read again at the next poll. */
+    private final Set<TableId> owed = new LinkedHashSet<>();
     private final Clock clock;
+    private final StallWarning stall;
     private TimestampOffset offset;
-    /** What {@link #head()} reported and the watermark it was read below; null once the stream has passed it. */
+    /** What {@link #head()} reported; null once the stream has passed it. */
     private TimestampOffset target;
-    private Watermark targetWatermark;
     private boolean readAnything;
     private long nextRoundNanos = System.nanoTime();
 
@@ -58,6 +68,7 @@ final class TimestampStream implements ChangeStream {
         this.connection = connection;
         this.tables = tables;
         this.clock = clock;
+        this.stall = new StallWarning(source.dialect, clock, "timestamp capture");
         this.offset = from == null ? TimestampOffset.empty() : from;
         this.readAnything = from != null;
     }
@@ -74,27 +85,54 @@ final class TimestampStream implements ChangeStream {
         }
     }
 
+    /**
+     * The newest row of every table stamped before the database's clock (plus the clock skew margin), whatever the
+     * watermark: every row committed before this call is at or before it in its table's (timestamp, key) order, so
+     * an offset that covers it has read them all. (A target read below the watermark would be too low whenever the
+     * watermark lags, as it does when it falls back to the safety window: the run would end before rows committed
+     * just before it started.) The target is reached once the watermark passes it: later, never early. Rows stamped
+     * further ahead ({@code infinity}, a clock running ahead) are read whenever the watermark passes them, as
+     * always, and do not hold the run back.
+     */
     @Override
     public Offset head() {
         try {
-            Watermark watermark = watermark();
+            Watermark now = source.dialect.now(connection, source.clockSkewMargin);
             TimestampOffset head = TimestampOffset.empty();
             boolean any = false;
             for (TableReader table : tables) {
-                List<Object> last = table.last(connection, watermark);
+                List<Object> last = table.newest(connection, now);
                 if (last != null) {
                     head = head.with(table.id, last);
                     any = true;
                 }
             }
-            if (any) {
-                target = head;
-                targetWatermark = watermark;
+            if (!owed.isEmpty()) {
+                // the run must also deliver the re-reads owed now: one more than the offset has, for each
+                Map<TableId, TableShape> required = new HashMap<>();
+                for (TableId table : owed) {
+                    TableShape known = offset.shape(table);
+                    required.put(table, new TableShape("", known == null ? 1 : known.rereads() + 1, 0));
+                }
+                head = new TimestampOffset(head.cursors(), required);
+                any = true;
             }
-            return any ? head : null;
+            target = any ? head : null;
+            return target;
         } catch (SQLException e) {
             throw Sql.failure("reading the newest rows", e);
         }
+    }
+
+    /** True if every row the target points at lies below the watermark, so reading below it read up to them. */
+    private boolean targetBelow(Watermark watermark) {
+        for (TableReader table : tables) {
+            List<Object> cursor = target.cursor(table.id);
+            if (cursor != null && !table.below(cursor.get(0), watermark)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -112,7 +150,17 @@ final class TimestampStream implements ChangeStream {
                 watch();
                 nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
             }
+            if (System.nanoTime() - nextColumnCheckNanos >= 0) {
+                checkColumns();
+                nextColumnCheckNanos = System.nanoTime() + COLUMN_CHECK_INTERVAL.toNanos();
+            }
+            List<ChangeEvent> truncates = reread();
+            if (!truncates.isEmpty()) {
+                return truncates;
+            }
             Watermark watermark = watermark();
+            // an exact watermark that stays put is held by an open transaction (an inexact one follows the clock)
+            stall.observe(watermark.exact() ? watermark.instant() : null, connection);
             List<ChangeEvent> events = new ArrayList<>();
             boolean drained = true;
             for (TableReader table : tables) {
@@ -123,10 +171,11 @@ final class TimestampStream implements ChangeStream {
             if (!events.isEmpty()) {
                 readAnything = true;
             }
-            if (drained && target != null && !watermark.instant().isBefore(targetWatermark.instant())) {
-                // every row below the watermark is read now, so no row the head pointed at is still to come: one
-                // deleted (or its table dropped) since would otherwise keep a catch-up run waiting for it forever.
-                // Raising the cursors to it skips nothing: no row below the watermark can still appear
+            if (drained && target != null && targetBelow(watermark)) {
+                // every row below the watermark is read now, and the rows the head pointed at lie below it, so none
+                // of them is still to come: one deleted (or its table dropped) since would otherwise keep a catch-up
+                // run waiting for it forever. Raising the cursors to it skips nothing: every row at or before a
+                // target cursor is below the watermark, and no row below the watermark can still appear
                 offset = offset.atLeast(target);
                 target = null;
                 readAnything = true;
@@ -148,6 +197,7 @@ final class TimestampStream implements ChangeStream {
                 Schema schema = source.dialect.schema(connection, table);
                 if (schema != null) {
                     tables.add(new TableReader(source, table, schema));
+                    noteShape(table, schema);
                     if (!identities.isEmpty()) {
                         LOG.info("timestamp capture now polls {}, from its first row", table);
                     }
@@ -163,6 +213,63 @@ final class TimestampStream implements ChangeStream {
                 offset = offset.without(e.getKey());
             }
         }
+    }
+
+    /**
+     * A table the stream reads from now on: if the offset knows other columns for it than it has now, the targets
+     * hold its rows in those, and it is owed a re-read; if the offset knows nothing of it (a new table, or an offset
+     * from before shapes were kept), its columns now are taken as the targets'.
+     */
+    private void noteShape(TableId table, Schema schema) {
+        TableShape known = offset.shape(table);
+        if (known == null) {
+            offset = offset.withShape(table, TableShape.first(schema));
+        } else if (!known.fits(schema)) {
+            owed.add(table);
+        }
+    }
+
+    /** Reads the captured tables' columns again; a table whose columns changed gets a new reader and a re-read. */
+    private void checkColumns() throws SQLException {
+        for (int i = 0; i < tables.size(); i++) {
+            TableReader reader = tables.get(i);
+            Schema now = source.dialect.schema(connection, reader.id);
+            if (now != null && !now.equals(reader.schema)) {
+                tables.set(i, new TableReader(source, reader.id, now));
+                noteShape(reader.id, now);
+            }
+        }
+    }
+
+    /**
+     * The re-reads owed: per table a TRUNCATE event whose offset has no cursor for it and its new columns, so the
+     * table is read from its first row from then on (as upserts). A crash before the event is committed leaves the
+     * old columns in the offset, so the next stream owes the re-read again; after, it reads the table from its
+     * first row. With {@link ColumnChanges#FAIL}, stops instead.
+     */
+    private List<ChangeEvent> reread() {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (TableId table : owed) {
+            TableReader reader = tables.stream().filter(t -> t.id.equals(table)).findFirst().orElse(null);
+            if (reader == null) {
+                continue; // no longer captured
+            }
+            TableShape known = offset.shape(table);
+            if (source.columnChanges == ColumnChanges.FAIL) {
+                throw ColumnChange.failure(table, reader.schema, "timestamp");
+            }
+            LOG.info("the columns of {} changed ({} now): reading it again from its first row, after a TRUNCATE "
+                    + "event", table, TableShape.describe(reader.schema));
+            TableShape next = known == null ? TableShape.first(reader.schema) : known.reread(reader.schema, 0);
+            offset = offset.without(table).withShape(table, next);
+            events.add(ChangeEvent.builder(Op.TRUNCATE, table, reader.schema).offset(offset)
+                    .commitTime(clock.instant()).build());
+        }
+        owed.clear();
+        if (!events.isEmpty()) {
+            readAnything = true;
+        }
+        return events;
     }
 
     private Watermark watermark() throws SQLException {
@@ -194,7 +301,7 @@ final class TimestampStream implements ChangeStream {
         private final int softDelete;
         private final String firstQuery;
         private final String nextQuery;
-        private final String lastQuery;
+        private final String newestQuery;
 
         TableReader(JdbcCaptureSource source, TableId id, Schema schema) {
             this.id = id;
@@ -230,13 +337,13 @@ final class TimestampStream implements ChangeStream {
             String below = tsColumn + " < " + dialect.parameter(schema.column(ts));
             String order = cursorColumns().stream().collect(Collectors.joining(", "));
             String tuple = "(" + order + ")";
-            String params = "(" + java.util.Arrays.stream(cursorColumns)
+            String params = "(" + Arrays.stream(cursorColumns)
                     .mapToObj(i -> dialect.parameter(schema.column(i))).collect(Collectors.joining(", ")) + ")";
             this.firstQuery = image + from + below + " ORDER BY " + order + " LIMIT " + batchSize;
             this.nextQuery = image + from + tuple + " > " + params + " AND " + below + " ORDER BY " + order
                     + " LIMIT " + batchSize;
             String descending = cursorColumns().stream().map(c -> c + " DESC").collect(Collectors.joining(", "));
-            this.lastQuery = image + from + below + " ORDER BY " + descending + " LIMIT 1";
+            this.newestQuery = image + from + below + " ORDER BY " + descending + " LIMIT 1";
         }
 
         private List<String> cursorColumns() {
@@ -288,10 +395,10 @@ final class TimestampStream implements ChangeStream {
             return offset;
         }
 
-        /** The cursor of the newest row below the watermark, or null if there is none. */
-        List<Object> last(Connection connection, Watermark watermark) throws SQLException {
-            try (PreparedStatement statement = connection.prepareStatement(lastQuery)) {
-                bindWatermark(statement, 1, watermark);
+        /** The cursor of the newest row stamped below {@code bound}, or null if the table has none. */
+        List<Object> newest(Connection connection, Watermark bound) throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(newestQuery)) {
+                bindWatermark(statement, 1, bound);
                 try (ResultSet rs = statement.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -306,6 +413,17 @@ final class TimestampStream implements ChangeStream {
             }
         }
 
+        /** True if a value of the timestamp column is below the watermark (what a read below it includes). */
+        boolean below(Object timestamp, Watermark watermark) {
+            if (timestamp instanceof Instant instant) {
+                return instant.isBefore(watermark.instant());
+            }
+            if (timestamp instanceof LocalDateTime local) {
+                return local.isBefore(watermark.local());
+            }
+            return timestamp == null; // a NULL timestamp is never read, and never a target
+        }
+
         private void bindWatermark(PreparedStatement statement, int index, Watermark watermark)
                 throws SQLException {
             Column ts = schema.column(cursorColumns[0]);
@@ -317,7 +435,7 @@ final class TimestampStream implements ChangeStream {
             try {
                 return RowImages.decode(json, schema, id, dialect);
             } catch (RowImages.Mismatch e) {
-                throw new dev.sluice.RetriableException("the columns of " + id + " changed while capturing ("
+                throw new RetriableException("the columns of " + id + " changed while capturing ("
                         + e.getMessage() + "): reopening to read the new schema");
             }
         }

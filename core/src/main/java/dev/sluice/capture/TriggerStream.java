@@ -13,11 +13,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +29,37 @@ import org.slf4j.LoggerFactory;
  * Trigger capture: reads the change table in sequence order up to the {@link SequenceHorizon}, decodes the row
  * images with the tables' schemas, and deletes what is committed. {@link #committed(Offset)} may come from another
  * thread: it only records the offset, and the next poll deletes.
+ *
+ * <h2>Column changes</h2>
+ * The offset remembers each table's columns as the targets have them ({@link TableShape}). When a table's columns
+ * differ (seen when the stream opens, every few seconds while it runs, or at a change whose image does not fit),
+ * the table is read again ({@link ColumnChanges#REREAD}) before anything after the cursor {@code C} is delivered:
+ * a TRUNCATE event, then every row as READ events ({@link TableReread}), then the change table from {@code C} on,
+ * passing over the table's changes up to {@code H}, the horizon taken just before the re-read. Why every key ends
+ * right:
+ * <ul>
+ *   <li>changes up to {@code C} were all committed before the re-read started (C is at or below a horizon), so
+ *       the rows read contain them, and they were delivered before the TRUNCATE;</li>
+ *   <li>changes of the table in {@code (C, H]} were committed before the re-read started too ({@code H} was a
+ *       horizon then: every transaction holding such a value had ended), so the rows read, at any later moment,
+ *       already contain them: passing over them loses nothing. Among them are the changes recorded in the old
+ *       columns (an ALTER waits for the transactions that changed the table, and the sequence only grows), which
+ *       could not be decoded in the new ones;</li>
+ *   <li>changes after {@code H} are delivered after the rows read, in sequence order, which for one row is the
+ *       order of its writes (a row lock orders them). A row's last change after {@code H} sets it last, whether the
+ *       read saw its effect or not; a row with none keeps what the read saw, which is its state after all its
+ *       changes up to {@code H}.</li>
+ * </ul>
+ * The offset keeps the old columns until the last row was read, so a crash during the re-read repeats it; then it
+ * records the new columns, the re-read count and {@code H}, so a restart still passes over those changes.
  */
 final class TriggerStream implements ChangeStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriggerStream.class);
     /** How often the captured tables are looked at again (new tables, lost triggers, truncates). */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    /** How often the captured tables' columns are read again (a query per table). */
+    private static final Duration COLUMN_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private final JdbcCaptureSource source;
     private final Connection connection;
@@ -38,7 +67,18 @@ final class TriggerStream implements ChangeStream {
     private final Map<TableId, Schema> schemas;
     private final TableWatch watch;
     private long nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
+    private long nextColumnCheckNanos = System.nanoTime() + COLUMN_CHECK_INTERVAL.toNanos();
+    private final Clock clock;
+    /** What the targets have of each table's columns (see the class description); replaced, never changed. */
+    private Map<TableId, TableShape> shapes;
+    /** Tables to read again before the change table is read further. */
+    private final Set<TableId> owed = new LinkedHashSet<>();
+    /** The re-read under way, or null. */
+    private TableReread reread;
+    /** Set by {@code event} for a change whose table must be read again first. */
+    private boolean rereadFirst;
     private final SequenceHorizon horizon;
+    private final StallWarning stall;
     private final String readQuery;
     private final String pruneQuery;
     private final String countQuery;
@@ -50,7 +90,7 @@ final class TriggerStream implements ChangeStream {
     private long nextRoundNanos = System.nanoTime();
 
     private TriggerStream(JdbcCaptureSource source, Connection connection, ChangeTable changeTable,
-            TableWatch watch, Map<TableId, Schema> schemas, TriggerOffset from) {
+            TableWatch watch, Map<TableId, Schema> schemas, TriggerOffset from, Clock clock) {
         this.source = source;
         this.watch = watch;
         this.connection = connection;
@@ -58,9 +98,13 @@ final class TriggerStream implements ChangeStream {
         this.schemas = schemas;
         this.cursor = from == null ? 0 : from.seq();
         this.readAnything = from != null;
+        this.clock = clock;
+        this.shapes = from == null ? Map.of() : from.shapes();
+        noteShapes();
         this.committed = cursor;
         this.pruned = 0;
         this.horizon = new SequenceHorizon(source.dialect, changeTable, source.safetyWindow, cursor);
+        this.stall = new StallWarning(source.dialect, clock, "trigger capture from " + changeTable.table());
         CaptureDialect d = source.dialect;
         String table = d.qualify(changeTable.table());
         this.readQuery = "SELECT " + d.quote("seq") + ", " + d.quote("op") + ", " + d.quote("table_schema") + ", "
@@ -82,7 +126,8 @@ final class TriggerStream implements ChangeStream {
                         + "trigger capture first (JdbcCaptureSource.install(), or the CLI's install command)");
             }
             TableWatch watch = new TableWatch(source, changeTable);
-            return new TriggerStream(source, connection, changeTable, watch, watch.open(connection), from);
+            return new TriggerStream(source, connection, changeTable, watch, watch.open(connection), from,
+                    context.clock());
         } catch (SQLException e) {
             throw Sql.failure("opening trigger capture", e);
         }
@@ -96,6 +141,15 @@ final class TriggerStream implements ChangeStream {
     public Offset head() {
         try {
             long last = source.dialect.lastSequence(connection, changeTable);
+            if (!owed.isEmpty()) {
+                // the run must also deliver the re-reads owed now: one more than the offset has, for each
+                Map<TableId, TableShape> required = new HashMap<>();
+                for (TableId table : owed) {
+                    TableShape known = shapes.get(table);
+                    required.put(table, new TableShape("", known == null ? 1 : known.rereads() + 1, 0));
+                }
+                return new TriggerOffset(last, required);
+            }
             return last > 0 ? new TriggerOffset(last) : null;
         } catch (SQLException e) {
             throw Sql.failure("reading the change table's sequence", e);
@@ -116,14 +170,25 @@ final class TriggerStream implements ChangeStream {
             }
             if (System.nanoTime() - nextWatchNanos >= 0) {
                 watch.check(connection, schemas);
+                noteShapes();
                 nextWatchNanos = System.nanoTime() + WATCH_INTERVAL.toNanos();
             }
+            if (System.nanoTime() - nextColumnCheckNanos >= 0) {
+                checkColumns();
+                nextColumnCheckNanos = System.nanoTime() + COLUMN_CHECK_INTERVAL.toNanos();
+            }
             long upTo = horizon.advance(connection);
+            stall.observe(horizon.holding(), connection);
             // everything up to the cursor is read once the horizon has been looked at, even when it had nothing
             // new: an idle change table still has a position to commit (and to report caught up with)
             readAnything = true;
+            if (reread != null || !owed.isEmpty()) {
+                nextRoundNanos = System.nanoTime();
+                return reread(upTo);
+            }
             List<ChangeEvent> events = new ArrayList<>();
             int rows = 0;
+            boolean stopped = false;
             if (upTo > cursor) {
                 try (PreparedStatement statement = connection.prepareStatement(readQuery)) {
                     statement.setLong(1, cursor);
@@ -133,11 +198,22 @@ final class TriggerStream implements ChangeStream {
                             rows++;
                             cursor = rs.getLong(1);
                             ChangeEvent event = event(rs);
+                            if (rereadFirst) {
+                                rereadFirst = false;
+                                // the table is read again before this change, which the re-read then covers
+                                cursor--;
+                                stopped = true;
+                                break;
+                            }
                             if (event != null) {
                                 events.add(event);
                             }
                         }
                     }
+                }
+                if (stopped) {
+                    nextRoundNanos = System.nanoTime();
+                    return events;
                 }
                 if (rows < source.batchSize) {
                     // everything up to the horizon is read: gaps (rolled back changes) are passed over too
@@ -171,6 +247,15 @@ final class TriggerStream implements ChangeStream {
                         + "change, and drop it; or leave it out of the filter, which passes over its changes");
             }
             schemas.put(table, schema);
+            noteShapes();
+        }
+        TableShape shape = shapes.get(table);
+        if (shape != null && seq <= shape.coveredTo()) {
+            return null; // in the table's last re-read (see the class description)
+        }
+        if (owed.contains(table)) {
+            rereadFirst = true;
+            return null;
         }
         String tx = rs.getString(5);
         long micros = rs.getLong(6);
@@ -190,26 +275,110 @@ final class TriggerStream implements ChangeStream {
         try {
             before = beforeImage == null || kind == Op.INSERT ? null : decode(beforeImage, table, schema);
             after = afterImage == null || kind == Op.DELETE ? null : decode(afterImage, table, schema);
-        } catch (RowImages.Mismatch first) {
-            schema = source.dialect.schema(connection, table);
-            schemas.put(table, schema);
-            try {
-                before = beforeImage == null || kind == Op.INSERT ? null : decode(beforeImage, table, schema);
-                after = afterImage == null || kind == Op.DELETE ? null : decode(afterImage, table, schema);
-            } catch (RowImages.Mismatch again) {
-                throw new FatalException("change " + seq + " of " + table + " in " + changeTable.table()
-                        + " does not fit the table's columns (" + again.getMessage() + "). The table was altered "
-                        + "after the change was recorded, or its triggers predate the alteration: drain the change "
-                        + "table before altering a captured table, and run install() again after altering it");
-            }
+        } catch (RowImages.Mismatch mismatch) {
+            return misfit(seq, table, mismatch.getMessage(), null);
         } catch (IllegalArgumentException e) {
-            throw new FatalException("change " + seq + " in " + changeTable.table() + " cannot be decoded: "
-                    + e.getMessage(), e);
+            return misfit(seq, table, e.getMessage(), e);
         }
         Instant time = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                 Math.floorMod(micros, 1_000_000L) * 1000L);
         return ChangeEvent.builder(kind, table, schema).before(before).after(after)
-                .offset(new TriggerOffset(seq)).commitTime(time).transactionId(tx).build();
+                .offset(new TriggerOffset(seq, shapes)).commitTime(time).transactionId(tx).build();
+    }
+
+    /**
+     * A change whose image does not fit the columns the stream decodes its table in: recorded in other columns
+     * (before an ALTER, or by triggers that predate one), or a value of another type. The table is read again first,
+     * which covers the change (it is committed: it is below the horizon); with {@link ColumnChanges#FAIL}, stops.
+     */
+    private ChangeEvent misfit(long seq, TableId table, String problem, IllegalArgumentException cause)
+            throws SQLException {
+        Schema now = source.dialect.schema(connection, table);
+        boolean changed = now != null && !now.equals(schemas.get(table));
+        if (cause != null && !changed) {
+            throw new FatalException("change " + seq + " in " + changeTable.table() + " cannot be decoded: "
+                    + problem, cause);
+        }
+        if (source.columnChanges == ColumnChanges.FAIL || now == null) {
+            throw new FatalException("change " + seq + " of " + table + " in " + changeTable.table()
+                    + " does not fit the table's columns (" + problem + "). The table was altered after the change "
+                    + "was recorded, or its triggers predate the alteration: drain the change table before altering "
+                    + "a captured table, and run install() again after altering it; or build the source with "
+                    + "schemaChanges(REREAD) (columnChanges(REREAD)), which reads the table again");
+        }
+        if (!changed) {
+            LOG.warn("change {} of {} was recorded in other columns than the table has ({}): its triggers predate an "
+                    + "ALTER TABLE. Reading the table again, which covers it; run install() again after altering a "
+                    + "captured table, or every such change costs a re-read", seq, table, problem);
+        }
+        schemas.put(table, now);
+        owed.add(table);
+        rereadFirst = true;
+        return null;
+    }
+
+    /** Records the columns of tables seen first; marks those whose columns differ from the targets' as owed. */
+    private void noteShapes() {
+        Map<TableId, TableShape> next = null;
+        for (Map.Entry<TableId, Schema> e : schemas.entrySet()) {
+            TableShape known = shapes.get(e.getKey());
+            if (known == null) {
+                next = next == null ? new HashMap<>(shapes) : next;
+                next.put(e.getKey(), TableShape.first(e.getValue()));
+            } else if (!known.fits(e.getValue()) && (reread == null || !reread.table.equals(e.getKey()))) {
+                owed.add(e.getKey());
+            }
+        }
+        if (next != null) {
+            shapes = Map.copyOf(next);
+        }
+    }
+
+    /** Reads the captured tables' columns again, so a change no image shows (a type) is seen too. */
+    private void checkColumns() throws SQLException {
+        for (Map.Entry<TableId, Schema> e : schemas.entrySet()) {
+            Schema now = source.dialect.schema(connection, e.getKey());
+            if (now != null && !now.equals(e.getValue())) {
+                e.setValue(now);
+            }
+        }
+        noteShapes();
+    }
+
+    /**
+     * One step of the owed re-reads (see the class description): starts the next (a TRUNCATE event, and {@code H}
+     * = {@code upTo}, the horizon just taken), or reads its next chunk; after the last, records the new columns.
+     */
+    private List<ChangeEvent> reread(long upTo) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>();
+        Offset at = new TriggerOffset(cursor, shapes);
+        if (reread == null) {
+            TableId table = owed.iterator().next();
+            owed.remove(table);
+            Schema schema = schemas.get(table);
+            if (schema == null) {
+                return events;
+            }
+            if (source.columnChanges == ColumnChanges.FAIL) {
+                throw ColumnChange.failure(table, schema, "trigger");
+            }
+            LOG.info("the columns of {} changed ({} now): reading it again (a TRUNCATE event, then every row)",
+                    table, TableShape.describe(schema));
+            reread = new TableReread(source, table, schema, upTo);
+            events.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(at).commitTime(clock.instant())
+                    .build());
+        }
+        events.addAll(reread.next(connection, at, clock.instant()));
+        if (reread.done()) {
+            Map<TableId, TableShape> next = new HashMap<>(shapes);
+            TableShape known = shapes.get(reread.table);
+            next.put(reread.table, known == null ? TableShape.first(reread.schema).reread(reread.schema,
+                    reread.coveredTo) : known.reread(reread.schema, reread.coveredTo));
+            shapes = Map.copyOf(next);
+            LOG.info("read {} again; its changes up to {} are in what was read", reread.table, reread.coveredTo);
+            reread = null;
+        }
+        return events;
     }
 
     private Row decode(String image, TableId table, Schema schema) throws RowImages.Mismatch {
@@ -248,7 +417,7 @@ final class TriggerStream implements ChangeStream {
 
     @Override
     public Offset position() {
-        return readAnything ? new TriggerOffset(cursor) : null;
+        return readAnything ? new TriggerOffset(cursor, shapes) : null;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.sluice.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.Schema;
 import dev.sluice.TableId;
+import dev.sluice.Type;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -62,5 +64,50 @@ class CaptureOffsetsTest {
         assertThat(new TriggerOffset(5).covers(new TriggerOffset(5))).isTrue();
         assertThatThrownBy(() -> TriggerOffset.decode("ts:")).hasMessageContaining("another source");
         assertThatThrownBy(() -> TimestampOffset.decode("trg:5")).hasMessageContaining("another source");
+    }
+
+    @Test
+    void offsetsKeepTableShapesAndOlderOffsetsWithoutThemStillDecode() {
+        TableId odd = TableId.of("My Schema;,!", "Tab \"le\" %:");
+        TableShape shape = new TableShape("0123456789abcdef", 2, 77);
+        TriggerOffset trigger = new TriggerOffset(42, Map.of(odd, shape, TableId.of("s", "t"),
+                new TableShape("ffffffffffffffff", 0, 0)));
+        assertThat(TriggerOffset.decode(trigger.encode())).isEqualTo(trigger);
+        assertThat(TriggerOffset.decode("trg:42")).isEqualTo(new TriggerOffset(42));
+        TimestampOffset empty = TimestampOffset.empty().withShape(odd, shape);
+        assertThat(TimestampOffset.decode(empty.encode())).isEqualTo(empty);
+        TimestampOffset both = new TimestampOffset(Map.of(odd, List.of(Instant.parse("2024-01-01T00:00:00Z"), 5L)))
+                .withShape(odd, shape);
+        TimestampOffset back = TimestampOffset.decode(both.encode());
+        assertThat(back).isEqualTo(both);
+        assertThat(back.shape(odd)).isEqualTo(shape);
+        assertThat(back.without(odd).shape(odd)).isEqualTo(shape);
+    }
+
+    @Test
+    void aTargetThatAsksForAReReadIsCoveredOnlyOnceItIsDone() {
+        TableId a = TableId.of("s", "a");
+        TriggerOffset target = new TriggerOffset(10, Map.of(a, new TableShape("", 1, 0)));
+        assertThat(new TriggerOffset(12, Map.of(a, new TableShape("x", 0, 0))).covers(target)).isFalse();
+        assertThat(new TriggerOffset(12).covers(target)).isFalse();
+        assertThat(new TriggerOffset(9, Map.of(a, new TableShape("x", 1, 9))).covers(target)).isFalse();
+        assertThat(new TriggerOffset(10, Map.of(a, new TableShape("x", 2, 9))).covers(target)).isTrue();
+        TimestampOffset head = new TimestampOffset(Map.of(), Map.of(a, new TableShape("", 3, 0)));
+        assertThat(TimestampOffset.empty().withShape(a, new TableShape("x", 2, 0)).covers(head)).isFalse();
+        assertThat(TimestampOffset.empty().withShape(a, new TableShape("x", 3, 0)).covers(head)).isTrue();
+    }
+
+    @Test
+    void aFingerprintChangesWithNamesTypesAndKeyButNotColumnOrder() {
+        Schema base = Schema.builder().column("id", Type.INT64).column("a", Type.STRING).key("id").build();
+        String print = TableShape.fingerprint(base);
+        assertThat(TableShape.fingerprint(Schema.builder().column("a", Type.STRING).column("id", Type.INT64)
+                .key("id").build())).isEqualTo(print);
+        assertThat(TableShape.fingerprint(Schema.builder().column("id", Type.INT64).column("b", Type.STRING)
+                .key("id").build())).isNotEqualTo(print);
+        assertThat(TableShape.fingerprint(Schema.builder().column("id", Type.INT64).column("a", Type.INT32)
+                .key("id").build())).isNotEqualTo(print);
+        assertThat(TableShape.fingerprint(Schema.builder().column("id", Type.INT64).column("a", Type.STRING)
+                .key("id", "a").build())).isNotEqualTo(print);
     }
 }

@@ -47,12 +47,10 @@ final class CaseRunner {
     private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(90);
 
     private final Environment env;
-    private final boolean includePending;
     private final int maxTx;
 
-    CaseRunner(Environment env, boolean includePending, int maxTx) {
+    CaseRunner(Environment env, int maxTx) {
         this.env = env;
-        this.includePending = includePending;
         this.maxTx = maxTx;
     }
 
@@ -67,14 +65,13 @@ final class CaseRunner {
                     + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
                     + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=DifferentialIT -Ddifftest.seed="
                     + testCase.seed() + " -Ddifftest.path=" + testCase.path()
-                    + (Settings.includePending() ? " -Ddifftest.pending=include" : "")
                     + "\n" + String.join("\n", problems)
                     + "\n---- case.sql (target/difftest/" + testCase.id() + "/case.sql)\n" + testCase.script();
         }
     }
 
     Outcome run(long seed, CasePath path) throws IOException, InterruptedException {
-        Generator generator = new Generator(seed, new Rules(path, includePending), maxTx);
+        Generator generator = new Generator(seed, new Rules(path), maxTx);
         Case c = generator.generate(seed);
         Path dir = Path.of("target", "difftest", c.id()).toAbsolutePath();
         deleteRecursively(dir); // a re-run starts over: the lake of an earlier run holds its offset
@@ -106,20 +103,6 @@ final class CaseRunner {
             }
             if (problems.isEmpty()) {
                 compare(c, dir, pipelineName, problems);
-                // MARIA_CATCH_UP_BEFORE_WATERMARK (pending): while INNODB_TRX is stale, a catch-up run may end
-                // before rows it should include; catch up again (at most 5 times, 3 s apart) before judging
-                boolean retry = path.source() == Db.MARIA && !path.log()
-                        && !new Rules(path, includePending).allows(PendingDefects.MARIA_CATCH_UP_BEFORE_WATERMARK);
-                for (int attempt = 0; retry && attempt < 5 && !problems.isEmpty(); attempt++) {
-                    Thread.sleep(3000);
-                    problems.clear();
-                    String failure = catchUp(pipelineName, source, sink(c, dir, pipelineName));
-                    if (failure != null) {
-                        problems.add(failure);
-                        break;
-                    }
-                    compare(c, dir, pipelineName, problems);
-                }
             }
         } catch (SQLException | RuntimeException e) {
             problems.add("the case stopped with " + trace(e));
@@ -254,6 +237,11 @@ final class CaseRunner {
         }
         if (path.timestamp()) {
             b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
+        }
+        if (!path.log()) {
+            // other helpers on the shared server may keep INNODB_TRX stale: capture then falls back to the safety
+            // window, and a catch-up run waits until it has passed the rows committed before the run
+            b.safetyWindow(Duration.ofSeconds(20));
         }
         return b.build();
     }

@@ -10,8 +10,8 @@ import java.util.Random;
 /**
  * Generates a {@link Case} from a seed: tables with random columns in random order and keys of several types, then
  * workloads of inserts, updates (key changes included), deletes, TRUNCATE, committed, rolled back and partially
- * rolled back transactions, and DDL while streaming — each only where the path's capture documents it, and without
- * the features of {@link PendingDefects} that {@link Rules} leaves out. Everything comes from one {@link Random}.
+ * rolled back transactions, and DDL while streaming — each only where the path's capture documents it
+ * ({@link Rules}). Everything comes from one {@link Random}.
  */
 final class Generator {
 
@@ -372,7 +372,7 @@ final class Generator {
                 List<Col> renamable = t.columns.stream().filter(c -> !c.key() && !c.server()
                         && t.columns.stream().noneMatch(g -> g.server() && g.type().ddl().contains(db.quote(c.name()))))
                         .toList();
-                if (!renamable.isEmpty() && rules.allows(PendingDefects.RENAMED_COLUMN_LOSES_VALUES)) {
+                if (!renamable.isEmpty()) {
                     Col c = v.pick(renamable);
                     Col renamed = new Col(c.name() + "_r", c.type(), c.nullable(), false, false);
                     t.columns.set(t.columns.indexOf(c), renamed);

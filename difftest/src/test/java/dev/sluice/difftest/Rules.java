@@ -1,15 +1,7 @@
 package dev.sluice.difftest;
 
-/**
- * What a case may generate on its path: what the capture method documents, minus the features of
- * {@link PendingDefects} unless those are included.
- */
-record Rules(CasePath path, boolean includePending) {
-
-    /** True if the feature of a pending defect may be generated on this path. */
-    boolean allows(PendingDefects defect) {
-        return includePending || !defect.appliesTo(path);
-    }
+/** What a case may generate on its path: what the path's capture and sink document. */
+record Rules(CasePath path) {
 
     Db source() {
         return path.source();

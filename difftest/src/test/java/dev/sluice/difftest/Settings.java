@@ -22,9 +22,4 @@ final class Settings {
         // several paths, comma-separated: they run in this order in one JVM
         return Arrays.stream(path.split(",")).map(CasePath::parse).toList();
     }
-
-    /** {@code -Ddifftest.pending=include}: generate the features of {@link PendingDefects} too. */
-    static boolean includePending() {
-        return "include".equals(property("difftest.pending"));
-    }
 }

@@ -34,7 +34,7 @@ class SoakIT {
         String seconds = Settings.property("difftest.soak.seconds");
         Assumptions.assumeTrue(seconds != null, "no -Ddifftest.soak.seconds: the soak does not run");
         long deadline = System.nanoTime() + Long.parseLong(seconds) * 1_000_000_000L;
-        CaseRunner runner = new CaseRunner(new Environment(pg, maria, bucket), Settings.includePending(), 2000);
+        CaseRunner runner = new CaseRunner(new Environment(pg, maria, bucket), 2000);
         SecureRandom seeds = new SecureRandom();
         List<CasePath> paths = Settings.paths();
         Map<CasePath, int[]> counts = new LinkedHashMap<>();

@@ -242,6 +242,14 @@ public final class MySqlCaptureDialect implements CaptureDialect {
                 Math.floorMod(w, 1_000_000L) * 1000L), local, exact);
     }
 
+    @Override
+    public Watermark now(Connection connection, Duration ahead) throws SQLException {
+        MySqlCaptureTrxView.Reading now = now(connection);
+        long w = now.nowMicros() + micros(ahead);
+        Instant instant = Instant.ofEpochSecond(Math.floorDiv(w, 1_000_000L), Math.floorMod(w, 1_000_000L) * 1000L);
+        return new Watermark(instant, now.nowLocal().plusNanos(micros(ahead) * 1000L), true);
+    }
+
     /** A fresh reading of INNODB_TRX, or null (with a warning once) when it cannot be had. */
     private MySqlCaptureTrxView.Reading reading(Connection connection) throws SQLException {
         try {
@@ -374,6 +382,30 @@ public final class MySqlCaptureDialect implements CaptureDialect {
     public long passedFence(Connection connection, Duration safetyWindow) throws SQLException {
         MySqlCaptureTrxView.Reading reading = reading(connection);
         return reading != null ? reading.boundMicros() - 1 : fence(connection) - micros(safetyWindow);
+    }
+
+    /** From INNODB_TRX and the process list; null without {@code PROCESS}. */
+    @Override
+    public String oldestTransaction(Connection connection) throws SQLException {
+        String sql = "SELECT t.trx_id, t.trx_started, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), "
+                + "t.trx_mysql_thread_id, p.USER, p.HOST, p.COMMAND, t.trx_state, LEFT(p.INFO, 200) "
+                + "FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p "
+                + "ON p.ID = t.trx_mysql_thread_id WHERE t.trx_mysql_thread_id <> CONNECTION_ID() "
+                + "ORDER BY t.trx_started LIMIT 1";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                return null;
+            }
+            return "trx_id " + rs.getString(1) + ", started " + rs.getString(2) + " (" + rs.getLong(3) + " s ago), "
+                    + "thread " + rs.getLong(4) + " (KILL " + rs.getLong(4) + " ends it), user " + rs.getString(5)
+                    + "@" + rs.getString(6) + ", command " + rs.getString(7) + ", state " + rs.getString(8)
+                    + ", running " + (rs.getString(9) == null ? "nothing (idle in the transaction)" : rs.getString(9));
+        } catch (SQLException e) {
+            if (e.getErrorCode() == MySqlCaptureTrxView.NEEDS_PROCESS) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @Override

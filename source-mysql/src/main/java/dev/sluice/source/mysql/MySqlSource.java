@@ -10,6 +10,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.ColumnChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,6 +131,10 @@ public final class MySqlSource implements Source {
         if (b.changeTable != null) {
             capture.changeTable(b.changeTable);
         }
+        if (b.safetyWindow != null) {
+            capture.safetyWindow(b.safetyWindow);
+        }
+        capture.columnChanges(b.schemaChanges == SchemaChanges.FAIL ? ColumnChanges.FAIL : ColumnChanges.REREAD);
         return capture.build();
     }
 
@@ -320,6 +325,7 @@ public final class MySqlSource implements Source {
         private String timestampColumn;
         private String softDeleteColumn;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration safetyWindow;
         private TableId changeTable;
 
         private Builder() {}
@@ -368,6 +374,21 @@ public final class MySqlSource implements Source {
         public Builder softDeleteColumn(String column) {
             Objects.requireNonNull(column, "column");
             this.softDeleteColumn = column;
+            return this;
+        }
+
+        /**
+         * For trigger and timestamp capture: how far behind now capture stays when it cannot see every open
+         * transaction (a user without {@code PROCESS}, or {@code information_schema.INNODB_TRX} kept stale by
+         * someone reading it without pause): a transaction open longer than this may then be missed, and capture
+         * lags by it. 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
+         */
+        public Builder safetyWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("safetyWindow must be positive, was " + window);
+            }
+            this.safetyWindow = window;
             return this;
         }
 
@@ -454,7 +475,9 @@ public final class MySqlSource implements Source {
         /**
          * Binlog capture: what to do when an ALTER TABLE may have changed the values of a captured table's existing
          * rows (a renamed column, an added column with a default, a conversion), which the binlog does not carry;
-         * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default.
+         * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default. Trigger
+         * and timestamp capture take the same choice for any change of a captured table's columns (docs/capture.md,
+         * "Column changes").
          */
         public Builder schemaChanges(SchemaChanges schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");

@@ -154,6 +154,19 @@ public final class PostgresCaptureDialect implements CaptureDialect {
         }
     }
 
+    @Override
+    public Watermark now(Connection connection, Duration ahead) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT w, w::timestamp FROM (SELECT now() + ? * "
+                + "interval '1 microsecond' AS w) x")) {
+            ps.setLong(1, micros(ahead));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Watermark(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                        rs.getObject(2, LocalDateTime.class), true);
+            }
+        }
+    }
+
     private static long micros(Duration d) {
         return d.toNanos() / 1000;
     }
@@ -263,6 +276,24 @@ public final class PostgresCaptureDialect implements CaptureDialect {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** From {@code pg_stat_activity}; null if this user cannot see the other sessions' transactions. */
+    @Override
+    public String oldestTransaction(Connection connection) throws SQLException {
+        String sql = "SELECT pid, datname, usename, client_addr, state, xact_start, "
+                + "extract(epoch FROM now() - xact_start)::bigint, backend_xid, left(query, 200) "
+                + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL "
+                + "ORDER BY xact_start LIMIT 1";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next() || "<insufficient privilege>".equals(rs.getString(9))) {
+                return null;
+            }
+            return "pid " + rs.getLong(1) + " (SELECT pg_terminate_backend(" + rs.getLong(1) + ") ends it), database "
+                    + rs.getString(2) + ", user " + rs.getString(3) + " from " + rs.getString(4) + ", state "
+                    + rs.getString(5) + ", started " + rs.getString(6) + " (" + rs.getLong(7) + " s ago), xid "
+                    + rs.getString(8) + ", last statement: " + rs.getString(9);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.ColumnChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -119,6 +120,10 @@ public final class PostgresSource implements Source {
         if (b.changeTable != null) {
             capture.changeTable(b.changeTable);
         }
+        if (b.safetyWindow != null) {
+            capture.safetyWindow(b.safetyWindow);
+        }
+        capture.columnChanges(b.schemaChanges == SchemaChangeMode.FAIL ? ColumnChanges.FAIL : ColumnChanges.REREAD);
         return capture.build();
     }
 
@@ -311,6 +316,7 @@ public final class PostgresSource implements Source {
         private String timestampColumn;
         private String softDeleteColumn;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration safetyWindow;
         private TableId changeTable;
 
         private Builder() {}
@@ -344,6 +350,17 @@ public final class PostgresSource implements Source {
         /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
         public Builder softDeleteColumn(String column) {
             this.softDeleteColumn = nonBlank("softDeleteColumn", column);
+            return this;
+        }
+
+        /**
+         * For trigger and timestamp capture: how far behind now capture stays when it cannot see every open
+         * transaction (PostgreSQL without {@code pg_read_all_stats} while sessions of other roles are open, or a
+         * prepared transaction): a transaction open longer than this may then be missed, and capture lags by it.
+         * 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
+         */
+        public Builder safetyWindow(Duration window) {
+            this.safetyWindow = positive("safetyWindow", window);
             return this;
         }
 
@@ -468,7 +485,8 @@ public final class PostgresSource implements Source {
         /**
          * What to do when a captured table's columns are renamed, added or change type while streaming, which can
          * change rows no change event mentions (default {@link SchemaChangeMode#REREAD}: read the table again; or
-         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes".
+         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes". Trigger and
+         * timestamp capture take the same choice (docs/capture.md, "Column changes").
          */
         public Builder schemaChanges(SchemaChangeMode schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
