@@ -52,10 +52,13 @@ final class TableFile {
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
                 .withDictionaryEncoding(true)
-                // parquet-java first checks its buffers' size after 100 rows, then estimates when to check next:
-                // 100 rows of MB-sized values would be hundreds of MB of heap. From the first row, the estimate
-                // (half the rows that would still fit) keeps the row group near its target size.
+                // parquet-java checks its page and row group sizes after some rows, and estimates when to check
+                // next from the average row so far: after small rows (a snapshot's truncate row has no values at
+                // all) the next check is up to 10,000 rows away, and rows of MB-sized values arriving meanwhile
+                // pile up in one page on the heap (135 MB in a 256 MB heap, LargeValuesIT). Checking after every
+                // row bounds both in bytes whatever the values; a check sums a few counters per column.
                 .withMinRowCountForPageSizeCheck(1)
+                .withMaxRowCountForPageSizeCheck(1)
                 // unique per row: a dictionary would only fill up and be thrown away; min/max of the position
                 // text says nothing (it does not sort as positions do)
                 .withDictionaryEncoding(ParquetSchemas.SEQ, false)
