@@ -76,6 +76,24 @@ class MemoryBoundIT {
     }
 
     @Test
+    void statisticsKeptForEachRowGroupOfMbSizedValuesCountAgainstTheMemoryBudget() throws Exception {
+        // parquet-java's statistics keep each row group's smallest and largest value whole until the file ends:
+        // with a row group per 2 MiB value, 4 MiB more heap per row, which the buffers alone did not show
+        ParquetSink sink = ParquetSink.builder().localFolder(lake).memoryBudget(8L << 20).rowGroupSize(1L << 20)
+                .compression(Compression.NONE).partitionBy(Partitioning.NONE).build();
+        Runs.open(sink, "p");
+        sink.write(blobs(24));
+        assertThat(sink.wantsFlush()).isTrue();
+        sink.flush();
+        Runs.store(sink).save("p", "test:24");
+        sink.close();
+        assertThat(rowsPerFile()).hasSizeGreaterThanOrEqualTo(8)
+                .allSatisfy(r -> assertThat((Long) r.get(0)).isLessThanOrEqualTo(3L));
+        assertThat(Duck.query("SELECT count(*), sum(octet_length(payload))::BIGINT FROM read_parquet('" + lake
+                + "/mem/blobs/**/*.parquet')")).containsExactly(List.of(24L, 24L * VALUE));
+    }
+
+    @Test
     void mbSizedValuesAfterARowWithoutValuesStillCloseRowGroupsNearTheirTargetSize() throws Exception {
         // a snapshot starts with its truncate row, which has no values: parquet-java's estimate of when to check
         // its sizes next, taken from that row, was thousands of rows away, and every value piled up in one page
