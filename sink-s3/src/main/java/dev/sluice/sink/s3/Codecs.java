@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -51,9 +52,11 @@ final class Codecs implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput input) throws IOException {
+            // a page is as large as its largest value: copies of it count (a 5 MB value makes a 5 MB page), so the
+            // page is read into one exact array, and zstd's output is used where it lies instead of trimmed
             byte[] bytes = bytes(input);
             return switch (codec) {
-                case ZSTD -> BytesInput.from(Zstd.compress(bytes, ZSTD_LEVEL));
+                case ZSTD -> zstd(bytes);
                 case SNAPPY -> BytesInput.from(Snappy.compress(bytes));
                 case GZIP -> BytesInput.from(gzip(bytes));
                 default -> BytesInput.from(bytes);
@@ -69,10 +72,34 @@ final class Codecs implements CompressionCodecFactory {
         public void release() {}
     }
 
+    /** The input's bytes in one array of its exact size (a {@code ByteArrayOutputStream} would copy them twice). */
     private static byte[] bytes(BytesInput input) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) input.size());
-        input.writeAllTo(out);
-        return out.toByteArray();
+        byte[] bytes = new byte[Math.toIntExact(input.size())];
+        input.writeAllTo(new OutputStream() {
+            private int at;
+
+            @Override
+            public void write(int b) {
+                bytes[at++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.arraycopy(b, off, bytes, at, len);
+                at += len;
+            }
+        });
+        return bytes;
+    }
+
+    private static BytesInput zstd(byte[] bytes) throws IOException {
+        byte[] out = new byte[Math.toIntExact(Zstd.compressBound(bytes.length))];
+        long size = Zstd.compress(out, bytes, ZSTD_LEVEL);
+        if (Zstd.isError(size)) {
+            throw new IOException("zstd could not compress a page of " + bytes.length + " bytes: "
+                    + Zstd.getErrorName(size));
+        }
+        return BytesInput.from(out, 0, (int) size);
     }
 
     private static byte[] gzip(byte[] bytes) throws IOException {

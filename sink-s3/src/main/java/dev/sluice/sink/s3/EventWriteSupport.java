@@ -49,7 +49,12 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
     /** Each column's name and writer, resolved once per file rather than per value. */
     private final String[] names;
     private final ValueWriter[] writers;
-    private RecordConsumer out;
+    /**
+     * The largest binary bytes one row wrote to each column (after image, then before image) since
+     * {@link #takeStatisticsBytes()}: parquet-java's min/max statistics keep such values whole.
+     */
+    private final long[] largest;
+    private BinaryCountingConsumer out;
 
     EventWriteSupport(MessageType messageType, Schema schema, boolean includeBefore, Map<String, String> metadata) {
         this.messageType = messageType;
@@ -58,6 +63,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         int n = schema.size();
         this.names = new String[n];
         this.writers = new ValueWriter[n];
+        this.largest = new long[2 * n];
         for (int i = 0; i < n; i++) {
             names[i] = schema.column(i).name();
             writers[i] = writer(schema.column(i).type());
@@ -82,18 +88,39 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
 
     @Override
     public void prepareForWrite(RecordConsumer recordConsumer) {
-        this.out = recordConsumer;
+        this.out = new BinaryCountingConsumer(recordConsumer);
+    }
+
+    /**
+     * An upper bound of the heap that parquet-java's statistics of the row group being written hold beyond its
+     * buffers, and a new count for the next row group. Each column chunk's statistics keep its smallest and largest
+     * value whole (the footer drops those over 4 KiB, the heap does not) until the file is finished: with MB-sized
+     * values, that is MBs per row group of the open file.
+     */
+    long takeStatisticsBytes() {
+        long bytes = statisticsBytes();
+        Arrays.fill(largest, 0);
+        return bytes;
+    }
+
+    /** {@link #takeStatisticsBytes()} without the new count. */
+    long statisticsBytes() {
+        long sum = 0;
+        for (long bytes : largest) {
+            sum += bytes;
+        }
+        return 2 * sum;
     }
 
     @Override
     public void write(Entry entry) {
         ChangeEvent event = entry.event();
-        RecordConsumer out = this.out;
+        BinaryCountingConsumer out = this.out;
         out.startMessage();
         Row row = event.row(); // the after image, or the before image of a delete; null for a truncate
         int n = names.length;
         if (row != null) {
-            columns(out, row);
+            columns(out, row, 0);
         }
         int index = n;
         out.startField(ParquetSchemas.OP, index);
@@ -125,18 +152,19 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
         if (includeBefore && event.before() != null && event.after() != null) {
             out.startField(ParquetSchemas.BEFORE, index);
             out.startGroup();
-            columns(out, event.before());
+            columns(out, event.before(), n);
             out.endGroup();
             out.endField(ParquetSchemas.BEFORE, index);
         }
         out.endMessage();
     }
 
-    private void columns(RecordConsumer out, Row row) {
+    private void columns(BinaryCountingConsumer out, Row row, int slots) {
         for (int i = 0; i < names.length; i++) {
             Object value = row.get(i);
             if (value != null) {
                 out.startField(names[i], i);
+                long before = out.binaryBytes();
                 try {
                     writers[i].write(out, value);
                 } catch (ArithmeticException e) {
@@ -146,6 +174,7 @@ final class EventWriteSupport extends WriteSupport<EventWriteSupport.Entry> {
                             + " source, or leave the table out of this sink", e);
                 }
                 out.endField(names[i], i);
+                largest[slots + i] = Math.max(largest[slots + i], out.binaryBytes() - before);
             }
         }
     }

@@ -55,7 +55,8 @@ import java.util.Optional;
  *
  * <h2>Memory</h2>
  * Open files are written to a local spool file as their row groups fill, and uploaded whole when finished; the
- * row groups being filled are held in memory and together kept under {@link Builder#memoryBudget(long)}: the
+ * row groups being filled are held in memory and, with the values parquet-java's statistics keep of each row group
+ * until its file ends, together kept under {@link Builder#memoryBudget(long)} (by default a quarter of the heap): the
  * largest is closed early when they would exceed it, and {@link #wantsFlush()} asks the pipeline to commit.
  *
  * <h2>Threading and failures</h2>
@@ -325,7 +326,7 @@ public final class ParquetSink implements Sink {
         private long maxFileRows = Long.MAX_VALUE;
         private long maxFileBytes = 256L << 20;
         private Duration maxFileAge;
-        private long memoryBudget = 128L << 20;
+        private long memoryBudget = defaultMemoryBudget(Runtime.getRuntime().maxMemory());
         private boolean includeBefore;
         private int commitRecordsRetained = 100;
         private Duration writerLease = Duration.ofSeconds(60);
@@ -496,7 +497,11 @@ public final class ParquetSink implements Sink {
             return this;
         }
 
-        /** The most heap the open files' row groups may hold together (default 128 MiB; at least 1 MiB). */
+        /**
+         * The most heap the open files may hold together: their row groups being filled, and the values that
+         * parquet-java's statistics keep of their row groups until each file is finished (default a quarter of the
+         * JVM's maximum heap, from 1 MiB up to 128 MiB; at least 1 MiB).
+         */
         public Builder memoryBudget(long bytes) {
             this.memoryBudget = atLeast("memoryBudget", bytes, 1L << 20);
             return this;
@@ -556,6 +561,14 @@ public final class ParquetSink implements Sink {
         private Builder s3Option() {
             s3OptionSet = true;
             return this;
+        }
+
+        /**
+         * A quarter of the heap: the engine's queue and batch, the source's fetches and the sink's page compression
+         * need the rest (a 256 MB heap gets 64 MiB).
+         */
+        static long defaultMemoryBudget(long maxHeap) {
+            return Math.max(1L << 20, Math.min(128L << 20, maxHeap / 4));
         }
 
         private static long atLeast(String name, long value, long min) {

@@ -27,11 +27,16 @@ final class TableFile {
     private final String partition;
     private final SpoolFile spool;
     private final ParquetWriter<EventWriteSupport.Entry> writer;
+    private final EventWriteSupport support;
     private final long openedMillis;
     private long rows;
     private long nextSizeCheck;
     private long firstSeq = -1;
     private long lastSeq = -1;
+    /** The spool's size after the last write: it grows when parquet-java writes out a row group. */
+    private long spooled;
+    /** What the statistics of the row groups written out so far keep on the heap, until the file is finished. */
+    private long statisticsBytes;
 
     TableFile(TableId table, Schema schema, String partition, MessageType messageType, Path spoolPath,
             FileSettings settings, long openedMillis) throws IOException {
@@ -43,7 +48,7 @@ final class TableFile {
         Map<String, String> metadata = Map.of(
                 "sluice.table", table.toString(),
                 "sluice.schema", schema.toString());
-        EventWriteSupport support = new EventWriteSupport(messageType, schema, settings.includeBefore(), metadata);
+        this.support = new EventWriteSupport(messageType, schema, settings.includeBefore(), metadata);
         this.writer = new Builder<>(spool, support)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(Codecs.INSTANCE)
@@ -52,20 +57,29 @@ final class TableFile {
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
                 .withDictionaryEncoding(true)
-                // parquet-java first checks its buffers' size after 100 rows, then estimates when to check next:
-                // 100 rows of MB-sized values would be hundreds of MB of heap. From the first row, the estimate
-                // (half the rows that would still fit) keeps the row group near its target size.
+                // parquet-java checks its page and row group sizes after some rows, and estimates when to check
+                // next from the average row so far: after small rows (a snapshot's truncate row has no values at
+                // all) the next check is up to 10,000 rows away, and rows of MB-sized values arriving meanwhile
+                // pile up in one page on the heap (135 MB in a 256 MB heap, LargeValuesIT). Checking after every
+                // row bounds both in bytes whatever the values; a check sums a few counters per column.
                 .withMinRowCountForPageSizeCheck(1)
+                .withMaxRowCountForPageSizeCheck(1)
                 // unique per row: a dictionary would only fill up and be thrown away; min/max of the position
                 // text says nothing (it does not sort as positions do)
                 .withDictionaryEncoding(ParquetSchemas.SEQ, false)
                 .withDictionaryEncoding(ParquetSchemas.POSITION, false)
                 .withStatisticsEnabled(ParquetSchemas.POSITION, false)
                 .build();
+        this.spooled = spool.written(); // the file's header
     }
 
     void write(ChangeEvent event, long seq) throws IOException {
         writer.write(new EventWriteSupport.Entry(event, seq));
+        long written = spool.written();
+        if (written != spooled) { // the row group this row ended was written out: its statistics stay
+            spooled = written;
+            statisticsBytes += support.takeStatisticsBytes();
+        }
         if (firstSeq < 0) {
             firstSeq = seq;
         }
@@ -91,9 +105,12 @@ final class TableFile {
         return false;
     }
 
-    /** Heap held by the current row group (and pages not yet written). */
+    /**
+     * Heap held by the file until it is finished: the current row group (its pages, compressed or being filled), and
+     * the values that the statistics of every row group keep whole.
+     */
     long bufferedBytes() {
-        return Math.max(0, writer.getDataSize() - spool.written());
+        return Math.max(0, writer.getDataSize() - spool.written()) + statisticsBytes + support.statisticsBytes();
     }
 
     /** Writes the footer and closes the spool file; returns its size in bytes. */

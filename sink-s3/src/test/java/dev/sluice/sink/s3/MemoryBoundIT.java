@@ -74,4 +74,43 @@ class MemoryBoundIT {
         assertThat(groups).hasSizeGreaterThanOrEqualTo(5)
                 .allSatisfy(g -> assertThat((Long) g.get(1)).isLessThanOrEqualTo(3L));
     }
+
+    @Test
+    void statisticsKeptForEachRowGroupOfMbSizedValuesCountAgainstTheMemoryBudget() throws Exception {
+        // parquet-java's statistics keep each row group's smallest and largest value whole until the file ends:
+        // with a row group per 2 MiB value, 4 MiB more heap per row, which the buffers alone did not show
+        ParquetSink sink = ParquetSink.builder().localFolder(lake).memoryBudget(8L << 20).rowGroupSize(1L << 20)
+                .compression(Compression.NONE).partitionBy(Partitioning.NONE).build();
+        Runs.open(sink, "p");
+        sink.write(blobs(24));
+        assertThat(sink.wantsFlush()).isTrue();
+        sink.flush();
+        Runs.store(sink).save("p", "test:24");
+        sink.close();
+        assertThat(rowsPerFile()).hasSizeGreaterThanOrEqualTo(8)
+                .allSatisfy(r -> assertThat((Long) r.get(0)).isLessThanOrEqualTo(3L));
+        assertThat(Duck.query("SELECT count(*), sum(octet_length(payload))::BIGINT FROM read_parquet('" + lake
+                + "/mem/blobs/**/*.parquet')")).containsExactly(List.of(24L, 24L * VALUE));
+    }
+
+    @Test
+    void mbSizedValuesAfterARowWithoutValuesStillCloseRowGroupsNearTheirTargetSize() throws Exception {
+        // a snapshot starts with its truncate row, which has no values: parquet-java's estimate of when to check
+        // its sizes next, taken from that row, was thousands of rows away, and every value piled up in one page
+        ParquetSink sink = ParquetSink.builder().localFolder(lake).memoryBudget(1L << 30).rowGroupSize(4L << 20)
+                .compression(Compression.NONE).partitionBy(Partitioning.NONE).build();
+        Runs.open(sink, "p");
+        List<ChangeEvent> events = new ArrayList<>();
+        events.add(ChangeEvent.builder(Op.TRUNCATE, BLOBS, SCHEMA).offset(new TestEvents.N(0))
+                .commitTime(TestEvents.T0).build());
+        events.addAll(blobs(20));
+        Runs.commit(sink, "p", events);
+        sink.close();
+        List<List<Object>> groups = Duck.query("SELECT row_group_id, max(row_group_num_rows) FROM parquet_metadata('"
+                + lake + "/mem/blobs/**/*.parquet') GROUP BY row_group_id ORDER BY row_group_id");
+        assertThat(groups).hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(g -> assertThat((Long) g.get(1)).isLessThanOrEqualTo(3L));
+        assertThat(Duck.query("SELECT count(*), sum(octet_length(payload))::BIGINT FROM read_parquet('" + lake
+                + "/mem/blobs/**/*.parquet') WHERE _op <> 't'")).containsExactly(List.of(20L, 20L * VALUE));
+    }
 }

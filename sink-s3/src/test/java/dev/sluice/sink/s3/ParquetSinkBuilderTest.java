@@ -34,6 +34,14 @@ class ParquetSinkBuilderTest {
     }
 
     @Test
+    void theDefaultMemoryBudgetIsAQuarterOfTheHeapUpTo128MiB() {
+        assertThat(ParquetSink.Builder.defaultMemoryBudget(256L << 20)).isEqualTo(64L << 20);
+        assertThat(ParquetSink.Builder.defaultMemoryBudget(4L << 30)).isEqualTo(128L << 20);
+        assertThat(ParquetSink.Builder.defaultMemoryBudget(Long.MAX_VALUE)).isEqualTo(128L << 20); // no -Xmx limit
+        assertThat(ParquetSink.Builder.defaultMemoryBudget(2L << 20)).isEqualTo(1L << 20);
+    }
+
+    @Test
     void exactlyOneDestinationIsNeeded() {
         assertThatThrownBy(() -> ParquetSink.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("s3(bucket, prefix) or localFolder(path)");
