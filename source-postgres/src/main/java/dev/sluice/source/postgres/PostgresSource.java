@@ -67,6 +67,7 @@ public final class PostgresSource implements Source {
     private final String password;
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
+    private final int snapshotChunkSize;
     private final String slotName;
     private final String publicationName;
     private final Duration statusInterval;
@@ -86,6 +87,7 @@ public final class PostgresSource implements Source {
         this.password = b.password;
         this.tables = b.tables;
         this.snapshotMode = b.snapshotMode;
+        this.snapshotChunkSize = b.snapshotChunkSize;
         this.slotName = b.slotName;
         this.publicationName = b.publicationName;
         this.statusInterval = b.statusInterval;
@@ -258,6 +260,10 @@ public final class PostgresSource implements Source {
         return snapshotMode;
     }
 
+    int snapshotChunkSize() {
+        return snapshotChunkSize;
+    }
+
     Duration statusInterval() {
         return statusInterval;
     }
@@ -299,6 +305,7 @@ public final class PostgresSource implements Source {
         private String password;
         private TableFilter tables = TableFilter.all();
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private int snapshotChunkSize = 8_192;
         private String slotName;
         private String publicationName;
         private Duration statusInterval = Duration.ofSeconds(10);
@@ -406,6 +413,19 @@ public final class PostgresSource implements Source {
         /** Whether to read existing rows first (default {@link SnapshotMode#INITIAL}). */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * The most rows one chunk of an incremental snapshot ({@link SnapshotMode#INCREMENTAL}) reads (default
+         * 8192); a chunk also stops once its rows pass 8 MB. Smaller chunks hold less memory and shorter windows,
+         * larger ones read faster. See docs/source-postgres.md, "Snapshots".
+         */
+        public Builder snapshotChunkSize(int rows) {
+            if (rows <= 0) {
+                throw new IllegalArgumentException("snapshotChunkSize must be positive, was " + rows);
+            }
+            this.snapshotChunkSize = rows;
             return this;
         }
 
