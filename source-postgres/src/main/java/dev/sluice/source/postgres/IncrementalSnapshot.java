@@ -122,6 +122,12 @@ final class IncrementalSnapshot implements AutoCloseable {
         }
         if (table == null && progress.table() != null) {
             table = find(progress.table()); // a resume inside a table: no TRUNCATE again
+            if (table != null && !progress.lastKey().isEmpty()
+                    && checkKey(catalog, table).size() != progress.lastKey().size()) {
+                log.warn("incremental snapshot: the primary key of {} changed since its last chunk; it is read"
+                        + " again from its start", table.id());
+                return begin(table, at);
+            }
         }
         if (table == null) {
             return begin(next(progress.table()), at);
