@@ -62,6 +62,13 @@ final class IncrementalSnapshot implements AutoCloseable {
     private ChunkReader.Read open;
     private String openId;
     private boolean dropped;
+    /** For tests: runs after each chunk's read, before its high watermark (inside the window). */
+    private Hook afterRead = () -> { };
+
+    /** Something to run on the capture thread; for tests. */
+    interface Hook {
+        void run() throws SQLException;
+    }
 
     IncrementalSnapshot(Connection metadata, TypeResolver types, TableFilter filter, ChunkReader reader,
             PgOutputDecoder decoder, Clock clock, int chunkSize, String slot, SnapshotProgress progress) {
@@ -102,6 +109,11 @@ final class IncrementalSnapshot implements AutoCloseable {
         return key;
     }
 
+    /** For tests: {@code hook} runs after each chunk's read, before its high watermark is written. */
+    void afterRead(Hook hook) {
+        this.afterRead = hook;
+    }
+
     /** True while the snapshot is under way. */
     boolean running() {
         return progress != null;
@@ -139,6 +151,7 @@ final class IncrementalSnapshot implements AutoCloseable {
             table = null;
             return begin(next(done), at);
         }
+        afterRead.run();
         String id = run + ++chunks;
         try (PreparedStatement ps = metadata.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
             ps.setString(1, PgOutputDecoder.SNAPSHOT_WATERMARK);

@@ -600,6 +600,11 @@ final class PgChangeStream implements ChangeStream {
         toConfirm.set((PgOffset) offset);
     }
 
+    /** For tests: {@code hook} runs inside each incremental snapshot chunk's window, after its read. */
+    void afterChunkRead(IncrementalSnapshot.Hook hook) {
+        incremental.afterRead(hook);
+    }
+
     /** The last LSN confirmed to the server; for tests. */
     long confirmedLsn() {
         return confirmedLsn;

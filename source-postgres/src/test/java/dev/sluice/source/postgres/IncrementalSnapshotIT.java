@@ -272,4 +272,81 @@ class IncrementalSnapshotIT {
                 .hasMessageContaining("public.loose").hasMessageContaining("add a primary key")
                 .hasMessageContaining("SnapshotMode.INITIAL");
     }
+
+    @Test
+    void aColumnAddedMidSnapshotLeavesNoRowOfTheOldShapeAfterIt(PostgresDatabase db) throws Exception {
+        db.execute("CREATE TABLE s (id int PRIMARY KEY, v text)",
+                "INSERT INTO s SELECT i, 's' || i FROM generate_series(1, 500) i");
+        PostgresSource source = incremental(db, 10).build();
+        List<ChangeEvent> events = new ArrayList<>();
+        try (ChangeStream stream = source.open(null, context())) {
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (count(events, Op.READ).getOrDefault("s", 0L) < 100) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                events.addAll(stream.poll(Duration.ofMillis(100)));
+            }
+            db.execute("ALTER TABLE s ADD COLUMN extra int DEFAULT 7", "UPDATE s SET v = 'after' WHERE id = 400");
+            events.addAll(untilSnapshotDone(stream));
+            while (!TableState.of(events).tables().get("public.s").getOrDefault("400", "").equals("400|after|7")) {
+                assertThat(System.nanoTime()).as("the update arrived in time").isLessThan(deadline);
+                events.addAll(stream.poll(Duration.ofMillis(100)));
+            }
+        }
+        int firstNew = -1;
+        for (int i = 0; i < events.size() && firstNew < 0; i++) {
+            if (events.get(i).schema().size() == 3) {
+                firstNew = i;
+            }
+        }
+        assertThat(firstNew).as("events of the new shape").isPositive();
+        assertThat(events.subList(firstNew, events.size())).as("no row of the old shape after the change")
+                .allSatisfy(e -> assertThat(e.schema().size()).isEqualTo(3));
+        assertThat(TableState.of(events).tables()).isEqualTo(sourceState(db, TableFilter.all()).tables());
+    }
+
+    @Test
+    void aChunkWhoseTableChangesColumnsInsideItsWindowIsReadAgainInTheNewShape(PostgresDatabase db)
+            throws Exception {
+        for (boolean withUpdate : new boolean[] {false, true}) {
+            String table = withUpdate ? "cu" : "cc";
+            db.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v text)",
+                    "INSERT INTO " + table + " SELECT i, 'c' || i FROM generate_series(1, 100) i");
+            PostgresSource source = incremental(db, 10).tables(TableFilter.include("public." + table))
+                    .tableCheckInterval(Duration.ofMillis(200)).build();
+            Map<String, String> expected = null;
+            List<ChangeEvent> after = new ArrayList<>();
+            List<ChangeEvent> all = new ArrayList<>();
+            AtomicBoolean altered = new AtomicBoolean();
+            try (ChangeStream stream = source.open(null, context())) {
+                ((PgChangeStream) stream).afterChunkRead(() -> {
+                    if (all.size() > 30 && altered.compareAndSet(false, true)) {
+                        // the DDL commits after the chunk's read and before its high watermark
+                        db.execute("ALTER TABLE " + table + " ADD COLUMN extra int DEFAULT 7");
+                        if (withUpdate) {
+                            db.execute("UPDATE " + table + " SET v = 'u' WHERE id = 99");
+                        }
+                    }
+                });
+                long deadline = System.nanoTime() + LIMIT.toNanos();
+                while (stream.position() == null || ((PgOffset) stream.position()).progress() != null) {
+                    assertThat(System.nanoTime()).isLessThan(deadline);
+                    List<ChangeEvent> polled = stream.poll(Duration.ofMillis(100));
+                    all.addAll(polled);
+                    if (altered.get()) {
+                        after.addAll(polled);
+                    }
+                }
+                // rows emitted before the DDL have the old shape: the table's one-shot re-read replaces them
+                expected = sourceState(db, TableFilter.include("public." + table)).tables().get("public." + table);
+                while (!expected.equals(TableState.of(all).tables().get("public." + table))) {
+                    assertThat(System.nanoTime()).as("the table read again in time").isLessThan(deadline);
+                    all.addAll(stream.poll(Duration.ofMillis(100)));
+                }
+            }
+            assertThat(altered).isTrue();
+            assertThat(after).filteredOn(e -> e.op() == Op.READ).as("rows read after the change, %s", table)
+                    .isNotEmpty().allSatisfy(e -> assertThat(e.schema().size()).isEqualTo(3));
+            assertThat(TableState.of(all).tables().get("public." + table)).isEqualTo(expected);
+        }
+    }
 }
