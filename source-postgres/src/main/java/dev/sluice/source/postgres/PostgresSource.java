@@ -131,7 +131,9 @@ public final class PostgresSource implements Source {
 
     /**
      * Opens a stream: a snapshot first when {@code from} is null (in {@link SnapshotMode#INITIAL}) or names an
-     * unfinished snapshot, else the log right after {@code from}. Blocks while it connects and prepares.
+     * unfinished snapshot, else the log right after {@code from}; with {@link SnapshotMode#INCREMENTAL} (or an
+     * offset that carries an incremental snapshot's progress) the log at once, the snapshot's chunks interleaved
+     * with it. Blocks while it connects and prepares.
      *
      * @throws dev.sluice.FatalException on a pre-condition the configuration or server must fix (the message
      *     says how), or when the slot no longer has the changes after {@code from}
