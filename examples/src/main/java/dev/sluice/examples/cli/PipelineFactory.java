@@ -157,11 +157,16 @@ final class PipelineFactory {
                 .password(secretOrEmpty("password"))
                 .tables(tables())
                 .capture(capture)
-                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
+                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only",
+                        "incremental")) {
                     case "never" -> SnapshotMode.NEVER;
                     case "only" -> SnapshotMode.INITIAL_ONLY;
+                    case "incremental" -> SnapshotMode.INCREMENTAL;
                     default -> SnapshotMode.INITIAL;
                 });
+        if (options.has("snapshot-chunk-size")) {
+            postgres.snapshotChunkSize(options.integer("snapshot-chunk-size", 0));
+        }
         if (options.has("timestamp-column")) {
             postgres.timestampColumn(options.get("timestamp-column"));
         }

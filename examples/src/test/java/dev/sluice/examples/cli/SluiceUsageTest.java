@@ -55,7 +55,7 @@ class SluiceUsageTest {
         Path config = dir.resolve("pipeline.properties");
         Files.writeString(config, "source=postgres\nurl=jdbc:postgresql://h/db\nuser=u\nout=lake\nsnapshot=sometimes\n");
         assertThat(Run.of("replicate", "--config", config.toString()).error())
-                .isEqualTo("sluice: --snapshot must be one of initial, never, only, not 'sometimes'");
+                .isEqualTo("sluice: --snapshot must be one of initial, never, only, incremental, not 'sometimes'");
         Files.writeString(config, "source=postgres\nsurce=typo\n");
         assertThat(Run.of("replicate", "--config", config.toString()).error())
                 .isEqualTo("sluice: unknown option key 'surce' in " + config + "; see sluice help");

@@ -7,6 +7,7 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -76,6 +77,8 @@ final class PgChangeStream implements ChangeStream {
     private PgOutputDecoder.AddedTable pendingTable;
     private SnapshotReader addedTable;
     private PgOffset snapshotEnd;
+    /** The incremental snapshot under way or done in this session (SnapshotMode.INCREMENTAL), or null. */
+    private IncrementalSnapshot incremental;
     private PgOffset base;
     private PgOffset head;
     private boolean finished;
@@ -124,6 +127,10 @@ final class PgChangeStream implements ChangeStream {
             setup.checkReplicationRole();
         }
         List<Catalog.TableInfo> tables = setup.tables(config.tables(), streaming);
+        boolean incrementalStart = from == null && mode == SnapshotMode.INCREMENTAL;
+        if (incrementalStart) {
+            IncrementalSnapshot.checkKeys(catalog, tables); // before anything is created
+        }
         if (!streaming) {
             startSnapshotOnly(from, tables);
             return;
@@ -142,6 +149,12 @@ final class PgChangeStream implements ChangeStream {
             startSnapshot(tables, from != null);
         } else {
             startStreaming(from, tables);
+            if (incrementalStart || from != null && from.progress() != null) {
+                incremental = new IncrementalSnapshot(metadata, types, config.tables(),
+                        new ChunkReader(connector, config.numericMode()), decoder, context.clock(),
+                        config.snapshotChunkSize(), slot,
+                        incrementalStart ? SnapshotProgress.start() : from.progress());
+            }
             checkTables();
         }
     }
@@ -257,7 +270,8 @@ final class PgChangeStream implements ChangeStream {
             start = from != null ? from.lsn() : state.confirmedFlush();
             replication = connector.replication();
         }
-        base = from;
+        // an incremental snapshot's first table begins at once: its TRUNCATE needs a position before any event
+        base = from == null && config.snapshotMode() == SnapshotMode.INCREMENTAL ? PgOffset.stream(start, 0) : from;
         startReplication(start, from);
         // without a snapshot, the catalog's columns now are taken as those the sinks' rows have: a Relation message
         // that differs (a DDL after this start, or the stream replaying changes from before a DDL) reads the table
@@ -347,6 +361,13 @@ final class PgChangeStream implements ChangeStream {
                 Thread.sleep(Math.min(timeout.toMillis(), 100));
                 return List.of();
             }
+            if (incremental != null && incremental.running() && !incremental.windowOpen()) {
+                sendConfirmation();
+                List<ChangeEvent> begun = incremental.step((PgOffset) position());
+                if (!begun.isEmpty()) {
+                    return begun;
+                }
+            }
             List<ChangeEvent> events = readStream(timeout);
             if (keepAlive != null) {
                 keepAlive.touch(); // pgjdbc sent a status update if one was due
@@ -429,6 +450,9 @@ final class PgChangeStream implements ChangeStream {
                 closeQuietly(connection);
                 throw e;
             }
+            if (incremental != null) {
+                incremental.drop(table.id());
+            }
             log.info(added.changed() ? "reading table {} again, whose columns changed (publication {}, marker at {})"
                     : "reading table {}, which joined publication {} at {}", table.id(), publication,
                     LogSequenceNumber.valueOf(added.commitLsn()).asString());
@@ -461,6 +485,17 @@ final class PgChangeStream implements ChangeStream {
                 decoder.decode(message, events);
                 for (int i = before; i < events.size(); i++) {
                     bytes += events.get(i).estimatedSize();
+                }
+                PgOutputDecoder.Watermark watermark = decoder.takeWatermark();
+                if (incremental != null) {
+                    incremental.reconcile(events, before);
+                    if (watermark != null && incremental.isHighWatermark(watermark)) {
+                        decoder.keepalive(watermark.endLsn()); // everything before the message is delivered
+                        PgOffset h = decoder.position();
+                        events.addAll(incremental.atHighWatermark(h != null ? h
+                                : PgOffset.stream(watermark.endLsn(), 0)));
+                        break; // nothing after the watermark before the chunk's rows
+                    }
                 }
                 PgOutputDecoder.ChangedTable changed = decoder.takeChangedTable();
                 if (changed != null && !columns.alreadyMarked(changed.relid(), changed.shape())) {
@@ -504,6 +539,9 @@ final class PgChangeStream implements ChangeStream {
             throws SQLException {
         watcher.markChanged(oid);
         columns.marked(oid, shape);
+        if (incremental != null) {
+            incremental.drop(table); // its open chunk may hold rows of the old shape: read again after
+        }
         if (config.schemaChanges() == SchemaChangeMode.FAIL) {
             throw schemaChangeFailure(table, change + ", " + where);
         }
@@ -544,8 +582,12 @@ final class PgChangeStream implements ChangeStream {
 
     @Override
     public Offset position() {
-        PgOffset decoded = decoder == null ? null : decoder.position();
-        return decoded != null ? decoded : base;
+        if (decoder == null) {
+            return base;
+        }
+        PgOffset decoded = decoder.position();
+        // before the stream decoded anything, a resume's position carries the snapshot progress as it is now
+        return decoded != null ? decoded : base == null ? null : base.withProgress(decoder.progress());
     }
 
     @Override
@@ -556,6 +598,11 @@ final class PgChangeStream implements ChangeStream {
     @Override
     public void committed(Offset offset) {
         toConfirm.set((PgOffset) offset);
+    }
+
+    /** For tests: {@code hook} runs inside each incremental snapshot chunk's window, after its read. */
+    void afterChunkRead(IncrementalSnapshot.Hook hook) {
+        incremental.afterRead(hook);
     }
 
     /** The last LSN confirmed to the server; for tests. */
@@ -574,6 +621,9 @@ final class PgChangeStream implements ChangeStream {
         }
         if (addedTable != null) {
             addedTable.close();
+        }
+        if (incremental != null) {
+            incremental.close();
         }
         // closing the connection ends the COPY at once; PGReplicationStream.close() would wait for the server
         closeQuietly(replication);

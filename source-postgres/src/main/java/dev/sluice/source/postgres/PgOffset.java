@@ -1,6 +1,7 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.SnapshotProgress;
 
 /**
  * A position of {@link PostgresSource}: either in the initial snapshot or in the replication stream.
@@ -15,9 +16,14 @@ import dev.sluice.Offset;
  * point {@code lsn} were read. Snapshots are not resumable (the exported snapshot dies with its connection), so a
  * snapshot offset never covers a stream offset: it only says a snapshot was under way.
  *
- * <p>Text forms: {@code pg:lsn=0/16B3748,events=5} and {@code pg:snapshot=0/16B3748,rows=1200}.
+ * <p>A stream offset may also carry the {@link SnapshotProgress} of an incremental snapshot that is under way
+ * ({@link SnapshotMode#INCREMENTAL}): how far its chunks have read. Such an offset never covers an offset without
+ * progress, so a catch-up run ends only after the snapshot is complete.
+ *
+ * <p>Text forms: {@code pg:lsn=0/16B3748,events=5}, {@code pg:lsn=0/16B3748,events=5,chunk=<progress>} and
+ * {@code pg:snapshot=0/16B3748,rows=1200}.
  */
-record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
+record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress) implements Offset {
 
     static final String TAG = "pg:";
     private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
@@ -27,6 +33,18 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
             throw new IllegalArgumentException("an offset needs a non-negative LSN and count, got "
                     + lsn + " and " + count);
         }
+        if (snapshot && progress != null) {
+            throw new IllegalArgumentException("a snapshot offset carries no incremental snapshot progress");
+        }
+    }
+
+    PgOffset(boolean snapshot, long lsn, long count) {
+        this(snapshot, lsn, count, null);
+    }
+
+    /** This stream position with {@code next} as its snapshot progress (null: no snapshot running). */
+    PgOffset withProgress(SnapshotProgress next) {
+        return next == progress ? this : new PgOffset(snapshot, lsn, count, next);
     }
 
     /** The stream position: all transactions committed below {@code lsn}, plus {@code events} of the one at it. */
@@ -49,7 +67,7 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
                     + (snapshot ? ",rows=" : ",events="));
             lastPrefix = prefix;
         }
-        return prefix.text + count;
+        return progress == null ? prefix.text + count : prefix.text + count + ",chunk=" + progress.encode();
     }
 
     /** The text of an offset up to its count; immutable, so safe to share between threads. */
@@ -83,7 +101,7 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
             throw new IllegalArgumentException(expected);
         }
         String[] parts = text.substring(TAG.length()).split(",", -1);
-        if (parts.length != 2) {
+        if (parts.length != 2 && parts.length != 3) {
             throw new IllegalArgumentException(expected);
         }
         boolean snapshot = parts[0].startsWith("snapshot=");
@@ -92,10 +110,15 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
         if (!parts[0].startsWith(lsnPrefix) || !parts[1].startsWith(countPrefix)) {
             throw new IllegalArgumentException(expected);
         }
+        if (parts.length == 3 && (snapshot || !parts[2].startsWith("chunk="))) {
+            throw new IllegalArgumentException(expected);
+        }
         try {
             long lsn = parseLsn(parts[0].substring(lsnPrefix.length()));
             long count = Long.parseLong(parts[1].substring(countPrefix.length()));
-            return new PgOffset(snapshot, lsn, count);
+            SnapshotProgress progress = parts.length == 3
+                    ? SnapshotProgress.decode(parts[2].substring("chunk=".length())) : null;
+            return new PgOffset(snapshot, lsn, count, progress);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(expected, e);
         }
@@ -122,9 +145,16 @@ record PgOffset(boolean snapshot, long lsn, long count) implements Offset {
             return that.snapshot && lsn == that.lsn && count >= that.count;
         }
         if (that.snapshot) {
-            return lsn >= that.lsn;
+            return progress == null && lsn >= that.lsn;
         }
-        return lsn > that.lsn || lsn == that.lsn && count >= that.count;
+        if (progress != null && that.progress == null) {
+            return false; // an incremental snapshot is still under way: nothing without one is reached yet
+        }
+        if (lsn != that.lsn || count != that.count) {
+            return lsn > that.lsn || lsn == that.lsn && count > that.count;
+        }
+        // the rows of a chunk share the stream position they were emitted at
+        return progress == null || progress.rows() >= that.progress.rows();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -51,6 +52,16 @@ final class PgOutputDecoder {
     private long index;
     private long skip;
     private PgOffset position;
+    /** The progress of the incremental snapshot under way, carried by every offset; null if none runs. */
+    private SnapshotProgress progress;
+    /** The xids of the last transactions whose BEGIN was decoded, a ring (see IncrementalSnapshot). */
+    private final long[] recentXids = new long[RECENT_XIDS];
+    private int recentCount;
+    private int recentNext;
+    private Watermark watermark;
+
+    /** How many of the last transactions' xids are kept for {@link #recentXids()}. */
+    static final int RECENT_XIDS = 4_096;
 
     /**
      * @param from where the stream resumes: transactions committed below its LSN are skipped, and so are the first
@@ -78,9 +89,42 @@ final class PgOutputDecoder {
         baselines.putIfAbsent(relid, columns);
     }
 
-    /** The position after everything decoded so far, or null before anything. */
+    /** The position after everything decoded so far, with the snapshot progress, or null before anything. */
     PgOffset position() {
-        return position;
+        return position == null ? null : position.withProgress(progress);
+    }
+
+    /** The incremental snapshot's progress now, or null if none runs. */
+    SnapshotProgress progress() {
+        return progress;
+    }
+
+    /** The incremental snapshot's progress from now on (null: none runs); every later offset carries it. */
+    void progress(SnapshotProgress next) {
+        progress = next;
+    }
+
+    /** The xids (32 bits) of the last {@link #RECENT_XIDS} transactions the stream delivered, in any order. */
+    long[] recentXids() {
+        long[] xids = new long[recentCount];
+        System.arraycopy(recentXids, 0, xids, 0, recentCount);
+        return xids;
+    }
+
+    /**
+     * A non-transactional message with prefix {@link #SNAPSHOT_WATERMARK} (the high watermark of a chunk, see
+     * IncrementalSnapshot), just decoded; once. {@code endLsn} is where its WAL record ends.
+     */
+    record Watermark(String content, long endLsn) {}
+
+    /** The prefix of the non-transactional message that marks a chunk's high watermark. */
+    static final String SNAPSHOT_WATERMARK = "sluice-snapshot";
+
+    /** The watermark message just decoded, once; null if none. */
+    Watermark takeWatermark() {
+        Watermark taken = watermark;
+        watermark = null;
+        return taken;
     }
 
     /** A keepalive said every commit below {@code lsn} was sent: the position moves there between transactions. */
@@ -155,7 +199,7 @@ final class PgOutputDecoder {
 
     private void message(ByteBuffer buffer) {
         boolean transactional = buffer.get() != 0;
-        buffer.getLong(); // the message's own LSN
+        long messageLsn = buffer.getLong(); // the end of the message's WAL record
         String prefix = string(buffer);
         int length = buffer.getInt();
         String content = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length,
@@ -167,12 +211,19 @@ final class PgOutputDecoder {
         if (transactional && inTransaction && (added || TABLE_CHANGED.equals(prefix)) && commitLsn >= resumeLsn) {
             addedTable = new AddedTable(commitLsn, content, !added);
         }
+        if (!transactional && SNAPSHOT_WATERMARK.equals(prefix)) {
+            watermark = new Watermark(content, messageLsn);
+        }
     }
 
     private void begin(ByteBuffer buffer) {
         commitLsn = buffer.getLong();
         commitTime = toInstant(buffer.getLong());
-        xid = Integer.toUnsignedString(buffer.getInt());
+        int rawXid = buffer.getInt();
+        xid = Integer.toUnsignedString(rawXid);
+        recentXids[recentNext] = Integer.toUnsignedLong(rawXid);
+        recentNext = (recentNext + 1) % RECENT_XIDS;
+        recentCount = Math.min(recentCount + 1, RECENT_XIDS);
         inTransaction = true;
         index = 0;
         if (commitLsn < resumeLsn) {
@@ -248,7 +299,7 @@ final class PgOutputDecoder {
             return;
         }
         ChangeEvent.Builder event = ChangeEvent.builder(op, relation.table, relation.schema)
-                .offset(PgOffset.stream(commitLsn, index)).commitTime(commitTime).transactionId(xid);
+                .offset(PgOffset.stream(commitLsn, index).withProgress(progress)).commitTime(commitTime).transactionId(xid);
         if (before != null) {
             event.before(Row.of(before));
         }
@@ -276,7 +327,7 @@ final class PgOutputDecoder {
             RelationInfo relation = relations.get(Integer.toUnsignedLong(buffer.getInt()));
             if (count() && relation != null) {
                 out.add(ChangeEvent.builder(Op.TRUNCATE, relation.table, relation.schema)
-                        .offset(PgOffset.stream(commitLsn, index)).commitTime(commitTime).transactionId(xid)
+                        .offset(PgOffset.stream(commitLsn, index).withProgress(progress)).commitTime(commitTime).transactionId(xid)
                         .build());
                 position = PgOffset.stream(commitLsn, index);
             }

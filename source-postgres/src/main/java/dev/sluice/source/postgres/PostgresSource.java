@@ -68,6 +68,7 @@ public final class PostgresSource implements Source {
     private final String password;
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
+    private final int snapshotChunkSize;
     private final String slotName;
     private final String publicationName;
     private final Duration statusInterval;
@@ -87,6 +88,7 @@ public final class PostgresSource implements Source {
         this.password = b.password;
         this.tables = b.tables;
         this.snapshotMode = b.snapshotMode;
+        this.snapshotChunkSize = b.snapshotChunkSize;
         this.slotName = b.slotName;
         this.publicationName = b.publicationName;
         this.statusInterval = b.statusInterval;
@@ -134,7 +136,9 @@ public final class PostgresSource implements Source {
 
     /**
      * Opens a stream: a snapshot first when {@code from} is null (in {@link SnapshotMode#INITIAL}) or names an
-     * unfinished snapshot, else the log right after {@code from}. Blocks while it connects and prepares.
+     * unfinished snapshot, else the log right after {@code from}; with {@link SnapshotMode#INCREMENTAL} (or an
+     * offset that carries an incremental snapshot's progress) the log at once, the snapshot's chunks interleaved
+     * with it. Blocks while it connects and prepares.
      *
      * @throws dev.sluice.FatalException on a pre-condition the configuration or server must fix (the message
      *     says how), or when the slot no longer has the changes after {@code from}
@@ -263,6 +267,10 @@ public final class PostgresSource implements Source {
         return snapshotMode;
     }
 
+    int snapshotChunkSize() {
+        return snapshotChunkSize;
+    }
+
     Duration statusInterval() {
         return statusInterval;
     }
@@ -304,6 +312,7 @@ public final class PostgresSource implements Source {
         private String password;
         private TableFilter tables = TableFilter.all();
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private int snapshotChunkSize = 8_192;
         private String slotName;
         private String publicationName;
         private Duration statusInterval = Duration.ofSeconds(10);
@@ -423,6 +432,19 @@ public final class PostgresSource implements Source {
         /** Whether to read existing rows first (default {@link SnapshotMode#INITIAL}). */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * The most rows one chunk of an incremental snapshot ({@link SnapshotMode#INCREMENTAL}) reads (default
+         * 8192); a chunk also stops once its rows pass 8 MB. Smaller chunks hold less memory and shorter windows,
+         * larger ones read faster. See docs/source-postgres.md, "Snapshots".
+         */
+        public Builder snapshotChunkSize(int rows) {
+            if (rows <= 0) {
+                throw new IllegalArgumentException("snapshotChunkSize must be positive, was " + rows);
+            }
+            this.snapshotChunkSize = rows;
             return this;
         }
 

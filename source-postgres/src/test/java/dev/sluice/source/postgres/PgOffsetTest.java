@@ -3,7 +3,10 @@ package dev.sluice.source.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotProgress;
 import dev.sluice.testing.SeqOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PgOffsetTest {
@@ -63,5 +66,33 @@ class PgOffsetTest {
     void coversRefusesOffsetsOfOtherSources() {
         assertThatThrownBy(() -> PgOffset.stream(1, 0).covers(new SeqOffset(1)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anIncrementalSnapshotsProgressTravelsInTheTextAndOldTextsStillDecode() {
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("public", "a,b=c"))
+                .emitted(List.of("2024-01-01 00:00:00.5+00", "x/y"));
+        PgOffset offset = PgOffset.stream(0x16_B374_D848L, 5).withProgress(progress);
+        assertThat(offset.encode()).startsWith("pg:lsn=16/B374D848,events=5,chunk=1/public/");
+        assertThat(PgOffset.decode(offset.encode())).isEqualTo(offset);
+        assertThat(PgOffset.decode("pg:lsn=16/B374D848,events=5").progress()).isNull();
+        assertThat(PgOffset.decode("pg:lsn=1/2,events=0,chunk=0").progress()).isEqualTo(SnapshotProgress.start());
+        for (String bad : new String[] {"pg:snapshot=1/2,rows=3,chunk=0", "pg:lsn=1/2,events=0,rows=1",
+            "pg:lsn=1/2,events=0,chunk=x/y"}) {
+            assertThatThrownBy(() -> PgOffset.decode(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void anOffsetMidSnapshotNeverCoversOneWithoutProgress() {
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("s", "t")).emitted(List.of("1"));
+        PgOffset mid = PgOffset.stream(500, 0).withProgress(progress);
+        assertThat(mid.covers(PgOffset.stream(100, 0))).as("the snapshot is not done").isFalse();
+        assertThat(mid.covers(PgOffset.inSnapshot(100, 0))).isFalse();
+        assertThat(PgOffset.stream(500, 0).covers(mid)).as("a finished snapshot covers one under way").isTrue();
+        assertThat(mid.covers(PgOffset.stream(400, 9).withProgress(progress))).isTrue();
+        PgOffset nextRow = PgOffset.stream(500, 0).withProgress(progress.emitted(List.of("2")));
+        assertThat(nextRow.covers(mid)).as("rows of a chunk share the position").isTrue();
+        assertThat(mid.covers(nextRow)).isFalse();
     }
 }
