@@ -75,6 +75,7 @@ public final class JdbcCaptureSource implements Source {
     final Duration clockSkewMargin;
     final Duration safetyWindow;
     final ColumnChanges columnChanges;
+    final boolean initialLoad;
 
     private JdbcCaptureSource(Builder b) {
         this.dialect = b.dialect;
@@ -90,6 +91,7 @@ public final class JdbcCaptureSource implements Source {
         this.clockSkewMargin = b.clockSkewMargin;
         this.safetyWindow = b.safetyWindow;
         this.columnChanges = b.columnChanges;
+        this.initialLoad = b.initialLoad;
     }
 
     /** A builder for a source of the database {@code dialect} describes. */
@@ -260,6 +262,7 @@ public final class JdbcCaptureSource implements Source {
         private Duration clockSkewMargin = Duration.ofSeconds(1);
         private Duration safetyWindow = Duration.ofMinutes(5);
         private ColumnChanges columnChanges = ColumnChanges.REREAD;
+        private boolean initialLoad;
 
         private Builder(CaptureDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -366,6 +369,19 @@ public final class JdbcCaptureSource implements Source {
          */
         public Builder safetyWindow(Duration window) {
             this.safetyWindow = checkPositive(window, "safetyWindow");
+            return this;
+        }
+
+        /**
+         * Trigger capture: whether a first start (no stored offset) reads the rows the tables hold already (default
+         * false: only changes recorded by the triggers are captured). Each table is then read as after a column
+         * change: a {@code TRUNCATE} event, its rows as {@code READ} events in key order, a chunk per poll, then
+         * the change table, passing over the table's changes that the rows read already contain (see
+         * docs/capture.md, "Initial load"). Timestamp capture always reads every row first: its cursor starts at the
+         * beginning.
+         */
+        public Builder initialLoad(boolean load) {
+            this.initialLoad = load;
             return this;
         }
 

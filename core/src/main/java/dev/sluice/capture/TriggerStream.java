@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,8 @@ final class TriggerStream implements ChangeStream {
     private Map<TableId, TableShape> shapes;
     /** Tables to read again before the change table is read further. */
     private final Set<TableId> owed = new LinkedHashSet<>();
+    /** Of those, the tables of the initial load ({@link JdbcCaptureSource#initialLoad}), not of a column change. */
+    private final Set<TableId> firstReads = new HashSet<>();
     /** The re-read under way, or null. */
     private TableReread reread;
     /** Set by {@code event} for a change whose table must be read again first. */
@@ -101,6 +104,11 @@ final class TriggerStream implements ChangeStream {
         this.clock = clock;
         this.shapes = from == null ? Map.of() : from.shapes();
         noteShapes();
+        if (from == null && source.initialLoad) {
+            // the initial load: every table is read as after a column change, in snapshot order (class javadoc)
+            schemas.keySet().stream().sorted(SnapshotProgress.ORDER).forEach(owed::add);
+            firstReads.addAll(owed);
+        }
         this.committed = cursor;
         this.pruned = 0;
         this.horizon = new SequenceHorizon(source.dialect, changeTable, source.safetyWindow, cursor);
@@ -359,11 +367,16 @@ final class TriggerStream implements ChangeStream {
             if (schema == null) {
                 return events;
             }
-            if (source.columnChanges == ColumnChanges.FAIL) {
+            boolean first = firstReads.remove(table);
+            if (source.columnChanges == ColumnChanges.FAIL && !first) {
                 throw ColumnChange.failure(table, schema, "trigger");
             }
-            LOG.info("the columns of {} changed ({} now): reading it again (a TRUNCATE event, then every row)",
-                    table, TableShape.describe(schema));
+            if (first) {
+                LOG.info("initial load of {}: a TRUNCATE event, then every row in key order", table);
+            } else {
+                LOG.info("the columns of {} changed ({} now): reading it again (a TRUNCATE event, then every row)",
+                        table, TableShape.describe(schema));
+            }
             reread = new TableReread(source, table, schema, upTo);
             events.add(ChangeEvent.builder(Op.TRUNCATE, table, schema).offset(at).commitTime(clock.instant())
                     .build());

@@ -126,6 +126,8 @@ public final class PostgresSource implements Source {
             capture.safetyWindow(b.safetyWindow);
         }
         capture.columnChanges(b.schemaChanges == SchemaChangeMode.FAIL ? ColumnChanges.FAIL : ColumnChanges.REREAD);
+        // trigger capture reads the rows already there, in key-ordered chunks, only when asked to by this mode
+        capture.initialLoad(b.snapshotMode == SnapshotMode.INCREMENTAL);
         return capture.build();
     }
 

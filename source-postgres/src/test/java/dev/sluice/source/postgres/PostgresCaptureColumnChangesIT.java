@@ -85,6 +85,36 @@ class PostgresCaptureColumnChangesIT {
     }
 
     @Test
+    void triggerCaptureWithAnInitialLoadReadsTheRowsThereBeforeAndEndsInTheSourcesState(PostgresDatabase db)
+            throws Exception {
+        db.execute("CREATE TABLE t (id int PRIMARY KEY, a text, n numeric(10,2))",
+                "INSERT INTO t SELECT g, 'before' || g, g FROM generate_series(1, 40) g"); // before the triggers
+        JdbcCaptureSource source = trigger(db).initialLoad(true).columnChanges(ColumnChanges.FAIL).build();
+        source.install();
+        // recorded by the triggers before the first start: the load's rows already contain them
+        db.execute("UPDATE t SET a = 'changed' WHERE id <= 5", "DELETE FROM t WHERE id = 40",
+                "INSERT INTO t VALUES (41, 'new', 41)");
+        MemorySink sink = new MemorySink();
+        InMemoryOffsetStore store = new InMemoryOffsetStore();
+        catchUp(source, sink, store);
+        Map<Integer, Object> expected = new TreeMap<>();
+        for (int id = 1; id <= 41; id++) {
+            if (id != 40) {
+                expected.put(id, id <= 5 ? "changed" : id == 41 ? "new" : "before" + id);
+            }
+        }
+        assertThat(state(sink, "a")).isEqualTo(expected);
+        assertThat(sink.durable()).extracting(ChangeEvent::op).containsOnly(Op.TRUNCATE, Op.READ)
+                .filteredOn(op -> op == Op.READ).hasSize(40);
+        // then the change table, as without a load; a later start does not load again
+        db.execute("UPDATE t SET a = 'after' WHERE id = 7");
+        catchUp(source, sink, store);
+        expected.put(7, "after");
+        assertThat(state(sink, "a")).isEqualTo(expected);
+        assertThat(sink.durable()).filteredOn(e -> e.op() == Op.READ).hasSize(40);
+    }
+
+    @Test
     void triggerCaptureSetToFailStopsAtAColumnChangeNamingTheFix(PostgresDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int PRIMARY KEY, a text)");
         JdbcCaptureSource source = trigger(db).columnChanges(ColumnChanges.FAIL).build();
