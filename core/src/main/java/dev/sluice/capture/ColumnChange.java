@@ -4,7 +4,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 
-/** The message of {@link ColumnChanges#FAIL}. Stateless. */
+/** The message of {@link SchemaChanges#FAIL}. Stateless. */
 final class ColumnChange {
 
     private ColumnChange() {}
@@ -12,9 +12,9 @@ final class ColumnChange {
     static FatalException failure(TableId table, Schema now, String method) {
         return new FatalException("the columns of " + table + " changed (now " + TableShape.describe(now) + ") since "
                 + "the targets last received its rows, and " + method + " capture is set to fail on such a change "
-                + "(schemaChanges/columnChanges FAIL): rows no later change mentions (a renamed column's values, an "
+                + "(schemaChanges/schemaChanges FAIL): rows no later change mentions (a renamed column's values, an "
                 + "added column's default, converted values) would differ between the source and the targets. Fix: "
-                + "restart with schemaChanges(REREAD) (JdbcCaptureSource: columnChanges(ColumnChanges.REREAD)), "
+                + "restart with schemaChanges(REREAD) (JdbcCaptureSource: schemaChanges(SchemaChanges.REREAD)), "
                 + "which reads the table again.");
     }
 }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * read the table list again every second, so tables created under the filter are captured while the stream runs.
  * <b>Column changes</b> (both): the offset remembers each table's columns as the targets have them; a table whose
  * columns changed (renamed, added, retyped, dropped, another key: values of rows no later change mentions may
- * differ) is read again, after a {@code TRUNCATE} event, or stops the stream ({@link Builder#columnChanges}).
+ * differ) is read again, after a {@code TRUNCATE} event, or stops the stream ({@link Builder#schemaChanges}).
  *
  * <p>Immutable and thread-safe; each stream opens one connection of its own. {@code toString()} shows no secrets.
  */
@@ -74,7 +74,7 @@ public final class JdbcCaptureSource implements Source {
     final int batchSize;
     final Duration clockSkewMargin;
     final Duration safetyWindow;
-    final ColumnChanges columnChanges;
+    final SchemaChanges schemaChanges;
     final boolean initialLoad;
 
     private JdbcCaptureSource(Builder b) {
@@ -90,7 +90,7 @@ public final class JdbcCaptureSource implements Source {
         this.batchSize = b.batchSize;
         this.clockSkewMargin = b.clockSkewMargin;
         this.safetyWindow = b.safetyWindow;
-        this.columnChanges = b.columnChanges;
+        this.schemaChanges = b.schemaChanges;
         this.initialLoad = b.initialLoad;
     }
 
@@ -261,7 +261,7 @@ public final class JdbcCaptureSource implements Source {
         private int batchSize = 1000;
         private Duration clockSkewMargin = Duration.ofSeconds(1);
         private Duration safetyWindow = Duration.ofMinutes(5);
-        private ColumnChanges columnChanges = ColumnChanges.REREAD;
+        private SchemaChanges schemaChanges = SchemaChanges.REREAD;
         private boolean initialLoad;
 
         private Builder(CaptureDialect dialect) {
@@ -387,11 +387,11 @@ public final class JdbcCaptureSource implements Source {
 
         /**
          * What to do when a captured table's columns change in a way that can change rows no later change
-         * mentions (renamed, added, retyped or dropped columns, another key): {@link ColumnChanges#REREAD} (read the
-         * table again) by default, or {@link ColumnChanges#FAIL}.
+         * mentions (renamed, added, retyped or dropped columns, another key): {@link SchemaChanges#REREAD} (read the
+         * table again) by default, or {@link SchemaChanges#FAIL}.
          */
-        public Builder columnChanges(ColumnChanges mode) {
-            this.columnChanges = Objects.requireNonNull(mode, "mode");
+        public Builder schemaChanges(SchemaChanges mode) {
+            this.schemaChanges = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

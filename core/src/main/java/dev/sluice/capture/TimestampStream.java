@@ -245,7 +245,7 @@ final class TimestampStream implements ChangeStream {
      * The re-reads owed: per table a TRUNCATE event whose offset has no cursor for it and its new columns, so the
      * table is read from its first row from then on (as upserts). A crash before the event is committed leaves the
      * old columns in the offset, so the next stream owes the re-read again; after, it reads the table from its
-     * first row. With {@link ColumnChanges#FAIL}, stops instead.
+     * first row. With {@link SchemaChanges#FAIL}, stops instead.
      */
     private List<ChangeEvent> reread() {
         List<ChangeEvent> events = new ArrayList<>();
@@ -255,7 +255,7 @@ final class TimestampStream implements ChangeStream {
                 continue; // no longer captured
             }
             TableShape known = offset.shape(table);
-            if (source.columnChanges == ColumnChanges.FAIL) {
+            if (source.schemaChanges == SchemaChanges.FAIL) {
                 throw ColumnChange.failure(table, reader.schema, "timestamp");
             }
             LOG.info("the columns of {} changed ({} now): reading it again from its first row, after a TRUNCATE "

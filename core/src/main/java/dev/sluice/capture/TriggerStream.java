@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Column changes</h2>
  * The offset remembers each table's columns as the targets have them ({@link TableShape}). When a table's columns
  * differ (seen when the stream opens, every few seconds while it runs, or at a change whose image does not fit),
- * the table is read again ({@link ColumnChanges#REREAD}) before anything after the cursor {@code C} is delivered:
+ * the table is read again ({@link SchemaChanges#REREAD}) before anything after the cursor {@code C} is delivered:
  * a TRUNCATE event, then every row as READ events ({@link TableReread}), then the change table from {@code C} on,
  * passing over the table's changes up to {@code H}, the horizon taken just before the re-read. Why every key ends
  * right:
@@ -297,7 +297,7 @@ final class TriggerStream implements ChangeStream {
     /**
      * A change whose image does not fit the columns the stream decodes its table in: recorded in other columns
      * (before an ALTER, or by triggers that predate one), or a value of another type. The table is read again first,
-     * which covers the change (it is committed: it is below the horizon); with {@link ColumnChanges#FAIL}, stops.
+     * which covers the change (it is committed: it is below the horizon); with {@link SchemaChanges#FAIL}, stops.
      */
     private ChangeEvent misfit(long seq, TableId table, String problem, IllegalArgumentException cause)
             throws SQLException {
@@ -307,12 +307,12 @@ final class TriggerStream implements ChangeStream {
             throw new FatalException("change " + seq + " in " + changeTable.table() + " cannot be decoded: "
                     + problem, cause);
         }
-        if (source.columnChanges == ColumnChanges.FAIL || now == null) {
+        if (source.schemaChanges == SchemaChanges.FAIL || now == null) {
             throw new FatalException("change " + seq + " of " + table + " in " + changeTable.table()
                     + " does not fit the table's columns (" + problem + "). The table was altered after the change "
                     + "was recorded, or its triggers predate the alteration: drain the change table before altering "
                     + "a captured table, and run install() again after altering it; or build the source with "
-                    + "schemaChanges(REREAD) (columnChanges(REREAD)), which reads the table again");
+                    + "schemaChanges(REREAD) (schemaChanges(REREAD)), which reads the table again");
         }
         if (!changed) {
             LOG.warn("change {} of {} was recorded in other columns than the table has ({}): its triggers predate an "
@@ -368,7 +368,7 @@ final class TriggerStream implements ChangeStream {
                 return events;
             }
             boolean first = firstReads.remove(table);
-            if (source.columnChanges == ColumnChanges.FAIL && !first) {
+            if (source.schemaChanges == SchemaChanges.FAIL && !first) {
                 throw ColumnChange.failure(table, schema, "trigger");
             }
             if (first) {

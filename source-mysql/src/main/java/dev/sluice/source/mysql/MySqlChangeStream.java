@@ -7,6 +7,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableId;
+import dev.sluice.capture.SchemaChanges;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
-import dev.sluice.capture.ColumnChanges;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,7 +134,7 @@ public final class MySqlSource implements Source {
         if (b.safetyWindow != null) {
             capture.safetyWindow(b.safetyWindow);
         }
-        capture.columnChanges(b.schemaChanges == SchemaChanges.FAIL ? ColumnChanges.FAIL : ColumnChanges.REREAD);
+        capture.schemaChanges(b.schemaChanges);
         return capture.build();
     }
 

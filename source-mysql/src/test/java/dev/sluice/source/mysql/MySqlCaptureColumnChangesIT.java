@@ -9,6 +9,7 @@ import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.TableFilter;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MariaDbDatabase;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * change mentions must reach the targets with their values under the new columns (issue 20).
  */
 @ExtendWith(MariaDbExtension.class)
-class MySqlCaptureColumnChangesIT {
+class MySqlCaptureSchemaChangesIT {
 
     /** The targets' state: per id, the value of {@code column} (null where the event's schema lacks it). */
     private static Map<Integer, Object> state(MemorySink sink, String column) {

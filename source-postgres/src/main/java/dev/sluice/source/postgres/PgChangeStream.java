@@ -7,6 +7,7 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.TableId;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -429,7 +430,7 @@ final class PgChangeStream implements ChangeStream {
             if (table == null) {
                 return List.of(); // another pipeline's table, or dropped or renamed since: nothing to read
             }
-            if (added.changed() && config.schemaChanges() == SchemaChangeMode.FAIL) {
+            if (added.changed() && config.schemaChanges() == SchemaChanges.FAIL) {
                 pendingTable = added; // every poll and every restart stops here again
                 throw schemaChangeFailure(table.id(), "marker at "
                         + LogSequenceNumber.valueOf(added.commitLsn()).asString());
@@ -532,8 +533,8 @@ final class PgChangeStream implements ChangeStream {
      * {@link SchemaChange} and {@link ColumnWatcher}). Acts before anything decoded after the change is returned, so
      * nothing after it can be committed first. Commits a marker message that the stream meets later, where the
      * table is read again like a table that joined the publication (see {@link #readAddedTable}); with
-     * {@link SchemaChangeMode#FAIL} it then stops, and the marker stops every restart again until the pipeline is
-     * re-snapshotted (a new slot starts after the marker) or switched to {@link SchemaChangeMode#REREAD}.
+     * {@link SchemaChanges#FAIL} it then stops, and the marker stops every restart again until the pipeline is
+     * re-snapshotted (a new slot starts after the marker) or switched to {@link SchemaChanges#REREAD}.
      */
     private void schemaChanged(long oid, TableId table, String change, SchemaChange.Shape shape, String where)
             throws SQLException {
@@ -542,7 +543,7 @@ final class PgChangeStream implements ChangeStream {
         if (incremental != null) {
             incremental.drop(table); // its open chunk may hold rows of the old shape: read again after
         }
-        if (config.schemaChanges() == SchemaChangeMode.FAIL) {
+        if (config.schemaChanges() == SchemaChanges.FAIL) {
             throw schemaChangeFailure(table, change + ", " + where);
         }
         log.info("the columns of table {} changed {} ({}); its rows are read again where the stream reaches the"
@@ -552,8 +553,8 @@ final class PgChangeStream implements ChangeStream {
     private static FatalException schemaChangeFailure(TableId table, String change) {
         return new FatalException("the columns of table " + table + " changed (" + change + "): rows no change"
                 + " event mentions may hold other values in the source than in the sinks, and the source is built"
-                + " with schemaChanges(SchemaChangeMode.FAIL). Fix: re-snapshot (delete the pipeline's stored"
-                + " offset), or build the source with schemaChanges(SchemaChangeMode.REREAD) and restart, so the"
+                + " with schemaChanges(SchemaChanges.FAIL). Fix: re-snapshot (delete the pipeline's stored"
+                + " offset), or build the source with schemaChanges(SchemaChanges.REREAD) and restart, so the"
                 + " table is read again.");
     }
 

@@ -7,7 +7,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
-import dev.sluice.capture.ColumnChanges;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,7 +75,7 @@ public final class PostgresSource implements Source {
     private final Duration heartbeatInterval;
     private final Duration tableCheckInterval;
     private final NumericMode numericMode;
-    private final SchemaChangeMode schemaChanges;
+    private final SchemaChanges schemaChanges;
     private final Duration connectTimeout;
     private final String instance = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
     /** The trigger or timestamp capture this source delegates to, or null for the log. */
@@ -125,7 +125,7 @@ public final class PostgresSource implements Source {
         if (b.safetyWindow != null) {
             capture.safetyWindow(b.safetyWindow);
         }
-        capture.columnChanges(b.schemaChanges == SchemaChangeMode.FAIL ? ColumnChanges.FAIL : ColumnChanges.REREAD);
+        capture.schemaChanges(b.schemaChanges);
         // trigger capture reads the rows already there, in key-ordered chunks, only when asked to by this mode
         capture.initialLoad(b.snapshotMode == SnapshotMode.INCREMENTAL);
         return capture.build();
@@ -289,7 +289,7 @@ public final class PostgresSource implements Source {
         return numericMode;
     }
 
-    SchemaChangeMode schemaChanges() {
+    SchemaChanges schemaChanges() {
         return schemaChanges;
     }
 
@@ -321,7 +321,7 @@ public final class PostgresSource implements Source {
         private Duration heartbeatInterval;
         private Duration tableCheckInterval = Duration.ofSeconds(5);
         private NumericMode numericMode = NumericMode.DECIMAL;
-        private SchemaChangeMode schemaChanges = SchemaChangeMode.REREAD;
+        private SchemaChanges schemaChanges = SchemaChanges.REREAD;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Capture capture = Capture.LOG;
         private String timestampColumn;
@@ -508,11 +508,11 @@ public final class PostgresSource implements Source {
 
         /**
          * What to do when a captured table's columns are renamed, added or change type while streaming, which can
-         * change rows no change event mentions (default {@link SchemaChangeMode#REREAD}: read the table again; or
-         * {@link SchemaChangeMode#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes". Trigger and
+         * change rows no change event mentions (default {@link SchemaChanges#REREAD}: read the table again; or
+         * {@link SchemaChanges#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes". Trigger and
          * timestamp capture take the same choice (docs/capture.md, "Column changes").
          */
-        public Builder schemaChanges(SchemaChangeMode schemaChanges) {
+        public Builder schemaChanges(SchemaChanges schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
             return this;
         }

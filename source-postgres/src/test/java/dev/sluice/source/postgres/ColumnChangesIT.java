@@ -15,6 +15,7 @@ import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * key), ends with exactly the source's rows, column names included.
  */
 @ExtendWith(PostgresExtension.class)
-class ColumnChangesIT {
+class SchemaChangesIT {
 
     private static final TableId T = TableId.of("public", "t");
 
@@ -133,7 +134,7 @@ class ColumnChangesIT {
         PipelineContext context = context(name);
         Map<Object, Map<String, Object>> sink = new TreeMap<>();
         Offset committed;
-        try (ChangeStream stream = watching(db).schemaChanges(SchemaChangeMode.FAIL).build().open(null, context)) {
+        try (ChangeStream stream = watching(db).schemaChanges(SchemaChanges.FAIL).build().open(null, context)) {
             pollUntil(stream, sink, sourceRows(db));
             committed = stream.position();
             db.execute("ALTER TABLE t ALTER COLUMN n TYPE bigint USING n + 100");
@@ -141,7 +142,7 @@ class ColumnChangesIT {
                     .hasMessageContaining("public.t").hasMessageContaining("column n changed type from integer to"
                             + " bigint").hasMessageContaining("Fix:");
         }
-        try (ChangeStream stream = watching(db).schemaChanges(SchemaChangeMode.FAIL).build().open(committed,
+        try (ChangeStream stream = watching(db).schemaChanges(SchemaChanges.FAIL).build().open(committed,
                 context)) {
             assertThatThrownBy(() -> pollFor(stream, Duration.ofSeconds(10))).isInstanceOf(FatalException.class)
                     .hasMessageContaining("public.t").hasMessageContaining("Fix:");
@@ -176,7 +177,7 @@ class ColumnChangesIT {
     @Test
     void withFailARenameStopsNamingTheTableTheChangeAndTheFix(PostgresDatabase db) throws Exception {
         createTable(db);
-        try (ChangeStream stream = watching(db).schemaChanges(SchemaChangeMode.FAIL).build()
+        try (ChangeStream stream = watching(db).schemaChanges(SchemaChanges.FAIL).build()
                 .open(null, context(PgTests.uniqueName()))) {
             pollUntil(stream, new TreeMap<>(), sourceRows(db));
             db.execute("ALTER TABLE t RENAME COLUMN c TO c2", "UPDATE t SET n = 10 WHERE id = 1");

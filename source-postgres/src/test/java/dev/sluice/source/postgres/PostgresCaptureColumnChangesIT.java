@@ -8,7 +8,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.capture.Capture;
-import dev.sluice.capture.ColumnChanges;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * change mentions must reach the targets with their values under the new columns (issue 20).
  */
 @ExtendWith(PostgresExtension.class)
-class PostgresCaptureColumnChangesIT {
+class PostgresCaptureSchemaChangesIT {
 
     /** The targets' state: per id, the value of {@code column} (null where the event's schema lacks it). */
     private static Map<Integer, Object> state(MemorySink sink, String column) {
@@ -89,7 +89,7 @@ class PostgresCaptureColumnChangesIT {
             throws Exception {
         db.execute("CREATE TABLE t (id int PRIMARY KEY, a text, n numeric(10,2))",
                 "INSERT INTO t SELECT g, 'before' || g, g FROM generate_series(1, 40) g"); // before the triggers
-        JdbcCaptureSource source = trigger(db).initialLoad(true).columnChanges(ColumnChanges.FAIL).build();
+        JdbcCaptureSource source = trigger(db).initialLoad(true).schemaChanges(SchemaChanges.FAIL).build();
         source.install();
         // recorded by the triggers before the first start: the load's rows already contain them
         db.execute("UPDATE t SET a = 'changed' WHERE id <= 5", "DELETE FROM t WHERE id = 40",
@@ -117,7 +117,7 @@ class PostgresCaptureColumnChangesIT {
     @Test
     void triggerCaptureSetToFailStopsAtAColumnChangeNamingTheFix(PostgresDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int PRIMARY KEY, a text)");
-        JdbcCaptureSource source = trigger(db).columnChanges(ColumnChanges.FAIL).build();
+        JdbcCaptureSource source = trigger(db).schemaChanges(SchemaChanges.FAIL).build();
         source.install();
         db.execute("INSERT INTO t VALUES (1, 'x1')");
         MemorySink sink = new MemorySink();

@@ -10,6 +10,7 @@ import dev.sluice.Column;
 import dev.sluice.Op;
 import dev.sluice.Schema;
 import dev.sluice.Type;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Columns added, dropped, renamed and retyped while inserts keep coming: events carry the schema of their time, and
- * each change but the drop reads the table again (ColumnChangesIT checks the values that read brings).
+ * each change but the drop reads the table again (SchemaChangesIT checks the values that read brings).
  */
 @ExtendWith(PostgresExtension.class)
 class SchemaChangeIT {
