@@ -46,6 +46,8 @@ final class IncrementalSnapshot implements AutoCloseable {
     /** Rows of the table being read, emitted by this stream (for the log). */
     private long tableRows;
     private int chunks;
+    /** Runs after each chunk's read, before the high watermark is taken (tests change rows inside the window). */
+    private Runnable afterRead = () -> { };
 
     private IncrementalSnapshot(MySqlSource source, ChunkReader reader, Connection lookup, List<TableId> tables,
             SnapshotProgress progress, Clock clock) {
@@ -139,6 +141,7 @@ final class IncrementalSnapshot implements AutoCloseable {
                 continue;
             }
             open = read;
+            afterRead.run();
             high = ServerChecks.currentPosition(lookup, source.user());
             chunks++;
             return;
@@ -210,6 +213,11 @@ final class IncrementalSnapshot implements AutoCloseable {
             // fewer rows than asked: none after them existed at the read, later ones come with the stream
             completed(chunk.table());
         }
+    }
+
+    /** For tests: {@code hook} runs after each chunk's read, before the high watermark is taken. */
+    void afterRead(Runnable hook) {
+        afterRead = hook;
     }
 
     /** Chunks read, and reads taken again because their view was behind the stream (for tests). */

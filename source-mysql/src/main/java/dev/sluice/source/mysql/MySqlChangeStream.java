@@ -198,6 +198,11 @@ final class MySqlChangeStream implements ChangeStream {
         return binlog == null ? -1 : binlog.connectionId();
     }
 
+    /** For tests: the running incremental snapshot, or null. */
+    IncrementalSnapshot incremental() {
+        return incremental;
+    }
+
     @Override
     public Offset head() {
         return head;
