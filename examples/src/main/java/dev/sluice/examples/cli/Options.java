@@ -31,7 +31,7 @@ final class Options {
             "s3-access-key", "s3-secret-key", "s3-secret-key-file", "s3-path-style", "target-url", "target-user",
             "target-password", "target-password-file", "target-table-naming", "offsets", "commit-interval",
             "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff", "tls",
-            "trusted-certificates");
+            "trusted-certificates", "snapshot-chunk-size");
 
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "password", "SLUICE_PASSWORD",

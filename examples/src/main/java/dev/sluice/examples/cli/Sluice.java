@@ -31,6 +31,7 @@ public final class Sluice {
 
             source:  --source postgres|mysql|mongo --url URL --user U [--password P | --password-file F]
                      [--tables pattern,…] [--exclude pattern,…] [--snapshot initial|never|only]
+                     [--snapshot incremental [--snapshot-chunk-size 8192]]   (mysql, binlog)
                      [--capture log|trigger|timestamp [--timestamp-column C] [--soft-delete-column D]]
             sink:    --sink parquet --out DIR|s3://bucket/prefix [--s3-endpoint URL] [--s3-region R]
                          [--s3-access-key K --s3-secret-key S | --s3-secret-key-file F] [--s3-path-style]
