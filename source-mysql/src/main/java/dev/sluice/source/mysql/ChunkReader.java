@@ -134,7 +134,7 @@ final class ChunkReader implements AutoCloseable {
     }
 
     /** True if the read view's binlog position is before the stream's position: it lacks a delivered change. */
-    private static boolean before(MySqlOffset view, MySqlOffset paused) {
+    static boolean before(MySqlOffset view, MySqlOffset paused) {
         int byFile = MySqlOffset.compareFiles(view.file(), paused.file());
         if (byFile != 0) {
             return byFile < 0;
