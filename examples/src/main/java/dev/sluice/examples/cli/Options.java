@@ -31,8 +31,8 @@ final class Options {
             "timestamp-column", "soft-delete-column", "snapshot", "snapshot-chunk-size", "sink", "out", "s3-endpoint", "s3-region",
             "s3-access-key", "s3-secret-key", "s3-secret-key-file", "s3-path-style", "target-url", "target-user",
             "target-password", "target-password-file", "target-table-naming", "offsets", "commit-interval",
-            "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff", "start-timeout", "tls",
-            "trusted-certificates");
+            "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff",
+            "start-timeout", "tls", "trusted-certificates");
 
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "password", "SLUICE_PASSWORD",

@@ -183,11 +183,19 @@ final class PipelineFactory {
                 .password(secretOrEmpty("password"))
                 .tables(tables())
                 .capture(capture)
-                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only")) {
+                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only", "incremental")) {
                     case "never" -> dev.sluice.source.mysql.SnapshotMode.NEVER;
                     case "only" -> dev.sluice.source.mysql.SnapshotMode.INITIAL_ONLY;
+                    case "incremental" -> dev.sluice.source.mysql.SnapshotMode.INCREMENTAL;
                     default -> dev.sluice.source.mysql.SnapshotMode.INITIAL;
                 });
+        if (options.has("snapshot-chunk-size")) {
+            int rows = options.integer("snapshot-chunk-size", 8192);
+            if (rows <= 0) {
+                throw new UsageException("--snapshot-chunk-size must be positive, not " + rows);
+            }
+            mysql.snapshotChunkSize(rows);
+        }
         if (options.has("timestamp-column")) {
             mysql.timestampColumn(options.get("timestamp-column"));
         }

@@ -48,6 +48,9 @@ class SluiceUsageTest {
         assertThat(Run.of("replicate", "--source").error()).isEqualTo("sluice: --source needs a value");
         assertThat(Run.of("replicate", "--source", "postgres", "--source", "mysql").error())
                 .isEqualTo("sluice: --source is given twice");
+        assertThat(Run.of("replicate", "--source", "mysql", "--url", "jdbc:mysql://h/db", "--user", "u", "--out",
+                "lake", "--snapshot", "incremental", "--snapshot-chunk-size", "0").error())
+                .isEqualTo("sluice: --snapshot-chunk-size must be positive, not 0");
     }
 
     @Test

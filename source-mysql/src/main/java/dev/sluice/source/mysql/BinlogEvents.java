@@ -19,6 +19,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotProgress;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.BitSet;
@@ -81,6 +82,8 @@ final class BinlogEvents {
     private final String server;
     private final Map<Long, String> state = new TreeMap<>();
     private String stateText;
+    /** The progress of a running incremental snapshot, carried in every offset; null when none runs. */
+    private SnapshotProgress progress;
 
     BinlogEvents(TableDecoders decoders, MySqlOffset from) {
         this(decoders, from, null, null);
@@ -102,6 +105,7 @@ final class BinlogEvents {
             stateText = String.join(",", state.values());
         }
         this.replayGroups = new HashSet<>(from.preparedXa());
+        this.progress = from.chunk();
         if (replayGroups.isEmpty()) {
             this.file = from.file();
             this.groupStart = from.position();
@@ -139,7 +143,32 @@ final class BinlogEvents {
 
     /** The offset of row {@code row} of the current group. */
     private MySqlOffset offset(long row) {
-        return MySqlOffset.binlog(file, groupStart, row, gtid, prepared.starts()).identity(server, stateText);
+        return MySqlOffset.binlog(file, groupStart, row, gtid, prepared.starts()).identity(server, stateText)
+                .withChunk(progress);
+    }
+
+    /** Sets the incremental snapshot's progress that later offsets carry (null: no snapshot runs any more). */
+    void progress(SnapshotProgress now) {
+        progress = now;
+        if (replayUntil != null) {
+            replayUntil = replayUntil.withChunk(now);
+        }
+    }
+
+    SnapshotProgress progress() {
+        return progress;
+    }
+
+    /**
+     * True if every event group before {@code high} (a binlog end the server reported) was handled: the stream is
+     * between groups at or past it. A rotation in between counts: files compare by their numbers.
+     */
+    boolean reached(MySqlOffset high) {
+        if (inGroup || replayUntil != null) {
+            return false;
+        }
+        int byFile = MySqlOffset.compareFiles(file, high.file());
+        return byFile > 0 || byFile == 0 && groupStart >= high.position();
     }
 
     /** Ends the re-reading of pending XA transactions once the group of the resume offset is reached. */

@@ -8,6 +8,7 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.SnapshotProgress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -41,6 +42,8 @@ final class MySqlChangeStream implements ChangeStream {
     private BinlogEvents events;
     /** A re-read of tables after an ALTER that changed their rows' values, or null. */
     private SnapshotReader reread;
+    /** An incremental snapshot running beside the binlog, or null. */
+    private IncrementalSnapshot incremental;
     private MySqlOffset position;
     private boolean finished;
     private volatile boolean closed;
@@ -83,7 +86,14 @@ final class MySqlChangeStream implements ChangeStream {
                 return;
             }
             ServerChecks.checkNotPurged(lookup, from, source.user());
+            if (from.chunk() != null) {
+                startIncremental(from.chunk());
+            }
             startBinlog(from);
+        } else if (from == null && mode == SnapshotMode.INCREMENTAL) {
+            ServerChecks.checkNoPreparedXa(lookup, source.address());
+            startIncremental(SnapshotProgress.start());
+            startBinlog(head.withChunk(SnapshotProgress.start()));
         } else if (from == null && mode == SnapshotMode.NEVER) {
             // after reading the head: an XA prepared before it and committed after it would be lost
             ServerChecks.checkNoPreparedXa(lookup, source.address());
@@ -97,6 +107,10 @@ final class MySqlChangeStream implements ChangeStream {
             }
             position = MySqlOffset.snapshot(snapshotPosition.file(), snapshotPosition.position());
         }
+    }
+
+    private void startIncremental(SnapshotProgress progress) throws SQLException {
+        incremental = IncrementalSnapshot.start(source, mariaDb, lookup, captured, progress, context.clock());
     }
 
     /** The GTID state at the start position, and the state to resume from by GTID (null: by file and position). */
@@ -185,6 +199,11 @@ final class MySqlChangeStream implements ChangeStream {
         return binlog == null ? -1 : binlog.connectionId();
     }
 
+    /** For tests: the running incremental snapshot, or null. */
+    IncrementalSnapshot incremental() {
+        return incremental;
+    }
+
     @Override
     public Offset head() {
         return head;
@@ -201,9 +220,21 @@ final class MySqlChangeStream implements ChangeStream {
         if (reread != null || !events.altered().isEmpty()) {
             return pollReread();
         }
+        if (incremental != null) {
+            return pollIncremental(timeout);
+        }
         List<ChangeEvent> out = new ArrayList<>();
+        stream(out, timeout);
+        return out;
+    }
+
+    /** Reads binlog events into {@code out}; with a chunk's window open, stops at its high watermark. */
+    private void stream(List<ChangeEvent> out, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < MAX_EVENTS) {
+            if (incremental != null && incremental.reached(events)) {
+                break; // the chunk's rows come next, before any later event
+            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 && !out.isEmpty()) {
                 break;
@@ -215,10 +246,38 @@ final class MySqlChangeStream implements ChangeStream {
                 }
                 continue;
             }
+            int first = out.size();
             events.handle(event, out);
+            if (incremental != null) {
+                incremental.reconcile(out.subList(first, out.size()), events.altered());
+            }
             if (!events.altered().isEmpty()) {
                 break; // the ALTER's re-read comes next, before any later event
             }
+        }
+    }
+
+    /**
+     * A poll while an incremental snapshot runs: between chunks, reads the next one (the stream paused); then
+     * streams to the chunk's high watermark, and there emits the chunk's rows.
+     */
+    private List<ChangeEvent> pollIncremental(Duration timeout) throws InterruptedException {
+        List<ChangeEvent> out = new ArrayList<>();
+        try {
+            if (!incremental.windowOpen()) {
+                incremental.open(events, out);
+                if (incremental.finished()) {
+                    incremental.close();
+                    incremental = null;
+                    return out;
+                }
+            }
+        } catch (SQLException e) {
+            throw source.translate(e, "read a chunk of the incremental snapshot");
+        }
+        stream(out, timeout);
+        if (incremental.reached(events)) {
+            incremental.emit(events, out);
         }
         return out;
     }
@@ -331,6 +390,9 @@ final class MySqlChangeStream implements ChangeStream {
         }
         if (reread != null) {
             reread.close();
+        }
+        if (incremental != null) {
+            incremental.close();
         }
         if (binlog != null) {
             binlog.close();

@@ -1,6 +1,7 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,8 +23,12 @@ import java.util.Objects;
  * the start of their group ({@code state=}): resuming checks that the server's binlog at the position is the one
  * the offset was read from, and resumes by GTID after a failover.
  *
+ * <p>While an incremental snapshot ({@link SnapshotMode#INCREMENTAL}) runs, a binlog offset also carries its
+ * {@link SnapshotProgress} ({@code chunk=}): resuming streams from the position and reads the snapshot on after the
+ * progress's last key. An offset with progress never covers one without: the snapshot is not complete.
+ *
  * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…][;server=<id>]
- * [;state=<gtid>,…]} and
+ * [;state=<gtid>,…][;chunk=<progress>]} and
  * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
  */
 final class MySqlOffset implements Offset {
@@ -35,6 +40,7 @@ final class MySqlOffset implements Offset {
     private static final String XA = ";xa=";
     private static final String SERVER = ";server=";
     private static final String STATE = ";state=";
+    private static final String CHUNK = ";chunk=";
 
     private final boolean snapshot;
     private final String file;
@@ -47,11 +53,13 @@ final class MySqlOffset implements Offset {
     private final String server;
     /** MariaDB: the GTID state at the group's start (the last GTID of each domain before it), or null. */
     private final String state;
+    /** The progress of an incremental snapshot running at this offset, or null. */
+    private final SnapshotProgress chunk;
     /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
     private String text;
 
     private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
-            String server, String state) {
+            String server, String state, SnapshotProgress chunk) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -63,11 +71,25 @@ final class MySqlOffset implements Offset {
         this.preparedXa = List.copyOf(preparedXa);
         this.server = server;
         this.state = state;
+        this.chunk = chunk;
     }
 
     /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
     MySqlOffset identity(String server, String state) {
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk);
+    }
+
+    /** This binlog offset with an incremental snapshot's progress (null: no snapshot running). */
+    MySqlOffset withChunk(SnapshotProgress progress) {
+        if (snapshot && progress != null) {
+            throw new IllegalArgumentException("a consistent snapshot's offset carries no chunk progress");
+        }
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress);
+    }
+
+    /** The progress of the incremental snapshot running at this offset, or null if none is. */
+    SnapshotProgress chunk() {
+        return chunk;
     }
 
     String server() {
@@ -80,17 +102,17 @@ final class MySqlOffset implements Offset {
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null);
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null);
     }
 
     /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
-        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null);
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null);
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null);
     }
 
     static MySqlOffset decode(String text) {
@@ -108,6 +130,7 @@ final class MySqlOffset implements Offset {
                 List<String> xa = List.of();
                 String server = null;
                 String state = null;
+                SnapshotProgress chunk = null;
                 for (int i = 1; i < parts.length; i++) {
                     if (parts[i].startsWith(GTID.substring(1))) {
                         gtid = parts[i].substring(GTID.length() - 1);
@@ -117,13 +140,15 @@ final class MySqlOffset implements Offset {
                         server = parts[i].substring(SERVER.length() - 1);
                     } else if (parts[i].startsWith(STATE.substring(1))) {
                         state = parts[i].substring(STATE.length() - 1);
+                    } else if (parts[i].startsWith(CHUNK.substring(1))) {
+                        chunk = SnapshotProgress.decode(parts[i].substring(CHUNK.length() - 1));
                     }
                     // other fields are from a later version: ignored, as they only add checks
                 }
                 int rowsColon = rest.lastIndexOf(':');
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
                 return binlog(rest.substring(0, posColon), Long.parseLong(rest.substring(posColon + 1, rowsColon)),
-                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state);
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk);
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: expected "
@@ -166,7 +191,8 @@ final class MySqlOffset implements Offset {
             encoded = snapshot ? SNAPSHOT + file + ":" + position
                     : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid)
                             + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
-                            + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state);
+                            + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state)
+                            + (chunk == null ? "" : CHUNK + chunk.encode());
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -174,7 +200,9 @@ final class MySqlOffset implements Offset {
 
     /**
      * A binlog offset covers every binlog or snapshot offset at or before it. A snapshot in progress covers only
-     * itself: nothing is durable past its resume point until the snapshot is complete.
+     * itself: nothing is durable past its resume point until the snapshot is complete. An offset with an
+     * incremental snapshot's progress never covers one without (its snapshot is not complete); between two with
+     * progress, the position decides, then the rows the snapshot read.
      */
     @Override
     public boolean covers(Offset other) {
@@ -184,12 +212,18 @@ final class MySqlOffset implements Offset {
         if (snapshot) {
             return equals(that);
         }
+        if (chunk != null && that.chunk == null) {
+            return false;
+        }
         int byPosition = compareFiles(file, that.file);
         if (byPosition == 0) {
             byPosition = Long.compare(position, that.position);
         }
         if (byPosition == 0 && !that.snapshot) {
             byPosition = Long.compare(rows, that.rows);
+        }
+        if (byPosition == 0 && chunk != null) {
+            byPosition = Long.compare(chunk.rows(), that.chunk.rows());
         }
         return byPosition >= 0;
     }
@@ -213,12 +247,12 @@ final class MySqlOffset implements Offset {
         return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
                 && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
                 && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
-                && Objects.equals(state, that.state);
+                && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk);
     }
 
     @Override

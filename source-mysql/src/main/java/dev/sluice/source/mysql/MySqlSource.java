@@ -76,6 +76,7 @@ public final class MySqlSource implements Source {
     private final String password;
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
+    private final int snapshotChunkSize;
     private final SchemaChanges schemaChanges;
     private final Long serverId;
     private final Duration keepAliveInterval;
@@ -100,6 +101,7 @@ public final class MySqlSource implements Source {
         this.tables = b.tables != null ? b.tables
                 : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
         this.snapshotMode = b.snapshotMode;
+        this.snapshotChunkSize = b.snapshotChunkSize;
         this.schemaChanges = b.schemaChanges;
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
@@ -267,6 +269,10 @@ public final class MySqlSource implements Source {
         return schemaChanges;
     }
 
+    int snapshotChunkSize() {
+        return snapshotChunkSize;
+    }
+
     Duration keepAliveInterval() {
         return keepAliveInterval;
     }
@@ -313,6 +319,7 @@ public final class MySqlSource implements Source {
         private String password = "";
         private TableFilter tables;
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+        private int snapshotChunkSize = 8192;
         private SchemaChanges schemaChanges = SchemaChanges.REREAD;
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
@@ -469,6 +476,18 @@ public final class MySqlSource implements Source {
         /** What to do without a stored offset; {@link SnapshotMode#INITIAL} by default. */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
+            return this;
+        }
+
+        /**
+         * {@link SnapshotMode#INCREMENTAL}: the most rows one chunk reads (a chunk also stops after about 8 MB of
+         * rows); 8192 by default. Larger chunks read faster and hold more memory and a longer window of the binlog.
+         */
+        public Builder snapshotChunkSize(int rows) {
+            if (rows <= 0) {
+                throw new IllegalArgumentException("snapshotChunkSize must be positive, was " + rows);
+            }
+            this.snapshotChunkSize = rows;
             return this;
         }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Offset;
+import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +80,31 @@ class MySqlOffsetTest {
         assertThat(snapshot.covers(snapshot)).isTrue();
         // once streaming from the snapshot's position, the snapshot is behind
         assertThat(MySqlOffset.binlog("mysql-bin.000009", 500, 0, null).covers(snapshot)).isTrue();
+    }
+
+    @Test
+    void incrementalSnapshotProgressRoundTripsInsideTheOffsetText() {
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("shop", "or;ders,x=1"))
+                .emitted(List.of("a/b;c", "0.10000000000000000001", "00ff"));
+        MySqlOffset offset = MySqlOffset.binlog("mysql-bin.000003", 1234, 2, "0-1-55").identity("1", "0-1-54")
+                .withChunk(progress);
+        MySqlOffset decoded = MySqlOffset.decode(offset.encode());
+        assertThat(decoded).isEqualTo(offset);
+        assertThat(decoded.chunk()).isEqualTo(progress);
+        assertThat(decoded.state()).isEqualTo("0-1-54");
+        assertThat(MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55;server=1").chunk()).isNull();
+        assertThat(MySqlOffset.decode("mysql:binlog:f.000001:4:0;chunk=0").chunk()).isEqualTo(SnapshotProgress.start());
+    }
+
+    @Test
+    void anOffsetWithSnapshotProgressNeverCoversOneWithout() {
+        MySqlOffset head = MySqlOffset.binlog("mysql-bin.000003", 500, 0, null);
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("shop", "orders"));
+        MySqlOffset running = MySqlOffset.binlog("mysql-bin.000004", 900, 0, null).withChunk(progress);
+        assertThat(running.covers(head)).isFalse();
+        assertThat(MySqlOffset.binlog("mysql-bin.000004", 900, 0, null).covers(running)).isTrue();
+        MySqlOffset further = running.withChunk(progress.emitted(List.of("7")));
+        assertThat(further.covers(running)).isTrue();
+        assertThat(running.covers(further)).isFalse();
     }
 }

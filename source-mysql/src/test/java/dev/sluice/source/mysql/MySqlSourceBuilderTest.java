@@ -26,6 +26,8 @@ class MySqlSourceBuilderTest {
         assertThatThrownBy(() -> b.serverId(4_294_967_296L)).hasMessageContaining("4294967296");
         assertThatThrownBy(() -> b.keepAliveInterval(Duration.ofMillis(5))).hasMessageContaining("PT0.005S");
         assertThatThrownBy(() -> b.host(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.snapshotChunkSize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshotChunkSize").hasMessageContaining("was 0");
         assertThatThrownBy(() -> b.jdbcUrl("jdbc:postgresql://h/db")).hasMessageContaining("jdbc:postgresql://h/db");
         assertThatThrownBy(() -> MySqlSource.builder().user("u").build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("host");
