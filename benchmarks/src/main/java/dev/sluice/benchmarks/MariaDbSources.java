@@ -2,9 +2,9 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.source.mysql.MySqlSource;
-import dev.sluice.source.mysql.SnapshotMode;
 import java.nio.file.Path;
 
 /**

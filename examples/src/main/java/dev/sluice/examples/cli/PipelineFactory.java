@@ -11,6 +11,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
 import dev.sluice.sink.jdbc.JdbcSink;
@@ -21,7 +22,6 @@ import dev.sluice.source.mongo.StartupMode;
 import dev.sluice.source.mysql.MySqlSource;
 import dev.sluice.source.mysql.TlsMode;
 import dev.sluice.source.postgres.PostgresSource;
-import dev.sluice.source.postgres.SnapshotMode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,10 +184,10 @@ final class PipelineFactory {
                 .tables(tables())
                 .capture(capture)
                 .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only", "incremental")) {
-                    case "never" -> dev.sluice.source.mysql.SnapshotMode.NEVER;
-                    case "only" -> dev.sluice.source.mysql.SnapshotMode.INITIAL_ONLY;
-                    case "incremental" -> dev.sluice.source.mysql.SnapshotMode.INCREMENTAL;
-                    default -> dev.sluice.source.mysql.SnapshotMode.INITIAL;
+                    case "never" -> SnapshotMode.NEVER;
+                    case "only" -> SnapshotMode.INITIAL_ONLY;
+                    case "incremental" -> SnapshotMode.INCREMENTAL;
+                    default -> SnapshotMode.INITIAL;
                 });
         if (options.has("snapshot-chunk-size")) {
             int rows = options.integer("snapshot-chunk-size", 8192);

@@ -3,6 +3,7 @@ package dev.sluice.source.mysql;
 import dev.sluice.FatalException;
 import dev.sluice.Interval;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;

@@ -6,6 +6,7 @@ import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotChunk;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
 import java.util.Objects;

@@ -12,6 +12,7 @@ import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
+import dev.sluice.capture.SnapshotMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,8 @@ public final class MySqlSource implements Source {
             capture.safetyWindow(b.safetyWindow);
         }
         capture.schemaChanges(b.schemaChanges);
+        // trigger capture reads the rows already there, in key-ordered chunks, only when asked to by this mode
+        capture.initialLoad(b.snapshotMode == SnapshotMode.INCREMENTAL);
         return capture.build();
     }
 

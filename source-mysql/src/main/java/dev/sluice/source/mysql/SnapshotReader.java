@@ -7,6 +7,7 @@ import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

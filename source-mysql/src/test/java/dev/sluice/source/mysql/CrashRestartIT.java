@@ -7,6 +7,7 @@ import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.TableFilter;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testing.FlakyOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MariaDbDatabase;

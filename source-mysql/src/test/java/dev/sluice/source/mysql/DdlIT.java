@@ -9,6 +9,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.sql.Connection;

@@ -6,6 +6,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.sql.SQLException;

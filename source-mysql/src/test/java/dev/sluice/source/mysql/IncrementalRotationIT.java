@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sluice.ChangeEvent;
 import dev.sluice.Op;
 import dev.sluice.TableFilter;
+import dev.sluice.capture.SnapshotMode;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;

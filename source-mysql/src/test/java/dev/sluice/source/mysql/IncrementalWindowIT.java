@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.ChangeEvent;
 import dev.sluice.Op;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.sql.SQLException;

@@ -8,6 +8,7 @@ import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Schema;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import org.junit.jupiter.api.Test;

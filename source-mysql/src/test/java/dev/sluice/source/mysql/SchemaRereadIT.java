@@ -10,6 +10,7 @@ import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.math.BigDecimal;

@@ -9,6 +9,7 @@ import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.TableFilter;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
 import dev.sluice.testkit.MariaDbExtension;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.TableFilter;
+import dev.sluice.capture.SnapshotMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;

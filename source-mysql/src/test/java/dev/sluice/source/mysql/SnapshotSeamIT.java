@@ -6,6 +6,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.MariaDbDatabase;

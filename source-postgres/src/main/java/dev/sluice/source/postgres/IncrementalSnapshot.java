@@ -7,6 +7,7 @@ import dev.sluice.RetriableException;
 import dev.sluice.Row;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

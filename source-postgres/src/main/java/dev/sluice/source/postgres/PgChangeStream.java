@@ -8,6 +8,7 @@ import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 
 /**

@@ -9,6 +9,7 @@ import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
+import dev.sluice.capture.SnapshotMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

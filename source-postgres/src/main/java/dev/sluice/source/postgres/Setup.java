@@ -3,6 +3,7 @@ package dev.sluice.source.postgres;
 import dev.sluice.FatalException;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.PipelineContext;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

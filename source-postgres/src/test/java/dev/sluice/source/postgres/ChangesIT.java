@@ -14,6 +14,7 @@ import dev.sluice.Row;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.Type;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.math.BigDecimal;

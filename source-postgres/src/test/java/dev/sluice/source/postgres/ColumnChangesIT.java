@@ -16,6 +16,7 @@ import dev.sluice.Schema;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ChangeStream;
 import dev.sluice.RetriableException;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import dev.sluice.Op;
 import dev.sluice.Schema;
 import dev.sluice.Type;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

@@ -12,6 +12,7 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

@@ -13,6 +13,7 @@ import dev.sluice.Offset;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
