@@ -7,6 +7,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.SnapshotMode;
 import dev.sluice.sink.jdbc.JdbcSink;
 import dev.sluice.sink.jdbc.TableNaming;
 import dev.sluice.sink.s3.ParquetSink;
@@ -55,7 +56,7 @@ final class CaseRunner {
     }
 
     /** The outcome of a case: null problems means passed. */
-    record Outcome(Case testCase, List<String> problems) {
+    record Outcome(Case testCase, Variant variant, List<String> problems) {
         boolean passed() {
             return problems.isEmpty();
         }
@@ -65,7 +66,7 @@ final class CaseRunner {
                     + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
                     + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=DifferentialIT -Ddifftest.seed="
                     + testCase.seed() + " -Ddifftest.path=" + testCase.path()
-                    + "\n" + String.join("\n", problems)
+                    + "\nvariant: " + variant + "\n" + String.join("\n", problems)
                     + "\n---- case.sql (target/difftest/" + testCase.id() + "/case.sql)\n" + testCase.script();
         }
     }
@@ -73,29 +74,39 @@ final class CaseRunner {
     Outcome run(long seed, CasePath path) throws IOException, InterruptedException {
         Generator generator = new Generator(seed, new Rules(path), maxTx);
         Case c = generator.generate(seed);
+        Variant variant = Variant.of(seed, path);
         Path dir = Path.of("target", "difftest", c.id()).toAbsolutePath();
         deleteRecursively(dir); // a re-run starts over: the lake of an earlier run holds its offset
         Files.createDirectories(dir);
-        Files.write(dir.resolve("case.sql"), c.script().getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("case.sql"), ("-- variant: " + variant + "\n" + c.script())
+                .getBytes(StandardCharsets.UTF_8));
         List<String> problems = new ArrayList<>();
         String pipelineName = generator.prefix();
         try {
             execute(path.source(), c.setup());
-            Source source = source(path, generator.prefix());
-            for (Case.Phase phase : c.phases()) {
+            Source source = source(path, generator.prefix(), variant);
+            List<Case.Phase> phases = c.phases();
+            // the second phase's statements run during the first catch-up (the snapshot) when it has no DDL
+            Case.Phase concurrent = variant.concurrent() && phases.size() > 1 && phases.get(1).ddl().isEmpty()
+                    ? phases.get(1) : null;
+            for (int i = 0; i < phases.size(); i++) {
+                Case.Phase phase = phases.get(i);
                 execute(path.source(), phase.ddl());
                 if (path.trigger()) {
                     // docs/capture.md: install (again) after creating or altering captured tables
                     install(source);
                 }
-                execute(path.source(), phase.dml());
+                if (phase != concurrent) {
+                    execute(path.source(), phase.dml());
+                }
                 if (path.source() == Db.MARIA && !path.log()) {
                     awaitOlderTransactions();
                 }
                 if (path.timestamp()) {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
-                String failure = catchUp(pipelineName, source, sink(c, dir, pipelineName));
+                String failure = i == 0 ? firstCatchUp(c, variant, dir, pipelineName, source, concurrent)
+                        : catchUp(pipelineName, source, sink(c, dir, pipelineName));
                 if (failure != null) {
                     problems.add(failure);
                     break;
@@ -109,12 +120,49 @@ final class CaseRunner {
         } finally {
             cleanUp(path, pipelineName);
         }
-        Outcome outcome = new Outcome(c, problems);
+        Outcome outcome = new Outcome(c, variant, problems);
         if (!outcome.passed()) {
             // getBytes, not writeString: a sink's value may hold lone surrogates, which are replaced, not fatal
             Files.write(dir.resolve("failure.txt"), outcome.report().getBytes(StandardCharsets.UTF_8));
         }
         return outcome;
+    }
+
+    /**
+     * The first catch-up, which reads the tables (the snapshot): with the variant's crash (the sink fails part way;
+     * after a fatal one a new pipeline resumes from what was committed) and, where the variant says so, the second
+     * phase's statements running at the same time.
+     */
+    private String firstCatchUp(Case c, Variant variant, Path dir, String name, Source source, Case.Phase concurrent)
+            throws InterruptedException, SQLException {
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "difftest-writer-" + name));
+        try {
+            Future<Void> writes = null;
+            if (concurrent != null) {
+                writes = writer.submit(() -> {
+                    execute(c.path().source(), concurrent.dml());
+                    return null;
+                });
+            }
+            Sink sink = sink(c, dir, name);
+            CrashingSink crashing = variant.crash() == Variant.Crash.NONE ? null
+                    : new CrashingSink(sink, variant.crash(), variant.crashAfter());
+            String failure = catchUp(name, source, crashing == null ? sink : crashing);
+            if (failure != null && crashing != null && crashing.crashed()
+                    && variant.crash() == Variant.Crash.RESTART) {
+                failure = catchUp(name, source, sink(c, dir, name)); // the crashed run's successor
+            }
+            if (writes != null) {
+                try {
+                    writes.get();
+                } catch (ExecutionException e) {
+                    throw new SQLException("the concurrent phase failed: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            return failure;
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     /** The exception with its causes, each with its first frames: enough to see where, short enough to read. */
@@ -215,7 +263,7 @@ final class CaseRunner {
         return sql.length() > 500 ? sql.substring(0, 500) + "…" : sql;
     }
 
-    private Source source(CasePath path, String prefix) {
+    private Source source(CasePath path, String prefix, Variant variant) {
         TestDatabase db = env.database(path.source());
         if (path.source() == Db.PG) {
             PostgresSource.Builder b = PostgresSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user())
@@ -226,6 +274,9 @@ final class CaseRunner {
             }
             if (path.timestamp()) {
                 b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
+            }
+            if (variant.incremental()) {
+                b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize());
             }
             return b.build();
         }
@@ -242,6 +293,9 @@ final class CaseRunner {
             // other helpers on the shared server may keep INNODB_TRX stale: capture then falls back to the safety
             // window, and a catch-up run waits until it has passed the rows committed before the run
             b.safetyWindow(Duration.ofSeconds(20));
+        }
+        if (variant.incremental()) {
+            b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize());
         }
         return b.build();
     }
