@@ -45,6 +45,26 @@ final class Catalog {
         return tables;
     }
 
+    /**
+     * The planner's estimate of the rows of these tables ({@code pg_class.reltuples}), or -1 when one of them has
+     * none (never vacuumed nor analyzed).
+     */
+    long estimatedRows(List<TableInfo> tables) throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT reltuples FROM pg_class WHERE oid = ?")) {
+            for (TableInfo table : tables) {
+                ps.setLong(1, table.oid());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getDouble(1) < 0) {
+                        return -1;
+                    }
+                    total += (long) rs.getDouble(1);
+                }
+            }
+        }
+        return total;
+    }
+
     /** The live columns of a table, in order. */
     List<RelationInfo.ColumnDef> columns(long relOid) throws SQLException {
         List<RelationInfo.ColumnDef> columns = new ArrayList<>();

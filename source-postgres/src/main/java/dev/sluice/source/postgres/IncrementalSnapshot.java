@@ -5,6 +5,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.RetriableException;
 import dev.sluice.Row;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotMode;
@@ -57,6 +58,9 @@ final class IncrementalSnapshot implements AutoCloseable {
     private final String run;
 
     private SnapshotProgress progress;
+    /** The tables selected when this session began, and the planner's estimate of their rows (or -1). */
+    private final List<TableId> selected;
+    private final long estimate;
     private Catalog.TableInfo table;
     private long tableRows;
     private long chunks;
@@ -72,7 +76,8 @@ final class IncrementalSnapshot implements AutoCloseable {
     }
 
     IncrementalSnapshot(Connection metadata, TypeResolver types, TableFilter filter, ChunkReader reader,
-            PgOutputDecoder decoder, Clock clock, int chunkSize, String slot, SnapshotProgress progress) {
+            PgOutputDecoder decoder, Clock clock, int chunkSize, String slot, SnapshotProgress progress)
+            throws SQLException {
         this.metadata = metadata;
         this.catalog = new Catalog(metadata);
         this.types = types;
@@ -83,6 +88,9 @@ final class IncrementalSnapshot implements AutoCloseable {
         this.chunkSize = chunkSize;
         this.run = slot + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ":";
         this.progress = progress;
+        List<Catalog.TableInfo> selected = catalog.tables(filter);
+        this.selected = selected.stream().map(Catalog.TableInfo::id).toList();
+        this.estimate = catalog.estimatedRows(selected);
         decoder.progress(progress);
         if (progress.table() == null) {
             log.info("incremental snapshot: starting, chunks of {} rows", chunkSize);
@@ -113,6 +121,16 @@ final class IncrementalSnapshot implements AutoCloseable {
     /** For tests: {@code hook} runs after each chunk's read, before its high watermark is written. */
     void afterRead(Hook hook) {
         this.afterRead = hook;
+    }
+
+    /** How far the snapshot has come (rows since it began, kept in the offset), or null once it is complete. */
+    SnapshotStatus status() {
+        SnapshotProgress now = progress;
+        if (now == null) {
+            return null;
+        }
+        int done = (int) selected.stream().filter(now::isDone).count();
+        return new SnapshotStatus(now.table(), done, Math.max(done, selected.size()), now.rows(), estimate);
     }
 
     /** True while the snapshot is under way. */

@@ -6,6 +6,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
@@ -74,6 +75,7 @@ final class PgChangeStream implements ChangeStream {
     private KeepAlive keepAlive;
     private PgOutputDecoder decoder;
     private SnapshotReader snapshot;
+    private long snapshotEstimate = -1;
     private TableWatcher watcher;
     private long nextTableCheck;
     private PgOutputDecoder.AddedTable pendingTable;
@@ -180,6 +182,7 @@ final class PgChangeStream implements ChangeStream {
             }
             snapshotEnd = PgOffset.stream(lsn, 0);
             head = snapshotEnd;
+            snapshotEstimate = catalog.estimatedRows(tables);
             snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(lsn, rows),
                     context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
@@ -216,6 +219,7 @@ final class PgChangeStream implements ChangeStream {
                 s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
             }
             columns.seed(new Catalog(connection), tables); // the catalog as of the slot's consistent point
+            snapshotEstimate = catalog.estimatedRows(tables);
             snapshot = new SnapshotReader(connection, tables, rows -> PgOffset.inSnapshot(consistentPoint, rows),
                     context.clock().instant(), config.numericMode());
         } catch (SQLException | RuntimeException e) {
@@ -336,6 +340,14 @@ final class PgChangeStream implements ChangeStream {
                 s.execute("IDENTIFY_SYSTEM");
             }
         }
+    }
+
+    @Override
+    public SnapshotStatus snapshotStatus() {
+        if (snapshot != null) {
+            return snapshot.status(snapshotEstimate);
+        }
+        return incremental != null ? incremental.status() : null;
     }
 
     @Override

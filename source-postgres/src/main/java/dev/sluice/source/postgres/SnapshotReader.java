@@ -3,6 +3,7 @@ package dev.sluice.source.postgres;
 import dev.sluice.ChangeEvent;
 import dev.sluice.Op;
 import dev.sluice.Row;
+import dev.sluice.SnapshotStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -115,6 +116,13 @@ final class SnapshotReader implements AutoCloseable {
     /** The tables read so far, by OID, with the columns their rows were read with. */
     Map<Long, RelationInfo> tablesRead() {
         return read;
+    }
+
+    /** How far the read has come; {@code estimate}: the tables' estimated rows, or -1. */
+    SnapshotStatus status(long estimate) {
+        boolean reading = statement != null;
+        return new SnapshotStatus(reading ? relation.table : null, next - (reading ? 1 : 0), tables.size(), rows,
+                estimate);
     }
 
     boolean isDone() {

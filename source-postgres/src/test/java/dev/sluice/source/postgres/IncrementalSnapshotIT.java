@@ -11,7 +11,9 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableFilter;
+import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
@@ -205,6 +207,12 @@ class IncrementalSnapshotIT {
                 assertThat(System.nanoTime()).isLessThan(deadline);
                 before.addAll(stream.poll(Duration.ofMillis(100)));
             }
+            // progress: table b of the two, every row emitted so far, and the planner's estimate once analyzed
+            SnapshotStatus status = stream.snapshotStatus();
+            assertThat(status.table()).isEqualTo(TableId.of("public", "b"));
+            assertThat(status.tablesDone()).isEqualTo(1);
+            assertThat(status.tablesTotal()).isEqualTo(2);
+            assertThat(status.rowsRead()).isEqualTo(before.stream().filter(e -> e.op() == Op.READ).count());
         } // stops in the middle of table b; the sink made everything so far durable
         db.execute("DELETE FROM b WHERE id = 300", "UPDATE b SET v = 'changed' WHERE id = 1",
                 "UPDATE a SET v = 'changed' WHERE id = 2");
@@ -212,9 +220,15 @@ class IncrementalSnapshotIT {
         assertThat(stored.progress().table().name()).isEqualTo("b");
         assertThat(stored.encode()).contains(",chunk=");
 
+        db.execute("ANALYZE a", "ANALYZE b");
         List<ChangeEvent> after;
         try (ChangeStream stream = source.open(source.decodeOffset(stored.encode()), context)) {
+            // resumed: the rows read before count, and the estimate (after ANALYZE) is the tables' rows
+            SnapshotStatus resumed = stream.snapshotStatus();
+            assertThat(resumed.rowsRead()).isEqualTo(stored.progress().rows());
+            assertThat(resumed.rowsEstimated()).isEqualTo(400 + 299);
             after = untilSnapshotDone(stream);
+            assertThat(stream.snapshotStatus()).as("complete").isNull();
         }
         assertThat(after).filteredOn(e -> e.op() == Op.TRUNCATE).as("no table is truncated again").isEmpty();
         long reads = before.stream().filter(e -> e.op() == Op.READ).count()
