@@ -4,6 +4,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Row;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotChunk;
 import dev.sluice.capture.SnapshotMode;
@@ -41,6 +42,9 @@ final class IncrementalSnapshot implements AutoCloseable {
     private final Deque<TableId> tables;
     private final Clock clock;
     private SnapshotProgress progress;
+    /** The tables captured when this session began, and InnoDB's estimate of their rows (or -1). */
+    private final List<TableId> captured;
+    private final long estimate;
     /** The open chunk (its window runs until the stream reaches {@link #high}), or null. */
     private ChunkReader.Read open;
     private MySqlOffset high;
@@ -51,11 +55,13 @@ final class IncrementalSnapshot implements AutoCloseable {
     private Runnable afterRead = () -> { };
 
     private IncrementalSnapshot(MySqlSource source, ChunkReader reader, Connection lookup, List<TableId> tables,
-            SnapshotProgress progress, Clock clock) {
+            SnapshotProgress progress, Clock clock, List<TableId> captured, long estimate) {
         this.source = source;
         this.reader = reader;
         this.lookup = lookup;
         this.tables = new ArrayDeque<>(tables);
+        this.captured = List.copyOf(captured);
+        this.estimate = estimate;
         this.progress = progress;
         this.clock = clock;
     }
@@ -88,13 +94,22 @@ final class IncrementalSnapshot implements AutoCloseable {
                     progress.lastKey(), progress.rows());
         }
         return new IncrementalSnapshot(source, new ChunkReader(source.connect(), mariaDb), lookup, left, progress,
-                clock);
+                clock, captured, InfoSchema.estimatedRows(lookup, captured));
     }
 
     static FatalException keyless(TableId table) {
         return new FatalException("table " + table + " has no primary key, so an incremental snapshot cannot read it"
                 + " in chunks. Fix: add a primary key to it, or use SnapshotMode.INITIAL for a consistent one-shot read"
                 + " (or leave the table out of the source's tables(...) filter)");
+    }
+
+    /** How far the snapshot has come (rows since it began, kept in the offset). */
+    SnapshotStatus status() {
+        SnapshotProgress now = progress;
+        int done = now == null ? captured.size() : (int) captured.stream().filter(now::isDone).count();
+        long rows = now == null ? 0 : now.rows();
+        return new SnapshotStatus(now == null ? null : now.table(), done, Math.max(done, captured.size()), rows,
+                estimate);
     }
 
     /** True if a chunk's window is open: the stream must reach {@link #high} before the chunk is emitted. */

@@ -197,4 +197,26 @@ final class InfoSchema {
             return Schema.of(columns.stream().map(ColumnSpec::toColumn).toList(), key);
         }
     }
+
+    /**
+     * InnoDB's estimate of the rows of these tables ({@code information_schema.TABLES.TABLE_ROWS}), or -1 where
+     * the server has none.
+     */
+    static long estimatedRows(Connection connection, List<TableId> tables) throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT TABLE_ROWS FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            for (TableId table : tables) {
+                ps.setString(1, table.namespace());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getObject(1) == null) {
+                        return -1;
+                    }
+                    total += rs.getLong(1);
+                }
+            }
+        }
+        return total;
+    }
 }

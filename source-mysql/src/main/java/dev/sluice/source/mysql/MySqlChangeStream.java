@@ -6,6 +6,7 @@ import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
@@ -38,6 +39,7 @@ final class MySqlChangeStream implements ChangeStream {
     private List<TableId> captured;
     private MySqlOffset head;
     private SnapshotReader snapshot;
+    private long snapshotEstimate = -1;
     private MySqlOffset snapshotPosition;
     private BinlogConnection binlog;
     private BinlogEvents events;
@@ -101,6 +103,7 @@ final class MySqlChangeStream implements ChangeStream {
             startBinlog(head);
         } else {
             snapshot = new SnapshotReader(source.connect(), source.tables(), context.clock().instant());
+            snapshotEstimate = InfoSchema.estimatedRows(lookup, snapshot.tables());
             snapshotPosition = snapshot.begin(mariaDb, source.user());
             if (mode != SnapshotMode.INITIAL_ONLY) {
                 // after fixing the position: an XA prepared before it and committed after it would be lost
@@ -203,6 +206,14 @@ final class MySqlChangeStream implements ChangeStream {
     /** For tests: the running incremental snapshot, or null. */
     IncrementalSnapshot incremental() {
         return incremental;
+    }
+
+    @Override
+    public SnapshotStatus snapshotStatus() {
+        if (snapshot != null) {
+            return snapshot.status(snapshotEstimate);
+        }
+        return incremental != null ? incremental.status() : null;
     }
 
     @Override

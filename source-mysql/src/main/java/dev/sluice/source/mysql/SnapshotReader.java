@@ -5,6 +5,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.Schema;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotMode;
@@ -47,6 +48,9 @@ final class SnapshotReader implements AutoCloseable {
     private Statement statement;
     private ResultSet rows;
     private boolean pendingTruncate;
+    private final int total;
+    private final List<TableId> all;
+    private long read;
 
     SnapshotReader(Connection connection, TableFilter filter, Instant time) throws SQLException {
         this(connection, InfoSchema.tables(connection, filter), time);
@@ -57,6 +61,20 @@ final class SnapshotReader implements AutoCloseable {
         this.connection = connection;
         this.time = time;
         this.tables = new ArrayDeque<>(tables);
+        this.total = tables.size();
+        this.all = List.copyOf(tables);
+    }
+
+    /** Every table this reader reads, read or not yet. */
+    List<TableId> tables() {
+        return all;
+    }
+
+    /** How far the read has come; {@code estimate}: the tables' estimated rows, or -1. */
+    SnapshotStatus status(long estimate) {
+        boolean reading = rows != null;
+        return new SnapshotStatus(reading ? table : null, total - tables.size() - (reading ? 1 : 0), total, read,
+                estimate);
     }
 
     /**
@@ -139,6 +157,7 @@ final class SnapshotReader implements AutoCloseable {
             }
             events.add(ChangeEvent.builder(Op.READ, table, schema).after(Row.of(values)).offset(offset)
                     .commitTime(time).build());
+            read++;
         }
         return events;
     }

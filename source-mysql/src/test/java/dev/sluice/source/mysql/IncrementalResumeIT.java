@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Op;
+import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.testkit.MariaDbDatabase;
@@ -47,7 +48,15 @@ class IncrementalResumeIT {
         ChangeStream second = source.open(offset, Streams.CONTEXT);
         List<ChangeEvent> after;
         try {
+            // progress: table b, one of three done, the rows emitted before (kept in the offset), InnoDB's estimate
+            SnapshotStatus resumed = second.snapshotStatus();
+            assertThat(resumed.table()).isEqualTo(TableId.of(db.name(), "b"));
+            assertThat(resumed.tablesDone()).isEqualTo(1);
+            assertThat(resumed.tablesTotal()).isEqualTo(3);
+            assertThat(resumed.rowsRead()).isEqualTo(offset.chunk().rows());
+            assertThat(resumed.rowsEstimated()).isPositive();
             after = IncrementalKeysIT.pollUntilSnapshotDone(second);
+            assertThat(second.snapshotStatus()).as("complete").isNull();
         } finally {
             second.close();
         }
