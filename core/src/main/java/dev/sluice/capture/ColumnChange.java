@@ -12,9 +12,9 @@ final class ColumnChange {
     static FatalException failure(TableId table, Schema now, String method) {
         return new FatalException("the columns of " + table + " changed (now " + TableShape.describe(now) + ") since "
                 + "the targets last received its rows, and " + method + " capture is set to fail on such a change "
-                + "(schemaChanges/schemaChanges FAIL): rows no later change mentions (a renamed column's values, an "
+                + "(schemaChanges(SchemaChanges.FAIL)): rows no later change mentions (a renamed column's values, an "
                 + "added column's default, converted values) would differ between the source and the targets. Fix: "
-                + "restart with schemaChanges(REREAD) (JdbcCaptureSource: schemaChanges(SchemaChanges.REREAD)), "
-                + "which reads the table again.");
+                + "restart with schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes reread), which reads the "
+                + "table again.");
     }
 }

@@ -312,7 +312,8 @@ final class TriggerStream implements ChangeStream {
                     + " does not fit the table's columns (" + problem + "). The table was altered after the change "
                     + "was recorded, or its triggers predate the alteration: drain the change table before altering "
                     + "a captured table, and run install() again after altering it; or build the source with "
-                    + "schemaChanges(REREAD) (schemaChanges(REREAD)), which reads the table again");
+                    + "schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes reread), which reads the table "
+                    + "again");
         }
         if (!changed) {
             LOG.warn("change {} of {} was recorded in other columns than the table has ({}): its triggers predate an "

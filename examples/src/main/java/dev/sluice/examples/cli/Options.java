@@ -32,7 +32,9 @@ final class Options {
             "s3-access-key", "s3-secret-key", "s3-secret-key-file", "s3-path-style", "target-url", "target-user",
             "target-password", "target-password-file", "target-table-naming", "offsets", "commit-interval",
             "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff",
-            "start-timeout", "tls", "trusted-certificates");
+            "start-timeout", "tls", "trusted-certificates", "schema-changes", "safety-window", "table-check-interval",
+            "numeric-mode", "max-sink-stall", "writer-lease", "partition-by", "compression", "max-file-rows",
+            "max-file-bytes", "max-file-age");
 
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "password", "SLUICE_PASSWORD",
@@ -211,6 +213,24 @@ final class Options {
             return value == null ? fallback : Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new UsageException("--" + key + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /** A size in bytes, written {@code 512}, {@code 64k}, {@code 128m} or {@code 1g} (powers of 1024). */
+    long bytes(String key) {
+        String value = values.get(key);
+        String text = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        try {
+            long unit = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                case 'g' -> 1L << 30;
+                default -> 1;
+            };
+            long amount = Long.parseLong(unit == 1 ? text : text.substring(0, text.length() - 1));
+            return Math.multiplyExact(amount, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("--" + key + " must be a size such as 512, 64k, 128m or 1g, not '" + value + "'");
         }
     }
 }

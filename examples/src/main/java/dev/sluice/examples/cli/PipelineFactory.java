@@ -11,16 +11,20 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
 import dev.sluice.sink.jdbc.JdbcSink;
 import dev.sluice.sink.jdbc.TableNaming;
+import dev.sluice.sink.s3.Compression;
 import dev.sluice.sink.s3.ParquetSink;
+import dev.sluice.sink.s3.Partitioning;
 import dev.sluice.source.mongo.MongoSource;
 import dev.sluice.source.mongo.StartupMode;
 import dev.sluice.source.mysql.MySqlSource;
 import dev.sluice.source.mysql.TlsMode;
+import dev.sluice.source.postgres.NumericMode;
 import dev.sluice.source.postgres.PostgresSource;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds the source, sink, offset store and pipeline that {@code sluice replicate} options describe. */
 final class PipelineFactory {
@@ -157,15 +162,10 @@ final class PipelineFactory {
                 .password(secretOrEmpty("password"))
                 .tables(tables())
                 .capture(capture)
-                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only",
-                        "incremental")) {
-                    case "never" -> SnapshotMode.NEVER;
-                    case "only" -> SnapshotMode.INITIAL_ONLY;
-                    case "incremental" -> SnapshotMode.INCREMENTAL;
-                    default -> SnapshotMode.INITIAL;
-                });
+                .snapshotMode(snapshotMode())
+                .schemaChanges(schemaChanges());
         if (options.has("snapshot-chunk-size")) {
-            postgres.snapshotChunkSize(options.integer("snapshot-chunk-size", 0));
+            postgres.snapshotChunkSize(snapshotChunkSize());
         }
         if (options.has("timestamp-column")) {
             postgres.timestampColumn(options.get("timestamp-column"));
@@ -173,6 +173,14 @@ final class PipelineFactory {
         if (options.has("soft-delete-column")) {
             postgres.softDeleteColumn(options.get("soft-delete-column"));
         }
+        if (options.has("safety-window")) {
+            postgres.safetyWindow(options.duration("safety-window", null));
+        }
+        if (options.has("table-check-interval")) {
+            postgres.tableCheckInterval(options.duration("table-check-interval", null));
+        }
+        postgres.numericMode(options.choice("numeric-mode", "decimal", "decimal", "text").equals("text")
+                ? NumericMode.TEXT : NumericMode.DECIMAL);
         return postgres.build();
     }
 
@@ -183,18 +191,16 @@ final class PipelineFactory {
                 .password(secretOrEmpty("password"))
                 .tables(tables())
                 .capture(capture)
-                .snapshotMode(switch (options.choice("snapshot", "initial", "initial", "never", "only", "incremental")) {
-                    case "never" -> SnapshotMode.NEVER;
-                    case "only" -> SnapshotMode.INITIAL_ONLY;
-                    case "incremental" -> SnapshotMode.INCREMENTAL;
-                    default -> SnapshotMode.INITIAL;
-                });
+                .snapshotMode(snapshotMode())
+                .schemaChanges(schemaChanges());
         if (options.has("snapshot-chunk-size")) {
-            int rows = options.integer("snapshot-chunk-size", 8192);
-            if (rows <= 0) {
-                throw new UsageException("--snapshot-chunk-size must be positive, not " + rows);
-            }
-            mysql.snapshotChunkSize(rows);
+            mysql.snapshotChunkSize(snapshotChunkSize());
+        }
+        if (options.has("safety-window")) {
+            mysql.safetyWindow(options.duration("safety-window", null));
+        }
+        if (options.has("max-sink-stall")) {
+            mysql.maxSinkStall(options.duration("max-sink-stall", null));
         }
         if (options.has("timestamp-column")) {
             mysql.timestampColumn(options.get("timestamp-column"));
@@ -211,6 +217,28 @@ final class PipelineFactory {
             mysql.trustedCertificates(Path.of(options.get("trusted-certificates")));
         }
         return mysql.build();
+    }
+
+    private SnapshotMode snapshotMode() {
+        return switch (options.choice("snapshot", "initial", "initial", "never", "only", "incremental")) {
+            case "never" -> SnapshotMode.NEVER;
+            case "only" -> SnapshotMode.INITIAL_ONLY;
+            case "incremental" -> SnapshotMode.INCREMENTAL;
+            default -> SnapshotMode.INITIAL;
+        };
+    }
+
+    private int snapshotChunkSize() {
+        int rows = options.integer("snapshot-chunk-size", 8192);
+        if (rows <= 0) {
+            throw new UsageException("--snapshot-chunk-size must be positive, not " + rows);
+        }
+        return rows;
+    }
+
+    private SchemaChanges schemaChanges() {
+        return options.choice("schema-changes", "reread", "reread", "fail").equals("fail") ? SchemaChanges.FAIL
+                : SchemaChanges.REREAD;
     }
 
     private TableFilter tables() {
@@ -251,8 +279,12 @@ final class PipelineFactory {
     private Sink parquet() {
         String out = options.require("out", "for --sink parquet: a folder, or s3://bucket/prefix");
         ParquetSink.Builder parquet = ParquetSink.builder();
+        parquetOptions(parquet);
         if (!out.startsWith("s3://")) {
             return parquet.localFolder(Path.of(out)).build();
+        }
+        if (options.has("writer-lease")) {
+            parquet.writerLease(options.duration("writer-lease", null));
         }
         String location = out.substring("s3://".length());
         int slash = location.indexOf('/');
@@ -275,6 +307,41 @@ final class PipelineFactory {
             parquet.credentials(options.get("s3-access-key"), secret);
         }
         return parquet.build();
+    }
+
+    /** File layout options of the Parquet sink, for a folder and for S3 alike. */
+    private void parquetOptions(ParquetSink.Builder parquet) {
+        if (options.has("partition-by")) {
+            String by = options.get("partition-by");
+            parquet.partitionBy(switch (by.toLowerCase(Locale.ROOT)) {
+                case "day" -> Partitioning.DAY;
+                case "hour" -> Partitioning.HOUR;
+                case "none" -> Partitioning.NONE;
+                default -> {
+                    if (!by.startsWith("column:") || by.length() == "column:".length()) {
+                        throw new UsageException("--partition-by must be day, hour, none or column:NAME, not '" + by
+                                + "'");
+                    }
+                    yield Partitioning.column(by.substring("column:".length()));
+                }
+            });
+        }
+        if (options.has("compression")) {
+            parquet.compression(switch (options.choice("compression", "zstd", "zstd", "snappy", "gzip")) {
+                case "snappy" -> Compression.SNAPPY;
+                case "gzip" -> Compression.GZIP;
+                default -> Compression.ZSTD;
+            });
+        }
+        if (options.has("max-file-rows")) {
+            parquet.maxFileRows(options.integer("max-file-rows", 0));
+        }
+        if (options.has("max-file-bytes")) {
+            parquet.maxFileBytes(options.bytes("max-file-bytes"));
+        }
+        if (options.has("max-file-age")) {
+            parquet.maxFileAge(options.duration("max-file-age", null));
+        }
     }
 
     /** The store {@code --offsets} names, or null for the sink's own (exactly once), the default. */

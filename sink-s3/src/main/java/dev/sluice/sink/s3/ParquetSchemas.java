@@ -52,7 +52,8 @@ final class ParquetSchemas {
                 throw new FatalException("table " + table + " has a column named '" + column.name()
                         + "', which is the name of a partition folder of the sink, so readers with Hive partitioning"
                         + " would show the folder's value instead of the column's. Fix: rename the column, choose"
-                        + " another partitionBy(…), or leave the table out of the pipeline's table filter.");
+                        + " another partitionBy(…) (CLI: --partition-by), or leave the table out of the pipeline's"
+                        + " table filter.");
             }
             fields.add(field(column.name(), column.type(), Repetition.OPTIONAL));
         }

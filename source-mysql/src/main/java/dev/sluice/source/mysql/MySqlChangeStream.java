@@ -341,7 +341,7 @@ final class MySqlChangeStream implements ChangeStream {
             throw new FatalException("the statement at " + at.file() + ":" + at.position() + " may have changed the"
                     + " values of existing rows of captured table" + (changed.size() > 1 ? "s " : " ")
                     + changed.stream().map(TableId::toString).toList() + " without row events: "
-                    + abbreviate(events.alterStatement()) + ". Fix: use schemaChanges(SchemaChanges.REREAD) to re-read"
+                    + abbreviate(events.alterStatement()) + ". Fix: use schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes reread) to re-read"
                     + " the table at that point of the stream, or delete this pipeline's stored offset to take a new"
                     + " snapshot");
         }

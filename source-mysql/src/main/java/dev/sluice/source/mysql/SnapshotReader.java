@@ -120,7 +120,8 @@ final class SnapshotReader implements AutoCloseable {
                 } catch (SQLException e) {
                     throw new FatalException("user " + user + " may not run FLUSH TABLES WITH READ LOCK for a"
                             + " consistent snapshot (" + e.getMessage() + "). Fix: GRANT RELOAD ON *.* TO the user,"
-                            + " or use snapshotMode(SnapshotMode.NEVER)", e);
+                            + " or use snapshotMode(SnapshotMode.INCREMENTAL), which takes no lock (CLI: --snapshot"
+                            + " incremental)", e);
                 }
                 try {
                     s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");

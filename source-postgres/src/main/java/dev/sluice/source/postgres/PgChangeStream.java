@@ -567,7 +567,8 @@ final class PgChangeStream implements ChangeStream {
         return new FatalException("the columns of table " + table + " changed (" + change + "): rows no change"
                 + " event mentions may hold other values in the source than in the sinks, and the source is built"
                 + " with schemaChanges(SchemaChanges.FAIL). Fix: re-snapshot (delete the pipeline's stored"
-                + " offset), or build the source with schemaChanges(SchemaChanges.REREAD) and restart, so the"
+                + " offset), or build the source with schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes"
+                + " reread) and restart, so the"
                 + " table is read again.");
     }
 

@@ -139,8 +139,8 @@ final class TypeResolver {
         if (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity")) {
             throw new FatalException("column " + column + " holds the numeric value " + text + ", which a decimal"
                     + " cannot represent. Either change that value in the database (for example to NULL), or"
-                    + " build the source with .numericMode(NumericMode.TEXT) to capture every numeric column as"
-                    + " its exact text; the pipeline resumes from where it stopped.");
+                    + " build the source with .numericMode(NumericMode.TEXT) (CLI: --numeric-mode text) to capture"
+                    + " every numeric column as its exact text; the pipeline resumes from where it stopped.");
         }
         return new BigDecimal(text);
     }
