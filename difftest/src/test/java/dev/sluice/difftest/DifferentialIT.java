@@ -43,7 +43,7 @@ class DifferentialIT {
             for (CasePath path : Settings.paths()) {
                 long start = System.nanoTime();
                 CaseRunner.Outcome outcome = runner.run(s, path);
-                System.out.printf("difftest seed=%d path=%s %s in %d ms%n", s, path,
+                System.out.printf("difftest seed=%d path=%s (%s) %s in %d ms%n", s, path, outcome.variant(),
                         outcome.passed() ? "passed" : "FAILED", (System.nanoTime() - start) / 1_000_000);
                 if (!outcome.passed()) {
                     failures.add(outcome.report());

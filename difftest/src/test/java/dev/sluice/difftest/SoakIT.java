@@ -54,7 +54,7 @@ class SoakIT {
             } else {
                 failed.get(path).add(seed);
             }
-            System.out.printf("soak seed=%d path=%s %s%n", seed, path, outcome.passed() ? "passed" : "FAILED");
+            System.out.printf("soak seed=%d path=%s (%s) %s%n", seed, path, outcome.variant(), outcome.passed() ? "passed" : "FAILED");
         }
         StringBuilder summary = new StringBuilder(String.format("%-22s %6s %6s %6s  %s%n", "path", "ran", "passed",
                 "failed", "failed seeds"));

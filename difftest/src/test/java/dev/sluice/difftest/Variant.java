@@ -26,12 +26,13 @@ record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash cra
     }
 
     static Variant of(long seed, CasePath path) {
-        Random r = new Random(seed * 0x9E3779B97F4A7C15L + 17);
+        // the path's name, not its hash code (an enum's is not the same from one JVM to the next)
+        Random r = new Random(seed * 0x9E3779B97F4A7C15L + path.toString().hashCode());
         boolean incremental = !path.timestamp() && r.nextBoolean();
         int chunkSize = 1 + r.nextInt(40);
         boolean concurrent = incremental && r.nextBoolean();
         Crash crash = Crash.values()[r.nextInt(3)];
-        int crashAfter = 1 + r.nextInt(150);
+        int crashAfter = 1 + r.nextInt(60);
         return new Variant(incremental, chunkSize, concurrent, crash, crashAfter);
     }
 
