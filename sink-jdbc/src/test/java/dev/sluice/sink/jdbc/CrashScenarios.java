@@ -75,15 +75,18 @@ final class CrashScenarios {
         pipeline.start();
         try {
             int kills = 0;
+            long lastKill = 0;
             while (kills < 3 && !pipeline.status().state().isTerminal()) {
                 String offset = db.offset("recover");
                 long seq = offset == null ? 0 : Long.parseLong(offset.substring(4));
                 if (seq == source.head()) {
                     break; // caught up before three kills: the kills that happened are still checked below
                 }
-                if (seq > 300L * (kills + 1)) {
+                // each kill after 300 more committed events, and once the pipeline recovered from the one before
+                if (seq > lastKill + 300 && pipeline.status().recoveries() == kills) {
                     db.killConnections();
                     kills++;
+                    lastKill = seq;
                 }
                 Thread.sleep(10);
             }
