@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The incremental snapshot of {@link SnapshotMode#INCREMENTAL} (the DBLog method), interleaved with the stream on
  * the capture thread: between two polls, with the stream paused at position {@code P}, a chunk of the current
- * table is read ({@link ChunkReader}) and a non-transactional logical message (the high watermark {@code H}) is
+ * table is read ({@link ChunkReader}) and a transactional logical message (the high watermark {@code H}) is
  * written; the stream's events up to {@code H} are reconciled with the chunk, and at {@code H} the rows left are
  * emitted as {@code READ} events. The progress (see {@link SnapshotProgress}) rides on every offset the stream
  * produces from then on, so a restart continues after the last row emitted.
@@ -172,7 +172,9 @@ final class IncrementalSnapshot implements AutoCloseable {
         }
         afterRead.run();
         String id = run + ++chunks;
-        try (PreparedStatement ps = metadata.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
+        // transactional, so that its commit flushes the WAL at once: a non-transactional message waits for the WAL
+        // writer (up to wal_writer_delay) before the walsender may send it, and every chunk waited that long
+        try (PreparedStatement ps = metadata.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
             ps.setString(1, PgOutputDecoder.SNAPSHOT_WATERMARK);
             ps.setString(2, id);
             ps.execute();

@@ -504,7 +504,11 @@ final class PgChangeStream implements ChangeStream {
                 if (incremental != null) {
                     incremental.reconcile(events, before);
                     if (watermark != null && incremental.isHighWatermark(watermark)) {
-                        decoder.keepalive(watermark.endLsn()); // everything before the message is delivered
+                        if (watermark.transactional()) {
+                            decoder.reachedWatermark(watermark.endLsn());
+                        } else {
+                            decoder.keepalive(watermark.endLsn()); // everything before the message is delivered
+                        }
                         PgOffset h = decoder.position();
                         events.addAll(incremental.atHighWatermark(h != null ? h
                                 : PgOffset.stream(watermark.endLsn(), 0)));

@@ -112,12 +112,13 @@ final class PgOutputDecoder {
     }
 
     /**
-     * A non-transactional message with prefix {@link #SNAPSHOT_WATERMARK} (the high watermark of a chunk, see
-     * IncrementalSnapshot), just decoded; once. {@code endLsn} is where its WAL record ends.
+     * A message with prefix {@link #SNAPSHOT_WATERMARK} (the high watermark of a chunk, see IncrementalSnapshot),
+     * just decoded; once. {@code endLsn} is where its WAL record ends, or for a transactional one the commit LSN
+     * of its own transaction, which holds nothing else: every transaction committed before it was delivered.
      */
-    record Watermark(String content, long endLsn) {}
+    record Watermark(String content, long endLsn, boolean transactional) {}
 
-    /** The prefix of the non-transactional message that marks a chunk's high watermark. */
+    /** The prefix of the message that marks a chunk's high watermark. */
     static final String SNAPSHOT_WATERMARK = "sluice-snapshot";
 
     /** The watermark message just decoded, once; null if none. */
@@ -139,6 +140,17 @@ final class PgOutputDecoder {
                 : lsn > position.lsn();
         if (ahead) {
             position = candidate;
+        }
+    }
+
+    /**
+     * The stream met a transactional watermark whose transaction commits at {@code commitLsn} (and holds nothing
+     * else): every transaction committed below it is delivered, so the position moves there, inside the
+     * watermark's own transaction, with none of its events delivered.
+     */
+    void reachedWatermark(long commitLsn) {
+        if (position == null || commitLsn > position.lsn()) {
+            position = PgOffset.stream(commitLsn, 0);
         }
     }
 
@@ -211,8 +223,8 @@ final class PgOutputDecoder {
         if (transactional && inTransaction && (added || TABLE_CHANGED.equals(prefix)) && commitLsn >= resumeLsn) {
             addedTable = new AddedTable(commitLsn, content, !added);
         }
-        if (!transactional && SNAPSHOT_WATERMARK.equals(prefix)) {
-            watermark = new Watermark(content, messageLsn);
+        if (SNAPSHOT_WATERMARK.equals(prefix)) {
+            watermark = new Watermark(content, transactional ? commitLsn : messageLsn, transactional);
         }
     }
 
