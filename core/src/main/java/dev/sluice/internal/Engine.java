@@ -591,7 +591,12 @@ public final class Engine {
                 // a catch-up run commits as soon as it has what it came for, not at the next interval
                 boolean atTarget = catchUp && !caughtUp && target != null && position != null
                         && position.covers(target);
-                if (dirty && (now >= nextCommit || flushWanted || draining || atTarget)) {
+                // a catch-up run that reached its target and stops commits nothing that does not cover it: what
+                // the stream returned after the target may be a whole no commit may split (a table read again,
+                // whose TRUNCATE went first), and is captured again by the next run
+                boolean beyondTarget = catchUp && caughtUp && target != null && position != null
+                        && !position.covers(target);
+                if (dirty && (now >= nextCommit || flushWanted || draining || atTarget) && !beyondTarget) {
                     commit();
                     nextCommit = System.nanoTime() + commitInterval;
                 }

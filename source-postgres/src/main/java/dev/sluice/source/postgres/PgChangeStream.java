@@ -80,6 +80,8 @@ final class PgChangeStream implements ChangeStream {
     private long nextTableCheck;
     private PgOutputDecoder.AddedTable pendingTable;
     private SnapshotReader addedTable;
+    /** The offset of the events of the table read at a marker, while that read is under way. */
+    private PgOffset rereadAt;
     private PgOffset snapshotEnd;
     /** The incremental snapshot under way or done in this session (SnapshotMode.INCREMENTAL), or null. */
     private IncrementalSnapshot incremental;
@@ -454,10 +456,13 @@ final class PgChangeStream implements ChangeStream {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 // the stream's position, still before the marker's transaction: every event of the read stays
                 // below the transactions after it, a restart before the read is committed meets the marker again,
-                // and neither a catch-up target nor the slot's confirmation can pass the marker mid-read (the
-                // marker's own commit LSN did both: runs ended with the table half read, and the next stopped with
-                // "slot has moved past the stored offset")
-                PgOffset at = (PgOffset) position();
+                // and the slot's confirmation cannot pass the marker mid-read (the marker's own commit LSN did:
+                // the next run stopped with "slot has moved past the stored offset"). Marked rereading, it covers
+                // no catch-up target until the table is read whole: a target before the marker was covered by it,
+                // and runs ended with the table half read (its TRUNCATE committed, rows missing; difftest soak
+                // seed 7342958391701411049 PG_LOG_JDBC)
+                PgOffset at = ((PgOffset) position()).rereading();
+                rereadAt = at;
                 addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
                         config.numericMode());
             } catch (SQLException | RuntimeException e) {
@@ -473,6 +478,7 @@ final class PgChangeStream implements ChangeStream {
         }
         List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (addedTable.isDone()) {
+            rereadAt = null;
             // a table that joined: the first Relation message is compared with the read's columns. A table read
             // again keeps its Relation's columns as baseline: the read may be newer than the stream (a DDL between
             // marker and read), and the stream's events in between still carry the older columns
@@ -601,6 +607,9 @@ final class PgChangeStream implements ChangeStream {
 
     @Override
     public Offset position() {
+        if (rereadAt != null) {
+            return rereadAt; // a table is being read at a marker: not past it before the read is whole
+        }
         if (decoder == null) {
             return base;
         }

@@ -3,6 +3,7 @@ package dev.sluice.source.postgres;
 import dev.sluice.Offset;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
+import java.util.Arrays;
 
 /**
  * A position of {@link PostgresSource}: either in the initial snapshot or in the replication stream.
@@ -21,10 +22,16 @@ import dev.sluice.capture.SnapshotProgress;
  * ({@link SnapshotMode#INCREMENTAL}): how far its chunks have read. Such an offset never covers an offset without
  * progress, so a catch-up run ends only after the snapshot is complete.
  *
- * <p>Text forms: {@code pg:lsn=0/16B3748,events=5}, {@code pg:lsn=0/16B3748,events=5,chunk=<progress>} and
- * {@code pg:snapshot=0/16B3748,rows=1200}.
+ * <p>The events of a table read at a marker (a table that joined, or whose columns changed) carry the stream's
+ * position before the marker's transaction, marked {@code rereading}: a restart meets the marker again and reads the
+ * table again, and such an offset covers nothing, so a catch-up run never ends with the table half read (its
+ * TRUNCATE committed, some of its rows not yet).
+ *
+ * <p>Text forms: {@code pg:lsn=0/16B3748,events=5}, {@code pg:lsn=0/16B3748,events=5,chunk=<progress>},
+ * {@code pg:lsn=0/16B3748,events=5,reread} and {@code pg:snapshot=0/16B3748,rows=1200}.
  */
-record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress) implements Offset {
+record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, boolean rereading)
+        implements Offset {
 
     static final String TAG = "pg:";
     private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
@@ -40,12 +47,17 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
     }
 
     PgOffset(boolean snapshot, long lsn, long count) {
-        this(snapshot, lsn, count, null);
+        this(snapshot, lsn, count, null, false);
     }
 
     /** This stream position with {@code next} as its snapshot progress (null: no snapshot running). */
     PgOffset withProgress(SnapshotProgress next) {
-        return next == progress ? this : new PgOffset(snapshot, lsn, count, next);
+        return next == progress ? this : new PgOffset(snapshot, lsn, count, next, rereading);
+    }
+
+    /** This stream position, for the events of a table read at a marker (see the class description). */
+    PgOffset rereading() {
+        return new PgOffset(snapshot, lsn, count, progress, true);
     }
 
     /** The stream position: all transactions committed below {@code lsn}, plus {@code events} of the one at it. */
@@ -68,7 +80,8 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
                     + (snapshot ? ",rows=" : ",events="));
             lastPrefix = prefix;
         }
-        return progress == null ? prefix.text + count : prefix.text + count + ",chunk=" + progress.encode();
+        String text = progress == null ? prefix.text + count : prefix.text + count + ",chunk=" + progress.encode();
+        return rereading ? text + ",reread" : text;
     }
 
     /** The text of an offset up to its count; immutable, so safe to share between threads. */
@@ -102,6 +115,10 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             throw new IllegalArgumentException(expected);
         }
         String[] parts = text.substring(TAG.length()).split(",", -1);
+        boolean rereading = parts.length > 2 && parts[parts.length - 1].equals("reread");
+        if (rereading) {
+            parts = Arrays.copyOf(parts, parts.length - 1);
+        }
         if (parts.length != 2 && parts.length != 3) {
             throw new IllegalArgumentException(expected);
         }
@@ -119,7 +136,7 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             long count = Long.parseLong(parts[1].substring(countPrefix.length()));
             SnapshotProgress progress = parts.length == 3
                     ? SnapshotProgress.decode(parts[2].substring("chunk=".length())) : null;
-            return new PgOffset(snapshot, lsn, count, progress);
+            return new PgOffset(snapshot, lsn, count, progress, rereading);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(expected, e);
         }
@@ -140,6 +157,9 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
     public boolean covers(Offset other) {
         if (!(other instanceof PgOffset that)) {
             throw new IllegalArgumentException("not a PostgreSQL source offset: " + other);
+        }
+        if (rereading) {
+            return false; // a table is half read: nothing is reached until it is read whole
         }
         if (snapshot) {
             // a snapshot in progress covers only less of the same snapshot; never any stream position
