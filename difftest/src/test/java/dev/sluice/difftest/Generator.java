@@ -91,16 +91,15 @@ final class Generator {
             // (docs/capture.md: trigger capture stops on it, timestamp capture never removes the old table's rows)
             Table old = tables.get(0);
             Table again = newTable(old.namespace, old.name);
-            if (rules.path().sink() == CasePath.SinkKind.JDBC) {
-                // the JDBC sink keeps the target table, and stops on a key other than its own (documented in
-                // sink-jdbc.md, with the fix): the table comes back with its old key columns
-                again.columns.removeIf(Col::key);
-                again.columns.addAll(0, old.keyColumns());
-                // and it keeps a column's target type: a column of the old name with another type stops it
-                // (documented, with the fix), so a name the old table used comes back with its old type only
-                again.columns.removeIf(c -> !c.key() && old.columns.stream().anyMatch(
-                        o -> o.name().equals(c.name()) && !o.type().ddl().equals(c.type().ddl())));
-            }
+            // the JDBC sink keeps the target table, and stops on a key other than its own or a column of another
+            // type (documented in sink-jdbc.md, with the fix); a Parquet folder holding both tables' files has no
+            // one type for a column that changed it (readers such as DuckDB's union_by_name cannot cast an
+            // integer key to a uuid). So the table comes back with its old key columns, and a name the old table
+            // used comes back with its old type only
+            again.columns.removeIf(Col::key);
+            again.columns.addAll(0, old.keyColumns());
+            again.columns.removeIf(c -> !c.key() && old.columns.stream().anyMatch(
+                    o -> o.name().equals(c.name()) && !o.type().ddl().equals(c.type().ddl())));
             tables.set(0, again);
             created.add("DROP TABLE " + old.ref(db));
             created.add(create(again));
