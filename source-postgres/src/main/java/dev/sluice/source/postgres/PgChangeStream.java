@@ -457,11 +457,11 @@ final class PgChangeStream implements ChangeStream {
                 // the stream's position, still before the marker's transaction: every event of the read stays
                 // below the transactions after it, a restart before the read is committed meets the marker again,
                 // and the slot's confirmation cannot pass the marker mid-read (the marker's own commit LSN did:
-                // the next run stopped with "slot has moved past the stored offset"). Marked rereading, it covers
+                // the next run stopped with "slot has moved past the stored offset"). Marked as a re-read, it covers
                 // no catch-up target until the table is read whole: a target before the marker was covered by it,
                 // and runs ended with the table half read (its TRUNCATE committed, rows missing; difftest soak
                 // seed 7342958391701411049 PG_LOG_JDBC)
-                PgOffset at = ((PgOffset) position()).rereading();
+                PgOffset at = ((PgOffset) position()).asReread();
                 rereadAt = at;
                 addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
                         config.numericMode());

@@ -23,14 +23,14 @@ import java.util.Arrays;
  * progress, so a catch-up run ends only after the snapshot is complete.
  *
  * <p>The events of a table read at a marker (a table that joined, or whose columns changed) carry the stream's
- * position before the marker's transaction, marked {@code rereading}: a restart meets the marker again and reads the
+ * position before the marker's transaction, marked {@code reread}: a restart meets the marker again and reads the
  * table again, and such an offset covers nothing, so a catch-up run never ends with the table half read (its
  * TRUNCATE committed, some of its rows not yet).
  *
  * <p>Text forms: {@code pg:lsn=0/16B3748,events=5}, {@code pg:lsn=0/16B3748,events=5,chunk=<progress>},
  * {@code pg:lsn=0/16B3748,events=5,reread} and {@code pg:snapshot=0/16B3748,rows=1200}.
  */
-record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, boolean rereading)
+record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, boolean reread)
         implements Offset {
 
     static final String TAG = "pg:";
@@ -52,11 +52,11 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
 
     /** This stream position with {@code next} as its snapshot progress (null: no snapshot running). */
     PgOffset withProgress(SnapshotProgress next) {
-        return next == progress ? this : new PgOffset(snapshot, lsn, count, next, rereading);
+        return next == progress ? this : new PgOffset(snapshot, lsn, count, next, reread);
     }
 
     /** This stream position, for the events of a table read at a marker (see the class description). */
-    PgOffset rereading() {
+    PgOffset asReread() {
         return new PgOffset(snapshot, lsn, count, progress, true);
     }
 
@@ -81,7 +81,7 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             lastPrefix = prefix;
         }
         String text = progress == null ? prefix.text + count : prefix.text + count + ",chunk=" + progress.encode();
-        return rereading ? text + ",reread" : text;
+        return reread ? text + ",reread" : text;
     }
 
     /** The text of an offset up to its count; immutable, so safe to share between threads. */
@@ -158,7 +158,7 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
         if (!(other instanceof PgOffset that)) {
             throw new IllegalArgumentException("not a PostgreSQL source offset: " + other);
         }
-        if (rereading) {
+        if (reread) {
             return false; // a table is half read: nothing is reached until it is read whole
         }
         if (snapshot) {
