@@ -341,13 +341,13 @@ final class MySqlChangeStream implements ChangeStream {
             throw new FatalException("the statement at " + at.file() + ":" + at.position() + " may have changed the"
                     + " values of existing rows of captured table" + (changed.size() > 1 ? "s " : " ")
                     + changed.stream().map(TableId::toString).toList() + " without row events: "
-                    + abbreviate(events.alterStatement()) + ". Fix: use schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes reread) to re-read"
-                    + " the table at that point of the stream, or delete this pipeline's stored offset to take a new"
-                    + " snapshot");
+                    + abbreviate(events.alterStatement()) + ". Fix: use schemaChanges(SchemaChanges.REREAD) (CLI:"
+                    + " --schema-changes reread) to re-read the table at that point of the stream, or delete this"
+                    + " pipeline's stored offset to take a new snapshot");
         }
         SnapshotReader reader = new SnapshotReader(source.connect(), changed, context.clock().instant());
         try {
-            reader.beginReread(at);
+            reader.beginReread(at.asReread()); // covers no catch-up target until the tables are read whole
         } catch (SQLException | RuntimeException e) {
             reader.close();
             throw e;
@@ -381,6 +381,10 @@ final class MySqlChangeStream implements ChangeStream {
 
     @Override
     public Offset position() {
+        if (reread != null) {
+            // a table read again after an ALTER: not past the statement, and covering nothing, until it is whole
+            return events.position().asReread();
+        }
         return events != null && !finished ? events.position() : position;
     }
 

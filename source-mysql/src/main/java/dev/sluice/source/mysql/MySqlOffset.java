@@ -42,6 +42,7 @@ final class MySqlOffset implements Offset {
     private static final String SERVER = ";server=";
     private static final String STATE = ";state=";
     private static final String CHUNK = ";chunk=";
+    private static final String REREAD = ";reread";
 
     private final boolean snapshot;
     private final String file;
@@ -56,11 +57,16 @@ final class MySqlOffset implements Offset {
     private final String state;
     /** The progress of an incremental snapshot running at this offset, or null. */
     private final SnapshotProgress chunk;
+    /**
+     * True for the events of tables read again after an ALTER: a restart reads them again from the statement, and
+     * such an offset covers nothing, so a catch-up run never ends with a table half read.
+     */
+    private final boolean reread;
     /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
     private String text;
 
     private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
-            String server, String state, SnapshotProgress chunk) {
+            String server, String state, SnapshotProgress chunk, boolean reread) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -73,11 +79,12 @@ final class MySqlOffset implements Offset {
         this.server = server;
         this.state = state;
         this.chunk = chunk;
+        this.reread = reread;
     }
 
     /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
     MySqlOffset identity(String server, String state) {
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, reread);
     }
 
     /** This binlog offset with an incremental snapshot's progress (null: no snapshot running). */
@@ -85,7 +92,12 @@ final class MySqlOffset implements Offset {
         if (snapshot && progress != null) {
             throw new IllegalArgumentException("a consistent snapshot's offset carries no chunk progress");
         }
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress, reread);
+    }
+
+    /** This offset, for the events of a table read again after an ALTER (see {@link #reread}). */
+    MySqlOffset asReread() {
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, true);
     }
 
     /** The progress of the incremental snapshot running at this offset, or null if none is. */
@@ -103,17 +115,17 @@ final class MySqlOffset implements Offset {
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null);
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null, false);
     }
 
     /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
-        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null);
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null, false);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null);
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null, false);
     }
 
     static MySqlOffset decode(String text) {
@@ -132,6 +144,7 @@ final class MySqlOffset implements Offset {
                 String server = null;
                 String state = null;
                 SnapshotProgress chunk = null;
+                boolean reread = false;
                 for (int i = 1; i < parts.length; i++) {
                     if (parts[i].startsWith(GTID.substring(1))) {
                         gtid = parts[i].substring(GTID.length() - 1);
@@ -143,13 +156,17 @@ final class MySqlOffset implements Offset {
                         state = parts[i].substring(STATE.length() - 1);
                     } else if (parts[i].startsWith(CHUNK.substring(1))) {
                         chunk = SnapshotProgress.decode(parts[i].substring(CHUNK.length() - 1));
+                    } else if (parts[i].equals(REREAD.substring(1))) {
+                        reread = true;
                     }
                     // other fields are from a later version: ignored, as they only add checks
                 }
                 int rowsColon = rest.lastIndexOf(':');
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
-                return binlog(rest.substring(0, posColon), Long.parseLong(rest.substring(posColon + 1, rowsColon)),
+                MySqlOffset offset = binlog(rest.substring(0, posColon),
+                        Long.parseLong(rest.substring(posColon + 1, rowsColon)),
                         Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk);
+                return reread ? offset.asReread() : offset;
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("'" + text + "' is not a MySQL source offset: expected "
@@ -193,7 +210,7 @@ final class MySqlOffset implements Offset {
                     : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid)
                             + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
                             + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state)
-                            + (chunk == null ? "" : CHUNK + chunk.encode());
+                            + (chunk == null ? "" : CHUNK + chunk.encode()) + (reread ? REREAD : "");
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -209,6 +226,9 @@ final class MySqlOffset implements Offset {
     public boolean covers(Offset other) {
         if (!(other instanceof MySqlOffset that)) {
             throw new IllegalArgumentException("not a MySQL source offset: " + other);
+        }
+        if (reread) {
+            return false; // a table is half read: nothing is reached until it is read whole
         }
         if (snapshot) {
             return equals(that);
@@ -248,12 +268,12 @@ final class MySqlOffset implements Offset {
         return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
                 && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
                 && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
-                && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk);
+                && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk) && reread == that.reread;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, reread);
     }
 
     @Override

@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class MySqlOffsetTest {
 
     @Test
+    void aRereadsOffsetRoundTripsAndCoversNothing() {
+        MySqlOffset at = MySqlOffset.binlog("mysql-bin.000003", 1234, 0, "0-1-55");
+        MySqlOffset reread = at.asReread();
+        assertThat(reread.encode()).endsWith(";reread");
+        assertThat(MySqlOffset.decode(reread.encode())).isEqualTo(reread);
+        assertThat(reread.covers(MySqlOffset.binlog("mysql-bin.000001", 4, 0, null))).as("covers no target")
+                .isFalse();
+        assertThat(MySqlOffset.binlog("mysql-bin.000004", 4, 0, null).covers(reread)).isTrue();
+    }
+
+    @Test
     void encodesAndDecodesEveryKind() {
         for (MySqlOffset offset : new MySqlOffset[] {
                 MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55"),

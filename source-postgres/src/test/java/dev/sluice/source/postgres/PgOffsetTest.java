@@ -12,6 +12,16 @@ import org.junit.jupiter.api.Test;
 class PgOffsetTest {
 
     @Test
+    void aRereadsOffsetRoundTripsAndCoversNothing() {
+        PgOffset before = PgOffset.stream(0x16_B374_D848L, 0);
+        PgOffset reread = before.asReread();
+        assertThat(reread.encode()).isEqualTo("pg:lsn=16/B374D848,events=0,reread");
+        assertThat(PgOffset.decode(reread.encode())).isEqualTo(reread);
+        assertThat(reread.covers(PgOffset.stream(0x10_0000_0000L, 0))).as("covers no target").isFalse();
+        assertThat(PgOffset.stream(0x17_0000_0000L, 0).covers(reread)).isTrue();
+    }
+
+    @Test
     void encodesAndDecodesBothKinds() {
         PgOffset stream = PgOffset.stream(0x16_B374_D848L, 5);
         PgOffset snapshot = PgOffset.inSnapshot(0x1_0000_0000L, 1200);
