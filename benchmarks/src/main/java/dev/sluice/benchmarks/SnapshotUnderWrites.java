@@ -118,7 +118,8 @@ final class SnapshotUnderWrites {
     /**
      * Runs the pipeline until its snapshot is complete, SIGKILLing it {@code kills} times on the way, each once the
      * committed progress has passed a random share (5–90%) of the rows and a random part of a commit interval more;
-     * returns the last run's result line. A snapshot that ends before a kill is due ends the kills.
+     * returns the last run's result line. A snapshot that ends before a kill is due ends the kills (the result says
+     * how many were done).
      */
     private String snapshot(RunSpec spec, int kills, Random random, int[] killsDone) throws Exception {
         double[] shares = new double[kills];
@@ -131,7 +132,8 @@ final class SnapshotUnderWrites {
             Process child = launcher.start(spec, childLog);
             if (killsDone[0] < kills && waitForProgress(spec, (long) (shares[killsDone[0]] * spec.expected()), child)) {
                 Thread.sleep(random.nextInt((int) Math.max(1, spec.commitMillis())));
-                if (child.isAlive()) {
+                // a commit without progress: the snapshot is complete, and a kill now would not be "during" it
+                if (child.isAlive() && committedProgress(spec.output()) >= 0) {
                     child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no close
                     child.waitFor(1, TimeUnit.MINUTES);
                     killsDone[0]++;
