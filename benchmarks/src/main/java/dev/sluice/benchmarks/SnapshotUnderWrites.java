@@ -117,7 +117,8 @@ final class SnapshotUnderWrites {
 
     /**
      * Runs the pipeline until its snapshot is complete, SIGKILLing it {@code kills} times on the way, each once the
-     * committed progress has passed a random share (5–90%) of the rows and a random part of a commit interval more;
+     * committed progress has passed a random share (5–90%) of the rows and a commit of the JVM being killed, and a
+     * random part of a commit interval more;
      * returns the last run's result line. A snapshot that ends before a kill is due ends the kills (the result says
      * how many were done).
      */
@@ -129,8 +130,11 @@ final class SnapshotUnderWrites {
         Arrays.sort(shares);
         for (int launch = 0; ; launch++) {
             Path childLog = spec.output().resolveSibling(spec.output().getFileName() + "-" + launch + ".log");
+            // each kill waits for a commit of this JVM's own: a restart is never killed before it has done work
+            long due = killsDone[0] < kills ? Math.max((long) (shares[killsDone[0]] * spec.expected()),
+                    committedProgress(spec.output()) + 1) : 0;
             Process child = launcher.start(spec, childLog);
-            if (killsDone[0] < kills && waitForProgress(spec, (long) (shares[killsDone[0]] * spec.expected()), child)) {
+            if (killsDone[0] < kills && waitForProgress(spec, due, child)) {
                 Thread.sleep(random.nextInt((int) Math.max(1, spec.commitMillis())));
                 // a commit without progress: the snapshot is complete, and a kill now would not be "during" it
                 if (child.isAlive() && committedProgress(spec.output()) >= 0) {
