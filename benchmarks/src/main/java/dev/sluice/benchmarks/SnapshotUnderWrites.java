@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -174,7 +175,7 @@ final class SnapshotUnderWrites {
             }
             Matcher m = PROGRESS.matcher(Files.readString(newest));
             return m.find() ? Long.parseLong(m.group(1)) : -1;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return -1; // renamed while listed: the next look sees the new one
         }
     }
