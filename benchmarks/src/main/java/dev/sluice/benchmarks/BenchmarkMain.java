@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
- * [--in-jvm-warmup|--no-in-jvm-warmup] [--workloads W1,W2,W3,W4,W5] [--w4-rows N] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
+ * [--in-jvm-warmup|--no-in-jvm-warmup] [--workloads W1,W1I,W2,W3,W4,W5,W6] [--w4-rows N] [--w6-rows N]
+ * [--w6-rate WRITES_PER_S] [--w6-kills K] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
  * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
  * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). {@code --chart-from FILE.md
  * OUT.svg} draws the chart again from the table a run wrote. W4 (~8 KB JSON per row) has its own size,
@@ -24,8 +25,11 @@ import java.util.Locale;
  * {@code --smoke}. {@code --warmup N} runs N discarded repetitions, each in a fresh JVM like the measured ones;
  * {@code --in-jvm-warmup} (on with {@code --full} and {@code --smoke}) runs every measured run's workload once
  * before it in the same JVM, so the measured run finds its code compiled, as a long-running pipeline does, and
- * reports that first run as the cold figure. Servers and users come from the testkit's
- * variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
+ * reports that first run as the cold figure. W1I and W6 are Sluice's incremental snapshot (Sluice only): W1I is W1
+ * with {@code SnapshotMode.INCREMENTAL}; W6 ({@link SnapshotUnderWrites}) snapshots {@code --w6-rows} rows (2M with
+ * {@code --full}, 2,000 with {@code --smoke}) while a writer updates and deletes them at {@code --w6-rate}, and with
+ * {@code --w6-kills K} (10 with {@code --full}) runs again with K SIGKILLs of the pipeline's JVM.
+ * Servers and users come from the testkit's variables ({@code SLUICE_PG_*}, {@code SLUICE_MARIADB_*}) with the same defaults.
  */
 public final class BenchmarkMain {
 
@@ -59,7 +63,9 @@ public final class BenchmarkMain {
         for (String database : options.databases()) {
             for (Workload workload : options.workloads()) {
                 log("%s %s, %,d rows", database, workload, options.rows(workload));
-                if (database.equals("postgres")) {
+                if (workload == Workload.W6) {
+                    new SnapshotUnderWrites(options, launcher, results).run(database);
+                } else if (database.equals("postgres")) {
                     new PgWorkloadRunner(options, launcher, results).run(workload);
                 } else {
                     new MariaDbWorkloadRunner(options, launcher, results).run(workload);
@@ -86,7 +92,12 @@ public final class BenchmarkMain {
         System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
     }
 
-    /** The systems each workload runs on, in the order of the first repetition. */
+    /** The systems a workload runs on, in the order of the first repetition. */
+    static List<String> systems(Options options, Workload workload) {
+        return workload.sluiceOnly() ? new ArrayList<>(List.of("sluice")) : systems(options);
+    }
+
+    /** The systems of the comparison, in the order of the first repetition. */
     static List<String> systems(Options options) {
         List<String> systems = new ArrayList<>(List.of("sluice", "debezium"));
         if (options.debeziumDefaults()) {
@@ -98,11 +109,12 @@ public final class BenchmarkMain {
     /** The settings of one invocation. Immutable. */
     record Options(int rows, int reps, int warmup, List<Workload> workloads, List<String> databases, String heap,
             long commitMillis, boolean debeziumDefaults, Path markdown, Path svg, Path work, String mode,
-            int latencyRate, int latencySeconds, int w4Rows, boolean inJvmWarmup) {
+            int latencyRate, int latencySeconds, int w4Rows, boolean inJvmWarmup, int w6Rows, int w6Rate,
+            int w6Kills) {
 
-        /** The rows of a workload: {@link #w4Rows} for W4, else {@link #rows}. */
+        /** The rows of a workload: {@link #w4Rows} for W4, {@link #w6Rows} for W6, else {@link #rows}. */
         int rows(Workload workload) {
-            return workload == Workload.W4 ? w4Rows : rows;
+            return workload == Workload.W4 ? w4Rows : workload == Workload.W6 ? w6Rows : rows;
         }
 
         static Options parse(String[] args) {
@@ -111,8 +123,12 @@ public final class BenchmarkMain {
             int warmup = 1;
             boolean inJvmWarmup = false;
             String mode = "custom";
-            List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5);
+            List<Workload> workloads = List.of(Workload.W1, Workload.W1I, Workload.W2, Workload.W3, Workload.W4,
+                    Workload.W5, Workload.W6);
             int w4Rows = -1; // --rows, unless a mode or --w4-rows says otherwise
+            int w6Rows = -1; // likewise
+            int w6Rate = 2000;
+            int w6Kills = 0;
             List<String> databases = List.of("postgres");
             String heap = "256m";
             long commitMillis = 5000;
@@ -132,6 +148,7 @@ public final class BenchmarkMain {
                         inJvmWarmup = true;
                         commitMillis = 1000;
                         w4Rows = 200;
+                        w6Rows = 2_000;
                         mode = "smoke";
                     }
                     case "--full" -> {
@@ -141,10 +158,15 @@ public final class BenchmarkMain {
                         inJvmWarmup = true;
                         databases = List.of("postgres", "mariadb");
                         w4Rows = 100_000;
+                        w6Rows = 2_000_000;
+                        w6Kills = 10;
                         mode = "full";
                     }
                     case "--rows" -> rows = Integer.parseInt(args[++i]);
                     case "--w4-rows" -> w4Rows = Integer.parseInt(args[++i]);
+                    case "--w6-rows" -> w6Rows = Integer.parseInt(args[++i]);
+                    case "--w6-rate" -> w6Rate = Integer.parseInt(args[++i]);
+                    case "--w6-kills" -> w6Kills = Integer.parseInt(args[++i]);
                     case "--reps" -> reps = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--in-jvm-warmup" -> inJvmWarmup = true;
@@ -171,9 +193,17 @@ public final class BenchmarkMain {
             if (w4Rows < 0) {
                 w4Rows = rows;
             }
-            if (rows < 10 || w4Rows < 10 || reps < 1 || warmup < 0) {
-                throw new IllegalArgumentException("--rows and --w4-rows must be at least 10, --reps at least 1,"
-                        + " --warmup at least 0; got " + rows + ", " + w4Rows + ", " + reps + ", " + warmup);
+            if (w6Rows < 0) {
+                w6Rows = rows;
+            }
+            if (rows < 10 || w4Rows < 10 || w6Rows < 10 || reps < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--rows, --w4-rows and --w6-rows must be at least 10, --reps at"
+                        + " least 1, --warmup at least 0; got " + rows + ", " + w4Rows + ", " + w6Rows + ", " + reps
+                        + ", " + warmup);
+            }
+            if (w6Rate < 100 || w6Kills < 0) {
+                throw new IllegalArgumentException("--w6-rate must be at least 100 writes/s and --w6-kills at least 0;"
+                        + " got " + w6Rate + ", " + w6Kills);
             }
             for (String db : databases) {
                 if (!db.equals("postgres") && !db.equals("mariadb")) {
@@ -181,7 +211,7 @@ public final class BenchmarkMain {
                 }
             }
             return new Options(rows, reps, warmup, workloads, databases, heap, commitMillis, defaults, markdown, svg,
-                    work, mode, latencyRate, latencySeconds, w4Rows, inJvmWarmup);
+                    work, mode, latencyRate, latencySeconds, w4Rows, inJvmWarmup, w6Rows, w6Rate, w6Kills);
         }
 
         static String env(String name, String fallback) {

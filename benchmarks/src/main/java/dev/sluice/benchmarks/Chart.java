@@ -30,6 +30,9 @@ final class Chart {
         List<Stats[]> values = new ArrayList<>();
         for (String db : results.options().databases()) {
             for (Workload w : results.options().workloads()) {
+                if (w == Workload.W6) {
+                    continue; // not events/s: its own table
+                }
                 Stats[] row = new Stats[series.size()];
                 for (int i = 0; i < series.size(); i++) {
                     row[i] = series.get(i).equals("ceiling") ? Report.ceiling(results, db, w)

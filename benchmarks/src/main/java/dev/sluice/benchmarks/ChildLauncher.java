@@ -38,6 +38,11 @@ final class ChildLauncher {
     }
 
     String run(RunSpec spec, Path log) throws IOException, InterruptedException {
+        return result(spec, log, start(spec, log));
+    }
+
+    /** Starts the child of a run; its output goes to {@code log}. */
+    Process start(RunSpec spec, Path log) throws IOException {
         boolean debezium = spec.system().startsWith("debezium");
         String cp = classpath.stream()
                 .filter(e -> debezium ? !e.contains("/com/zendesk/")
@@ -54,7 +59,11 @@ final class ChildLauncher {
         command.addAll(spec.toArgs());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put(RunSpec.PASSWORD_VARIABLE, spec.server().password());
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    /** Waits for a started child and returns its {@code RESULT} line; throws if it failed. */
+    String result(RunSpec spec, Path log, Process process) throws IOException, InterruptedException {
         if (!process.waitFor(60, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IOException("the " + spec.system() + " run of " + spec.workload() + " did not end in 60 min;"

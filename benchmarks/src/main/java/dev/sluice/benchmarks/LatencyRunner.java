@@ -97,7 +97,7 @@ final class LatencyRunner {
     }
 
     /** Notes the first time each final .parquet file is seen, every 5 ms. */
-    private static void watch(Path folder, Map<Path, Long> seen) {
+    static void watch(Path folder, Map<Path, Long> seen) {
         while (!Thread.currentThread().isInterrupted()) {
             try (Stream<Path> files = Files.walk(folder)) {
                 long now = System.currentTimeMillis() * 1000;

@@ -2,7 +2,6 @@ package dev.sluice.benchmarks;
 
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
-import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.source.mysql.MySqlSource;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ final class MariaDbSources {
                 .password(spec.server().password())
                 .tables(TableFilter.include(spec.dbName() + ".bench"))
                 .serverId(Long.parseLong(spec.slot()))
-                .snapshotMode(spec.workload().snapshot() ? SnapshotMode.INITIAL : SnapshotMode.NEVER)
+                .snapshotMode(spec.workload().snapshotMode())
                 .build();
     }
 

@@ -33,7 +33,7 @@ final class MariaDbWorkloadRunner {
             long t0 = System.nanoTime();
             String[] start = null;
             switch (workload) {
-                case W1 -> db.loadRows(n);
+                case W1, W1I -> db.loadRows(n);
                 case W2 -> {
                     start = db.position();
                     db.singleRowInserts(1, n);
@@ -61,7 +61,7 @@ final class MariaDbWorkloadRunner {
             long events = OutputCounter.events(expected);
             int run = 0;
             for (int rep = -options.warmup(); rep < options.reps(); rep++) {
-                List<String> systems = BenchmarkMain.systems(options);
+                List<String> systems = BenchmarkMain.systems(options, workload);
                 if (Math.floorMod(rep, 2) == 1) {
                     java.util.Collections.reverse(systems);
                 }

@@ -33,7 +33,7 @@ final class PgWorkloadRunner {
         try (PgFixture pg = new PgFixture(server, database, workload == Workload.W4)) {
             long t0 = System.nanoTime();
             switch (workload) {
-                case W1 -> pg.loadRows(n);
+                case W1, W1I -> pg.loadRows(n);
                 case W2 -> {
                     pg.createPublication(publication);
                     pg.createSlot(template);
@@ -58,7 +58,7 @@ final class PgWorkloadRunner {
                     pg.loadRows(n);
                 }
             }
-            if (workload == Workload.W1) {
+            if (workload.snapshot()) {
                 pg.createPublication(publication);
             } else {
                 endLsn = pg.currentLsn();
@@ -67,7 +67,7 @@ final class PgWorkloadRunner {
             Map<String, Long> expected = OutputCounter.expected(workload, n, "postgres");
             long events = OutputCounter.events(expected);
             for (int rep = -options.warmup(); rep < options.reps(); rep++) {
-                var systems = BenchmarkMain.systems(options);
+                var systems = BenchmarkMain.systems(options, workload);
                 if (Math.floorMod(rep, 2) == 1) {
                     java.util.Collections.reverse(systems);
                 }

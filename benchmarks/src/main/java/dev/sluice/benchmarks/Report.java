@@ -56,6 +56,9 @@ final class Report {
         b.append("---:|".repeat(systems.size() + 3)).append('\n');
         for (String db : results.options().databases()) {
             for (Workload w : results.options().workloads()) {
+                if (w == Workload.W6) {
+                    continue; // its own table (IncrementalReport)
+                }
                 List<Measurement> sluice = results.runs(db, w, "sluice");
                 List<Measurement> debezium = results.runs(db, w, "debezium");
                 long events = sluice.isEmpty() ? (debezium.isEmpty() ? 0 : debezium.get(0).events())
@@ -76,6 +79,7 @@ final class Report {
                         .append(" |\n");
             }
         }
+        b.append(IncrementalReport.section(results));
         b.append(cold(results, systems));
         b.append('\n').append(resources(results, systems));
         b.append('\n').append("Ceilings: ");
@@ -95,6 +99,8 @@ final class Report {
                 .append(" — ").append(reason).append(".\n"));
         List<Measurement> invalid = java.util.stream.Stream.concat(results.runs().stream(),
                 results.allColdRuns().stream()).filter(m -> !m.valid()).toList();
+        results.snapshotsUnderWrites().stream().filter(r -> !r.valid()).forEach(r -> b.append("\n**INVALID W6** ")
+                .append(r.database()).append(": ").append(r).append('\n'));
         for (Measurement m : invalid) {
             b.append("\n**INVALID run** ").append(m.system()).append(' ').append(m.database()).append(' ')
                     .append(m.workload()).append(": counted ").append(m.counted()).append(", expected ")

@@ -15,6 +15,7 @@ final class Results {
     private final Map<String, List<Double>> ceilings = new LinkedHashMap<>();
     private final Map<String, String> missing = new LinkedHashMap<>();
     private final List<String[]> latencies = new ArrayList<>();
+    private final List<W6Result> snapshotsUnderWrites = new ArrayList<>();
     private double parquetCeiling = Double.NaN;
 
     Results(BenchmarkMain.Options options) {
@@ -72,6 +73,14 @@ final class Results {
                 String.format(java.util.Locale.ROOT, "%.0f", p99), Integer.toString(rows)});
     }
 
+    void add(W6Result result) {
+        snapshotsUnderWrites.add(result);
+    }
+
+    List<W6Result> snapshotsUnderWrites() {
+        return snapshotsUnderWrites;
+    }
+
     List<String[]> latencies() {
         return latencies;
     }
@@ -102,6 +111,7 @@ final class Results {
     }
 
     boolean allValid() {
-        return runs.stream().allMatch(Measurement::valid) && coldRuns.stream().allMatch(Measurement::valid);
+        return runs.stream().allMatch(Measurement::valid) && coldRuns.stream().allMatch(Measurement::valid)
+                && snapshotsUnderWrites.stream().allMatch(W6Result::valid);
     }
 }

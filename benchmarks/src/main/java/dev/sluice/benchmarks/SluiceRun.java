@@ -5,7 +5,6 @@ import dev.sluice.Pipeline;
 import dev.sluice.PipelineStatus;
 import dev.sluice.Source;
 import dev.sluice.TableFilter;
-import dev.sluice.capture.SnapshotMode;
 import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.sink.s3.Partitioning;
 import dev.sluice.source.postgres.PostgresSource;
@@ -77,7 +76,7 @@ final class SluiceRun {
                 .tables(TableFilter.include("public.bench"))
                 .slotName(spec.slot())
                 .publicationName(spec.publication())
-                .snapshotMode(spec.workload().snapshot() ? SnapshotMode.INITIAL : SnapshotMode.NEVER)
+                .snapshotMode(spec.workload().snapshotMode())
                 .build();
     }
 

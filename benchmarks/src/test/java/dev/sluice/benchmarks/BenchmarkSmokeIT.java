@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmark harness in smoke mode (2,000 rows, W4 200 rows of ~8 KB JSON, one repetition after a warm-up run in
  * the same JVM) against the real servers, so it cannot rot: every system's output, the warm-up runs' too, is read
- * back and holds exactly the rows of its workload (for W4 also: no update carries the untouched JSON on PostgreSQL, every update does on MariaDB), the
+ * back and holds exactly the rows of its workload (W1I: Sluice's incremental snapshot, Sluice only; W6: an
+ * incremental snapshot under updates and deletes, whose folded lake must equal the table) (for W4 also: no update carries the untouched JSON on PostgreSQL, every update does on MariaDB), the
  * ceilings are measured, and the report and chart are written. Says nothing about speed.
  */
 class BenchmarkSmokeIT {
@@ -20,20 +21,23 @@ class BenchmarkSmokeIT {
     void smokeRunWritesEveryRowOnceForBothSystemsOnBothDatabasesAndReportsIt(@TempDir Path dir) throws Exception {
         Path markdown = dir.resolve("benchmarks.md");
         Files.writeString(markdown, "# hand-written intro\n\n" + Report.START + "\nold\n" + Report.END + "\n\nnotes\n");
-        BenchmarkMain.Options options = BenchmarkMain.Options.parse(new String[] {"--smoke", "--workloads", "W1,W2,W3,W4",
+        BenchmarkMain.Options options = BenchmarkMain.Options.parse(new String[] {"--smoke", "--workloads", "W1,W1I,W2,W3,W4,W6",
                 "--databases", "postgres,mariadb", "--markdown", markdown.toString(), "--svg",
                 dir.resolve("chart.svg").toString(), "--work", dir.resolve("work").toString()});
 
         Results results = BenchmarkMain.run(options);
         Report.write(options, results);
 
-        assertThat(results.runs()).hasSize(2 * 4 * 2);
+        // W1-W4 for both systems, W1I for Sluice only, on both databases
+        assertThat(results.runs()).hasSize(2 * 4 * 2 + 2);
         // smoke mode warms each measured run's JVM with a run of its own, counted like the measured one
-        assertThat(results.allColdRuns()).hasSize(2 * 4 * 2);
+        assertThat(results.allColdRuns()).hasSize(2 * 4 * 2 + 2);
+        assertThat(results.runs()).filteredOn(m -> m.workload() == Workload.W1I).extracting(Measurement::system)
+                .containsOnly("sluice");
         for (Measurement m : java.util.stream.Stream.concat(results.runs().stream(), results.allColdRuns().stream())
                 .toList()) {
             Map<String, Long> expected = switch (m.workload()) {
-                case W1 -> Map.of("r", 2000L);
+                case W1, W1I -> Map.of("r", 2000L);
                 case W2 -> Map.of("c", 2000L);
                 case W3 -> Map.of("u", 1400L, "c", 400L, "d", 200L);
                 // PostgreSQL sends no untouched TOASTed JSON with an update; MariaDB's FULL row image re-sends it
@@ -46,8 +50,20 @@ class BenchmarkSmokeIT {
             assertThat(m.bytes()).isPositive();
             assertThat(m.rssPeak()).isPositive();
         }
-        // PostgreSQL: COPY, pg_recvlogical ×3; MariaDB: SELECT, then BinaryLogClient and mariadb-binlog ×3
-        assertThat(results.ceilings()).hasSize(4 + 1 + 2 * 3);
+        // W6: the snapshot under writes ends with the folded lake equal to the table, on both databases
+        assertThat(results.snapshotsUnderWrites()).extracting(W6Result::database).containsExactly("postgres", "mariadb");
+        for (W6Result r : results.snapshotsUnderWrites()) {
+            assertThat(r.differences()).as(r.database()).isNull();
+            assertThat(r.doubledKeys()).isZero();
+            assertThat(r.readRows()).isBetween(1L, 2000L);
+            assertThat(r.achievedRate()).isPositive();
+            assertThat(r.logBytes()).isPositive();
+            assertThat(r.tableBytes()).isPositive();
+            assertThat(r.killsAsked()).isZero();
+        }
+        // PostgreSQL: COPY ×2 (W1, W1I), pg_recvlogical ×3; MariaDB: SELECT ×2, then BinaryLogClient and
+        // mariadb-binlog ×3
+        assertThat(results.ceilings()).hasSize(5 + 2 + 2 * 3);
         assertThat(results.ceilings()).containsKey("mariadb|W4|no-op BinaryLogClient listener");
         String text = Files.readString(markdown);
         assertThat(text).startsWith("# hand-written intro").endsWith("notes\n").doesNotContain("\nold\n")
@@ -58,6 +74,9 @@ class BenchmarkSmokeIT {
                 .contains("each measured run after a warm-up run in its own JVM")
                 .contains("The same runs' cold start").contains("| mariadb | W2 | ")
                 .contains("JIT compiling s per run")
+                .contains("| postgres | W1I " + Workload.W1I.title() + " | 2,000 |")
+                .contains("Incremental snapshot on mariadb: W1I ")
+                .contains("W6 snapshot under writes").contains("| postgres | 2,000 | 0 (0) | 2,000 (")
                 .doesNotContain("INVALID");
         assertThat(Files.readString(dir.resolve("chart.svg"))).startsWith("<svg").contains("postgres W1");
     }

@@ -2,6 +2,7 @@ package dev.sluice.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.capture.SnapshotMode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,27 @@ class ReportTest {
         BenchmarkMain.Options both = BenchmarkMain.Options.parse(new String[] {"--rows", "5000", "--w4-rows", "300"});
         assertThat(both.rows(Workload.W4)).isEqualTo(300);
         assertThat(both.rows(Workload.W3)).isEqualTo(5000);
-        assertThat(BenchmarkMain.Options.parse(new String[0]).workloads()).contains(Workload.W4);
+        assertThat(BenchmarkMain.Options.parse(new String[0]).workloads()).contains(Workload.W4, Workload.W1I,
+                Workload.W6);
+    }
+
+    @Test
+    void w6HasTheIssuesSizeAndKillsWithFullAndASmallTableWithSmoke() {
+        BenchmarkMain.Options full = BenchmarkMain.Options.parse(new String[] {"--full"});
+        assertThat(full.rows(Workload.W6)).isEqualTo(2_000_000);
+        assertThat(full.w6Kills()).isEqualTo(10);
+        assertThat(full.w6Rate()).isEqualTo(2000);
+        BenchmarkMain.Options smoke = BenchmarkMain.Options.parse(new String[] {"--smoke"});
+        assertThat(smoke.rows(Workload.W6)).isEqualTo(2000);
+        assertThat(smoke.w6Kills()).isZero();
+        BenchmarkMain.Options custom = BenchmarkMain.Options.parse(new String[] {"--rows", "5000", "--w6-rows",
+                "300", "--w6-rate", "500", "--w6-kills", "3"});
+        assertThat(custom.rows(Workload.W6)).isEqualTo(300);
+        assertThat(custom.rows(Workload.W1I)).isEqualTo(5000);
+        assertThat(custom.w6Rate()).isEqualTo(500);
+        assertThat(custom.w6Kills()).isEqualTo(3);
+        assertThat(Workload.W1I.snapshotMode()).isEqualTo(SnapshotMode.INCREMENTAL);
+        assertThat(Workload.W1.snapshotMode()).isEqualTo(SnapshotMode.INITIAL);
+        assertThat(Workload.W3.snapshotMode()).isEqualTo(SnapshotMode.NEVER);
     }
 }
