@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@link Pipeline.Builder}). Immutable.
  *
  * @param enabled false skips the pipeline: no bean, nothing started (default true)
+ * @param autoStartup false builds (and so checks) the pipeline but leaves starting it to the application:
+ *     {@link SluicePipeline#start()} (default true)
  * @param startAndAwait true (the default) starts with {@link Pipeline#startAndAwait(Duration)}, so a pipeline that
  *     cannot open its source or sink fails the application's start; false starts in the background
  *     ({@link Pipeline#start()}) and the health indicator shows how it goes
@@ -22,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record PipelineProperties(
         @DefaultValue("true") boolean enabled,
+        @DefaultValue("true") boolean autoStartup,
         @DefaultValue("true") boolean startAndAwait,
         SourceProperties source,
         SinkProperties sink,

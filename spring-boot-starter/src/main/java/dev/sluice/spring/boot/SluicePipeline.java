@@ -28,6 +28,7 @@ public final class SluicePipeline implements SmartLifecycle, DisposableBean {
 
     private final PipelineFactory factory;
     private final String name;
+    private final boolean autoStartup;
     private final boolean startAndAwait;
     private final Duration startTimeout;
     private final Object lock = new Object();
@@ -37,6 +38,7 @@ public final class SluicePipeline implements SmartLifecycle, DisposableBean {
     SluicePipeline(String name, PipelineProperties properties, PipelineFactory factory) {
         this.name = name;
         this.factory = factory;
+        this.autoStartup = properties.autoStartup();
         this.startAndAwait = properties.startAndAwait();
         this.startTimeout = properties.startTimeout() != null ? properties.startTimeout() : DEFAULT_START_TIMEOUT;
         this.current = factory.build();
@@ -125,6 +127,11 @@ public final class SluicePipeline implements SmartLifecycle, DisposableBean {
         synchronized (lock) {
             return running;
         }
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return autoStartup;
     }
 
     @Override
