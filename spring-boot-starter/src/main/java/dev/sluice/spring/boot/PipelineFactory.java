@@ -56,10 +56,15 @@ final class PipelineFactory {
                 builder.closeTimeout(properties.closeTimeout());
             }
             builder.retryPolicy(retryPolicy(properties.retry()));
-            for (SluicePipelineCustomizer customizer : customizers.get()) {
+            List<SluicePipelineCustomizer> all = customizers.get();
+            for (SluicePipelineCustomizer customizer : all) {
                 customizer.customize(name, builder);
             }
-            return new Assembly(builder.build(), resources);
+            Pipeline pipeline = builder.build();
+            for (SluicePipelineCustomizer customizer : all) {
+                customizer.built(pipeline);
+            }
+            return new Assembly(pipeline, resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             if (e.getMessage() != null && e.getMessage().startsWith(prefix())) {

@@ -2,6 +2,7 @@ package dev.sluice.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Pipeline;
 import dev.sluice.PipelineState;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,11 +132,22 @@ class SluiceAutoConfigurationTest {
     @Test
     void customizersAdjustEveryPipelinesBuilder() {
         List<String> customized = new ArrayList<>();
-        runner().withBean(SluicePipelineCustomizer.class, () -> (name, builder) -> customized.add(name))
-                .run(context -> {
-                    assertThat(context).hasNotFailed();
-                    assertThat(customized).containsExactly("starter-orders");
-                });
+        List<Pipeline> built = new ArrayList<>();
+        runner().withBean(SluicePipelineCustomizer.class, () -> new SluicePipelineCustomizer() {
+            @Override
+            public void customize(String pipelineName, Pipeline.Builder builder) {
+                customized.add(pipelineName);
+            }
+
+            @Override
+            public void built(Pipeline pipeline) {
+                built.add(pipeline);
+            }
+        }).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(customized).containsExactly("starter-orders");
+            assertThat(built).containsExactly(context.getBean(SluicePipeline.class).pipeline());
+        });
     }
 
     @Test
