@@ -17,6 +17,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OffsetStoreProperties(@DefaultValue("sink") Type type, Path folder, String url, String user,
         String password, String table) {
 
+    /** The options, the password masked. */
+    @Override
+    public String toString() {
+        return "OffsetStoreProperties[type=" + type + ", folder=" + folder + ", url=" + url + ", user=" + user
+                + ", password=" + Props.mask(password) + ", table=" + table + "]";
+    }
+
     /** The kinds of offset store. */
     public enum Type {
         /** The sink's own store (the Parquet sink's commit records, the JDBC sink's offsets table). */

@@ -27,6 +27,11 @@ final class Props {
         return password == null ? "" : password;
     }
 
+    /** A secret as it may be shown: {@code ****} when set, else {@code null}. */
+    static String mask(String secret) {
+        return secret == null ? null : "****";
+    }
+
     /** Patterns as the table filters take them. */
     static String[] patterns(List<String> patterns) {
         return patterns.stream().map(String::trim).filter(p -> !p.isEmpty()).toArray(String[]::new);

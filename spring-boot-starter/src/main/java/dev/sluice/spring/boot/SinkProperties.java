@@ -34,6 +34,15 @@ public record SinkProperties(
         String password,
         TableNaming tableNaming) {
 
+    /** The options, the password and the S3 secret key masked. */
+    @Override
+    public String toString() {
+        return "SinkProperties[type=" + type + ", folder=" + folder + ", s3=" + s3 + ", compression=" + compression
+                + ", maxFileRows=" + maxFileRows + ", maxFileBytes=" + maxFileBytes + ", maxFileAge=" + maxFileAge
+                + ", url=" + url + ", user=" + user + ", password=" + Props.mask(password) + ", tableNaming="
+                + tableNaming + "]";
+    }
+
     /** The kinds of sink. */
     public enum Type {
         /** {@code dev.sluice:sluice-sink-s3}: Parquet files in a folder or an S3 bucket. */
@@ -62,5 +71,14 @@ public record SinkProperties(
      * @param pathStyle path-style requests, as most S3-compatible stores need (default false)
      */
     public record S3(String bucket, String prefix, URI endpoint, String region, String accessKey, String secretKey,
-            boolean pathStyle) {}
+            boolean pathStyle) {
+
+        /** The options, the secret key masked. */
+        @Override
+        public String toString() {
+            return "S3[bucket=" + bucket + ", prefix=" + prefix + ", endpoint=" + endpoint + ", region=" + region
+                    + ", accessKey=" + accessKey + ", secretKey=" + Props.mask(secretKey) + ", pathStyle=" + pathStyle
+                    + "]";
+        }
+    }
 }

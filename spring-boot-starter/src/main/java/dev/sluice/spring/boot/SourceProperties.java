@@ -45,6 +45,16 @@ public record SourceProperties(
         String publicationName,
         Long serverId) {
 
+    /** The options, the password masked. */
+    @Override
+    public String toString() {
+        return "SourceProperties[type=" + type + ", url=" + url + ", user=" + user + ", password="
+                + Props.mask(password) + ", tables=" + tables + ", exclude=" + exclude + ", capture=" + capture
+                + ", snapshotMode=" + snapshotMode + ", snapshotChunkSize=" + snapshotChunkSize + ", schemaChanges="
+                + schemaChanges + ", timestampColumn=" + timestampColumn + ", softDeleteColumn=" + softDeleteColumn
+                + ", slotName=" + slotName + ", publicationName=" + publicationName + ", serverId=" + serverId + "]";
+    }
+
     /** The kinds of source. */
     public enum Type {
         /** {@code dev.sluice:sluice-source-postgres}. */

@@ -69,6 +69,19 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void secretsAreMaskedWhenThePropertiesArePrinted() {
+        runner().withPropertyValues(AT + "source.password=pg-secret", AT + "offset-store.type=jdbc",
+                AT + "offset-store.url=jdbc:postgresql://127.0.0.1:1/offsets", AT + "offset-store.password=store-secret",
+                AT + "sink.folder=", AT + "sink.s3.bucket=lake-bucket", AT + "sink.s3.access-key=AKIA",
+                AT + "sink.s3.secret-key=s3-secret").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    String printed = context.getBean(SluiceProperties.class).toString();
+                    assertThat(printed).contains("password=****", "secretKey=****", "accessKey=AKIA")
+                            .doesNotContain("pg-secret", "store-secret", "s3-secret");
+                });
+    }
+
+    @Test
     void aValueTheBuilderRejectsFailsTheStartWithTheBuildersMessage() {
         runner().withPropertyValues(AT + "commit-interval=1ms").run(context -> assertThat(startupFailure(context))
                 .contains("sluice.pipelines.starter-orders: commitInterval must be at least 10 ms"));
