@@ -17,7 +17,11 @@ public final class SluiceHealthIndicator implements HealthIndicator {
 
     private final SluicePipeline pipeline;
 
-    /** The health of {@code pipeline}. */
+    /**
+     * The health of a pipeline.
+     *
+     * @param pipeline the pipeline whose status it reports
+     */
     public SluiceHealthIndicator(SluicePipeline pipeline) {
         this.pipeline = pipeline;
     }

@@ -44,19 +44,19 @@ public final class SluicePipeline implements SmartLifecycle, DisposableBean {
         this.current = factory.build();
     }
 
-    /** The pipeline's name: its key under {@code sluice.pipelines}. */
+    /** {@return the pipeline's name: its key under {@code sluice.pipelines}} */
     public String name() {
         return name;
     }
 
-    /** The pipeline of this run (a new one after each restart of the context). */
+    /** {@return the pipeline of this run (a new one after each restart of the context)} */
     public Pipeline pipeline() {
         synchronized (lock) {
             return current.pipeline();
         }
     }
 
-    /** The status of the pipeline of this run. */
+    /** {@return the status of the pipeline of this run} */
     public PipelineStatus status() {
         return pipeline().status();
     }

@@ -12,12 +12,19 @@ import dev.sluice.Pipeline;
 @FunctionalInterface
 public interface SluicePipelineCustomizer {
 
-    /** Adjusts the builder of the pipeline named {@code pipelineName}. */
+    /**
+     * Adjusts the builder of a pipeline.
+     *
+     * @param pipelineName the pipeline's name, its key under {@code sluice.pipelines}
+     * @param builder its builder, with the properties applied
+     */
     void customize(String pipelineName, Pipeline.Builder builder);
 
     /**
      * The pipeline built from the builder {@link #customize} adjusted, not yet started: for what needs the
      * pipeline itself (metrics that read its {@link Pipeline#status()}). Does nothing by default.
+     *
+     * @param pipeline the pipeline just built
      */
     default void built(Pipeline pipeline) {}
 }

@@ -24,7 +24,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sluice")
 public record SluiceProperties(@DefaultValue Map<String, PipelineProperties> pipelines) {
 
-    /** Copies the map, keeping the order of the configuration. */
+    /**
+     * Copies the map, keeping the order of the configuration.
+     *
+     * @param pipelines the pipelines by name
+     */
     public SluiceProperties {
         pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
     }
