@@ -82,8 +82,18 @@ public final class SluicePipeline implements SmartLifecycle, DisposableBean {
         try {
             pipeline.startAndAwait(startTimeout);
         } catch (InterruptedException e) {
+            notRunning();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting pipeline " + name + "; it is closed", e);
+        } catch (RuntimeException e) {
+            notRunning(); // closed by startAndAwait; a later start() builds it anew
+            throw e;
+        }
+    }
+
+    private void notRunning() {
+        synchronized (lock) {
+            running = false;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
@@ -117,6 +118,24 @@ class PostgresToParquetIT {
                     }
                     assertThat(messages.toString()).contains("sluicePipeline.starter-pg-down").contains("127.0.0.1:1");
                 });
+    }
+
+    @Test
+    void aPipelineStartedByTheApplicationCanBeStartedAgainAfterItsStartFailed(PostgresDatabase db) throws Exception {
+        String at = "sluice.pipelines.starter-pg-later.";
+        runner(db, "starter-pg-later").withPropertyValues(at + "auto-startup=false").run(context -> {
+            SluicePipeline pipeline = context.getBean(SluicePipeline.class);
+            assertThat(pipeline.isRunning()).isFalse();
+            db.execute("ALTER TABLE starter_orders RENAME TO starter_orders_away");
+            // nothing to capture yet: the PostgreSQL source refuses to start on no table
+            assertThatThrownBy(pipeline::start).hasMessageContaining("starter_orders");
+            assertThat(pipeline.isRunning()).isFalse();
+            db.execute("ALTER TABLE starter_orders_away RENAME TO starter_orders");
+            pipeline.start();
+            assertThat(pipeline.isRunning()).isTrue();
+            await(pipeline, s -> s.eventsCommitted() >= 2);
+            assertThat(Lake.rows(lake, "public", "starter_orders", "id", "id, item, qty")).containsExactly("1|apple|3");
+        });
     }
 
     @Test
