@@ -19,5 +19,5 @@ import org.springframework.context.annotation.Import;
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(Pipeline.class)
 @EnableConfigurationProperties(SluiceProperties.class)
-@Import({PipelineRegistrar.class, MetricsImport.class})
+@Import({PipelineRegistrar.class, SluiceMetricsConfiguration.class})
 public class SluiceAutoConfiguration {}

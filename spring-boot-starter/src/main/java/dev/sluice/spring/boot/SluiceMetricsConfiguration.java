@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * With {@code sluice-micrometer} on the class path and a {@link MeterRegistry} bean (Boot's metrics
  * auto-configuration makes one), a {@link SluiceMetrics} per pipeline bound to that registry: the {@code sluice.*}
- * meters tagged {@code pipeline=<name>}. Imported by {@link SluiceAutoConfiguration} through {@link MetricsImport}.
+ * meters tagged {@code pipeline=<name>}. Imported by {@link SluiceAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({SluiceMetrics.class, MeterRegistry.class})
