@@ -104,7 +104,9 @@ class CrashIT {
             if (random.nextInt(5) == 0) {
                 child.waitFor(random.nextInt(1500), TimeUnit.MILLISECONDS);
             } else {
-                for (int wait = 0; wait < 1000 && child.isAlive() && newestCommit(lake).equals(lastCommit); wait++) {
+                // up to 30 s for the child's next commit record: a loaded machine starts a JVM slowly, and kills
+                // that all land before a child's first commit leave no progress to check
+                for (int wait = 0; wait < 6000 && child.isAlive() && newestCommit(lake).equals(lastCommit); wait++) {
                     Thread.sleep(5);
                 }
                 child.waitFor(random.nextInt(300), TimeUnit.MILLISECONDS);
