@@ -80,8 +80,13 @@ final class PgChangeStream implements ChangeStream {
     private long nextTableCheck;
     private PgOutputDecoder.AddedTable pendingTable;
     private SnapshotReader addedTable;
-    /** The offset of the events of the table read at a marker, while that read is under way. */
+    /**
+     * The offset of the events of the table read at a marker, from the read's start until the stream has passed the
+     * marker's transaction (committed at {@link #rereadMarker}): stopped in between, a restart meets the marker and
+     * reads the table again, so the read must not count as done (the rows would be written twice).
+     */
     private PgOffset rereadAt;
+    private long rereadMarker;
     private PgOffset snapshotEnd;
     /** The incremental snapshot under way or done in this session (SnapshotMode.INCREMENTAL), or null. */
     private IncrementalSnapshot incremental;
@@ -463,6 +468,7 @@ final class PgChangeStream implements ChangeStream {
                 // seed 7342958391701411049 PG_LOG_JDBC)
                 PgOffset at = ((PgOffset) position()).asReread();
                 rereadAt = at;
+                rereadMarker = added.commitLsn();
                 addedTable = new SnapshotReader(connection, List.of(table), rows -> at, context.clock().instant(),
                         config.numericMode());
             } catch (SQLException | RuntimeException e) {
@@ -478,7 +484,6 @@ final class PgChangeStream implements ChangeStream {
         }
         List<ChangeEvent> events = addedTable.read(MAX_BATCH, MAX_BATCH_BYTES);
         if (addedTable.isDone()) {
-            rereadAt = null;
             // a table that joined: the first Relation message is compared with the read's columns. A table read
             // again keeps its Relation's columns as baseline: the read may be newer than the stream (a DDL between
             // marker and read), and the stream's events in between still carry the older columns
@@ -608,7 +613,11 @@ final class PgChangeStream implements ChangeStream {
     @Override
     public Offset position() {
         if (rereadAt != null) {
-            return rereadAt; // a table is being read at a marker: not past it before the read is whole
+            PgOffset decoded = decoder == null ? null : decoder.position();
+            if (addedTable != null || decoded == null || decoded.lsn() <= rereadMarker) {
+                return rereadAt; // a table read at a marker: not past it before the stream passed the marker
+            }
+            rereadAt = null;
         }
         if (decoder == null) {
             return base;
