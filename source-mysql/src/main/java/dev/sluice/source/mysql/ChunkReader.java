@@ -143,7 +143,11 @@ final class ChunkReader implements AutoCloseable {
         return paused.rows() > 0 ? view.position() <= paused.position() : view.position() < paused.position();
     }
 
-    private static MySqlOffset snapshotPosition(Statement s) throws SQLException {
+    /**
+     * MariaDB: the binlog position the session's consistent-snapshot transaction is consistent with (every
+     * transaction before it visible, none after), from {@code binlog_snapshot_file/position}.
+     */
+    static MySqlOffset snapshotPosition(Statement s) throws SQLException {
         String file = null;
         long pos = -1;
         try (ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {

@@ -99,21 +99,7 @@ final class SnapshotReader implements AutoCloseable {
             connection.setAutoCommit(false);
             if (mariaDb) {
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-                String file = null;
-                long pos = -1;
-                try (ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {
-                    while (rs.next()) {
-                        if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
-                            file = rs.getString(2);
-                        } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
-                            pos = Long.parseLong(rs.getString(2));
-                        }
-                    }
-                }
-                if (file == null || file.isEmpty() || pos < 0) {
-                    throw new FatalException("MariaDB reports no Binlog_snapshot_file/position: is log_bin on?");
-                }
-                position = MySqlOffset.binlog(file, pos, 0, null);
+                position = ChunkReader.snapshotPosition(s);
             } else {
                 try {
                     s.execute("FLUSH TABLES WITH READ LOCK");
