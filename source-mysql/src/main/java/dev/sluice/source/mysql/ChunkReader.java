@@ -86,7 +86,7 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private Read select(TableId table, List<String> after, int limit) throws SQLException {
-        InfoSchema.TableDef def = InfoSchema.table(connection, table);
+        InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
         if (def == null) {
             return null;
         }
