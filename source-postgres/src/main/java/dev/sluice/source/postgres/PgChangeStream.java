@@ -87,6 +87,8 @@ final class PgChangeStream implements ChangeStream {
      */
     private PgOffset rereadAt;
     private long rereadMarker;
+    /** The end of the WAL after the last marker this stream wrote; 0 when it has passed them all. */
+    private long markersUntil;
     private PgOffset snapshotEnd;
     /** The incremental snapshot under way or done in this session (SnapshotMode.INCREMENTAL), or null. */
     private IncrementalSnapshot incremental;
@@ -313,6 +315,7 @@ final class PgChangeStream implements ChangeStream {
         stream.setFlushedLSN(LogSequenceNumber.valueOf(start));
         stream.setAppliedLSN(LogSequenceNumber.valueOf(start));
         decoder = new PgOutputDecoder(config.tables(), this::loadRelation, from);
+        decoder.rereadOwed(markersUntil > 0);
         Duration heartbeat = config.heartbeatInterval();
         nextHeartbeat = heartbeat == null ? Long.MAX_VALUE : System.nanoTime() + heartbeat.toNanos();
         log.info("streaming from slot {} at {}", slot, LogSequenceNumber.valueOf(start).asString());
@@ -427,7 +430,9 @@ final class PgChangeStream implements ChangeStream {
         if (System.nanoTime() - nextTableCheck < 0) {
             return;
         }
-        watcher.addMissing();
+        if (!watcher.addMissing().isEmpty()) {
+            markerWritten();
+        }
         for (ColumnWatcher.Changed changed : columns.check(catalog.tables(config.tables()))) {
             schemaChanged(changed.oid(), changed.table(), changed.change(), changed.shape(), "(seen in the catalog)");
         }
@@ -526,6 +531,7 @@ final class PgChangeStream implements ChangeStream {
                         break; // nothing after the watermark before the chunk's rows
                     }
                 }
+                checkMarkersPassed();
                 PgOutputDecoder.ChangedTable changed = decoder.takeChangedTable();
                 if (changed != null && !columns.alreadyMarked(changed.relid(), changed.shape())) {
                     schemaChanged(changed.relid(), changed.table(), changed.change(), changed.shape(),
@@ -543,6 +549,7 @@ final class PgChangeStream implements ChangeStream {
                 continue;
             }
             decoder.keepalive(stream.getLastReceiveLSN().asLong());
+            checkMarkersPassed();
             if (!events.isEmpty() || System.nanoTime() >= deadline) {
                 break;
             }
@@ -567,6 +574,7 @@ final class PgChangeStream implements ChangeStream {
     private void schemaChanged(long oid, TableId table, String change, SchemaChange.Shape shape, String where)
             throws SQLException {
         watcher.markChanged(oid);
+        markerWritten();
         columns.marked(oid, shape);
         if (incremental != null) {
             incremental.drop(table); // its open chunk may hold rows of the old shape: read again after
@@ -576,6 +584,27 @@ final class PgChangeStream implements ChangeStream {
         }
         log.info("the columns of table {} changed {} ({}); its rows are read again where the stream reaches the"
                 + " marker", table, where, change);
+    }
+
+    /**
+     * A marker was written: until the stream has passed it (and the read it asks for is done), every offset is a
+     * re-read's (see PgOutputDecoder.rereadOwed): a catch-up target taken before the marker cannot be covered yet.
+     */
+    private void markerWritten() throws SQLException {
+        markersUntil = PgOffset.parseLsn(single("SELECT pg_current_wal_lsn()::text"));
+        if (decoder != null) {
+            decoder.rereadOwed(true);
+        }
+    }
+
+    /** Clears the owed re-read once the stream has passed the last marker written and no read is under way. */
+    private void checkMarkersPassed() {
+        PgOffset at = decoder == null ? null : decoder.rawPosition();
+        if (markersUntil > 0 && at != null && at.lsn() >= markersUntil && addedTable == null
+                && pendingTable == null) {
+            markersUntil = 0;
+            decoder.rereadOwed(false);
+        }
     }
 
     private static FatalException schemaChangeFailure(TableId table, String change) {

@@ -59,6 +59,7 @@ final class PgOutputDecoder {
     private int recentCount;
     private int recentNext;
     private Watermark watermark;
+    private boolean rereadOwed;
 
     /** How many of the last transactions' xids are kept for {@link #recentXids()}. */
     static final int RECENT_XIDS = 4_096;
@@ -91,7 +92,27 @@ final class PgOutputDecoder {
 
     /** The position after everything decoded so far, with the snapshot progress, or null before anything. */
     PgOffset position() {
-        return position == null ? null : position.withProgress(progress);
+        return position == null ? null : tag(position);
+    }
+
+    /** An offset with the snapshot progress, and marked a re-read while one is owed (see {@link #rereadOwed}). */
+    private PgOffset tag(PgOffset offset) {
+        PgOffset tagged = offset.withProgress(progress);
+        return rereadOwed ? tagged.asReread() : tagged;
+    }
+
+    /**
+     * Whether a table must still be read at a marker the stream has not passed yet (its columns changed, or it
+     * joined the publication): while so, every offset is marked a re-read, covering no catch-up target, since the
+     * source's state before the target is only in the sinks once that read is done.
+     */
+    void rereadOwed(boolean owed) {
+        rereadOwed = owed;
+    }
+
+    /** The position without tags: for comparing with LSNs. */
+    PgOffset rawPosition() {
+        return position;
     }
 
     /** The incremental snapshot's progress now, or null if none runs. */
@@ -311,7 +332,7 @@ final class PgOutputDecoder {
             return;
         }
         ChangeEvent.Builder event = ChangeEvent.builder(op, relation.table, relation.schema)
-                .offset(PgOffset.stream(commitLsn, index).withProgress(progress)).commitTime(commitTime).transactionId(xid);
+                .offset(tag(PgOffset.stream(commitLsn, index))).commitTime(commitTime).transactionId(xid);
         if (before != null) {
             event.before(Row.of(before));
         }
@@ -339,7 +360,7 @@ final class PgOutputDecoder {
             RelationInfo relation = relations.get(Integer.toUnsignedLong(buffer.getInt()));
             if (count() && relation != null) {
                 out.add(ChangeEvent.builder(Op.TRUNCATE, relation.table, relation.schema)
-                        .offset(PgOffset.stream(commitLsn, index).withProgress(progress)).commitTime(commitTime).transactionId(xid)
+                        .offset(tag(PgOffset.stream(commitLsn, index))).commitTime(commitTime).transactionId(xid)
                         .build());
                 position = PgOffset.stream(commitLsn, index);
             }
