@@ -98,8 +98,11 @@ final class Generator {
             // used comes back with its old type only
             again.columns.removeIf(Col::key);
             again.columns.addAll(0, old.keyColumns());
-            again.columns.removeIf(c -> !c.key() && old.columns.stream().anyMatch(
-                    o -> o.name().equals(c.name()) && !o.type().ddl().equals(c.type().ddl())));
+            List<String> dropped = again.columns.stream().filter(c -> !c.key() && old.columns.stream().anyMatch(
+                    o -> o.name().equals(c.name()) && !o.type().ddl().equals(c.type().ddl()))).map(Col::name).toList();
+            // with the columns computed from them (a generated column names its base column)
+            again.columns.removeIf(c -> dropped.contains(c.name())
+                    || c.server() && dropped.stream().anyMatch(d -> c.type().ddl().contains(db.quote(d))));
             tables.set(0, again);
             created.add("DROP TABLE " + old.ref(db));
             created.add(create(again));
