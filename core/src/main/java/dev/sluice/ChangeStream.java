@@ -62,6 +62,17 @@ public interface ChangeStream extends AutoCloseable {
     }
 
     /**
+     * The source's backlog and retention risk as last measured (see {@link SourceHealth}). Unlike the other
+     * methods it may be called from any thread at any time, concurrently with {@link #poll}: return a value kept
+     * aside, never query the source here. A stream that measures refreshes that value on its own, every few seconds,
+     * on a connection of its own (see {@link dev.sluice.capture.HealthProbe}), so a capture thread that is blocked
+     * (a full queue, a long snapshot read) does not stop the measurements. The default knows nothing.
+     */
+    default SourceHealth health() {
+        return SourceHealth.unknown("the source does not measure its backlog");
+    }
+
+    /**
      * True once the stream will never return another event (for example after a snapshot-only run). Checked
      * after each poll; the pipeline then commits and completes.
      */

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param eventsPerTable committed events per table in this run (snapshot rows included), as of the last commit
  * @param failure why the pipeline failed, or the failure it recovered from until its next commit, or null
  * @param snapshot the snapshot the source is reading, as of its last poll, or null when it reads none
+ * @param sourceHealth the source's backlog and retention risk as last measured ({@link ChangeStream#health()});
+ *     {@link SourceHealth.Risk#UNKNOWN} while the source is not open or cannot tell
  */
 public record PipelineStatus(
         String pipelineName,
@@ -40,10 +42,14 @@ public record PipelineStatus(
         Duration lag,
         Map<TableId, Long> eventsPerTable,
         Throwable failure,
-        SnapshotStatus snapshot) {
+        SnapshotStatus snapshot,
+        SourceHealth sourceHealth) {
 
-    /** Copies the per-table map. */
+    /** Copies the per-table map; a null source health is unknown. */
     public PipelineStatus {
         eventsPerTable = Map.copyOf(eventsPerTable);
+        if (sourceHealth == null) {
+            sourceHealth = SourceHealth.unknown("the source is not open");
+        }
     }
 }

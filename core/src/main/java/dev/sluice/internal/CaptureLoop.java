@@ -4,6 +4,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.Offset;
 import dev.sluice.SnapshotStatus;
+import dev.sluice.SourceHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,15 @@ final class CaptureLoop implements Runnable {
     /** The snapshot the stream reads, as of its last poll, or null. */
     SnapshotStatus snapshot() {
         return snapshot;
+    }
+
+    /** The stream's health as last measured; any thread (see {@link ChangeStream#health()}). */
+    SourceHealth health() {
+        try {
+            return stream.health();
+        } catch (RuntimeException e) {
+            return SourceHealth.unknown("the source's health() failed: " + e);
+        }
     }
 
     /** Asks the loop to stop after the current poll; a put blocked on a full queue gives up at once. */

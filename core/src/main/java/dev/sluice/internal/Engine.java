@@ -4,6 +4,7 @@ import dev.sluice.CatchUpReport;
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
 import dev.sluice.FatalException;
+import dev.sluice.LogContext;
 import dev.sluice.Offset;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
@@ -46,8 +47,8 @@ public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final Duration CAPTURE_JOIN = Duration.ofSeconds(2);
-    /** The MDC key with the pipeline's name, on the pipeline's threads. */
-    public static final String MDC_PIPELINE = "sluice.pipeline";
+    /** The MDC key with the pipeline's name, on the pipeline's threads: {@link LogContext#PIPELINE}. */
+    public static final String MDC_PIPELINE = LogContext.PIPELINE;
     /** The pipelines of this JVM that were started and have not ended, by name. */
     private static final ConcurrentMap<String, Engine> RUNNING = new ConcurrentHashMap<>();
 
@@ -229,7 +230,8 @@ public final class Engine {
         CaptureLoop capture = current == null ? null : current.capture;
         return new PipelineStatus(config.name(), state, eventsCaptured.get(), eventsWritten, eventsCommitted, commits,
                 recoveries, queue == null ? 0 : queue.size(), queue == null ? 0 : queue.bytes(), lastCommitted,
-                lastCommitTime, lag, committedPerTable, failure, capture == null ? null : capture.snapshot());
+                lastCommitTime, lag, committedPerTable, failure, capture == null ? null : capture.snapshot(),
+                capture == null ? null : capture.health());
     }
 
     private void run() {

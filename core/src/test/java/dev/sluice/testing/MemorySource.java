@@ -11,6 +11,7 @@ import dev.sluice.RetriableException;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.SnapshotStatus;
+import dev.sluice.SourceHealth;
 import dev.sluice.Source;
 import dev.sluice.TableId;
 import dev.sluice.Type;
@@ -43,6 +44,7 @@ public final class MemorySource implements Source {
     private boolean finishAtEnd;
     private int skipEvery;
     private long snapshotRows;
+    private volatile SourceHealth health;
     private volatile FatalException openFailure;
     private volatile boolean openFailureRetriable;
     private final Set<Long> pollFailures = ConcurrentHashMap.newKeySet();
@@ -89,6 +91,12 @@ public final class MemorySource implements Source {
      */
     public MemorySource snapshotOf(long rows) {
         this.snapshotRows = rows;
+        return this;
+    }
+
+    /** From now on, the stream's {@link ChangeStream#health()}; null for the default (unknown). */
+    public MemorySource health(SourceHealth value) {
+        this.health = value;
         return this;
     }
 
@@ -222,6 +230,12 @@ public final class MemorySource implements Source {
         @Override
         public SnapshotStatus snapshotStatus() {
             return read >= snapshotRows ? null : new SnapshotStatus(TABLE, 0, 1, read, snapshotRows);
+        }
+
+        @Override
+        public SourceHealth health() {
+            SourceHealth value = health;
+            return value == null ? ChangeStream.super.health() : value;
         }
 
         @Override

@@ -2,6 +2,8 @@ package dev.sluice.micrometer;
 
 import dev.sluice.PipelineState;
 import dev.sluice.SnapshotStatus;
+import dev.sluice.SourceHealth;
+import dev.sluice.SourceHealth.Risk;
 import dev.sluice.TableId;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -77,6 +79,25 @@ final class RegistryMeters {
         snapshot("sluice.snapshot.tables.done", "tables the running snapshot has read completely",
                 s -> s.tablesDone());
         snapshot("sluice.snapshot.tables.total", "tables the running snapshot reads", s -> s.tablesTotal());
+        health("sluice.source.backlog", "log bytes between the position confirmed to the source and its head",
+                "bytes", h -> size(h.backlogBytes()));
+        TimeGauge.builder("sluice.source.backlog.time", metrics, TimeUnit.SECONDS,
+                        m -> seconds(m.status().sourceHealth().backlogTime()))
+                .description("source time between the resume point and the source's newest change (MongoDB)")
+                .tags(tags).strongReference(true).register(registry);
+        health("sluice.source.retained", "log the source keeps on disk (a slot's WAL, the binlog files)", "bytes",
+                h -> size(h.retainedBytes()));
+        health("sluice.source.retention.limit", "the setting that bounds the retained log (max_slot_wal_keep_size)",
+                "bytes", h -> size(h.limitBytes()));
+        health("sluice.source.retention.headroom",
+                "log that may still be written before the source removes what the pipeline needs", "bytes",
+                h -> size(h.headroomBytes()));
+        TimeGauge.builder("sluice.source.retention.headroom.time", metrics, TimeUnit.SECONDS,
+                        m -> seconds(m.status().sourceHealth().headroomTime()))
+                .description("time left before the source removes log the pipeline needs (oplog window)")
+                .tags(tags).strongReference(true).register(registry);
+        health("sluice.source.retention.risk", "0 ok, 1 warning, 2 critical: how near the source is to removing"
+                + " log the pipeline needs", null, h -> h.risk() == Risk.UNKNOWN ? NO_VALUE : h.risk().level());
     }
 
     /** Adds the per-table counter of each table not seen before. */
@@ -124,8 +145,16 @@ final class RegistryMeters {
         });
     }
 
+    private void health(String name, String description, String unit, ToDoubleFunction<SourceHealth> f) {
+        gauge(name, description, unit, m -> f.applyAsDouble(m.status().sourceHealth()));
+    }
+
+    private static double size(long bytes) {
+        return bytes < 0 ? NO_VALUE : bytes;
+    }
+
     private static double seconds(Duration d) {
-        return d.toNanos() / 1e9;
+        return d == null ? NO_VALUE : d.toNanos() / 1e9;
     }
 
 }

@@ -8,6 +8,8 @@ import dev.sluice.Pipeline;
 import dev.sluice.PipelineListener;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.SourceHealth;
+import dev.sluice.SourceHealth.Risk;
 import dev.sluice.offset.InMemoryOffsetStore;
 import dev.sluice.testing.MemorySink;
 import dev.sluice.testing.MemorySource;
@@ -15,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,42 @@ class SluiceMetricsTest {
         }
         assertThat(registry.get("sluice.state").tag("state", "closed").gauge().value()).isEqualTo(1);
         assertThat(gauge(registry, "sluice.snapshot.rows.estimated")).isNaN();
+    }
+
+    @Test
+    void sourceHealthGaugesFollowTheSourcesMeasurements() throws Exception {
+        MemorySource source = MemorySource.withEvents(50).maxPerPoll(10);
+        SluiceMetrics metrics = new SluiceMetrics();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Pipeline pipeline = pipeline("micrometer-health", source).listener(metrics).build()) {
+            metrics.monitor(pipeline).bindTo(registry);
+            assertThat(gauge(registry, "sluice.source.retention.risk")).isNaN(); // not open: unknown
+            assertThat(gauge(registry, "sluice.source.backlog")).isNaN();
+            pipeline.start();
+            awaitCommitted(pipeline, 50);
+            assertThat(gauge(registry, "sluice.source.retention.risk")).isNaN(); // the source measures nothing
+
+            source.health(new SourceHealth(Risk.WARNING, "half the limit", 600L << 20, null, 700L << 20, 1L << 30,
+                    324L << 20, null, Instant.parse("2026-11-02T10:00:00Z")));
+            assertThat(pipeline.status().sourceHealth().risk()).isEqualTo(Risk.WARNING);
+            assertThat(gauge(registry, "sluice.source.retention.risk")).isEqualTo(1);
+            assertThat(gauge(registry, "sluice.source.backlog")).isEqualTo(600L << 20);
+            assertThat(gauge(registry, "sluice.source.retained")).isEqualTo(700L << 20);
+            assertThat(gauge(registry, "sluice.source.retention.limit")).isEqualTo(1L << 30);
+            assertThat(gauge(registry, "sluice.source.retention.headroom")).isEqualTo(324L << 20);
+            assertThat(gauge(registry, "sluice.source.backlog.time")).isNaN();
+            assertThat(registry.get("sluice.source.backlog").tag("pipeline", "micrometer-health").gauge()
+                    .getId().getBaseUnit()).isEqualTo("bytes");
+
+            source.health(new SourceHealth(Risk.CRITICAL, "oplog nearly gone", -1, Duration.ofSeconds(90), -1, -1,
+                    -1, Duration.ofSeconds(30), Instant.parse("2026-11-02T10:00:10Z")));
+            assertThat(gauge(registry, "sluice.source.retention.risk")).isEqualTo(2);
+            assertThat(gauge(registry, "sluice.source.backlog")).isNaN();
+            assertThat(gauge(registry, "sluice.source.backlog.time")).isEqualTo(90);
+            assertThat(gauge(registry, "sluice.source.retention.headroom.time")).isEqualTo(30);
+            assertThat(gauge(registry, "sluice.source.retention.headroom")).isNaN();
+        }
+        assertThat(gauge(registry, "sluice.source.retention.risk")).isNaN(); // closed: unknown again
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sluice.sink.jdbc;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.CommitStateUnknownException;
+import dev.sluice.LogContext;
 import dev.sluice.Offset;
 import dev.sluice.Op;
 import dev.sluice.TableId;
@@ -59,41 +60,66 @@ final class Session {
     }
 
     void write(List<ChangeEvent> events) throws SQLException {
-        for (ChangeEvent event : events) {
-            TableId table = event.table();
-            TableState state = states.get(table);
-            if (state == null || state.schema != event.schema() && !state.schema.equals(event.schema())) {
-                applyPending(table); // changes under the old schema go first
-                state = tables.resolve(event, state);
-                states.put(table, state);
+        // the MDC names the table while its DDL and changes are applied; set when the table changes, not per event
+        LogContext.Scope scope = null;
+        TableId scoped = null;
+        try {
+            for (ChangeEvent event : events) {
+                TableId table = event.table();
+                if (!table.equals(scoped)) {
+                    if (scope != null) {
+                        scope.close();
+                    }
+                    scope = LogContext.table(table);
+                    scoped = table;
+                }
+                write(event, table);
             }
-            if (event.op() == Op.TRUNCATE) {
-                pending.remove(table); // the truncate removes them anyway
-                try (Statement statement = connection.createStatement()) {
-                    statement.executeUpdate(state.deleteAll());
-                }
-            } else {
-                TableState current = state;
-                PendingChanges changes = pending.get(table);
-                if (changes == null) {
-                    changes = new PendingChanges(current, dialect, settings.batchSize(), settings.batchBytes());
-                    pending.put(table, changes);
-                }
-                if (changes.needsTargetRow(event)) {
-                    // a key change that leaves columns out: the changes before it go first, so that the row it
-                    // copies from the old key is the one the source had at that point
-                    changes.apply(connection);
-                    changes.copyRow(connection, event);
-                }
-                changes.add(event);
+        } finally {
+            if (scope != null) {
+                scope.close();
             }
-            lastWritten = event.offset();
-            uncommitted = true;
         }
-        for (PendingChanges changes : pending.values()) {
-            changes.apply(connection);
+        for (Map.Entry<TableId, PendingChanges> changes : pending.entrySet()) {
+            LogContext.Scope tableScope = LogContext.table(changes.getKey());
+            try {
+                changes.getValue().apply(connection);
+            } finally {
+                tableScope.close();
+            }
         }
         pending.clear();
+    }
+
+    private void write(ChangeEvent event, TableId table) throws SQLException {
+        TableState state = states.get(table);
+        if (state == null || state.schema != event.schema() && !state.schema.equals(event.schema())) {
+            applyPending(table); // changes under the old schema go first
+            state = tables.resolve(event, state);
+            states.put(table, state);
+        }
+        if (event.op() == Op.TRUNCATE) {
+            pending.remove(table); // the truncate removes them anyway
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate(state.deleteAll());
+            }
+        } else {
+            TableState current = state;
+            PendingChanges changes = pending.get(table);
+            if (changes == null) {
+                changes = new PendingChanges(current, dialect, settings.batchSize(), settings.batchBytes());
+                pending.put(table, changes);
+            }
+            if (changes.needsTargetRow(event)) {
+                // a key change that leaves columns out: the changes before it go first, so that the row it
+                // copies from the old key is the one the source had at that point
+                changes.apply(connection);
+                changes.copyRow(connection, event);
+            }
+            changes.add(event);
+        }
+        lastWritten = event.offset();
+        uncommitted = true;
     }
 
     private void applyPending(TableId table) throws SQLException {

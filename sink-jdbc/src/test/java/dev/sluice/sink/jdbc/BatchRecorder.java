@@ -1,5 +1,6 @@
 package dev.sluice.sink.jdbc;
 
+import dev.sluice.LogContext;
 import dev.sluice.testkit.TestDatabase;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.slf4j.MDC;
 
 /**
  * A data source of real connections to a test database that records how many rows each JDBC batch the sink sends
@@ -24,6 +26,8 @@ final class BatchRecorder implements DataSource {
 
     private final TestDatabase database;
     final List<Integer> batches = new CopyOnWriteArrayList<>();
+    /** The MDC's {@code sluice.table} at each executeBatch (empty where unset). */
+    final List<String> batchTables = new CopyOnWriteArrayList<>();
 
     BatchRecorder(TestDatabase database) {
         this.database = database;
@@ -49,6 +53,8 @@ final class BatchRecorder implements DataSource {
                 added.incrementAndGet();
             } else if (method.getName().equals("executeBatch")) {
                 batches.add(added.getAndSet(0));
+                String table = MDC.get(LogContext.TABLE);
+                batchTables.add(table == null ? "" : table);
             }
             return call(method, real, args);
         };

@@ -10,6 +10,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JdbcSinkPostgresIT {
 
     @Test
+    void theMdcNamesTheTableWhileItIsCreatedAndWritten(PostgresDatabase db) throws Exception {
+        LogContextScenarios.theMdcNamesTheTableWhileItIsCreatedAndWritten(new Db(db));
+    }
+
+    @Test
     void insertUpdateDeleteSequencesEndInTheSourceState(PostgresDatabase db) throws Exception {
         ApplyScenarios.insertUpdateDeleteSequencesEndInTheSourceState(new Db(db));
     }

@@ -7,7 +7,9 @@ import dev.sluice.FatalException;
 import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.SnapshotStatus;
+import dev.sluice.SourceHealth;
 import dev.sluice.TableId;
+import dev.sluice.capture.HealthProbe;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
@@ -50,6 +52,10 @@ final class MySqlChangeStream implements ChangeStream {
     private MySqlOffset position;
     private boolean finished;
     private volatile boolean closed;
+    /** The binlog position the pipeline needs: the one it committed last, or the one it started from. */
+    private volatile MySqlOffset needed;
+    /** Measures the binlog the pipeline needs on a connection of its own; null when it needs none. */
+    private volatile HealthProbe health;
 
     private MySqlChangeStream(MySqlSource source, PipelineContext context, long serverId) {
         this.source = source;
@@ -61,6 +67,7 @@ final class MySqlChangeStream implements ChangeStream {
         MySqlChangeStream stream = new MySqlChangeStream(source, context, serverId);
         try {
             stream.start(from);
+            stream.startHealth(from);
             return stream;
         } catch (RuntimeException e) {
             stream.close();
@@ -395,12 +402,38 @@ final class MySqlChangeStream implements ChangeStream {
 
     @Override
     public void committed(Offset offset) {
-        // the server keeps binlogs by age, not by replica progress: nothing to release
+        // the server keeps binlogs by age, not by replica progress: nothing to release; the health check measures
+        // from here
+        needed = (MySqlOffset) offset;
+    }
+
+    private void startHealth(MySqlOffset from) {
+        if (finished || source.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+            return; // a snapshot-only run needs no binlog
+        }
+        needed = from != null ? from : head;
+        health = HealthProbe.start(context.pipelineName(), "the binlog of " + source.address(),
+                new BinlogHealth(source, () -> needed), context.clock(), HealthProbe.DEFAULT_INTERVAL);
+    }
+
+    @Override
+    public SourceHealth health() {
+        HealthProbe probe = health;
+        return probe != null ? probe.current()
+                : SourceHealth.unknown("a snapshot-only run (SnapshotMode.INITIAL_ONLY) needs no binlog");
+    }
+
+    /** The binlog's health measured now; for tests. */
+    SourceHealth measureHealth() {
+        return health.refresh();
     }
 
     @Override
     public void close() {
         closed = true;
+        if (health != null) {
+            health.close();
+        }
         if (snapshot != null) {
             snapshot.close();
         }

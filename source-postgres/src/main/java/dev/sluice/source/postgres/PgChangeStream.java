@@ -7,7 +7,9 @@ import dev.sluice.Offset;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
 import dev.sluice.SnapshotStatus;
+import dev.sluice.SourceHealth;
 import dev.sluice.TableId;
+import dev.sluice.capture.HealthProbe;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
@@ -73,6 +75,8 @@ final class PgChangeStream implements ChangeStream {
     private volatile Connection replication;
     private volatile PGReplicationStream stream;
     private KeepAlive keepAlive;
+    /** Measures the slot's backlog and retention risk on a connection of its own; null without a slot. */
+    private volatile HealthProbe health;
     private PgOutputDecoder decoder;
     private SnapshotReader snapshot;
     private long snapshotEstimate = -1;
@@ -121,6 +125,7 @@ final class PgChangeStream implements ChangeStream {
         try {
             stream.start(from);
             stream.startKeepAlive();
+            stream.startHealth();
             return stream;
         } catch (SQLException e) {
             stream.close();
@@ -331,6 +336,25 @@ final class PgChangeStream implements ChangeStream {
             keepAlive = new KeepAlive("sluice-" + context.pipelineName() + "-pg-keepalive", wire,
                     config.statusInterval(), this::ping);
         }
+    }
+
+    private void startHealth() {
+        if (config.snapshotMode() != SnapshotMode.INITIAL_ONLY) {
+            health = HealthProbe.start(context.pipelineName(), "replication slot " + slot,
+                    new SlotHealth(connector, slot), context.clock(), HealthProbe.DEFAULT_INTERVAL);
+        }
+    }
+
+    @Override
+    public SourceHealth health() {
+        HealthProbe probe = health;
+        return probe != null ? probe.current()
+                : SourceHealth.unknown("a snapshot-only run (SnapshotMode.INITIAL_ONLY) keeps no replication slot");
+    }
+
+    /** The slot's health measured now; for tests. */
+    SourceHealth measureHealth() {
+        return health.refresh();
     }
 
     /**
@@ -681,6 +705,9 @@ final class PgChangeStream implements ChangeStream {
         closed = true;
         if (keepAlive != null) {
             keepAlive.close();
+        }
+        if (health != null) {
+            health.close();
         }
         if (snapshot != null) {
             snapshot.close();
