@@ -106,8 +106,8 @@ public class ParquetSinkBenchmark {
             folder = Files.createTempDirectory("sluice-jmh-sink");
             sink = ParquetSink.builder().localFolder(folder.resolve("lake")).spoolFolder(folder.resolve("spool"))
                     .build();
-            sink.open(PipelineContext.of(PIPELINE, Clock.systemUTC()).withSinkOffsetStore());
-            offsets = sink.offsetStore().orElseThrow();
+            sink.open(PipelineContext.of(PIPELINE, Clock.systemUTC()).withExactlyOnce());
+            offsets = Runs.store(sink);
             // one commit before measuring, to know that it lands where expected
             List<ChangeEvent> first = batches.batches.get(0);
             sink.write(first);
