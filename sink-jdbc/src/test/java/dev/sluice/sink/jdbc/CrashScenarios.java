@@ -7,7 +7,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.FatalException;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;

@@ -4,7 +4,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.testing.BenchRows;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import dev.sluice.Type;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

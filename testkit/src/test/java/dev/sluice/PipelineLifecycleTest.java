@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
-import dev.sluice.testing.MemorySource;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
+import dev.sluice.testkit.SeqOffset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
