@@ -23,8 +23,8 @@ import java.util.Optional;
  * different pipelines may share a store as long as their names differ.
  *
  * <p>Implementations here: {@link dev.sluice.offset.InMemoryOffsetStore},
- * {@link dev.sluice.offset.FileOffsetStore}, {@link dev.sluice.offset.JdbcOffsetStore}; sinks that commit offsets
- * with their data offer their own through {@link Sink#offsetStore()}.
+ * {@link dev.sluice.offset.FileOffsetStore}, {@link dev.sluice.offset.JdbcOffsetStore}. A pipeline without one
+ * commits its offsets with the data of its {@link ExactlyOnceSink}.
  */
 public interface OffsetStore {
 

@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.internal.Engine;
 import dev.sluice.internal.EngineConfig;
+import dev.sluice.internal.SinkOffsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Guarantees</h2>
  * Events reach the sink in source order. An offset is saved only after everything before it is durable in the
  * sink, so a crash at any moment loses nothing: the next start resumes after the last saved offset. Events
- * written after that offset are delivered again (at least once), unless the sink commits offsets with its data
- * through its own {@link Sink#offsetStore()}, which gives exactly once.
+ * written after that offset are delivered again (at least once), unless the sink is an {@link ExactlyOnceSink} and
+ * the pipeline has no offset store of its own: the offset is then committed with the data, exactly once.
  *
  * <p>One writer: before it first opens the sink, the pipeline takes its offset store's
  * {@linkplain OffsetStore#acquire(String) lease} on its name and holds it until it ends; a second pipeline of the
@@ -201,8 +202,9 @@ public final class Pipeline implements AutoCloseable {
         }
 
         /**
-         * Where the committed offset is kept. Optional if the sink offers its own store (which then commits
-         * offsets with the data: exactly once); a store set here replaces the sink's.
+         * Where the committed offset is kept. Optional if the sink is an {@link ExactlyOnceSink}: without a store
+         * here, the pipeline commits its offsets with the sink's data (exactly once); with one, the sink makes its
+         * data durable at each flush and the offset is saved here after it (at least once, and a warning is logged).
          */
         public Builder offsetStore(OffsetStore offsetStore) {
             this.offsetStore = Objects.requireNonNull(offsetStore, "offsetStore");
@@ -346,15 +348,19 @@ public final class Pipeline implements AutoCloseable {
             if (sink == null) {
                 throw new IllegalStateException("pipeline " + name + " has no sink: call sink(…)");
             }
-            if (offsetStore != null && sink.offsetStore().isPresent()) {
-                LoggerFactory.getLogger(Pipeline.class).warn("pipeline {}: the offset store {} replaces the sink's"
-                        + " own, which would commit offsets with the data: delivery is at least once, not exactly"
-                        + " once", name, offsetStore);
+            OffsetStore store = offsetStore;
+            if (store == null) {
+                if (!(sink instanceof ExactlyOnceSink exactlyOnce)) {
+                    throw new IllegalStateException("pipeline " + name + " has no offset store and its sink " + sink
+                            + " cannot commit offsets with its data (it is no ExactlyOnceSink): call offsetStore(…),"
+                            + " e.g. FileOffsetStore.in(Path.of(\"offsets\")) or JdbcOffsetStore.create(dataSource)");
+                }
+                store = new SinkOffsets(exactlyOnce);
+            } else if (sink instanceof ExactlyOnceSink) {
+                LoggerFactory.getLogger(Pipeline.class).warn("pipeline {}: the offset store {} is used instead of"
+                        + " committing offsets with the data of {}: delivery is at least once, not exactly once",
+                        name, store, sink);
             }
-            OffsetStore store = offsetStore != null ? offsetStore : sink.offsetStore().orElseThrow(
-                    () -> new IllegalStateException("pipeline " + name + " has no offset store and its sink "
-                            + sink + " offers none: call offsetStore(…), e.g. FileOffsetStore.in(Path.of(\"offsets\"))"
-                            + " or JdbcOffsetStore.create(dataSource)"));
             return new Pipeline(name, new Engine(new EngineConfig(name, source, sink, store, commitInterval,
                     batchSize, maxBatchBytes, batchDelay, maxQueueEvents, maxQueueBytes, retryPolicy, closeTimeout,
                     startTimeout, listeners, clock)));

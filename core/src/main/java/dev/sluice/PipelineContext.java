@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a pipeline tells its source and sink when it opens them: its name (which keys its stored offset and from
- * which sources derive names of their own, such as a replication slot), its clock, and whether it keeps its offsets
- * in the sink's own {@link Sink#offsetStore() offset store}.
+ * which sources derive names of their own, such as a replication slot), its clock, and whether it commits its
+ * offsets with the sink's data ({@link ExactlyOnceSink}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -17,12 +17,12 @@ public final class PipelineContext {
 
     private final String pipelineName;
     private final Clock clock;
-    private final boolean sinkOffsetStore;
+    private final boolean exactlyOnce;
 
-    private PipelineContext(String pipelineName, Clock clock, boolean sinkOffsetStore) {
+    private PipelineContext(String pipelineName, Clock clock, boolean exactlyOnce) {
         this.pipelineName = checkName(pipelineName);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sinkOffsetStore = sinkOffsetStore;
+        this.exactlyOnce = exactlyOnce;
     }
 
     /**
@@ -34,17 +34,18 @@ public final class PipelineContext {
     }
 
     /** This context, for a pipeline that saves its offsets through the sink's own offset store. */
-    public PipelineContext withSinkOffsetStore() {
+    public PipelineContext withExactlyOnce() {
         return new PipelineContext(pipelineName, clock, true);
     }
 
     /**
-     * True if the pipeline saves its offsets through the sink's own {@link Sink#offsetStore()}: the sink then commits
-     * its data with each saved offset (exactly once). False if the offsets go to another store: the sink must make
-     * its data durable in {@link Sink#flush()} (at least once).
+     * True if the pipeline keeps its offsets in its {@link ExactlyOnceSink}: it calls
+     * {@link ExactlyOnceSink#commit(String, String)} after each {@link Sink#flush()}, which commits data and offset
+     * together (exactly once). False if the offsets go to an offset store: the sink must make its data durable in
+     * {@code flush()} (at least once).
      */
-    public boolean usesSinkOffsetStore() {
-        return sinkOffsetStore;
+    public boolean exactlyOnce() {
+        return exactlyOnce;
     }
 
     /** The pipeline's name: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}, starting with a letter or digit. */
@@ -68,6 +69,6 @@ public final class PipelineContext {
 
     @Override
     public String toString() {
-        return "pipeline " + pipelineName + (sinkOffsetStore ? " (offsets in the sink)" : "");
+        return "pipeline " + pipelineName + (exactlyOnce ? " (offsets in the sink, exactly once)" : "");
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where changes go: object storage, a database. The pipeline writes batches of events to the sink in order and
@@ -11,22 +10,19 @@ import java.util.Optional;
  * The pipeline calls {@link #open(PipelineContext)}, then {@link #write(List)} and {@link #flush()} any number of
  * times, then {@link #close()} — all from one pipeline thread, never concurrently. After a failure it closes the
  * sink and opens it again: a sink must support {@code open} after {@code close}. The pipeline opens the sink only
- * while it holds its offset store's {@linkplain OffsetStore#acquire(String) lease} on the pipeline name (the sink's
- * own store, when the pipeline uses it), so a sink whose store fences a second writer is never opened by one.
+ * while it holds its offset store's {@linkplain OffsetStore#acquire(String) lease} on the pipeline name (when the
+ * pipeline has one), so a sink whose store fences a second writer is never opened by one.
  *
  * <h2>Durability</h2>
  * When {@link #flush()} returns, everything written before it is durable. Only then does the pipeline save the
  * offset of the last event written. What was written after the last flush may be lost when the sink is closed
- * after a failure: the pipeline redelivers it from the committed offset. A sink without an offset store of its
- * own therefore sees events at least once, and should apply them idempotently where it can.
+ * after a failure: the pipeline redelivers it from the committed offset. A sink that does not commit the offset
+ * with its data therefore sees events at least once, and should apply them idempotently where it can.
  *
  * <h2>Exactly once</h2>
- * A sink that can store the offset atomically with its data (a database transaction, a commit record beside the
- * files) returns that store from {@link #offsetStore()}. The pipeline then calls {@code flush()} followed by the
- * store's {@code save(...)}, and the save is what commits data and offset together; on open, the sink discards
- * whatever a crash left uncommitted. With such a sink, no event is applied twice. {@link #open} is told, by
- * {@link PipelineContext#usesSinkOffsetStore()}, whether the pipeline uses that store; if it keeps its offsets
- * elsewhere, {@code flush()} must commit the data itself.
+ * A sink that can commit the offset atomically with its data (a database transaction, a commit record beside the
+ * files) implements {@link ExactlyOnceSink}: by its type, not by anything it returns. A pipeline built with one and
+ * without an offset store of its own then keeps its offsets in the sink, and no event is applied twice.
  */
 public interface Sink {
 
@@ -44,7 +40,10 @@ public interface Sink {
      */
     void write(List<ChangeEvent> events);
 
-    /** Makes everything written so far durable (or, with its own offset store, ready to commit with it). */
+    /**
+     * Makes everything written so far durable; an {@link ExactlyOnceSink} whose pipeline keeps its offsets in it
+     * only makes it ready for its {@link ExactlyOnceSink#commit(String, String) commit}.
+     */
     void flush();
 
     /**
@@ -53,14 +52,6 @@ public interface Sink {
      */
     default boolean wantsFlush() {
         return false;
-    }
-
-    /**
-     * The offset store that commits offsets atomically with this sink's data, if the sink has one: the same
-     * instance on every call. A pipeline built without an explicit offset store uses it.
-     */
-    default Optional<OffsetStore> offsetStore() {
-        return Optional.empty();
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.sluice.benchmarks;
 
+import dev.sluice.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
@@ -37,9 +40,12 @@ public final class SeededOffsetStore extends FileOffsetBackingStore {
         String[] s = seed;
         if (s != null && data.isEmpty()) {
             String[] position = s[2].split(":");
-            String key = "[\"" + s[0] + "\",{\"server\":\"" + s[1] + "\"}]";
-            String value = "{\"file\":\"" + position[0] + "\",\"pos\":" + position[1] + ",\"gtids\":\"" + position[2]
-                    + "\"}";
+            String key = Json.write(List.of(s[0], Map.of("server", s[1])));
+            Map<String, Object> offset = new LinkedHashMap<>();
+            offset.put("file", position[0]);
+            offset.put("pos", Long.parseLong(position[1]));
+            offset.put("gtids", position[2]);
+            String value = Json.write(offset);
             data.put(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)),
                     ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
         }

@@ -2,6 +2,7 @@ package dev.sluice.capture;
 
 import dev.sluice.Column;
 import dev.sluice.Type;
+import dev.sluice.json.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public final class JsonValues {
             }
             return value;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot read the value " + Json.write(json) + " of column '" + name
+            throw new IllegalArgumentException("cannot read the value " + Json.writeJsonbStyle(json) + " of column '" + name
                     + "' as " + type + ": " + e.getMessage(), e);
         }
     }
@@ -77,9 +78,9 @@ public final class JsonValues {
             case STRING:
             case ENUM:
             case UNKNOWN:
-                return json instanceof String s ? s : Json.write(json);
+                return json instanceof String s ? s : Json.writeJsonbStyle(json);
             case JSON:
-                return Json.write(json);
+                return Json.writeJsonbStyle(json);
             case BYTES:
                 String bytes = (String) json;
                 return bytes.startsWith("\\x") ? HexFormat.of().parseHex(bytes, 2, bytes.length())

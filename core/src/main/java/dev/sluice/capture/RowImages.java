@@ -3,6 +3,7 @@ package dev.sluice.capture;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
+import dev.sluice.json.Json;
 import java.util.Map;
 
 /** Decodes a JSON row image into a {@link Row} of a table's schema. Stateless. */

@@ -91,8 +91,7 @@ public final class Engine {
     public Engine(EngineConfig config) {
         this.config = config;
         PipelineContext named = PipelineContext.of(config.name(), config.clock());
-        boolean sinkStore = config.sink().offsetStore().filter(store -> store == config.offsetStore()).isPresent();
-        this.context = sinkStore ? named.withSinkOffsetStore() : named;
+        this.context = config.offsetStore() instanceof SinkOffsets ? named.withExactlyOnce() : named;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.difftest;
 
 import dev.sluice.CatchUpReport;
+import dev.sluice.ExactlyOnceSink;
 import dev.sluice.Pipeline;
 import dev.sluice.Sink;
 import dev.sluice.Source;
@@ -144,7 +145,7 @@ final class CaseRunner {
                     return null;
                 });
             }
-            Sink sink = sink(c, dir, name);
+            ExactlyOnceSink sink = sink(c, dir, name);
             CrashingSink crashing = variant.crash() == Variant.Crash.NONE ? null
                     : new CrashingSink(sink, variant.crash(), variant.crashAfter());
             String failure = catchUp(name, source, crashing == null ? sink : crashing);
@@ -308,7 +309,7 @@ final class CaseRunner {
         return c.sameNamedTables() ? TableNaming.namespaceAndName() : TableNaming.sameName();
     }
 
-    private Sink sink(Case c, Path dir, String prefix) {
+    private ExactlyOnceSink sink(Case c, Path dir, String prefix) {
         CasePath path = c.path();
         switch (path.sink()) {
             case LOCAL:

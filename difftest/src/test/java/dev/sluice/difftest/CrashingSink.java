@@ -1,10 +1,9 @@
 package dev.sluice.difftest;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.ExactlyOnceSink;
 import dev.sluice.FatalException;
-import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
-import dev.sluice.Sink;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,15 +13,15 @@ import java.util.Optional;
  * failure is retriable (the pipeline reopens source and sink from its last committed offset); a
  * {@link Variant.Crash#RESTART} failure is fatal (the run ends, and the next one starts from the stored offset).
  */
-final class CrashingSink implements Sink {
+final class CrashingSink implements ExactlyOnceSink {
 
-    private final Sink sink;
+    private final ExactlyOnceSink sink;
     private final Variant.Crash crash;
     private final int after;
     private long written;
     private boolean crashed;
 
-    CrashingSink(Sink sink, Variant.Crash crash, int after) {
+    CrashingSink(ExactlyOnceSink sink, Variant.Crash crash, int after) {
         this.sink = sink;
         this.crash = crash;
         this.after = after;
@@ -59,8 +58,18 @@ final class CrashingSink implements Sink {
     }
 
     @Override
-    public Optional<OffsetStore> offsetStore() {
-        return sink.offsetStore();
+    public Optional<String> committedOffset(String pipelineName) {
+        return sink.committedOffset(pipelineName);
+    }
+
+    @Override
+    public void commit(String pipelineName, String encodedOffset) {
+        sink.commit(pipelineName, encodedOffset);
+    }
+
+    @Override
+    public void deleteOffset(String pipelineName) {
+        sink.deleteOffset(pipelineName);
     }
 
     @Override

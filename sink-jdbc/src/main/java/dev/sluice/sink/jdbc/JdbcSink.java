@@ -2,9 +2,8 @@ package dev.sluice.sink.jdbc;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.CommitStateUnknownException;
-import dev.sluice.OffsetStore;
+import dev.sluice.ExactlyOnceSink;
 import dev.sluice.PipelineContext;
-import dev.sluice.Sink;
 import dev.sluice.offset.JdbcOffsetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,11 +28,12 @@ import javax.sql.DataSource;
  *
  * <h2>Transactions and exactly-once</h2>
  * While open, the sink holds one connection with one open transaction. {@link #write(List)} executes each batch in
- * it at once, reduced to the last change per key. A pipeline that uses the sink's own {@link #offsetStore()}
- * (the default when the pipeline is built without one) commits that transaction when it saves its offset, which
- * the store writes into the same transaction: data and offset commit together or not at all, so after a crash
+ * it at once, reduced to the last change per key. A pipeline that keeps its offsets in the sink (the default when
+ * the pipeline is built without an offset store) commits that transaction in {@link #commit(String, String)}, which
+ * writes the offset row in the same transaction: data and offset commit together or not at all, so after a crash
  * nothing is applied twice and no offset is recorded without its data. {@link #flush()} then only makes sure
- * everything is executed. With any other offset store, {@code flush()} commits, and a crash between that commit
+ * everything is executed. The offsets live in the table {@code sluice_offsets} (or
+ * {@link Builder#offsetTable(String)}) of the target database. With any other offset store, {@code flush()} commits, and a crash between that commit
  * and the store's save replays some changes, which upserts apply harmlessly (at least once).
  *
  * <h2>Failures</h2>
@@ -42,10 +42,11 @@ import javax.sql.DataSource;
  * {@link dev.sluice.CommitStateUnknownException}. A value or table the target refuses, a missing privilege or a
  * table without key throws {@link dev.sluice.FatalException} naming the fix; nothing is ever skipped.
  *
- * <p>Threading: the pipeline calls a sink from one thread at a time; the offset store is thread-safe. The
- * configuration is immutable.
+ * <p>Threading: the pipeline calls a sink from one thread at a time; {@link #committedOffset(String)},
+ * {@link #commit(String, String)} and {@link #deleteOffset(String)} are thread-safe. The configuration is
+ * immutable.
  */
-public final class JdbcSink implements Sink {
+public final class JdbcSink implements ExactlyOnceSink {
 
     /** The sink's configuration, as the implementation reads it. */
     record Settings(TableNaming naming, String namespace, String softDeleteColumn, boolean createTables,
@@ -54,7 +55,7 @@ public final class JdbcSink implements Sink {
     private final Connections connections;
     private final JdbcDialect dialectSetting;
     private final Settings settings;
-    private final SinkOffsetStore offsetStore;
+    private final JdbcOffsetStore offsets;
     private volatile Session session;
 
     private JdbcSink(Builder b) {
@@ -63,7 +64,7 @@ public final class JdbcSink implements Sink {
         this.dialectSetting = b.dialect;
         this.settings = new Settings(b.naming, b.namespace, b.softDelete, b.createTables, b.evolveSchema,
                 b.batchSize, b.batchBytes);
-        this.offsetStore = new SinkOffsetStore(this, JdbcOffsetStore.create(connections, b.offsetTable));
+        this.offsets = JdbcOffsetStore.create(connections, b.offsetTable);
     }
 
     /** A builder; {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)} is required. */
@@ -86,9 +87,8 @@ public final class JdbcSink implements Sink {
             connection = connections.getConnection();
             JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
             String pipeline = context.pipelineName();
-            session = new Session(connection, SqlDialect.of(dialect), settings, offsetStore.store(),
-                    new WriterLock(dialect, pipeline, offsetStore.store().table()),
-                    context.usesSinkOffsetStore() ? pipeline : null);
+            session = new Session(connection, SqlDialect.of(dialect), settings, offsets,
+                    new WriterLock(dialect, pipeline, offsets.table()), context.exactlyOnce() ? pipeline : null);
         } catch (SQLException e) {
             closeQuietly(connection);
             throw Errors.classify("open a connection to " + connections, e);
@@ -109,7 +109,7 @@ public final class JdbcSink implements Sink {
     }
 
     /**
-     * With the sink's own offset store: nothing left to do, the store's save commits. Otherwise: commits.
+     * With the offsets in the sink: nothing left to do, {@link #commit(String, String)} commits. Otherwise: commits.
      *
      * @throws dev.sluice.CommitStateUnknownException if the commit's outcome is unknown
      */
@@ -119,16 +119,39 @@ public final class JdbcSink implements Sink {
     }
 
     /**
-     * The store that commits offsets in the sink's transaction, in the table {@code sluice_offsets} (or
-     * {@link Builder#offsetTable(String)}) of the target database. Used by a pipeline that sets no store of its own.
+     * The offset in the sink's offsets table (created if missing).
+     *
+     * @throws dev.sluice.RetriableException if the database cannot be reached
      */
     @Override
-    public Optional<OffsetStore> offsetStore() {
-        return Optional.of(offsetStore);
+    public Optional<String> committedOffset(String pipelineName) {
+        return offsets.load(pipelineName);
     }
 
-    /** Called by the store: commits the open transaction with the offset, if this pipeline's offset goes here. */
-    boolean commitWith(String pipeline, String offset) {
+    /**
+     * Writes the offset row in the open transaction and commits data and offset together. If the sink is not open
+     * for this pipeline's offsets, saves the offset alone, under the pipeline's writer lock: a process that is not
+     * the pipeline's writer cannot overwrite its offset.
+     *
+     * @throws CommitStateUnknownException if the commit's outcome is unknown
+     * @throws dev.sluice.PipelineAlreadyRunningException if another process holds the pipeline's writer lock
+     */
+    @Override
+    public void commit(String pipelineName, String encodedOffset) {
+        Objects.requireNonNull(encodedOffset, "encodedOffset");
+        if (!commitWith(Objects.requireNonNull(pipelineName, "pipelineName"), encodedOffset)) {
+            saveFenced(pipelineName, encodedOffset); // the sink is not open for this pipeline
+        }
+    }
+
+    /** Deletes the pipeline's row from the sink's offsets table. */
+    @Override
+    public void deleteOffset(String pipelineName) {
+        offsets.delete(pipelineName);
+    }
+
+    /** Commits the open transaction with the offset, if this pipeline's offset goes here. */
+    private boolean commitWith(String pipeline, String offset) {
         Session current = session;
         if (current == null || !current.exactlyOnceFor(pipeline)) {
             return false;
@@ -145,16 +168,16 @@ public final class JdbcSink implements Sink {
      * Saves an offset outside a session of this pipeline (the sink is closed, or open for another pipeline), under
      * the pipeline's writer lock: a process that is not the pipeline's writer cannot overwrite its offset.
      */
-    void saveFenced(String pipeline, String offset) {
-        offsetStore.store().load(pipeline); // creates the table if missing
+    private void saveFenced(String pipeline, String offset) {
+        offsets.load(pipeline); // creates the table if missing
         try (Connection connection = connections.getConnection()) {
             JdbcDialect dialect = dialectSetting != null ? dialectSetting : SqlDialect.detect(connection);
-            WriterLock lock = new WriterLock(dialect, pipeline, offsetStore.store().table());
+            WriterLock lock = new WriterLock(dialect, pipeline, offsets.table());
             boolean autoCommit = connection.getAutoCommit();
             lock.acquire(connection);
             try {
                 connection.setAutoCommit(false);
-                offsetStore.store().save(connection, pipeline, offset);
+                offsets.save(connection, pipeline, offset);
                 try {
                     connection.commit();
                 } catch (SQLException e) {

@@ -2,12 +2,14 @@ package dev.sluice.sink.jdbc;
 
 import dev.sluice.FatalException;
 import dev.sluice.Interval;
+import dev.sluice.json.Json;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,62 +60,34 @@ final class Values {
         return scaled;
     }
 
-    /** The JSON text of a value: arrays become JSON arrays, numbers and booleans stay bare, the rest strings. */
+    /**
+     * The JSON text of a value: arrays become JSON arrays, numbers (decimals too, which the target's JSON type keeps
+     * as numbers) and booleans stay bare, non-finite floats and the rest become strings (bytes in base64, temporals,
+     * UUIDs and intervals in ISO-8601 or canonical text). Written by the shared codec, {@link Json}.
+     */
     static String json(Object value) {
-        StringBuilder out = new StringBuilder();
-        appendJson(out, value);
-        return out.toString();
+        return Json.write(model(value));
     }
 
-    private static void appendJson(StringBuilder out, Object value) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof List<?> list) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                out.append(i == 0 ? "" : ",");
-                appendJson(out, list.get(i));
+    private static Object model(Object value) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object element : list) {
+                out.add(model(element));
             }
-            out.append(']');
-        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long
-                || value instanceof Short) {
-            out.append(value);
-        } else if (value instanceof BigDecimal decimal) {
-            out.append(decimal.toPlainString());
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            if (Double.isFinite(d)) {
-                out.append(value);
-            } else {
-                appendString(out, value.toString());
-            }
-        } else if (value instanceof byte[] bytes) {
-            appendString(out, Base64.getEncoder().encodeToString(bytes));
-        } else {
-            appendString(out, value.toString()); // temporals, UUIDs, intervals: ISO-8601 / canonical text
+            return out;
         }
-    }
-
-    private static void appendString(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+        if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof BigDecimal) {
+            return value;
         }
-        out.append('"');
+        if (value instanceof Double || value instanceof Float) {
+            return Double.isFinite(((Number) value).doubleValue()) ? value : value.toString();
+        }
+        if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+        return value.toString(); // temporals, UUIDs, intervals: ISO-8601 / canonical text
     }
 
     /** A PostgreSQL array literal such as {@code {"a","b",NULL}}, every element quoted and escaped. */

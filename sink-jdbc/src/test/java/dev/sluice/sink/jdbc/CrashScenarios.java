@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ChangeEvent;
-import dev.sluice.OffsetStore;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,13 +40,12 @@ final class CrashScenarios {
     static void aConnectionKilledInsideABatchLosesOnlyTheUncommittedBatch(Db db) throws Exception {
         MemorySource source = MemorySource.withEvents(40).payloadBytes(3);
         JdbcSink sink = db.sink().build();
-        OffsetStore store = sink.offsetStore().orElseThrow();
-        PipelineContext context = ApplyScenarios.context("killed").withSinkOffsetStore(); // as the engine says
-        assertThat(store.load("killed")).isEmpty();
+        PipelineContext context = ApplyScenarios.context("killed").withExactlyOnce(); // as the engine says
+        assertThat(sink.committedOffset("killed")).isEmpty();
         sink.open(context);
         sink.write(events(source, context, 1, 10));
         sink.flush();
-        store.save("killed", "mem:10");
+        sink.commit("killed", "mem:10");
         sink.write(events(source, context, 11, 20)); // applied, not committed
         sink.flush();
         assertThat(db.killConnections()).isPositive();
@@ -57,7 +55,7 @@ final class CrashScenarios {
         assertThat(db.offset("killed")).isEqualTo("mem:10");
         assertThat(ids(db)).isEqualTo(oneTo(10));
 
-        // the restart resumes from the sink's own store
+        // the restart resumes from the offset committed in the sink
         Pipeline pipeline = Pipeline.builder().name("killed").source(source).sink(sink)
                 .commitInterval(Duration.ofMillis(50)).build();
         pipeline.runUntilCaughtUp();

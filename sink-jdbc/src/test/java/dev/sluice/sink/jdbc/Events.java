@@ -5,7 +5,7 @@ import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.time.Instant;
 
 /** Synthetic events for one table, numbered by offset as they are made. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.FatalException;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -18,26 +18,26 @@ final class FencingScenarios {
 
     static void aSecondSinkOfThePipelineStopsAtOpenUntilTheFirstCloses(Db db) throws Exception {
         MemorySource source = MemorySource.withEvents(20).payloadBytes(3);
-        PipelineContext context = ApplyScenarios.context("fence-open").withSinkOffsetStore();
+        PipelineContext context = ApplyScenarios.context("fence-open").withExactlyOnce();
         JdbcSink first = db.sink().build();
         JdbcSink second = db.sink().build();
-        assertThat(first.offsetStore().orElseThrow().load("fence-open")).isEmpty();
+        assertThat(first.committedOffset("fence-open")).isEmpty();
         first.open(context);
         try {
             first.write(List.of(source.event(1, context), source.event(2, context)));
             first.flush();
-            first.offsetStore().orElseThrow().save("fence-open", "mem:2");
+            first.commit("fence-open", "mem:2");
             assertThatThrownBy(() -> second.open(context))
                     .isInstanceOf(FatalException.class)
                     .hasMessageContaining("pipeline fence-open is already running")
                     .hasMessageContaining(db.postgres ? "PostgreSQL backend pid " : "connection id ")
                     .hasMessageContaining("Fix:");
-            // nor can the second process save an offset over the first's with the sink's store
-            assertThatThrownBy(() -> second.offsetStore().orElseThrow().save("fence-open", "mem:1"))
+            // nor can the second process commit an offset over the first's
+            assertThatThrownBy(() -> second.commit("fence-open", "mem:1"))
                     .isInstanceOf(FatalException.class)
                     .hasMessageContaining("pipeline fence-open is already running");
             // another pipeline in the same target is not affected
-            second.open(ApplyScenarios.context("fence-other").withSinkOffsetStore());
+            second.open(ApplyScenarios.context("fence-other").withExactlyOnce());
             second.close();
         } finally {
             first.close();
@@ -47,7 +47,7 @@ final class FencingScenarios {
         second.open(context);
         try {
             second.write(List.of(source.event(3, context)));
-            second.offsetStore().orElseThrow().save("fence-open", "mem:3");
+            second.commit("fence-open", "mem:3");
         } finally {
             second.close();
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.ChangeEvent;
 import dev.sluice.Op;
 import dev.sluice.Row;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.sluice.sink.s3;
 
+import dev.sluice.json.Json;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,10 +108,14 @@ record CommitRecord(long number, String pipeline, String offset, long nextSeq, I
     }
 
     private static long number(Map<?, ?> map, String key) {
-        if (!(map.get(key) instanceof Long value)) {
-            throw new IllegalArgumentException("'" + key + "' is missing or not an integer");
+        if (map.get(key) instanceof BigDecimal value) {
+            try {
+                return value.longValueExact();
+            } catch (ArithmeticException e) {
+                // not a whole number, or too large: refused below
+            }
         }
-        return value;
+        throw new IllegalArgumentException("'" + key + "' is missing or not an integer");
     }
 
     private static String text(Map<?, ?> map, String key) {

@@ -1,11 +1,10 @@
 package dev.sluice.sink.s3;
 
 import dev.sluice.ChangeEvent;
+import dev.sluice.ExactlyOnceSink;
 import dev.sluice.FatalException;
-import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.RetriableException;
-import dev.sluice.Sink;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ import java.util.Optional;
  *         .partitionBy(Partitioning.DAY)
  *         .compression(Compression.ZSTD)
  *         .build();
- * Pipeline pipeline = Pipeline.builder().name("shop").source(source).sink(sink).build(); // the sink's offsets
+ * Pipeline pipeline = Pipeline.builder().name("shop").source(source).sink(sink).build(); // offsets in the sink
  * }</pre>
  *
  * <h2>Layout</h2>
@@ -45,13 +44,15 @@ import java.util.Optional;
  *
  * <h2>Exactly once</h2>
  * Finished files are uploaded whole to a staging area ({@code _sluice/<pipeline>/staging/}, names ending in
- * {@code .parquet.pending}); {@link #flush()} finishes and stages every open file. The store returned by
- * {@link #offsetStore()} commits: its {@code save} writes a commit record naming the staged files, the offset and
- * the next {@code _seq}, then moves each staged file to its final key. {@link #open(PipelineContext)} finishes the
+ * {@code .parquet.pending}); {@link #flush()} finishes and stages every open file. {@link #commit(String, String)}
+ * (called by a pipeline that keeps its offsets here, the default) writes a commit record naming the staged files,
+ * the offset and the next {@code _seq}, then moves each staged file to its final key. {@link #open(PipelineContext)} finishes the
  * moves of the latest record if a crash cut them short (of the files still staged) and deletes every other staged
  * file, so that files only ever appear under their final keys after their commit, and a row never appears twice. If
  * the pipeline keeps its offsets in another store, {@code flush()} commits the files itself, at least once, with
- * records that hold no offset: the sink's own store refuses to resume from them.
+ * records that hold no offset: {@link #committedOffset(String)} refuses to resume from them. The reverse switch is
+ * refused too: a pipeline that committed offsets here and is opened with another store would capture again what
+ * they covered, so {@code open} fails until the offset here is {@linkplain #deleteOffset(String) deleted}.
  *
  * <h2>Memory</h2>
  * Open files are written to a local spool file as their row groups fill, and uploaded whole when finished; the
@@ -60,11 +61,12 @@ import java.util.Optional;
  * largest is closed early when they would exceed it, and {@link #wantsFlush()} asks the pipeline to commit.
  *
  * <h2>Threading and failures</h2>
- * The pipeline calls the sink from one thread; the offset store is thread-safe. A transient storage failure
+ * The pipeline calls the sink from one thread; {@link #committedOffset(String)} and {@link #deleteOffset(String)}
+ * are thread-safe (every method locks the sink). A transient storage failure
  * throws {@link RetriableException} (the pipeline reopens from its last commit); a permanent one (no such bucket,
  * access denied) throws {@link dev.sluice.FatalException} naming the fix.
  */
-public final class ParquetSink implements Sink {
+public final class ParquetSink implements ExactlyOnceSink {
 
     private final FileSettings files;
     private final S3Settings s3;
@@ -74,7 +76,6 @@ public final class ParquetSink implements Sink {
     private final Duration lease;
     /** This sink's identity as a writer: reopening (the pipeline's recovery) passes its own lease. */
     private final String writer = Writers.newId();
-    private final SinkOffsetStore offsetStore = new SinkOffsetStore(this);
 
     // guarded by this
     private ObjectStore store;
@@ -113,14 +114,15 @@ public final class ParquetSink implements Sink {
      * earlier writer can commit any more, deletes what was staged but never committed.
      *
      * @throws FatalException "pipeline … is already running" if another process writes this pipeline here; it has
-     *     then changed nothing
+     *     then changed nothing. Also if the pipeline keeps its offsets in another store but last committed one here
+     *     (see the class description)
      */
     @Override
     public synchronized void open(PipelineContext context) {
         close();
         pipeline = context.pipelineName();
         clock = context.clock();
-        storeUsed = context.usesSinkOffsetStore();
+        storeUsed = context.exactlyOnce();
         try {
             claimAndRecover();
         } catch (RuntimeException e) {
@@ -136,6 +138,14 @@ public final class ParquetSink implements Sink {
         fence = objects.fence(pipeline, writer, clock);
         log = new CommitLog(objects, pipeline, retained);
         Optional<CommitRecord> latest = log.latest();
+        if (!storeUsed && latest.isPresent() && latest.get().offset() != null) {
+            throw new FatalException("pipeline " + pipeline + " last committed its offset with its data in "
+                    + describe() + " (commit record " + latest.get().number() + ", exactly once), but now keeps its"
+                    + " offsets in another offset store, which would capture again what that offset covered (or skip"
+                    + " it). Fix: build the pipeline without offsetStore(…) again, or, to move to the other store,"
+                    + " call sink.deleteOffset(\"" + pipeline + "\") with the pipeline stopped and start the other"
+                    + " store from a matching offset (or afresh, with a new snapshot).");
+        }
         latest.ifPresent(log::finish);
         nextSeq = latest.map(CommitRecord::nextSeq).orElse(1L);
         flushedSeq = nextSeq;
@@ -196,15 +206,6 @@ public final class ParquetSink implements Sink {
         }
     }
 
-    /**
-     * The store that commits the pipeline's offset together with the files: see the class description. Use it
-     * (the pipeline does when built without an offset store) for exactly-once delivery.
-     */
-    @Override
-    public Optional<OffsetStore> offsetStore() {
-        return Optional.of(offsetStore);
-    }
-
     /** Drops open files (a later open deletes what was staged but not committed) and releases connections. */
     @Override
     public synchronized void close() {
@@ -251,11 +252,13 @@ public final class ParquetSink implements Sink {
     }
 
     /**
-     * {@link SinkOffsetStore#load}: the newest commit record's offset.
+     * The offset of the newest commit record of the pipeline in this location. Works before {@code open}.
      *
      * @throws FatalException if the newest records were written while the pipeline kept its offsets elsewhere
      */
-    synchronized Optional<String> loadOffset(String pipelineName) {
+    @Override
+    public synchronized Optional<String> committedOffset(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
         Optional<CommitRecord> latest = new CommitLog(objectStore(), pipelineName, retained).latest();
         if (latest.isPresent() && latest.get().offsetElsewhere()) {
             throw new FatalException("pipeline " + pipelineName + " last ran with its offsets in another offset"
@@ -263,28 +266,37 @@ public final class ParquetSink implements Sink {
                     + describe() + " holds no offset this store could resume from; resuming from an older one would"
                     + " capture again what the other store already covered, starting afresh would snapshot again."
                     + " Fix: build the pipeline with that offset store again (.offsetStore(…)), or, to start afresh"
-                    + " on the sink's own store, call sink.offsetStore().orElseThrow().delete(\"" + pipelineName
+                    + " with the offsets in the sink, call sink.deleteOffset(\"" + pipelineName
                     + "\") with the pipeline stopped.");
         }
         return latest.map(CommitRecord::offset);
     }
 
-    /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
-    synchronized void saveOffset(String pipelineName, String encodedOffset) {
+    /**
+     * Commits the files staged since the last commit with this offset: a commit record naming them, then their moves
+     * to their final keys.
+     *
+     * @throws IllegalStateException if the sink is not open for this pipeline: the offset commits its files
+     */
+    @Override
+    public synchronized void commit(String pipelineName, String encodedOffset) {
+        Objects.requireNonNull(encodedOffset, "encodedOffset");
         if (open == null) {
-            throw new IllegalStateException("the offset store of " + this + " commits the sink's files, so it can"
-                    + " only save while the sink is open");
+            throw new IllegalStateException(this + " commits offsets with its files, so it can only commit one while"
+                    + " it is open");
         }
         if (!pipelineName.equals(pipeline)) {
-            throw new IllegalStateException("the offset store of " + this + " commits the files of pipeline '"
-                    + pipeline + "' and cannot save an offset for '" + pipelineName + "'");
+            throw new IllegalStateException(this + " is open for the files of pipeline '" + pipeline + "' and cannot"
+                    + " commit an offset for '" + pipelineName + "'");
         }
         storeUsed = true;
         commit(encodedOffset, false);
     }
 
-    /** {@link SinkOffsetStore#delete}: a commit record without offset; files and {@code _seq} carry on. */
-    synchronized void deleteOffset(String pipelineName) {
+    /** Writes a commit record without offset; files and {@code _seq} carry on. */
+    @Override
+    public synchronized void deleteOffset(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
         if (open != null && pipelineName.equals(pipeline)) {
             commit(null, false);
             return;

@@ -2,6 +2,7 @@ package dev.sluice.sink.s3;
 
 import dev.sluice.PipelineAlreadyRunningException;
 import dev.sluice.SluiceException;
+import dev.sluice.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -191,11 +191,16 @@ class FencingIT {
         Runs.commit(sink, "p", items(1, 2)); // exactly once: offset test:2
         sink.close();
         ParquetSink elsewhere = ParquetSink.builder().localFolder(lake).build();
-        elsewhere.open(PipelineContext.of("p", Clock.systemUTC())); // the pipeline's offsets in another store
+        PipelineContext atLeastOnce = PipelineContext.of("p", Clock.systemUTC()); // offsets in another store
+        assertThatThrownBy(() -> elsewhere.open(atLeastOnce)).isInstanceOf(FatalException.class)
+                .hasMessageContaining("last committed its offset with its data")
+                .hasMessageContaining("sink.deleteOffset(\"p\")");
+        elsewhere.deleteOffset("p"); // the move to the other store, as the message says
+        elsewhere.open(atLeastOnce);
         elsewhere.write(items(3, 5));
         elsewhere.flush();
         elsewhere.close();
-        assertThat(Files.readString(lake.resolve("_sluice/p/commits/00000000000000000004.json")))
+        assertThat(Files.readString(lake.resolve("_sluice/p/commits/00000000000000000005.json")))
                 .contains("\"offset\":null", "\"offsetElsewhere\":true");
 
         ParquetSink back = ParquetSink.builder().localFolder(lake).build();

@@ -4,7 +4,7 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.testing.BenchRows;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -106,8 +106,8 @@ public class ParquetSinkBenchmark {
             folder = Files.createTempDirectory("sluice-jmh-sink");
             sink = ParquetSink.builder().localFolder(folder.resolve("lake")).spoolFolder(folder.resolve("spool"))
                     .build();
-            sink.open(PipelineContext.of(PIPELINE, Clock.systemUTC()).withSinkOffsetStore());
-            offsets = sink.offsetStore().orElseThrow();
+            sink.open(PipelineContext.of(PIPELINE, Clock.systemUTC()).withExactlyOnce());
+            offsets = Runs.store(sink);
             // one commit before measuring, to know that it lands where expected
             List<ChangeEvent> first = batches.batches.get(0);
             sink.write(first);

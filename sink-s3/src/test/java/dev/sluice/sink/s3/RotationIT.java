@@ -99,7 +99,7 @@ class RotationIT {
         ParquetSink sink = ParquetSink.builder().localFolder(lake).maxFileAge(Duration.ofMinutes(5))
                 .partitionBy(Partitioning.NONE).build();
         Runs.store(sink).load("p");
-        sink.open(PipelineContext.of("p", clock).withSinkOffsetStore());
+        sink.open(PipelineContext.of("p", clock).withExactlyOnce());
         sink.write(items(1, 2));
         clock.now = clock.now.plus(Duration.ofMinutes(3));
         sink.write(items(3, 3)); // 3 minutes old: stays open

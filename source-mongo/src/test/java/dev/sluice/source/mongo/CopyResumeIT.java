@@ -13,7 +13,7 @@ import dev.sluice.PipelineContext;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import dev.sluice.testkit.MongoEndpoint;
 import dev.sluice.testkit.MongoExtension;
 import java.time.Clock;

@@ -3,7 +3,7 @@ package dev.sluice.source.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonBinary;

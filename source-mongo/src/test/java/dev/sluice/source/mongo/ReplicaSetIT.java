@@ -15,7 +15,7 @@ import dev.sluice.Op;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineState;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.sluice.CatchUpReport;
 import dev.sluice.Pipeline;
 import dev.sluice.TableFilter;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -16,7 +16,7 @@ import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

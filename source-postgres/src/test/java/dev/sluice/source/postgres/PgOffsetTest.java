@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.TableId;
 import dev.sluice.capture.SnapshotProgress;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.SeqOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

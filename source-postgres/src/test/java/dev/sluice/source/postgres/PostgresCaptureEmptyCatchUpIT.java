@@ -11,7 +11,7 @@ import dev.sluice.PipelineContext;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

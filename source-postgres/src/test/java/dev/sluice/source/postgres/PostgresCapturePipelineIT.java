@@ -8,7 +8,7 @@ import dev.sluice.Pipeline;
 import dev.sluice.capture.Capture;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

@@ -15,7 +15,7 @@ import dev.sluice.Pipeline;
 import dev.sluice.PipelineContext;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
+import dev.sluice.testkit.MemorySink;
 import dev.sluice.testkit.PostgresDatabase;
 import dev.sluice.testkit.PostgresExtension;
 import java.sql.Connection;

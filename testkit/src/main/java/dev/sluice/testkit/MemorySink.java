@@ -1,4 +1,4 @@
-package dev.sluice.testing;
+package dev.sluice.testkit;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.PipelineContext;
@@ -124,10 +124,12 @@ public final class MemorySink implements Sink {
         return durable.stream().map(e -> ((SeqOffset) e.offset()).seq()).toList();
     }
 
+    /** How many times the sink was opened. */
     public int opens() {
         return opens.get();
     }
 
+    /** How many writes it was asked for, failed ones included. */
     public int writes() {
         return writes.get();
     }

@@ -1,6 +1,7 @@
-package dev.sluice.testing;
+package dev.sluice.testkit;
 
 import dev.sluice.Offset;
+import java.util.List;
 
 /** The offset of {@link MemorySource}: the sequence number of the last event read. */
 public record SeqOffset(long seq) implements Offset {
@@ -21,7 +22,7 @@ public record SeqOffset(long seq) implements Offset {
     }
 
     /** The sequence numbers of these encoded offsets. */
-    public static java.util.List<Long> seqs(java.util.List<String> encoded) {
+    public static List<Long> seqs(List<String> encoded) {
         return encoded.stream().map(text -> decode(text).seq()).toList();
     }
 

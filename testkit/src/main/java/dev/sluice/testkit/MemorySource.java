@@ -1,4 +1,4 @@
-package dev.sluice.testing;
+package dev.sluice.testkit;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.ChangeStream;
@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MemorySource implements Source {
 
+    /** The one table the source captures, {@code mem.items}. */
     public static final TableId TABLE = TableId.of("mem", "items");
+    /** Its schema: {@code id} (INT64, the key) and {@code payload} (BYTES, see {@link #payloadBytes(int)}). */
     public static final Schema SCHEMA = Schema.builder()
             .column(Column.of("id", Type.INT64).notNull())
             .column("payload", Type.BYTES)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.ChangeEvent;
 import dev.sluice.PipelineContext;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.offset.FileOffsetStore;
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -2,6 +2,8 @@ package dev.sluice.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
-import dev.sluice.testing.MemorySource;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
+import dev.sluice.testkit.SeqOffset;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;

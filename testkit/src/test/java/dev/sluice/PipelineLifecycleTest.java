@@ -7,15 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
-import dev.sluice.testing.MemorySource;
-import dev.sluice.testing.SeqOffset;
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
+import dev.sluice.testkit.SeqOffset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -318,15 +319,16 @@ class PipelineLifecycleTest {
     }
 
     @Test
-    void theSinkIsToldWhetherThePipelineKeepsItsOffsetsInTheSinksStore() throws Exception {
-        InMemoryOffsetStore sinkStore = new InMemoryOffsetStore();
+    void anExactlyOnceSinkCommitsTheOffsetsOfAPipelineWithoutAStoreOfItsOwn() throws Exception {
+        InMemoryOffsetStore sinkOffsets = new InMemoryOffsetStore();
         List<Boolean> told = new CopyOnWriteArrayList<>();
-        class OwnStoreSink implements Sink {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        class CommittingSink implements ExactlyOnceSink {
             private final MemorySink inner = new MemorySink();
 
             @Override
             public void open(PipelineContext context) {
-                told.add(context.usesSinkOffsetStore());
+                told.add(context.exactlyOnce());
                 inner.open(context);
             }
 
@@ -337,12 +339,24 @@ class PipelineLifecycleTest {
 
             @Override
             public void flush() {
+                calls.add("flush");
                 inner.flush();
             }
 
             @Override
-            public java.util.Optional<OffsetStore> offsetStore() {
-                return java.util.Optional.of(sinkStore);
+            public Optional<String> committedOffset(String pipelineName) {
+                return sinkOffsets.load(pipelineName);
+            }
+
+            @Override
+            public void commit(String pipelineName, String encodedOffset) {
+                calls.add("commit");
+                sinkOffsets.save(pipelineName, encodedOffset);
+            }
+
+            @Override
+            public void deleteOffset(String pipelineName) {
+                sinkOffsets.delete(pipelineName);
             }
 
             @Override
@@ -350,14 +364,30 @@ class PipelineLifecycleTest {
                 inner.close();
             }
         }
-        Pipeline.builder().name("own").source(MemorySource.withEvents(3).finishAtEnd()).sink(new OwnStoreSink())
+        Pipeline.builder().name("own").source(MemorySource.withEvents(3).finishAtEnd()).sink(new CommittingSink())
                 .build().runUntilCaughtUp();
-        Pipeline.builder().name("other").source(MemorySource.withEvents(3).finishAtEnd()).sink(new OwnStoreSink())
-                .offsetStore(new InMemoryOffsetStore()).build().runUntilCaughtUp();
+        assertThat(calls).isNotEmpty().containsSubsequence("flush", "commit");
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("commit");
+        calls.clear();
+        InMemoryOffsetStore elsewhere = new InMemoryOffsetStore();
+        Pipeline.builder().name("other").source(MemorySource.withEvents(3).finishAtEnd()).sink(new CommittingSink())
+                .offsetStore(elsewhere).build().runUntilCaughtUp();
 
         assertThat(told).containsExactly(true, false);
-        assertThat(sinkStore.load("own")).isPresent();
-        assertThat(sinkStore.load("other")).isEmpty();
+        assertThat(calls).isNotEmpty().containsOnly("flush");
+        assertThat(sinkOffsets.load("own")).contains("mem:3");
+        assertThat(sinkOffsets.load("other")).isEmpty();
+        assertThat(elsewhere.load("other")).contains("mem:3");
+    }
+
+    @Test
+    void aPlainSinkWithoutAnOffsetStoreIsRefusedAtBuild() {
+        assertThatThrownBy(() -> Pipeline.builder().name("plain").source(MemorySource.withEvents(1))
+                .sink(new MemorySink()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pipeline plain has no offset store")
+                .hasMessageContaining("no ExactlyOnceSink")
+                .hasMessageContaining("offsetStore(");
     }
 
     @Test

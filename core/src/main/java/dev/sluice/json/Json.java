@@ -1,17 +1,46 @@
-package dev.sluice.capture;
+package dev.sluice.json;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * A small, strict JSON reader and writer for the row images the capture triggers and queries produce. Numbers
- * are kept as {@link BigDecimal}, exactly as written; objects keep their key order. Not a general-purpose
- * library: no streaming, no options. Thread-safe (stateless).
+ * Sluice's one JSON codec: a small, strict reader and writer of the JSON model, for the capture of row images, the
+ * sinks' own records and custom sinks ({@link ChangeEventJson} builds on it). Not a general-purpose library: no
+ * streaming, no binding, no options.
+ *
+ * <h2>The JSON model</h2>
+ * {@link #parse(String)} returns, for each JSON value: a {@link Map Map&lt;String, Object&gt;} for an object (keys
+ * in their order, a duplicate key refused), a {@link List} for an array, a {@link String}, a {@link BigDecimal}
+ * for a number (exactly as written: {@code 2.50} keeps its scale, {@code 1e400} is not an infinity), a
+ * {@link Boolean}, or {@code null}. The writers take the same, plus any other {@link Number} of the JDK
+ * ({@code Short}, {@code Integer}, {@code Long}, {@code BigInteger}, finite {@code Float} and {@code Double}).
+ *
+ * <h2>Rules at the edges</h2>
+ * <ul>
+ *   <li>Numbers: JSON has no NaN or infinity, so a {@code Float} or {@code Double} that is not finite is refused
+ *       with {@link IllegalArgumentException} (write it as a string, as {@link ChangeEventJson} does). A
+ *       {@code BigDecimal} is written in plain notation ({@code toPlainString}), exactly.</li>
+ *   <li>Strings: {@code "} and <code>&#92;</code> are escaped, control characters below U+0020 are written
+ *       as <code>&#92;n</code>, <code>&#92;t</code>, … or <code>&#92;u00XX</code>; every other character is written as itself, so text is
+ *       meant to be encoded as UTF-8, and characters beyond U+FFFF (4 bytes in UTF-8, a surrogate pair in Java)
+ *       stay one character. A lone surrogate, which no character has and UTF-8 cannot encode, is written as a
+ *       <code>&#92;uXXXX</code> escape so that the text stays valid UTF-8.</li>
+ *   <li>Reading: escaped surrogate pairs (<code>&#92;uD83D&#92;uDE00</code>) are joined into their character; a lone
+ *       surrogate, escaped or not, is refused: read on, it would become a replacement character downstream.</li>
+ * </ul>
+ *
+ * <p>Stateless and thread-safe.
  */
-final class Json {
+public final class Json {
+
+    /** RFC 8259's number: no leading zeros, no bare dot, no plus sign. */
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final String text;
     private int pos;
@@ -21,11 +50,11 @@ final class Json {
     }
 
     /**
-     * Parses one JSON document.
+     * Parses one JSON document into the JSON model (see the class description).
      *
-     * @throws IllegalArgumentException if the text is not exactly one JSON value
+     * @throws IllegalArgumentException if the text is not exactly one JSON value; the message says where
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json json = new Json(text);
         json.skipSpace();
         Object value = json.value();
@@ -37,40 +66,73 @@ final class Json {
     }
 
     /**
-     * Writes a value of the JSON model as text, in PostgreSQL's {@code jsonb} output style ({@code ": "} after keys,
-     * {@code ", "} between elements), numbers in plain notation.
+     * Writes a value of the JSON model as compact text: no space between tokens, numbers in plain notation.
+     *
+     * @throws IllegalArgumentException if the value holds anything but the JSON model (see the class description)
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
-        write(value, out);
+        write(value, out, ",", ":");
         return out.toString();
     }
 
-    private static void write(Object value, StringBuilder out) {
+    /**
+     * Writes a value of the JSON model as text in PostgreSQL's {@code jsonb} output style: {@code ": "} after keys,
+     * {@code ", "} between elements, numbers in plain notation. Sources use it for JSON columns, so that a value
+     * reads the same whichever way it was captured.
+     *
+     * @throws IllegalArgumentException if the value holds anything but the JSON model
+     */
+    public static String writeJsonbStyle(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out, ", ", ": ");
+        return out.toString();
+    }
+
+    /** The JSON string literal of {@code text}, quotes included, escaped as the class description says. */
+    public static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        quote(text, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out, String comma, String colon) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
             quote(s, out);
         } else if (value instanceof BigDecimal d) {
             out.append(d.toPlainString());
+        } else if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("JSON has no number " + value + ": write it as a string");
+            }
+            out.append(value);
+        } else if (value instanceof Short || value instanceof Integer || value instanceof Long
+                || value instanceof Byte || value instanceof BigInteger) {
+            out.append(value);
         } else if (value instanceof Boolean b) {
             out.append(b);
         } else if (value instanceof List<?> list) {
             out.append('[');
             for (int i = 0; i < list.size(); i++) {
-                out.append(i == 0 ? "" : ", ");
-                write(list.get(i), out);
+                out.append(i == 0 ? "" : comma);
+                write(list.get(i), out, comma, colon);
             }
             out.append(']');
         } else if (value instanceof Map<?, ?> map) {
             out.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.append(first ? "" : ", ");
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("a JSON object's keys are strings, not " + e.getKey());
+                }
+                out.append(first ? "" : comma);
                 first = false;
-                quote((String) e.getKey(), out);
-                out.append(": ");
-                write(e.getValue(), out);
+                quote(key, out);
+                out.append(colon);
+                write(e.getValue(), out, comma, colon);
             }
             out.append('}');
         } else {
@@ -92,7 +154,12 @@ final class Json {
                 case '\f' -> out.append("\\f");
                 default -> {
                     if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i)); // a character beyond U+FFFF: kept whole
+                    } else if (Character.isSurrogate(c)) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
                     }
@@ -253,11 +320,10 @@ final class Json {
             pos++;
         }
         String token = text.substring(start, pos);
-        try {
-            return new BigDecimal(token);
-        } catch (NumberFormatException e) {
+        if (!NUMBER.matcher(token).matches()) {
             throw error("bad number '" + token + "'");
         }
+        return new BigDecimal(token);
     }
 
     private Object literal(String word, Object value) {

@@ -5,8 +5,8 @@ import static dev.sluice.testing.Deliveries.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.offset.InMemoryOffsetStore;
-import dev.sluice.testing.MemorySink;
-import dev.sluice.testing.MemorySource;
+import dev.sluice.testkit.MemorySink;
+import dev.sluice.testkit.MemorySource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

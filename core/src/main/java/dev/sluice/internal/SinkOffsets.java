@@ -1,0 +1,43 @@
+package dev.sluice.internal;
+
+import dev.sluice.ExactlyOnceSink;
+import dev.sluice.OffsetStore;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The offsets of a pipeline that keeps them in its {@link ExactlyOnceSink}, seen as the engine's offset store:
+ * {@code save} is the sink's {@link ExactlyOnceSink#commit(String, String) commit}. Its type is what tells the
+ * engine that the pipeline runs exactly once. The lease fences nothing: the sink fences a second writer itself
+ * when it opens. Thread-safe as the sink's methods are.
+ */
+public final class SinkOffsets implements OffsetStore {
+
+    private final ExactlyOnceSink sink;
+
+    /** The offsets committed with the data of this sink. */
+    public SinkOffsets(ExactlyOnceSink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public Optional<String> load(String pipelineName) {
+        return sink.committedOffset(Objects.requireNonNull(pipelineName, "pipelineName"));
+    }
+
+    @Override
+    public void save(String pipelineName, String encodedOffset) {
+        sink.commit(Objects.requireNonNull(pipelineName, "pipelineName"),
+                Objects.requireNonNull(encodedOffset, "encodedOffset"));
+    }
+
+    @Override
+    public void delete(String pipelineName) {
+        sink.deleteOffset(Objects.requireNonNull(pipelineName, "pipelineName"));
+    }
+
+    @Override
+    public String toString() {
+        return "the offsets committed with the data of " + sink;
+    }
+}
