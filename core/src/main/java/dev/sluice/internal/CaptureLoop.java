@@ -6,6 +6,7 @@ import dev.sluice.Offset;
 import dev.sluice.SnapshotStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The body of the capture thread: polls the stream and fills the queue until asked to stop, the stream finishes,
  * or something fails. It always ends by queueing an {@link EventQueue.End} or an {@link EventQueue.Failure}, so
  * the sink thread learns how the capture ended, in order, after every event before it.
+ *
+ * <p>Between polls it hands the stream the backfill requests waiting ({@link Backfills}): each one the stream takes
+ * is queued as an {@link EventQueue.Accepted} mark with the stream's position just after it, so the sink thread
+ * knows which commit records it.
  */
 final class CaptureLoop implements Runnable {
 
@@ -22,12 +27,17 @@ final class CaptureLoop implements Runnable {
     private final EventQueue queue;
     private final AtomicLong captured;
     private final Clock clock;
+    private final Backfills backfills;
+    /** Requests handed to the stream and not yet recorded in a committed offset, in order. */
+    private final List<BackfillRequest> handed = new ArrayList<>();
     private Offset lastQueued;
     private volatile boolean stopRequested;
     private volatile SnapshotStatus snapshot;
 
-    CaptureLoop(ChangeStream stream, EventQueue queue, Offset from, AtomicLong captured, Clock clock) {
+    CaptureLoop(ChangeStream stream, EventQueue queue, Offset from, AtomicLong captured, Clock clock,
+            Backfills backfills) {
         this.clock = clock;
+        this.backfills = backfills;
         this.stream = stream;
         this.queue = queue;
         this.captured = captured;
@@ -37,6 +47,20 @@ final class CaptureLoop implements Runnable {
     /** The snapshot the stream reads, as of its last poll, or null. */
     SnapshotStatus snapshot() {
         return snapshot;
+    }
+
+    /** The request is recorded in a committed offset: no longer this session's to requeue. Sink thread. */
+    void recorded(BackfillRequest request) {
+        synchronized (handed) {
+            handed.remove(request);
+        }
+    }
+
+    /** The requests handed to the stream and not recorded; once the loop has stopped, for the next session. */
+    List<BackfillRequest> notRecorded() {
+        synchronized (handed) {
+            return new ArrayList<>(handed);
+        }
     }
 
     /** Asks the loop to stop after the current poll; a put blocked on a full queue gives up at once. */
@@ -49,6 +73,7 @@ final class CaptureLoop implements Runnable {
     public void run() {
         try {
             while (!stopRequested) {
+                handBackfills();
                 List<ChangeEvent> events = stream.poll(POLL_TIMEOUT);
                 snapshot = stream.snapshotStatus();
                 for (ChangeEvent event : events) {
@@ -78,6 +103,35 @@ final class CaptureLoop implements Runnable {
             queue.putControl(new EventQueue.End(false));
         } catch (Throwable t) {
             queue.putControl(new EventQueue.Failure(t));
+        }
+    }
+
+    /**
+     * Hands the waiting backfill requests to the stream. A refusal fails the request; any other failure of the
+     * stream ends the loop as a poll's would, and the request is requeued for the next session.
+     */
+    private void handBackfills() throws InterruptedException {
+        BackfillRequest request;
+        while (!stopRequested && (request = backfills.take()) != null) {
+            synchronized (handed) {
+                handed.add(request);
+            }
+            try {
+                stream.backfill(request.table(), request.condition());
+            } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+                recorded(request);
+                backfills.refused(request, e);
+                continue;
+            }
+            Offset at = stream.position();
+            if (at == null) {
+                throw new IllegalStateException("the stream took backfill " + request.describe() + " but has no"
+                        + " position to record it in");
+            }
+            if (!queue.put(new EventQueue.Accepted(request, at, clock.instant()))) {
+                return; // the session ends: the request is requeued
+            }
+            lastQueued = at;
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +63,7 @@ public final class Engine {
     private volatile boolean opened;
     private final AtomicLong eventsCaptured = new AtomicLong();
     private final TableCounts tableCounts = new TableCounts();
+    private final Backfills backfills;
     /** {@link TableCounts#committed()} as of the last commit, for {@link #status()} on other threads. */
     private volatile Map<TableId, Long> committedPerTable = Map.of();
 
@@ -92,6 +94,23 @@ public final class Engine {
         PipelineContext named = PipelineContext.of(config.name(), config.clock());
         boolean sinkStore = config.sink().offsetStore().filter(store -> store == config.offsetStore()).isPresent();
         this.context = sinkStore ? named.withSinkOffsetStore() : named;
+        this.backfills = new Backfills(config.name(), String.valueOf(config.source()));
+    }
+
+    /**
+     * Queues a backfill for the stream; see the Pipeline method.
+     *
+     * @throws IllegalStateException if the pipeline is closing or has ended
+     */
+    public CompletableFuture<Void> backfill(TableId table, String condition) {
+        synchronized (lock) {
+            if (state.isTerminal() || state == PipelineState.CLOSING || stopRequested) {
+                throw new IllegalStateException("pipeline " + config.name() + " is " + state + ": it cannot backfill"
+                        + " " + table + "; ask a running pipeline (or leave a signal with Pipeline.requestBackfill"
+                        + " for its next start)");
+            }
+            return backfills.request(table, condition).future();
+        }
     }
 
     /**
@@ -381,6 +400,7 @@ public final class Engine {
             session = null;
             RUNNING.remove(config.name(), this);
         }
+        backfills.ended(List.of());
         notifyState(previous, end, cause);
         firstOpening.countDown();
         if (cause != null) {
@@ -461,6 +481,8 @@ public final class Engine {
         private boolean dirty;
         private boolean flushWanted;
         private boolean committed;
+        /** Backfill requests the stream took whose marks were drained: recorded by the next commit. */
+        private final List<BackfillRequest> accepted = new ArrayList<>();
         private long pendingEvents;
         private long batchBytes;
         /** The newest the pending commit knows the source to be: the last event's commit time, or a later mark. */
@@ -489,7 +511,7 @@ public final class Engine {
                     return false;
                 }
                 queue = new EventQueue(config.maxQueueEvents(), config.maxQueueBytes());
-                capture = new CaptureLoop(stream, queue, from, eventsCaptured, config.clock());
+                capture = new CaptureLoop(stream, queue, from, eventsCaptured, config.clock(), backfills);
                 captureThread = new Thread(() -> {
                     MDC.put(MDC_PIPELINE, config.name());
                     capture.run();
@@ -575,11 +597,19 @@ public final class Engine {
                         // the source had nothing newer when it reported this position
                         freshness = later(freshness, mark.observed());
                         dirty = true;
+                    } else if (item instanceof EventQueue.Accepted mark) {
+                        position = mark.offset();
+                        freshness = later(freshness, mark.observed());
+                        accepted.add(mark.request());
+                        dirty = true;
                     } else {
                         end = item; // End or Failure: the capture thread queues nothing after it
                     }
                 }
                 now = System.nanoTime();
+                if (!stopping) {
+                    backfills.pollSignals(config.offsetStore(), now);
+                }
                 boolean draining = end != null || stopping && now >= drainDeadline;
                 if (batch.size() >= config.batchSize() || batchBytes >= config.maxBatchBytes()
                         || !batch.isEmpty() && (now - batchStarted >= batchDelay || stopping || draining)) {
@@ -681,6 +711,11 @@ public final class Engine {
             if (snapshot != null) {
                 notifyListeners(l -> l.onSnapshotProgress(config.name(), snapshot));
             }
+            if (!accepted.isEmpty()) {
+                accepted.forEach(capture::recorded);
+                backfills.durable(accepted, config.offsetStore());
+                accepted.clear();
+            }
             stream.committed(offset);
             if (catchUp && !caughtUp) {
                 reachedTarget(offset);
@@ -695,6 +730,7 @@ public final class Engine {
             if (capture != null) {
                 capture.requestStop();
                 join(captureThread, CAPTURE_JOIN);
+                backfills.requeue(capture.notRecorded()); // their offsets were not committed: the next stream asks
             }
             if (stream != null) {
                 closeQuietly("source stream", stream::close);

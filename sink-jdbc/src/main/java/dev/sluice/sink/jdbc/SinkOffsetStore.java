@@ -2,6 +2,7 @@ package dev.sluice.sink.jdbc;
 
 import dev.sluice.OffsetStore;
 import dev.sluice.offset.JdbcOffsetStore;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,21 @@ final class SinkOffsetStore implements OffsetStore {
     @Override
     public void delete(String pipelineName) {
         store.delete(pipelineName);
+    }
+
+    @Override
+    public String addSignal(String pipelineName, String text) {
+        return store.addSignal(pipelineName, text);
+    }
+
+    @Override
+    public List<Signal> signals(String pipelineName) {
+        return store.signals(pipelineName);
+    }
+
+    @Override
+    public void removeSignal(String pipelineName, String id) {
+        store.removeSignal(pipelineName, id);
     }
 
     @Override

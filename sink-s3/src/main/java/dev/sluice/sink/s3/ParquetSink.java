@@ -8,9 +8,11 @@ import dev.sluice.RetriableException;
 import dev.sluice.Sink;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -267,6 +269,36 @@ public final class ParquetSink implements Sink {
                     + "\") with the pipeline stopped.");
         }
         return latest.map(CommitRecord::offset);
+    }
+
+    /** {@link SinkOffsetStore#addSignal}: an object {@code _sluice/<pipeline>/signals/<id>.signal}. */
+    synchronized String addSignal(String pipelineName, String text) {
+        String id = OffsetStore.Signal.newId(clock != null ? clock : Clock.systemUTC());
+        objectStore().put(Keys.signalsFolder(pipelineName) + id + ".signal", text.getBytes(StandardCharsets.UTF_8));
+        return id;
+    }
+
+    /** {@link SinkOffsetStore#signals}: the signal objects, oldest first. */
+    synchronized List<OffsetStore.Signal> signals(String pipelineName) {
+        String folder = Keys.signalsFolder(pipelineName);
+        List<OffsetStore.Signal> signals = new ArrayList<>();
+        for (String key : objectStore().list(folder)) {
+            if (!key.endsWith(".signal")) {
+                continue;
+            }
+            String id = key.substring(folder.length(), key.length() - ".signal".length());
+            objectStore().get(key).ifPresent(bytes ->
+                    signals.add(new OffsetStore.Signal(id, new String(bytes, StandardCharsets.UTF_8))));
+        }
+        return signals;
+    }
+
+    /** {@link SinkOffsetStore#removeSignal}. */
+    synchronized void removeSignal(String pipelineName, String id) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("not a signal id: '" + id + "'");
+        }
+        objectStore().delete(Keys.signalsFolder(pipelineName) + id + ".signal");
     }
 
     /** {@link SinkOffsetStore#save}: commits the staged files with this offset. */
