@@ -30,6 +30,8 @@ final class CaptureLoop implements Runnable {
     private final Backfills backfills;
     /** Requests handed to the stream and not yet recorded in a committed offset, in order. */
     private final List<BackfillRequest> handed = new ArrayList<>();
+    /** Requests the stream took before it had a position: marked with the first one it reports. */
+    private final List<BackfillRequest> unmarked = new ArrayList<>();
     private Offset lastQueued;
     private volatile boolean stopRequested;
     private volatile SnapshotStatus snapshot;
@@ -89,7 +91,11 @@ final class CaptureLoop implements Runnable {
                 // the stream may have read past its last event (other tables, keepalives): commit that too,
                 // so an idle captured table does not pin the source's log
                 Offset position = stream.position();
-                if (position != null && !position.equals(lastQueued) && queue.put(new EventQueue.Position(position, clock.instant()))) {
+                if (position != null && !unmarked.isEmpty()) {
+                    if (!markAccepted(position)) {
+                        break;
+                    }
+                } else if (position != null && !position.equals(lastQueued) && queue.put(new EventQueue.Position(position, clock.instant()))) {
                     lastQueued = position;
                 }
                 if (stream.isFinished()) {
@@ -123,15 +129,24 @@ final class CaptureLoop implements Runnable {
                 backfills.refused(request, e);
                 continue;
             }
+            unmarked.add(request);
             Offset at = stream.position();
-            if (at == null) {
-                throw new IllegalStateException("the stream took backfill " + request.describe() + " but has no"
-                        + " position to record it in");
-            }
-            if (!queue.put(new EventQueue.Accepted(request, at, clock.instant()))) {
+            if (at != null && !markAccepted(at)) {
                 return; // the session ends: the request is requeued
             }
+            // without a position yet (nothing read so far), the first one the stream reports records it
+        }
+    }
+
+    /** Queues the marks of the requests taken so far at {@code at}; false if the session ends. */
+    private boolean markAccepted(Offset at) throws InterruptedException {
+        while (!unmarked.isEmpty()) {
+            if (!queue.put(new EventQueue.Accepted(unmarked.get(0), at, clock.instant()))) {
+                return false;
+            }
+            unmarked.remove(0);
             lastQueued = at;
         }
+        return true;
     }
 }
