@@ -10,7 +10,8 @@ import java.util.List;
  * <h2>Threading</h2>
  * The pipeline calls {@link #head()}, {@link #poll(Duration)}, {@link #position()} and {@link #isFinished()} one at
  * a time, never concurrently: {@code head()} once, before the first poll, and the others from the capture thread.
- * {@link #position()} is called after every poll, so it must be cheap. {@link #committed(Offset)} comes from
+ * {@link #position()} is called after every poll, so it must be cheap. {@link #backfill(TableId, String)} comes from
+ * the capture thread too, between polls. {@link #committed(Offset)} comes from
  * another pipeline thread and may
  * run while a poll is in progress, so it must be safe against {@code poll}: most implementations record the
  * offset and act on it inside their next poll. {@link #close()} is called once, after the capture thread has
@@ -78,6 +79,27 @@ public interface ChangeStream extends AutoCloseable {
      */
     default boolean isFinished() {
         return false;
+    }
+
+    /**
+     * Queues a backfill (see {@link Pipeline#backfill(TableId, String)}): the rows of {@code table} that match
+     * {@code condition} (all of them if it is null) are read again and delivered as {@link Op#READ} events,
+     * interleaved with the changes, after the backfills and any snapshot already under way. Called by the capture
+     * thread between polls. Checks the request first; once it returns, every {@link #position()} records the request
+     * (until the backfill is done), so a committed offset keeps it across restarts. The default supports none.
+     *
+     * @param condition an SQL boolean expression over the table's columns in the source's dialect, or null
+     * @throws IllegalArgumentException if the request can never be served: the table does not exist, the source
+     *     does not capture it, it has no key to read it by, or the database rejects the condition; the message
+     *     says which, and the fix
+     * @throws IllegalStateException if it cannot be taken now but may be later (a consistent snapshot is being
+     *     read); nothing was queued
+     * @throws UnsupportedOperationException if this kind of stream cannot backfill
+     * @throws RuntimeException any other failure, as for {@link #poll(Duration)}: the pipeline reopens the stream and
+     *     asks again
+     */
+    default void backfill(TableId table, String condition) {
+        throw new UnsupportedOperationException("this source cannot backfill a table");
     }
 
     /**

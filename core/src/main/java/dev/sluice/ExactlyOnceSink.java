@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,4 +60,39 @@ public interface ExactlyOnceSink extends Sink {
      * @throws RetriableException if the storage cannot be reached
      */
     void deleteOffset(String pipelineName);
+
+    /**
+     * Leaves a signal for the pipeline beside its committed offset (see {@link OffsetStore#addSignal}): how another
+     * process asks a pipeline that keeps its offsets in this sink for a backfill. Works whether or not the sink is
+     * open, from any thread.
+     *
+     * @param pipelineName the pipeline the signal is for
+     * @param text the signal, one of the forms the pipeline reads (see {@link Pipeline#requestBackfill})
+     * @return the signal's id, unique in this sink for the pipeline
+     * @throws UnsupportedOperationException if this sink keeps no signals (the default)
+     */
+    default String addSignal(String pipelineName, String text) {
+        throw new UnsupportedOperationException(this + " keeps no signals: call the pipeline's own methods in its"
+                + " process, or give the pipeline a file or JDBC offset store");
+    }
+
+    /**
+     * The signals left for the pipeline and not yet removed, oldest first (see {@link OffsetStore#signals}). The
+     * default keeps none.
+     *
+     * @param pipelineName the pipeline whose signals to list
+     * @return the signals, oldest first; empty if there are none
+     */
+    default List<OffsetStore.Signal> signals(String pipelineName) {
+        return List.of();
+    }
+
+    /**
+     * Removes a signal, if it is still there. Idempotent. The default does nothing.
+     *
+     * @param pipelineName the pipeline the signal was for
+     * @param id the signal's id
+     */
+    default void removeSignal(String pipelineName, String id) {
+    }
 }

@@ -1,6 +1,11 @@
 package dev.sluice;
 
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps each pipeline's committed offset, as text (see {@link Offset#encode()}), under the pipeline's name.
@@ -18,6 +23,12 @@ import java.util.Optional;
  * touches anything. A store may also fence: a {@code save} by a writer whose
  * lease was lost or taken over throws instead of saving. Stores that cannot do either keep the default, a lease
  * that fences nothing, and must say so in their documentation.
+ *
+ * <p><b>Signals:</b> a store may also keep a pipeline's signals: short texts that another process leaves for a
+ * running pipeline ({@link Pipeline#requestBackfill(OffsetStore, String, TableId, String)}, the CLI's
+ * {@code sluice backfill}). The pipeline reads them every few seconds and removes each once it is done with it
+ * (acted on and recorded in a committed offset, or refused with a warning). A store that keeps none has the
+ * defaults: {@link #addSignal} refuses, {@link #signals} is empty.
  *
  * <p><b>Threading:</b> implementations are thread-safe. A pipeline calls its store from one thread at a time;
  * different pipelines may share a store as long as their names differ.
@@ -40,6 +51,59 @@ public interface OffsetStore {
 
     /** Forgets the pipeline's offset, so that it starts afresh (typically with a new snapshot). */
     void delete(String pipelineName);
+
+    /**
+     * Leaves a signal for the pipeline, durably before returning; the pipeline reads it while it runs (or when it
+     * next starts).
+     *
+     * @param text the signal, one of the forms the pipeline reads (see {@link Pipeline#requestBackfill})
+     * @return the signal's id, unique in this store for the pipeline
+     * @throws UnsupportedOperationException if this store keeps no signals (the default); the message names one
+     *     that does
+     */
+    default String addSignal(String pipelineName, String text) {
+        throw new UnsupportedOperationException(this + " keeps no signals: use a file or JDBC offset store (or a"
+                + " sink's own store) to signal a running pipeline, or call the pipeline's own methods in its process");
+    }
+
+    /**
+     * The signals left for the pipeline and not yet removed, oldest first. Cheap: the pipeline calls it every few
+     * seconds. The default: none.
+     */
+    default List<Signal> signals(String pipelineName) {
+        return List.of();
+    }
+
+    /** Removes a signal, if it is still there. Idempotent. The default does nothing. */
+    default void removeSignal(String pipelineName, String id) {
+    }
+
+    /**
+     * A signal left for a pipeline: its id in the store and its text.
+     *
+     * @param id the store's id of the signal; ids sort in the order the signals were added
+     * @param text what the signal says
+     */
+    record Signal(String id, String text) {
+
+        private static final AtomicLong SEQUENCE = new AtomicLong();
+
+        /** Checks that neither part is null. */
+        public Signal {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(text, "text");
+        }
+
+        /**
+         * A new signal id for a store to use: it sorts after the ids made before it in this JVM, and after those
+         * made in other processes more than a millisecond before (by {@code clock}); unique with overwhelming
+         * probability. Letters, digits and {@code -} only, 36 characters.
+         */
+        public static String newId(Clock clock) {
+            return String.format("%013d-%08x-%013x", clock.millis(), SEQUENCE.incrementAndGet() & 0xffffffffL,
+                    ThreadLocalRandom.current().nextLong() >>> 12);
+        }
+    }
 
     /**
      * Claims the pipeline for the caller until the returned lease is closed: while it is open, another

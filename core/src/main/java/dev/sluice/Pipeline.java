@@ -2,12 +2,14 @@ package dev.sluice;
 
 import dev.sluice.internal.Engine;
 import dev.sluice.internal.EngineConfig;
+import dev.sluice.internal.SignalText;
 import dev.sluice.internal.SinkOffsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -123,6 +125,74 @@ public final class Pipeline implements AutoCloseable {
      */
     public CatchUpReport runUntilCaughtUp(Duration limit) throws InterruptedException {
         return engine.runUntilCaughtUp(Builder.positive("limit", limit));
+    }
+
+    /**
+     * Reads every row of {@code table} again and delivers it as a {@link Op#READ} event, while changes keep
+     * flowing: {@code backfill(table, null)}. See {@link #backfill(TableId, String)}.
+     */
+    public CompletableFuture<Void> backfill(TableId table) {
+        return backfill(table, null);
+    }
+
+    /**
+     * Reads the rows of {@code table} that match {@code condition} again and delivers them as {@link Op#READ}
+     * events, interleaved with the changes: in key chunks, each reconciled with the log, so every row ends in the
+     * sink in its source state (PostgreSQL and MySQL/MariaDB log capture; see the sources' docs, "Backfills"). For a
+     * sink that lost rows, a table that was left out for a while, or a column added with a default.
+     *
+     * <p>A backfill removes nothing: rows the sink holds that the source no longer has stay (a re-snapshot, by
+     * deleting the stored offset, starts from a TRUNCATE instead). Backfills run one after another, in the order
+     * asked, after an incremental snapshot under way; their progress rides in every committed offset, so a restart
+     * goes on after the last row committed, and {@link #status()}{@code .snapshot()} and
+     * {@link PipelineListener#onSnapshotProgress} show it like a snapshot's.
+     *
+     * <p>Returns at once. The request goes to the capture thread, whose source checks it; the future completes once
+     * an offset that records the request is committed (from then on a crash or restart does not lose it), or
+     * exceptionally: with an {@link IllegalArgumentException} if the table does not exist, is not captured by the
+     * source's filter, has no primary key, or the database rejects the condition (its message included); with an
+     * {@link UnsupportedOperationException} if the source cannot backfill; with an {@link IllegalStateException}
+     * if it cannot start yet (a consistent initial snapshot is being read) or the pipeline stopped before
+     * recording it. May be called before {@link #start()}.
+     *
+     * @param condition an SQL boolean expression over the table's columns in the source database's dialect, such
+     *     as {@code "updated_at > '2026-01-01'"}, or null for every row; no {@code ;}
+     * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
+     * @throws IllegalStateException if the pipeline is closing or has ended
+     */
+    public CompletableFuture<Void> backfill(TableId table, String condition) {
+        return engine.backfill(Objects.requireNonNull(table, "table"), condition);
+    }
+
+    /**
+     * Asks a pipeline that runs in another process (or that will start later) for a backfill, through its offset
+     * store: leaves a signal there, which the pipeline reads within a few seconds while it runs, or when it starts.
+     * It then acts as {@link #backfill(TableId, String)}, and removes the signal once an offset that records the
+     * backfill is committed; a request it refuses (an unknown table, a rejected condition) is removed with a
+     * warning in its log that says why. A crash between that commit and the removal runs the backfill once more,
+     * which is harmless (it re-delivers rows as they are).
+     *
+     * @param store the pipeline's offset store, built as the pipeline builds it
+     * @return the signal's id in the store
+     * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
+     * @throws UnsupportedOperationException if the store keeps no signals
+     */
+    public static String requestBackfill(OffsetStore store, String pipelineName, TableId table, String condition) {
+        Objects.requireNonNull(store, "store");
+        return store.addSignal(PipelineContext.checkName(pipelineName), SignalText.backfill(table, condition));
+    }
+
+    /**
+     * As {@link #requestBackfill(OffsetStore, String, TableId, String)}, for a pipeline that keeps its offsets in its
+     * {@link ExactlyOnceSink} (no offset store of its own): the signal is left beside the sink's committed offset.
+     *
+     * @param sink the pipeline's sink, built as the pipeline builds it (it need not be open)
+     * @return the signal's id in the sink
+     * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
+     * @throws UnsupportedOperationException if the sink keeps no signals
+     */
+    public static String requestBackfill(ExactlyOnceSink sink, String pipelineName, TableId table, String condition) {
+        return requestBackfill(new SinkOffsets(Objects.requireNonNull(sink, "sink")), pipelineName, table, condition);
     }
 
     /** A snapshot of the pipeline's state and counters. Cheap; safe to call often. */

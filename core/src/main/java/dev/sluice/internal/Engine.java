@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +64,7 @@ public final class Engine {
     private volatile boolean opened;
     private final AtomicLong eventsCaptured = new AtomicLong();
     private final TableCounts tableCounts = new TableCounts();
+    private final Backfills backfills;
     /** {@link TableCounts#committed()} as of the last commit, for {@link #status()} on other threads. */
     private volatile Map<TableId, Long> committedPerTable = Map.of();
 
@@ -92,6 +94,23 @@ public final class Engine {
         this.config = config;
         PipelineContext named = PipelineContext.of(config.name(), config.clock());
         this.context = config.offsetStore() instanceof SinkOffsets ? named.withExactlyOnce() : named;
+        this.backfills = new Backfills(config.name(), String.valueOf(config.source()));
+    }
+
+    /**
+     * Queues a backfill for the stream; see the Pipeline method.
+     *
+     * @throws IllegalStateException if the pipeline is closing or has ended
+     */
+    public CompletableFuture<Void> backfill(TableId table, String condition) {
+        synchronized (lock) {
+            if (state.isTerminal() || state == PipelineState.CLOSING || stopRequested) {
+                throw new IllegalStateException("pipeline " + config.name() + " is " + state + ": it cannot backfill"
+                        + " " + table + "; ask a running pipeline (or leave a signal with Pipeline.requestBackfill"
+                        + " for its next start)");
+            }
+            return backfills.request(table, condition).future();
+        }
     }
 
     /**
@@ -382,6 +401,7 @@ public final class Engine {
             session = null;
             RUNNING.remove(config.name(), this);
         }
+        backfills.ended(List.of());
         notifyState(previous, end, cause);
         firstOpening.countDown();
         if (cause != null) {
@@ -462,6 +482,8 @@ public final class Engine {
         private boolean dirty;
         private boolean flushWanted;
         private boolean committed;
+        /** Backfill requests the stream took whose marks were drained: recorded by the next commit. */
+        private final List<BackfillRequest> accepted = new ArrayList<>();
         private long pendingEvents;
         private long batchBytes;
         /** The newest the pending commit knows the source to be: the last event's commit time, or a later mark. */
@@ -490,7 +512,7 @@ public final class Engine {
                     return false;
                 }
                 queue = new EventQueue(config.maxQueueEvents(), config.maxQueueBytes());
-                capture = new CaptureLoop(stream, queue, from, eventsCaptured, config.clock());
+                capture = new CaptureLoop(stream, queue, from, eventsCaptured, config.clock(), backfills);
                 captureThread = new Thread(() -> {
                     MDC.put(MDC_PIPELINE, config.name());
                     capture.run();
@@ -576,11 +598,19 @@ public final class Engine {
                         // the source had nothing newer when it reported this position
                         freshness = later(freshness, mark.observed());
                         dirty = true;
+                    } else if (item instanceof EventQueue.Accepted mark) {
+                        position = mark.offset();
+                        freshness = later(freshness, mark.observed());
+                        accepted.add(mark.request());
+                        dirty = true;
                     } else {
                         end = item; // End or Failure: the capture thread queues nothing after it
                     }
                 }
                 now = System.nanoTime();
+                if (!stopping) {
+                    backfills.pollSignals(config.offsetStore(), now);
+                }
                 boolean draining = end != null || stopping && now >= drainDeadline;
                 if (batch.size() >= config.batchSize() || batchBytes >= config.maxBatchBytes()
                         || !batch.isEmpty() && (now - batchStarted >= batchDelay || stopping || draining)) {
@@ -682,6 +712,11 @@ public final class Engine {
             if (snapshot != null) {
                 notifyListeners(l -> l.onSnapshotProgress(config.name(), snapshot));
             }
+            if (!accepted.isEmpty()) {
+                accepted.forEach(capture::recorded);
+                backfills.durable(accepted, config.offsetStore());
+                accepted.clear();
+            }
             stream.committed(offset);
             if (catchUp && !caughtUp) {
                 reachedTarget(offset);
@@ -696,6 +731,7 @@ public final class Engine {
             if (capture != null) {
                 capture.requestStop();
                 join(captureThread, CAPTURE_JOIN);
+                backfills.requeue(capture.notRecorded()); // their offsets were not committed: the next stream asks
             }
             if (stream != null) {
                 closeQuietly("source stream", stream::close);

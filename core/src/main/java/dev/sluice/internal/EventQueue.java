@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The queue between the capture thread (one producer) and the sink thread (one consumer), bounded both in items
  * and in estimated bytes. A full queue blocks the producer: that is the back-pressure on the source.
  *
- * <p>Items are {@link ChangeEvent}s, {@link Position} marks, and the control items {@link End} and
+ * <p>Items are {@link ChangeEvent}s, {@link Position} and {@link Accepted} marks, and the control items {@link End} and
  * {@link Failure}, which bypass the bounds so that the producer can always say it stopped. An event larger than
  * the byte bound on its own is admitted when the queue is empty, so it cannot block forever.
  */
@@ -20,6 +20,9 @@ final class EventQueue {
 
     /** The stream has read up to this offset, past the last event queued. */
     record Position(Offset offset, Instant observed) {}
+
+    /** The stream took a backfill request; {@code offset}, its position just after, records it. */
+    record Accepted(BackfillRequest request, Offset offset, Instant observed) {}
 
     /** The producer stopped: because it was asked to, or because the stream has nothing more to deliver. */
     record End(boolean finished) {}
@@ -163,6 +166,6 @@ final class EventQueue {
         if (item instanceof ChangeEvent event) {
             return event.estimatedSize();
         }
-        return item instanceof Position ? POSITION_SIZE : 0;
+        return item instanceof Position || item instanceof Accepted ? POSITION_SIZE : 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.internal;
 
 import dev.sluice.ExactlyOnceSink;
 import dev.sluice.OffsetStore;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,6 +35,21 @@ public final class SinkOffsets implements OffsetStore {
     @Override
     public void delete(String pipelineName) {
         sink.deleteOffset(Objects.requireNonNull(pipelineName, "pipelineName"));
+    }
+
+    @Override
+    public String addSignal(String pipelineName, String text) {
+        return sink.addSignal(Objects.requireNonNull(pipelineName, "pipelineName"), Objects.requireNonNull(text, "text"));
+    }
+
+    @Override
+    public List<Signal> signals(String pipelineName) {
+        return sink.signals(Objects.requireNonNull(pipelineName, "pipelineName"));
+    }
+
+    @Override
+    public void removeSignal(String pipelineName, String id) {
+        sink.removeSignal(Objects.requireNonNull(pipelineName, "pipelineName"), Objects.requireNonNull(id, "id"));
     }
 
     @Override

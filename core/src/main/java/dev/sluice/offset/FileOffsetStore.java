@@ -14,9 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -34,6 +37,11 @@ import java.util.zip.CRC32C;
  * process dies, so a second process of the same pipeline on this directory stops at once with a
  * {@link dev.sluice.PipelineAlreadyRunningException} naming the holder. File locks are only as good as the file
  * system's: local disks are fine; on NFS they depend on its lock manager.
+ *
+ * <p><b>Signals</b> (see {@link OffsetStore}) are files of their own, {@code <directory>/<pipeline>.signals/<id>.signal},
+ * written as durably as the offset (a temporary file, forced, renamed, the folder forced) and with the same
+ * checksum; a file that fails it is returned as a signal whose text says so, which the pipeline refuses and removes
+ * with a warning.
  *
  * <p>Thread-safe within a process.
  */
@@ -131,6 +139,82 @@ public final class FileOffsetStore implements OffsetStore {
         }
     }
 
+    @Override
+    public String addSignal(String pipelineName, String text) {
+        Path folder = signalsOf(pipelineName);
+        String id = Signal.newId(Clock.systemUTC());
+        Path file = folder.resolve(id + ".signal");
+        Path temporary = folder.resolve(id + ".tmp");
+        try {
+            Files.createDirectories(folder);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(encode(text));
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            force(folder);
+            forceDirectory(); // the folder itself, if it was just created
+        } catch (IOException e) {
+            throw new RetriableException("cannot write the signal " + file + ": " + e, e);
+        }
+        return id;
+    }
+
+    @Override
+    public List<Signal> signals(String pipelineName) {
+        Path folder = signalsOf(pipelineName);
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(folder)) {
+            files = listed.filter(f -> f.getFileName().toString().endsWith(".signal")).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new RetriableException("cannot list the signals in " + folder + ": " + e, e);
+        }
+        List<Signal> signals = new ArrayList<>(files.size());
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String id = name.substring(0, name.length() - ".signal".length());
+            try {
+                signals.add(new Signal(id, decode(file, Files.readAllBytes(file))));
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            } catch (IOException e) {
+                throw new RetriableException("cannot read the signal " + file + ": " + e, e);
+            } catch (FatalException e) {
+                signals.add(new Signal(id, "(damaged: " + e.getMessage() + ")"));
+            }
+        }
+        return signals;
+    }
+
+    @Override
+    public void removeSignal(String pipelineName, String id) {
+        Path folder = signalsOf(pipelineName);
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("not a signal id: '" + id + "'");
+        }
+        try {
+            if (Files.deleteIfExists(folder.resolve(id + ".signal"))) {
+                force(folder);
+            }
+        } catch (IOException e) {
+            throw new RetriableException("cannot remove the signal " + id + " from " + folder + ": " + e, e);
+        }
+    }
+
+    private Path signalsOf(String pipelineName) {
+        Path offset = fileOf(pipelineName);
+        return offset.resolveSibling(pipelineName + ".signals");
+    }
+
     private Path fileOf(String pipelineName) {
         // pipeline names are restricted to letters, digits, '_', '.' and '-', never starting with '.'
         if (pipelineName == null || !pipelineName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -140,8 +224,12 @@ public final class FileOffsetStore implements OffsetStore {
     }
 
     private void forceDirectory() throws IOException {
+        force(directory);
+    }
+
+    private static void force(Path folder) throws IOException {
         // makes the rename itself durable; directories cannot be opened for fsync everywhere (Windows)
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
             if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {

@@ -10,6 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Lease#isHeld() held} and claims the lock again — or learns that another process took it. The lease holds one connection of the data source: size a pool for it.
  * Other databases get no lock (a warning says so).
  *
+ * <p><b>Signals</b> (see {@link OffsetStore}) are rows of a second table, created the first time one is added or
+ * read: {@code <table>_signals(pipeline_name, signal_id, signal_text, created_at)}, primary key
+ * {@code (pipeline_name, signal_id)}. Each call is one statement in autocommit.
+ *
  * <p>Sinks that write to a database can commit the offset in their own transaction with
  * {@link #save(Connection, String, String)}. Thread-safe.
  */
@@ -55,6 +62,7 @@ public final class JdbcOffsetStore implements OffsetStore {
 
     private final Map<String, JdbcLease> leases = new ConcurrentHashMap<>();
     private volatile boolean tableReady;
+    private volatile boolean signalTableReady;
 
     private JdbcOffsetStore(DataSource dataSource, String table) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -228,6 +236,106 @@ public final class JdbcOffsetStore implements OffsetStore {
         } catch (SQLException e) {
             throw failure("delete the offset of pipeline " + pipelineName + " from", e);
         }
+    }
+
+    @Override
+    public String addSignal(String pipelineName, String text) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        Objects.requireNonNull(text, "text");
+        String id = Signal.newId(Clock.systemUTC());
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            ensureSignalTable(connection);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + signalTable()
+                    + " (pipeline_name, signal_id, signal_text, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+                insert.setString(1, pipelineName);
+                insert.setString(2, id);
+                insert.setString(3, text);
+                insert.executeUpdate();
+            }
+            return id;
+        } catch (SQLException e) {
+            throw failure("add a signal for pipeline " + pipelineName + " to", e);
+        }
+    }
+
+    @Override
+    public List<Signal> signals(String pipelineName) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        try (Connection connection = dataSource.getConnection()) {
+            ensureSignalTable(connection);
+            List<Signal> signals = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT signal_id, signal_text FROM "
+                    + signalTable() + " WHERE pipeline_name = ? ORDER BY signal_id")) {
+                select.setString(1, pipelineName);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        signals.add(new Signal(rows.getString(1), rows.getString(2)));
+                    }
+                }
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            return signals;
+        } catch (SQLException e) {
+            throw failure("read the signals of pipeline " + pipelineName + " from", e);
+        }
+    }
+
+    @Override
+    public void removeSignal(String pipelineName, String id) {
+        Objects.requireNonNull(pipelineName, "pipelineName");
+        Objects.requireNonNull(id, "id");
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            ensureSignalTable(connection);
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + signalTable() + " WHERE pipeline_name = ? AND signal_id = ?")) {
+                delete.setString(1, pipelineName);
+                delete.setString(2, id);
+                delete.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw failure("remove signal " + id + " of pipeline " + pipelineName + " from", e);
+        }
+    }
+
+    /** The table of the signals: the offset table's name with {@code _signals} after it. */
+    public String signalTable() {
+        return table + "_signals";
+    }
+
+    private void ensureSignalTable(Connection connection) throws SQLException {
+        if (signalTableReady) {
+            return;
+        }
+        String text = textType(connection);
+        try (Statement create = connection.createStatement()) {
+            create.execute("CREATE TABLE IF NOT EXISTS " + signalTable() + " (pipeline_name VARCHAR(200) NOT NULL,"
+                    + " signal_id VARCHAR(64) NOT NULL, signal_text " + text + " NOT NULL, created_at "
+                    + timestampType(connection) + ", PRIMARY KEY (pipeline_name, signal_id))");
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        signalTableReady = true;
+    }
+
+    private static String textType(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return "text";
+        }
+        return product.contains("mysql") || product.contains("mariadb") ? "LONGTEXT" : "VARCHAR(8000)";
+    }
+
+    private static String timestampType(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return "timestamptz";
+        }
+        return product.contains("mysql") || product.contains("mariadb") ? "TIMESTAMP(3) NULL" : "TIMESTAMP";
     }
 
     private void ensureTable(Connection connection) throws SQLException {

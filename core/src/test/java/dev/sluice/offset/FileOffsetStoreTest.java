@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.FatalException;
+import dev.sluice.OffsetStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,25 @@ class FileOffsetStoreTest {
         assertThat(store.load("a")).isEmpty();
         assertThat(store.directory().resolve("b.offset")).exists();
         assertThat(store.directory().resolve("b.offset.tmp")).doesNotExist();
+    }
+
+    @Test
+    void keepsSignalsPerPipelineInOrderUntilRemoved() throws Exception {
+        FileOffsetStore store = FileOffsetStore.in(dir);
+        assertThat(store.signals("a")).isEmpty();
+        String first = store.addSignal("a", "backfill\nnamespace=s\nname=t\n");
+        String second = store.addSignal("a", "second ✓");
+        store.addSignal("b", "other pipeline");
+        FileOffsetStore again = FileOffsetStore.in(dir);
+        assertThat(again.signals("a")).extracting(OffsetStore.Signal::id).containsExactly(first, second);
+        assertThat(again.signals("a")).extracting(OffsetStore.Signal::text)
+                .containsExactly("backfill\nnamespace=s\nname=t\n", "second ✓");
+        again.removeSignal("a", first);
+        again.removeSignal("a", first); // idempotent
+        assertThat(store.signals("a")).extracting(OffsetStore.Signal::id).containsExactly(second);
+        assertThat(store.signals("b")).hasSize(1);
+        Files.writeString(dir.resolve("a.signals").resolve(second + ".signal"), "torn");
+        assertThat(store.signals("a").get(0).text()).startsWith("(damaged: ");
     }
 
     @Test

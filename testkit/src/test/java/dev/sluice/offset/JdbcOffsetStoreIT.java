@@ -74,6 +74,32 @@ class JdbcOffsetStoreIT {
     }
 
     @Test
+    void keepsSignalsInOrderUntilRemovedOnPostgres(PostgresDatabase db) {
+        keepsSignalsInOrderUntilRemoved(db);
+    }
+
+    @Test
+    void keepsSignalsInOrderUntilRemovedOnMariaDb(MariaDbDatabase db) {
+        keepsSignalsInOrderUntilRemoved(db);
+    }
+
+    private static void keepsSignalsInOrderUntilRemoved(TestDatabase db) {
+        JdbcOffsetStore store = JdbcOffsetStore.create(db.dataSource(), "bf_offsets");
+        assertThat(store.signals("orders")).isEmpty();
+        String first = store.addSignal("orders", "backfill\nnamespace=shop\nname=orders\n");
+        String second = store.addSignal("orders", "naïve ✓");
+        store.addSignal("other", "x");
+        JdbcOffsetStore again = JdbcOffsetStore.create(db.dataSource(), "bf_offsets");
+        assertThat(again.signals("orders")).extracting(OffsetStore.Signal::id).containsExactly(first, second);
+        assertThat(again.signals("orders")).extracting(OffsetStore.Signal::text)
+                .containsExactly("backfill\nnamespace=shop\nname=orders\n", "naïve ✓");
+        again.removeSignal("orders", first);
+        again.removeSignal("orders", first);
+        assertThat(store.signals("orders")).extracting(OffsetStore.Signal::id).containsExactly(second);
+        assertThat(store.signals("other")).hasSize(1);
+    }
+
+    @Test
     void keepsOneRowPerPipelineOnPostgres(PostgresDatabase db) throws Exception {
         keepsOneRowPerPipeline(db);
     }

@@ -34,7 +34,7 @@ final class Options {
             "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff",
             "start-timeout", "tls", "trusted-certificates", "schema-changes", "safety-window", "table-check-interval",
             "numeric-mode", "max-sink-stall", "writer-lease", "partition-by", "compression", "max-file-rows",
-            "max-file-bytes", "max-file-age");
+            "max-file-bytes", "max-file-age", "table", "where");
 
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "password", "SLUICE_PASSWORD",

@@ -1,9 +1,12 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.CatchUpReport;
+import dev.sluice.ExactlyOnceSink;
+import dev.sluice.OffsetStore;
 import dev.sluice.Pipeline;
 import dev.sluice.PipelineState;
 import dev.sluice.PipelineStatus;
+import dev.sluice.Sink;
 import dev.sluice.TableId;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -27,6 +30,9 @@ public final class Sluice {
             usage: sluice replicate [options]    run a pipeline until SIGTERM/SIGINT (or --until-caught-up)
                    sluice triggers install|uninstall --source postgres|mysql --url URL --user U [--tables …]
                                                  create or remove the row triggers of --capture trigger
+                   sluice backfill --pipeline NAME --table schema.table [--where CONDITION] [--offsets …]
+                                                 ask a running pipeline (through its offset store) to read a
+                                                 table again; give the sink and --offsets options of its run
                    sluice help                   this text
 
             source:  --source postgres|mysql|mongo --url URL --user U [--password P | --password-file F]
@@ -85,6 +91,7 @@ public final class Sluice {
             return switch (args.get(0)) {
                 case "replicate" -> replicate(Options.parse(args.subList(1, args.size()), environment));
                 case "triggers" -> triggers(args.subList(1, args.size()));
+                case "backfill" -> backfill(Options.parse(args.subList(1, args.size()), environment));
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'");
             };
         } catch (RuntimeException e) {
@@ -123,11 +130,60 @@ public final class Sluice {
     }
 
     /**
+     * Leaves a backfill signal in the offset store that {@code --offsets} (with the sink options, for the sink's own
+     * store) names, for the pipeline {@code --pipeline} to pick up while it runs or when it next starts.
+     */
+    private int backfill(Options options) {
+        String text = options.require("table", "for sluice backfill: the table to read again, as schema.table");
+        int dot = text.indexOf('.');
+        if (dot <= 0 || dot == text.length() - 1) {
+            throw new UsageException("--table must be schema.table (database.table for MySQL/MariaDB), not '" + text
+                    + "'");
+        }
+        TableId table = TableId.of(text.substring(0, dot), text.substring(dot + 1));
+        String where = options.has("where") ? options.get("where") : null;
+        String pipeline = options.get("pipeline", "sluice");
+        PipelineFactory factory = new PipelineFactory(options);
+        OffsetStore store = factory.offsetStore();
+        Sink sink = null;
+        try {
+            String id;
+            if (store != null) {
+                id = Pipeline.requestBackfill(store, pipeline, table, where);
+            } else {
+                sink = factory.sink();
+                if (!(sink instanceof ExactlyOnceSink own)) {
+                    throw new UsageException("the sink keeps no offsets of its own: give the --offsets of the"
+                            + " pipeline's run");
+                }
+                id = Pipeline.requestBackfill(own, pipeline, table, where);
+            }
+            out.println("backfill of " + table + (where == null ? "" : " where " + where) + " asked of pipeline "
+                    + pipeline + " (signal " + id + " in " + (store != null ? store : sink) + ")");
+            out.println("a running pipeline picks it up within seconds (one that is stopped, when it starts); its log"
+                    + " says when it is recorded, or why it was refused");
+            return ExitCode.OK.code;
+        } finally {
+            if (sink != null) {
+                try {
+                    sink.close();
+                } catch (RuntimeException e) {
+                    // never opened: nothing to release
+                }
+            }
+            factory.closeResources();
+        }
+    }
+
+    /**
      * Runs the pipeline with a shutdown hook that, on SIGTERM/SIGINT, closes it gracefully (what was captured is
      * committed) and then exits with the code this thread decides once the pipeline has ended: the hook never
      * picks a code itself, so a failed run cannot exit 0 because a signal or {@code System.exit} ran the hook.
      */
     private int replicate(Options options) throws InterruptedException {
+        if (options.has("table") || options.has("where")) {
+            throw new UsageException("--table and --where go with sluice backfill; sluice replicate takes --tables");
+        }
         PipelineFactory factory = new PipelineFactory(options);
         CompletableFuture<Integer> decided = new CompletableFuture<>();
         int exit = ExitCode.FAILED.code;

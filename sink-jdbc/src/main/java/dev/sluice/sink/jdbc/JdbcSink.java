@@ -3,6 +3,7 @@ package dev.sluice.sink.jdbc;
 import dev.sluice.ChangeEvent;
 import dev.sluice.CommitStateUnknownException;
 import dev.sluice.ExactlyOnceSink;
+import dev.sluice.OffsetStore;
 import dev.sluice.PipelineContext;
 import dev.sluice.offset.JdbcOffsetStore;
 import java.sql.Connection;
@@ -148,6 +149,24 @@ public final class JdbcSink implements ExactlyOnceSink {
     @Override
     public void deleteOffset(String pipelineName) {
         offsets.delete(pipelineName);
+    }
+
+    /** Leaves a signal in the sink's signals table, beside its offsets table (see {@link JdbcOffsetStore#addSignal}). */
+    @Override
+    public String addSignal(String pipelineName, String text) {
+        return offsets.addSignal(pipelineName, text);
+    }
+
+    /** The pipeline's signals in the sink's signals table, oldest first. */
+    @Override
+    public List<OffsetStore.Signal> signals(String pipelineName) {
+        return offsets.signals(pipelineName);
+    }
+
+    /** Removes a signal from the sink's signals table, if it is still there. */
+    @Override
+    public void removeSignal(String pipelineName, String id) {
+        offsets.removeSignal(pipelineName, id);
     }
 
     /** Commits the open transaction with the offset, if this pipeline's offset goes here. */

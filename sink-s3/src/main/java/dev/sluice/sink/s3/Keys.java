@@ -59,6 +59,11 @@ final class Keys {
         return commitsFolder(pipeline) + String.format("%020d.json", number);
     }
 
+    /** Where signals for a running pipeline are left: {@code <id>.signal} objects. */
+    static String signalsFolder(String pipeline) {
+        return pipelineFolder(pipeline) + "signals/";
+    }
+
     static String stagingFolder(String pipeline) {
         return pipelineFolder(pipeline) + "staging/";
     }

@@ -4,12 +4,15 @@ import dev.sluice.ChangeEvent;
 import dev.sluice.ExactlyOnceSink;
 import dev.sluice.FatalException;
 import dev.sluice.PipelineContext;
+import dev.sluice.OffsetStore;
 import dev.sluice.RetriableException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -270,6 +273,39 @@ public final class ParquetSink implements ExactlyOnceSink {
                     + "\") with the pipeline stopped.");
         }
         return latest.map(CommitRecord::offset);
+    }
+
+    /** Leaves a signal as an object {@code _sluice/<pipeline>/signals/<id>.signal}; works whether or not the sink is open. */
+    @Override
+    public synchronized String addSignal(String pipelineName, String text) {
+        String id = OffsetStore.Signal.newId(clock != null ? clock : Clock.systemUTC());
+        objectStore().put(Keys.signalsFolder(pipelineName) + id + ".signal", text.getBytes(StandardCharsets.UTF_8));
+        return id;
+    }
+
+    /** The signal objects of the pipeline, oldest first. */
+    @Override
+    public synchronized List<OffsetStore.Signal> signals(String pipelineName) {
+        String folder = Keys.signalsFolder(pipelineName);
+        List<OffsetStore.Signal> signals = new ArrayList<>();
+        for (String key : objectStore().list(folder)) {
+            if (!key.endsWith(".signal")) {
+                continue;
+            }
+            String id = key.substring(folder.length(), key.length() - ".signal".length());
+            objectStore().get(key).ifPresent(bytes ->
+                    signals.add(new OffsetStore.Signal(id, new String(bytes, StandardCharsets.UTF_8))));
+        }
+        return signals;
+    }
+
+    /** Deletes a signal object, if it is still there. */
+    @Override
+    public synchronized void removeSignal(String pipelineName, String id) {
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("not a signal id: '" + id + "'");
+        }
+        objectStore().delete(Keys.signalsFolder(pipelineName) + id + ".signal");
     }
 
     /**

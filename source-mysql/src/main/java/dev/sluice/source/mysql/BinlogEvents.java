@@ -19,6 +19,7 @@ import dev.sluice.FatalException;
 import dev.sluice.Op;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotProgress;
 import java.io.Serializable;
 import java.time.Instant;
@@ -84,6 +85,8 @@ final class BinlogEvents {
     private String stateText;
     /** The progress of a running incremental snapshot, carried in every offset; null when none runs. */
     private SnapshotProgress progress;
+    /** The backfills owed, carried in every offset; null when none. */
+    private BackfillQueue backfills;
 
     BinlogEvents(TableDecoders decoders, MySqlOffset from) {
         this(decoders, from, null, null);
@@ -106,6 +109,7 @@ final class BinlogEvents {
         }
         this.replayGroups = new HashSet<>(from.preparedXa());
         this.progress = from.chunk();
+        this.backfills = from.backfills();
         if (replayGroups.isEmpty()) {
             this.file = from.file();
             this.groupStart = from.position();
@@ -144,7 +148,7 @@ final class BinlogEvents {
     /** The offset of row {@code row} of the current group. */
     private MySqlOffset offset(long row) {
         return MySqlOffset.binlog(file, groupStart, row, gtid, prepared.starts()).identity(server, stateText)
-                .withChunk(progress);
+                .withChunk(progress).withBackfills(backfills);
     }
 
     /** Sets the incremental snapshot's progress that later offsets carry (null: no snapshot runs any more). */
@@ -157,6 +161,18 @@ final class BinlogEvents {
 
     SnapshotProgress progress() {
         return progress;
+    }
+
+    /** Sets the backfills owed that later offsets carry (null: none any more). */
+    void backfills(BackfillQueue now) {
+        backfills = now;
+        if (replayUntil != null) {
+            replayUntil = replayUntil.withBackfills(now);
+        }
+    }
+
+    BackfillQueue backfills() {
+        return backfills;
     }
 
     /**

@@ -55,6 +55,15 @@ final class ChunkReader implements AutoCloseable {
      * @return the chunk, or null if the table does not exist
      */
     Read read(TableId table, List<String> after, int limit, MySqlOffset paused) throws SQLException, InterruptedException {
+        return read(table, after, null, limit, paused);
+    }
+
+    /**
+     * As {@link #read(TableId, List, int, MySqlOffset)}, of the rows that match {@code condition} (an SQL boolean
+     * expression over the table's columns; null: every row), for a backfill.
+     */
+    Read read(TableId table, List<String> after, String condition, int limit, MySqlOffset paused)
+            throws SQLException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try (Statement s = connection.createStatement()) {
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
@@ -68,7 +77,7 @@ final class ChunkReader implements AutoCloseable {
                     Thread.sleep(Math.min(attempt, 20)); // the commit of a transaction the binlog already has
                     continue;
                 }
-                Read read = select(table, after, limit);
+                Read read = select(table, after, condition, limit);
                 connection.commit();
                 return read;
             } catch (SQLException e) {
@@ -85,7 +94,7 @@ final class ChunkReader implements AutoCloseable {
         return retries;
     }
 
-    private Read select(TableId table, List<String> after, int limit) throws SQLException {
+    private Read select(TableId table, List<String> after, String condition, int limit) throws SQLException {
         InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
         if (def == null) {
             return null;
@@ -103,6 +112,10 @@ final class ChunkReader implements AutoCloseable {
                 .append(SnapshotReader.quote(table.name()));
         if (!after.isEmpty()) {
             sql.append(" WHERE ").append(keys.after());
+        }
+        if (condition != null) {
+            // on lines of their own, so that a comment in the condition ends with it
+            sql.append(after.isEmpty() ? " WHERE (\n" : " AND (\n").append(condition).append("\n)");
         }
         sql.append(" ORDER BY ").append(keys.orderBy()).append(" LIMIT ").append(limit);
         SnapshotChunk chunk = new SnapshotChunk(table, def.schema());

@@ -49,6 +49,8 @@ final class MySqlChangeStream implements ChangeStream {
     private SnapshotReader reread;
     /** An incremental snapshot running beside the binlog, or null. */
     private IncrementalSnapshot incremental;
+    /** The backfills owed (Pipeline.backfill), created at the first request or a resume with some, or null. */
+    private TableBackfills backfills;
     private MySqlOffset position;
     private boolean finished;
     private volatile boolean closed;
@@ -98,6 +100,9 @@ final class MySqlChangeStream implements ChangeStream {
             ServerChecks.checkNotPurged(lookup, from, source.user());
             if (from.chunk() != null) {
                 startIncremental(from.chunk());
+            }
+            if (from.backfills() != null) {
+                backfills = new TableBackfills(source, mariaDb, lookup, context.clock(), from.backfills());
             }
             startBinlog(from);
         } else if (from == null && mode == SnapshotMode.INCREMENTAL) {
@@ -205,6 +210,30 @@ final class MySqlChangeStream implements ChangeStream {
         }
     }
 
+    /**
+     * Queues a backfill after checking it (see {@link ChangeStream#backfill}); it runs once no incremental snapshot
+     * does. Refused while a consistent snapshot is read (its offsets cannot carry one) and in a snapshot-only run.
+     */
+    @Override
+    public void backfill(TableId table, String condition) {
+        if (source.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+            throw new UnsupportedOperationException("a snapshot-only run (SnapshotMode.INITIAL_ONLY) has no binlog"
+                    + " stream to backfill beside");
+        }
+        if (snapshot != null || events == null) {
+            throw new IllegalStateException("the initial snapshot is being read; backfills can start once it is"
+                    + " complete");
+        }
+        try {
+            if (backfills == null) {
+                backfills = new TableBackfills(source, mariaDb, lookup, context.clock(), null);
+            }
+            backfills.add(table, condition, events);
+        } catch (SQLException e) {
+            throw source.translate(e, "check the backfill of " + table);
+        }
+    }
+
     /** The server's id of the binlog connection, or -1 before streaming (for tests that cut it). */
     long binlogConnectionId() {
         return binlog == null ? -1 : binlog.connectionId();
@@ -220,7 +249,10 @@ final class MySqlChangeStream implements ChangeStream {
         if (snapshot != null) {
             return snapshot.status(snapshotEstimate);
         }
-        return incremental != null ? incremental.status() : null;
+        if (incremental != null) {
+            return incremental.status();
+        }
+        return backfills != null && backfills.pending() ? backfills.status() : null;
     }
 
     @Override
@@ -242,6 +274,9 @@ final class MySqlChangeStream implements ChangeStream {
         if (incremental != null) {
             return pollIncremental(timeout);
         }
+        if (backfills != null && backfills.pending()) {
+            return pollBackfill(timeout);
+        }
         List<ChangeEvent> out = new ArrayList<>();
         stream(out, timeout);
         return out;
@@ -251,7 +286,8 @@ final class MySqlChangeStream implements ChangeStream {
     private void stream(List<ChangeEvent> out, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < MAX_EVENTS) {
-            if (incremental != null && incremental.reached(events)) {
+            if (incremental != null && incremental.reached(events)
+                    || backfills != null && backfills.reached(events)) {
                 break; // the chunk's rows come next, before any later event
             }
             long remaining = deadline - System.nanoTime();
@@ -269,6 +305,9 @@ final class MySqlChangeStream implements ChangeStream {
             events.handle(event, out);
             if (incremental != null) {
                 incremental.reconcile(out.subList(first, out.size()), events.altered());
+            }
+            if (backfills != null) {
+                backfills.reconcile(out.subList(first, out.size()), events.altered());
             }
             if (!events.altered().isEmpty()) {
                 break; // the ALTER's re-read comes next, before any later event
@@ -297,6 +336,26 @@ final class MySqlChangeStream implements ChangeStream {
         stream(out, timeout);
         if (incremental.reached(events)) {
             incremental.emit(events, out);
+        }
+        return out;
+    }
+
+    /**
+     * A poll while a backfill is owed (and no incremental snapshot runs): between chunks, reads the next one (the
+     * stream paused); then streams to the chunk's high watermark, and there emits the chunk's rows.
+     */
+    private List<ChangeEvent> pollBackfill(Duration timeout) throws InterruptedException {
+        List<ChangeEvent> out = new ArrayList<>();
+        try {
+            if (!backfills.windowOpen()) {
+                backfills.open(events);
+            }
+        } catch (SQLException e) {
+            throw source.translate(e, "read a chunk of a backfill");
+        }
+        stream(out, timeout);
+        if (backfills.reached(events)) {
+            backfills.emit(events, out);
         }
         return out;
     }
@@ -442,6 +501,9 @@ final class MySqlChangeStream implements ChangeStream {
         }
         if (incremental != null) {
             incremental.close();
+        }
+        if (backfills != null) {
+            backfills.close();
         }
         if (binlog != null) {
             binlog.close();

@@ -1,6 +1,7 @@
 package dev.sluice.source.mysql;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
@@ -28,8 +29,12 @@ import java.util.Objects;
  * {@link SnapshotProgress} ({@code chunk=}): resuming streams from the position and reads the snapshot on after the
  * progress's last key. An offset with progress never covers one without: the snapshot is not complete.
  *
+ * <p>A binlog offset may also carry the {@link BackfillQueue} of the backfills asked for and not done
+ * ({@code backfill=}): the one being read, with its last key, and those waiting. It plays no part in
+ * {@link #covers}: a backfill re-delivers rows, so a catch-up run may end in the middle of one.
+ *
  * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…][;server=<id>]
- * [;state=<gtid>,…][;chunk=<progress>]} and
+ * [;state=<gtid>,…][;chunk=<progress>][;backfill=<queue>]} and
  * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
  */
 final class MySqlOffset implements Offset {
@@ -42,6 +47,7 @@ final class MySqlOffset implements Offset {
     private static final String SERVER = ";server=";
     private static final String STATE = ";state=";
     private static final String CHUNK = ";chunk=";
+    private static final String BACKFILL = ";backfill=";
     private static final String REREAD = ";reread";
 
     private final boolean snapshot;
@@ -57,6 +63,8 @@ final class MySqlOffset implements Offset {
     private final String state;
     /** The progress of an incremental snapshot running at this offset, or null. */
     private final SnapshotProgress chunk;
+    /** The backfills owed at this offset, or null. */
+    private final BackfillQueue backfills;
     /**
      * True for the events of tables read again after an ALTER: a restart reads them again from the statement, and
      * such an offset covers nothing, so a catch-up run never ends with a table half read.
@@ -66,7 +74,7 @@ final class MySqlOffset implements Offset {
     private String text;
 
     private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
-            String server, String state, SnapshotProgress chunk, boolean reread) {
+            String server, String state, SnapshotProgress chunk, BackfillQueue backfills, boolean reread) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -79,12 +87,14 @@ final class MySqlOffset implements Offset {
         this.server = server;
         this.state = state;
         this.chunk = chunk;
+        this.backfills = backfills;
         this.reread = reread;
     }
 
     /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
     MySqlOffset identity(String server, String state) {
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, reread);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills,
+                reread);
     }
 
     /** This binlog offset with an incremental snapshot's progress (null: no snapshot running). */
@@ -92,12 +102,28 @@ final class MySqlOffset implements Offset {
         if (snapshot && progress != null) {
             throw new IllegalArgumentException("a consistent snapshot's offset carries no chunk progress");
         }
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress, reread);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress, backfills,
+                reread);
+    }
+
+    /** This binlog offset with the backfills owed (null: none). */
+    MySqlOffset withBackfills(BackfillQueue next) {
+        if (snapshot && next != null) {
+            throw new IllegalArgumentException("a consistent snapshot's offset carries no backfills");
+        }
+        return next == backfills ? this
+                : new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, next, reread);
+    }
+
+    /** The backfills owed at this offset, or null. */
+    BackfillQueue backfills() {
+        return backfills;
     }
 
     /** This offset, for the events of a table read again after an ALTER (see {@link #reread}). */
     MySqlOffset asReread() {
-        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, true);
+        return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills,
+                true);
     }
 
     /** The progress of the incremental snapshot running at this offset, or null if none is. */
@@ -115,17 +141,17 @@ final class MySqlOffset implements Offset {
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null, false);
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null, null, false);
     }
 
     /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
-        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null, false);
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null, null, false);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null, false);
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null, null, false);
     }
 
     static MySqlOffset decode(String text) {
@@ -144,6 +170,7 @@ final class MySqlOffset implements Offset {
                 String server = null;
                 String state = null;
                 SnapshotProgress chunk = null;
+                BackfillQueue backfills = null;
                 boolean reread = false;
                 for (int i = 1; i < parts.length; i++) {
                     if (parts[i].startsWith(GTID.substring(1))) {
@@ -156,6 +183,8 @@ final class MySqlOffset implements Offset {
                         state = parts[i].substring(STATE.length() - 1);
                     } else if (parts[i].startsWith(CHUNK.substring(1))) {
                         chunk = SnapshotProgress.decode(parts[i].substring(CHUNK.length() - 1));
+                    } else if (parts[i].startsWith(BACKFILL.substring(1))) {
+                        backfills = BackfillQueue.decode(parts[i].substring(BACKFILL.length() - 1));
                     } else if (parts[i].equals(REREAD.substring(1))) {
                         reread = true;
                     }
@@ -165,7 +194,7 @@ final class MySqlOffset implements Offset {
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
                 MySqlOffset offset = binlog(rest.substring(0, posColon),
                         Long.parseLong(rest.substring(posColon + 1, rowsColon)),
-                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk);
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk).withBackfills(backfills);
                 return reread ? offset.asReread() : offset;
             }
         } catch (RuntimeException e) {
@@ -210,7 +239,8 @@ final class MySqlOffset implements Offset {
                     : BINLOG + file + ":" + position + ":" + rows + (gtid == null ? "" : GTID + gtid)
                             + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
                             + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state)
-                            + (chunk == null ? "" : CHUNK + chunk.encode()) + (reread ? REREAD : "");
+                            + (chunk == null ? "" : CHUNK + chunk.encode())
+                            + (backfills == null ? "" : BACKFILL + backfills.encode()) + (reread ? REREAD : "");
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -268,12 +298,13 @@ final class MySqlOffset implements Offset {
         return o instanceof MySqlOffset that && snapshot == that.snapshot && position == that.position
                 && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
                 && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
-                && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk) && reread == that.reread;
+                && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk)
+                && Objects.equals(backfills, that.backfills) && reread == that.reread;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, reread);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills, reread);
     }
 
     @Override

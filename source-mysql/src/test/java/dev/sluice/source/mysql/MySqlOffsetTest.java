@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Offset;
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -117,5 +118,24 @@ class MySqlOffsetTest {
         MySqlOffset further = running.withChunk(progress.emitted(List.of("7")));
         assertThat(further.covers(running)).isTrue();
         assertThat(running.covers(further)).isFalse();
+    }
+
+    @Test
+    void backfillsRoundTripBesideTheOtherPartsAndOldTextsStillParse() {
+        BackfillQueue queue = BackfillQueue.append(BackfillQueue.append(null,
+                BackfillQueue.Backfill.of(TableId.of("shop", "orders"), "total > 5; or 'x=y'")),
+                BackfillQueue.Backfill.of(TableId.of("s", "t"), null)).emitted(List.of("41", "a;b"));
+        MySqlOffset plain = MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55", List.of("mysql-bin.000003:99"))
+                .identity("1", "0-1-54");
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("shop", "a")).emitted(List.of("7"));
+        for (MySqlOffset offset : List.of(plain.withBackfills(queue), plain.withChunk(progress).withBackfills(queue),
+                plain.withBackfills(queue).asReread())) {
+            assertThat(MySqlOffset.decode(offset.encode())).as(offset.encode()).isEqualTo(offset);
+            assertThat(offset.encode()).contains(";backfill=");
+        }
+        assertThat(plain.withBackfills(queue).withChunk(progress).backfills()).as("kept by withChunk").isEqualTo(queue);
+        assertThat(plain.withBackfills(queue).covers(plain)).as("a backfill plays no part in covers").isTrue();
+        assertThat(MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55;server=1;chunk=0")
+                .backfills()).isNull();
     }
 }

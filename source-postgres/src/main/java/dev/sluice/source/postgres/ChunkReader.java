@@ -42,6 +42,15 @@ final class ChunkReader implements AutoCloseable {
      * more once they pass {@code maxBytes}. The transaction is over when this returns.
      */
     Read read(Catalog.TableInfo table, List<String> afterKey, int maxRows, long maxBytes) throws SQLException {
+        return read(table, afterKey, null, maxRows, maxBytes);
+    }
+
+    /**
+     * As {@link #read(Catalog.TableInfo, List, int, long)}, of the rows that match {@code condition} (an SQL boolean
+     * expression over the table's columns; null: every row), for a backfill.
+     */
+    Read read(Catalog.TableInfo table, List<String> afterKey, String condition, int maxRows, long maxBytes)
+            throws SQLException {
         Connection c = connection();
         try {
             XidSnapshot snapshot;
@@ -59,7 +68,8 @@ final class ChunkReader implements AutoCloseable {
                 throw new IllegalStateException("the key of " + table.id() + " has " + key.size()
                         + " columns, the snapshot's progress " + afterKey.size());
             }
-            try (PreparedStatement ps = c.prepareStatement(select(table, columns, key, afterKey, maxRows))) {
+            try (PreparedStatement ps = c.prepareStatement(select(table, columns, key, afterKey, condition,
+                    maxRows))) {
                 ps.setFetchSize(Math.min(maxRows, 1_000));
                 for (int i = 0; i < afterKey.size(); i++) {
                     ps.setString(i + 1, afterKey.get(i));
@@ -104,7 +114,7 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private String select(Catalog.TableInfo table, List<RelationInfo.ColumnDef> columns, List<String> key,
-            List<String> afterKey, int maxRows) throws SQLException {
+            List<String> afterKey, String condition, int maxRows) throws SQLException {
         StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM " + Catalog.quote(table.id()));
         columns.forEach(column -> select.add(Catalog.quote(column.name())));
         StringJoiner keys = new StringJoiner(", ", "(", ")");
@@ -116,6 +126,10 @@ final class ChunkReader implements AutoCloseable {
                 params.add("?::" + type);
             }
             sql.append(" WHERE ").append(keys).append(" > ").append(params);
+        }
+        if (condition != null) {
+            // on lines of their own, so that a comment in the condition ends with it
+            sql.append(afterKey.isEmpty() ? " WHERE (\n" : " AND (\n").append(condition).append("\n)");
         }
         return sql.append(" ORDER BY ").append(keys.toString(), 1, keys.length() - 1)
                 .append(" LIMIT ").append(maxRows).toString();

@@ -9,6 +9,7 @@ import dev.sluice.RetriableException;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.SourceHealth;
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.HealthProbe;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
@@ -96,6 +97,8 @@ final class PgChangeStream implements ChangeStream {
     private PgOffset snapshotEnd;
     /** The incremental snapshot under way or done in this session (SnapshotMode.INCREMENTAL), or null. */
     private IncrementalSnapshot incremental;
+    /** The backfills owed (Pipeline.backfill), once the stream decodes: created at the first request or resume. */
+    private TableBackfills backfills;
     private PgOffset base;
     private PgOffset head;
     private boolean finished;
@@ -173,7 +176,40 @@ final class PgChangeStream implements ChangeStream {
                         config.snapshotChunkSize(), slot,
                         incrementalStart ? SnapshotProgress.start() : from.progress());
             }
+            if (from != null && from.backfills() != null) {
+                backfills = newBackfills(from.backfills());
+            }
             checkTables();
+        }
+    }
+
+    private TableBackfills newBackfills(BackfillQueue queue) {
+        return new TableBackfills(metadata, config.tables(), new ChunkReader(connector, config.numericMode()), decoder,
+                context.clock(), config.snapshotChunkSize(), slot, queue);
+    }
+
+    /**
+     * Queues a backfill after checking it (see {@link ChangeStream#backfill}); it runs once no incremental snapshot
+     * does. Refused while the initial consistent snapshot is read (its offsets cannot carry a backfill), and in a
+     * snapshot-only run.
+     */
+    @Override
+    public void backfill(TableId table, String condition) {
+        if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+            throw new UnsupportedOperationException("a snapshot-only run (SnapshotMode.INITIAL_ONLY) has no stream"
+                    + " to backfill beside");
+        }
+        if (snapshot != null || decoder == null) {
+            throw new IllegalStateException("the initial snapshot is being read; backfills can start once it is"
+                    + " complete");
+        }
+        try {
+            if (backfills == null) {
+                backfills = newBackfills(null);
+            }
+            backfills.add(table, condition);
+        } catch (SQLException e) {
+            throw Connector.classify(e, "checking the backfill of " + table + " failed");
         }
     }
 
@@ -381,7 +417,10 @@ final class PgChangeStream implements ChangeStream {
         if (snapshot != null) {
             return snapshot.status(snapshotEstimate);
         }
-        return incremental != null ? incremental.status() : null;
+        if (incremental != null && incremental.running()) {
+            return incremental.status();
+        }
+        return backfills != null && backfills.pending() ? backfills.status() : null;
     }
 
     @Override
@@ -415,6 +454,11 @@ final class PgChangeStream implements ChangeStream {
                 if (!begun.isEmpty()) {
                     return begun;
                 }
+            }
+            if (backfills != null && backfills.pending() && !backfills.windowOpen()
+                    && (incremental == null || !incremental.running())) {
+                sendConfirmation();
+                backfills.step();
             }
             List<ChangeEvent> events = readStream(timeout);
             if (keepAlive != null) {
@@ -507,6 +551,9 @@ final class PgChangeStream implements ChangeStream {
             if (incremental != null) {
                 incremental.drop(table.id());
             }
+            if (backfills != null) {
+                backfills.drop(table.id());
+            }
             log.info(added.changed() ? "reading table {} again, whose columns changed (publication {}, marker at {})"
                     : "reading table {}, which joined publication {} at {}", table.id(), publication,
                     LogSequenceNumber.valueOf(added.commitLsn()).asString());
@@ -551,6 +598,20 @@ final class PgChangeStream implements ChangeStream {
                         }
                         PgOffset h = decoder.position();
                         events.addAll(incremental.atHighWatermark(h != null ? h
+                                : PgOffset.stream(watermark.endLsn(), 0)));
+                        break; // nothing after the watermark before the chunk's rows
+                    }
+                }
+                if (backfills != null) {
+                    backfills.reconcile(events, before);
+                    if (watermark != null && backfills.isHighWatermark(watermark)) {
+                        if (watermark.transactional()) {
+                            decoder.reachedWatermark(watermark.endLsn());
+                        } else {
+                            decoder.keepalive(watermark.endLsn());
+                        }
+                        PgOffset h = decoder.position();
+                        events.addAll(backfills.atHighWatermark(h != null ? h
                                 : PgOffset.stream(watermark.endLsn(), 0)));
                         break; // nothing after the watermark before the chunk's rows
                     }
@@ -602,6 +663,9 @@ final class PgChangeStream implements ChangeStream {
         columns.marked(oid, shape);
         if (incremental != null) {
             incremental.drop(table); // its open chunk may hold rows of the old shape: read again after
+        }
+        if (backfills != null) {
+            backfills.drop(table);
         }
         if (config.schemaChanges() == SchemaChanges.FAIL) {
             throw schemaChangeFailure(table, change + ", " + where);
@@ -677,7 +741,8 @@ final class PgChangeStream implements ChangeStream {
         }
         PgOffset decoded = decoder.position();
         // before the stream decoded anything, a resume's position carries the snapshot progress as it is now
-        return decoded != null ? decoded : base == null ? null : base.withProgress(decoder.progress());
+        return decoded != null ? decoded
+                : base == null ? null : base.withProgress(decoder.progress()).withBackfills(decoder.backfills());
     }
 
     @Override
@@ -717,6 +782,9 @@ final class PgChangeStream implements ChangeStream {
         }
         if (incremental != null) {
             incremental.close();
+        }
+        if (backfills != null) {
+            backfills.close();
         }
         // closing the connection ends the COPY at once; PGReplicationStream.close() would wait for the server
         closeQuietly(replication);

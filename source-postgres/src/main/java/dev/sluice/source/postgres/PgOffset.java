@@ -1,6 +1,7 @@
 package dev.sluice.source.postgres;
 
 import dev.sluice.Offset;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.Arrays;
@@ -22,16 +23,22 @@ import java.util.Arrays;
  * ({@link SnapshotMode#INCREMENTAL}): how far its chunks have read. Such an offset never covers an offset without
  * progress, so a catch-up run ends only after the snapshot is complete.
  *
+ * <p>A stream offset may also carry the {@link BackfillQueue} of the backfills asked for and not done
+ * ({@code backfill=}): the one being read, with its last key, and those waiting. It plays no part in
+ * {@link #covers}: a backfill re-delivers rows, so a catch-up run may end in the middle of one (the next run goes on
+ * with it).
+ *
  * <p>The events of a table read at a marker (a table that joined, or whose columns changed) carry the stream's
  * position before the marker's transaction, marked {@code reread}: a restart meets the marker again and reads the
  * table again, and such an offset covers nothing, so a catch-up run never ends with the table half read (its
  * TRUNCATE committed, some of its rows not yet).
  *
  * <p>Text forms: {@code pg:lsn=0/16B3748,events=5}, {@code pg:lsn=0/16B3748,events=5,chunk=<progress>},
- * {@code pg:lsn=0/16B3748,events=5,reread} and {@code pg:snapshot=0/16B3748,rows=1200}.
+ * {@code pg:lsn=0/16B3748,events=5,backfill=<queue>}, {@code pg:lsn=0/16B3748,events=5,reread} (the optional
+ * parts in this order) and {@code pg:snapshot=0/16B3748,rows=1200}.
  */
-record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, boolean reread)
-        implements Offset {
+record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, BackfillQueue backfills,
+        boolean reread) implements Offset {
 
     static final String TAG = "pg:";
     private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
@@ -41,23 +48,33 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             throw new IllegalArgumentException("an offset needs a non-negative LSN and count, got "
                     + lsn + " and " + count);
         }
-        if (snapshot && progress != null) {
-            throw new IllegalArgumentException("a snapshot offset carries no incremental snapshot progress");
+        if (snapshot && (progress != null || backfills != null)) {
+            throw new IllegalArgumentException("a snapshot offset carries no incremental snapshot progress nor"
+                    + " backfills");
         }
     }
 
+    PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progress, boolean reread) {
+        this(snapshot, lsn, count, progress, null, reread);
+    }
+
     PgOffset(boolean snapshot, long lsn, long count) {
-        this(snapshot, lsn, count, null, false);
+        this(snapshot, lsn, count, null, null, false);
     }
 
     /** This stream position with {@code next} as its snapshot progress (null: no snapshot running). */
     PgOffset withProgress(SnapshotProgress next) {
-        return next == progress ? this : new PgOffset(snapshot, lsn, count, next, reread);
+        return next == progress ? this : new PgOffset(snapshot, lsn, count, next, backfills, reread);
+    }
+
+    /** This stream position with {@code next} as the backfills owed (null: none). */
+    PgOffset withBackfills(BackfillQueue next) {
+        return next == backfills ? this : new PgOffset(snapshot, lsn, count, progress, next, reread);
     }
 
     /** This stream position, for the events of a table read at a marker (see the class description). */
     PgOffset asReread() {
-        return new PgOffset(snapshot, lsn, count, progress, true);
+        return new PgOffset(snapshot, lsn, count, progress, backfills, true);
     }
 
     /** The stream position: all transactions committed below {@code lsn}, plus {@code events} of the one at it. */
@@ -81,6 +98,9 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             lastPrefix = prefix;
         }
         String text = progress == null ? prefix.text + count : prefix.text + count + ",chunk=" + progress.encode();
+        if (backfills != null) {
+            text += ",backfill=" + backfills.encode();
+        }
         return reread ? text + ",reread" : text;
     }
 
@@ -119,7 +139,12 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
         if (rereading) {
             parts = Arrays.copyOf(parts, parts.length - 1);
         }
-        if (parts.length != 2 && parts.length != 3) {
+        String backfillText = null;
+        if (parts.length > 2 && parts[parts.length - 1].startsWith("backfill=")) {
+            backfillText = parts[parts.length - 1].substring("backfill=".length());
+            parts = Arrays.copyOf(parts, parts.length - 1);
+        }
+        if (parts.length != 2 && parts.length != 3 || backfillText != null && parts[0].startsWith("snapshot=")) {
             throw new IllegalArgumentException(expected);
         }
         boolean snapshot = parts[0].startsWith("snapshot=");
@@ -136,7 +161,8 @@ record PgOffset(boolean snapshot, long lsn, long count, SnapshotProgress progres
             long count = Long.parseLong(parts[1].substring(countPrefix.length()));
             SnapshotProgress progress = parts.length == 3
                     ? SnapshotProgress.decode(parts[2].substring("chunk=".length())) : null;
-            return new PgOffset(snapshot, lsn, count, progress, rereading);
+            BackfillQueue backfills = backfillText == null ? null : BackfillQueue.decode(backfillText);
+            return new PgOffset(snapshot, lsn, count, progress, backfills, rereading);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(expected, e);
         }

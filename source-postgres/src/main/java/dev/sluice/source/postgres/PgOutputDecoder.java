@@ -6,6 +6,7 @@ import dev.sluice.Op;
 import dev.sluice.Row;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,8 @@ final class PgOutputDecoder {
     private PgOffset position;
     /** The progress of the incremental snapshot under way, carried by every offset; null if none runs. */
     private SnapshotProgress progress;
+    /** The backfills owed, carried by every offset; null if none. */
+    private BackfillQueue backfills;
     /** The xids of the last transactions whose BEGIN was decoded, a ring (see IncrementalSnapshot). */
     private final long[] recentXids = new long[RECENT_XIDS];
     private int recentCount;
@@ -97,7 +100,7 @@ final class PgOutputDecoder {
 
     /** An offset with the snapshot progress, and marked a re-read while one is owed (see {@link #rereadOwed}). */
     private PgOffset tag(PgOffset offset) {
-        PgOffset tagged = offset.withProgress(progress);
+        PgOffset tagged = offset.withProgress(progress).withBackfills(backfills);
         return rereadOwed ? tagged.asReread() : tagged;
     }
 
@@ -123,6 +126,16 @@ final class PgOutputDecoder {
     /** The incremental snapshot's progress from now on (null: none runs); every later offset carries it. */
     void progress(SnapshotProgress next) {
         progress = next;
+    }
+
+    /** The backfills owed now, or null if none. */
+    BackfillQueue backfills() {
+        return backfills;
+    }
+
+    /** The backfills owed from now on (null: none); every later offset carries them. */
+    void backfills(BackfillQueue next) {
+        backfills = next;
     }
 
     /** The xids (32 bits) of the last {@link #RECENT_XIDS} transactions the stream delivered, in any order. */

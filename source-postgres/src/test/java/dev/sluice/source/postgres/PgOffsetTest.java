@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.SnapshotProgress;
 import dev.sluice.testkit.SeqOffset;
 import java.util.List;
@@ -19,6 +20,30 @@ class PgOffsetTest {
         assertThat(PgOffset.decode(reread.encode())).isEqualTo(reread);
         assertThat(reread.covers(PgOffset.stream(0x10_0000_0000L, 0))).as("covers no target").isFalse();
         assertThat(PgOffset.stream(0x17_0000_0000L, 0).covers(reread)).isTrue();
+    }
+
+    @Test
+    void backfillsRoundTripBesideTheOtherPartsAndOldTextsStillParse() {
+        BackfillQueue queue = BackfillQueue.append(BackfillQueue.append(null,
+                BackfillQueue.Backfill.of(TableId.of("public", "orders"), "total > 5, or 'x=y'")),
+                BackfillQueue.Backfill.of(TableId.of("s", "t"), null)).emitted(List.of("41"));
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("public", "a")).emitted(List.of("7"));
+        PgOffset plain = PgOffset.stream(0x16_B374_D848L, 5);
+        for (PgOffset offset : List.of(plain.withBackfills(queue), plain.withProgress(progress).withBackfills(queue),
+                plain.withBackfills(queue).asReread(), plain.withProgress(progress).withBackfills(queue).asReread())) {
+            assertThat(PgOffset.decode(offset.encode())).as(offset.encode()).isEqualTo(offset);
+            assertThat(offset.encode()).contains(",backfill=");
+        }
+        assertThat(plain.withBackfills(queue).withProgress(progress).backfills()).as("kept by withProgress")
+                .isEqualTo(queue);
+        assertThat(plain.withBackfills(queue).covers(plain)).as("a backfill plays no part in covers").isTrue();
+        // texts of the versions before backfills
+        assertThat(PgOffset.decode("pg:lsn=16/B374D848,events=5,chunk=3/public/a/7").backfills()).isNull();
+        assertThat(PgOffset.decode("pg:lsn=16/B374D848,events=5,reread").backfills()).isNull();
+        assertThatThrownBy(() -> PgOffset.decode("pg:snapshot=1/0,rows=3,backfill=0/s/t/"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PgOffset.decode("pg:lsn=1/0,events=3,backfill=x"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
