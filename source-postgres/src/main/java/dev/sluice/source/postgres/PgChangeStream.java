@@ -9,6 +9,7 @@ import dev.sluice.RetriableException;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.ChunkReaders;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
@@ -164,7 +165,9 @@ final class PgChangeStream implements ChangeStream {
             startStreaming(from, tables);
             if (incrementalStart || from != null && from.progress() != null) {
                 incremental = new IncrementalSnapshot(metadata, types, config.tables(),
-                        new ChunkReader(connector, config.numericMode()), decoder, context.clock(),
+                        new ChunkReaders<>(() -> new ChunkReader(connector, config.numericMode()),
+                                config.snapshotParallelism(), "sluice-" + context.pipelineName() + "-pg-chunk"),
+                        decoder, context.clock(),
                         config.snapshotChunkSize(), slot,
                         incrementalStart ? SnapshotProgress.start() : from.progress());
             }
