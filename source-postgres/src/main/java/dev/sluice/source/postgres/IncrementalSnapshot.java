@@ -76,7 +76,9 @@ final class IncrementalSnapshot implements AutoCloseable {
     /** The tables selected when this session began, and the planner's estimate of their rows (or -1). */
     private final List<TableId> selected;
     private final long estimate;
-    private long chunks;
+    /** Windows opened and chunks read by this session (for tests). */
+    private long windows;
+    private long chunksRead;
     /** The open window's chunks, in (table, key) order, or null. */
     private List<Part> open;
     private String openId;
@@ -137,7 +139,12 @@ final class IncrementalSnapshot implements AutoCloseable {
         return key;
     }
 
-    /** For tests: {@code hook} runs after each chunk's read, before its high watermark is written. */
+    /** For tests: the windows this session opened and the chunks it read in them. */
+    long[] reads() {
+        return new long[] {windows, chunksRead};
+    }
+
+    /** For tests: {@code hook} runs after each window's reads, before its high watermark is written. */
     void afterRead(Hook hook) {
         this.afterRead = hook;
     }
@@ -216,7 +223,8 @@ final class IncrementalSnapshot implements AutoCloseable {
         }
         List<ChunkReader.Read> reads = readers.run(tasks);
         afterRead.run();
-        String id = run + ++chunks;
+        chunksRead += reads.size();
+        String id = run + ++windows;
         // transactional, so that its commit flushes the WAL at once: a non-transactional message waits for the WAL
         // writer (up to wal_writer_delay) before the walsender may send it, and every chunk waited that long
         try (PreparedStatement ps = metadata.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {

@@ -674,6 +674,11 @@ final class PgChangeStream implements ChangeStream {
         incremental.afterRead(hook);
     }
 
+    /** For tests: the incremental snapshot's windows opened and chunks read by this session. */
+    long[] snapshotReads() {
+        return incremental.reads();
+    }
+
     /** The last LSN confirmed to the server; for tests. */
     long confirmedLsn() {
         return confirmedLsn;
