@@ -60,8 +60,8 @@ final class ChunkReader implements AutoCloseable {
 
     /**
      * As {@link #read(TableId, List, int, MySqlOffset)}, only the rows up to and including the key {@code through}
-     * (null: no upper bound). A bounded read stops only at the byte budget: the rows up to a bound found shortly
-     * before are about a chunk's worth.
+     * (null: no upper bound). A bounded read stops at the byte budget or at twice {@code limit} rows (the rows up to
+     * a bound found shortly before are about a chunk's worth); {@link Read#full()} says if it stopped.
      */
     Read read(TableId table, List<String> after, List<String> through, int limit, MySqlOffset paused)
             throws SQLException, InterruptedException {
@@ -167,10 +167,10 @@ final class ChunkReader implements AutoCloseable {
         if (through != null) {
             sql.append(where).append(keys.through());
         }
-        sql.append(" ORDER BY ").append(keys.orderBy());
-        if (through == null) {
-            sql.append(" LIMIT ").append(limit);
-        }
+        // a bounded chunk holds about a chunk's rows, more if rows were inserted since its bound was found; its cap
+        // (twice the chunk size) keeps what the driver buffers bounded: a chunk cut there is continued after
+        long cap = through == null ? limit : 2L * limit;
+        sql.append(" ORDER BY ").append(keys.orderBy()).append(" LIMIT ").append(cap);
         SnapshotChunk chunk = new SnapshotChunk(table, def.schema());
         boolean full = false;
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
@@ -199,7 +199,7 @@ final class ChunkReader implements AutoCloseable {
                     }
                 }
             }
-            full |= through == null && count >= limit;
+            full |= count >= cap;
         }
         return new Read(chunk, def, keys, full);
     }
