@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <p>Run: {@code scripts/benchmark --full} (builds, then runs this class), or {@code java -cp … 
  * dev.sluice.benchmarks.BenchmarkMain [--smoke|--full] [--rows N] [--reps N] [--warmup N]
- * [--in-jvm-warmup|--no-in-jvm-warmup] [--workloads W1,W1I,W2,W3,W4,W5,W6] [--w4-rows N] [--w6-rows N]
+ * [--in-jvm-warmup|--no-in-jvm-warmup] [--workloads W1,W1I,W1I2,W2,W3,W4,W5,W6] [--w4-rows N] [--w6-rows N]
  * [--w6-rate WRITES_PER_S] [--w6-kills K] [--databases postgres,mariadb] [--heap 256m] [--commit-ms 5000]
  * [--debezium-defaults] [--latency-rate EVENTS_PER_S] [--latency-seconds S] [--markdown FILE] [--svg FILE]
  * [--work DIR]}; {@code --workloads ""} runs none (e.g. for a latency-only run). {@code --chart-from FILE.md
@@ -123,7 +123,7 @@ public final class BenchmarkMain {
             int warmup = 1;
             boolean inJvmWarmup = false;
             String mode = "custom";
-            List<Workload> workloads = List.of(Workload.W1, Workload.W1I, Workload.W2, Workload.W3, Workload.W4,
+            List<Workload> workloads = List.of(Workload.W1, Workload.W1I, Workload.W1I2, Workload.W2, Workload.W3, Workload.W4,
                     Workload.W5, Workload.W6);
             int w4Rows = -1; // --rows, unless a mode or --w4-rows says otherwise
             int w6Rows = -1; // likewise

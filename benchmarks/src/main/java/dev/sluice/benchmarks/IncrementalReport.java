@@ -21,6 +21,13 @@ final class IncrementalReport {
                         + " (Sluice, medians) = **%.0f%%** (target: at least 90%%).%n", db, w1i.format(), w1.format(),
                         100 * w1i.median() / w1.median()));
             }
+            Stats w1i2 = Report.stat(results.runs(db, Workload.W1I2, "sluice"), Measurement::eventsPerSecond);
+            if (w1.present() && w1i2.present()) {
+                b.append(String.format(Locale.ROOT, "%nIncremental snapshot with 2 chunks at once on %s: W1I2 %s"
+                        + " events/s ÷ W1 %s events/s (Sluice, medians) = **%.0f%%**%s.%n", db, w1i2.format(),
+                        w1.format(), 100 * w1i2.median() / w1.median(), w1i.present() ? String.format(Locale.ROOT,
+                        "; ÷ W1I = **%.2f×**", w1i2.median() / w1i.median()) : ""));
+            }
         }
         List<W6Result> w6 = results.snapshotsUnderWrites();
         if (w6.isEmpty()) {

@@ -24,6 +24,7 @@ final class MariaDbSources {
                 .tables(TableFilter.include(spec.dbName() + ".bench"))
                 .serverId(Long.parseLong(spec.slot()))
                 .snapshotMode(spec.workload().snapshotMode())
+                .snapshotParallelism(spec.workload().snapshotParallelism())
                 .build();
     }
 

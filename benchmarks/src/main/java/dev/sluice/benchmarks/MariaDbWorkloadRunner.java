@@ -33,7 +33,7 @@ final class MariaDbWorkloadRunner {
             long t0 = System.nanoTime();
             String[] start = null;
             switch (workload) {
-                case W1, W1I -> db.loadRows(n);
+                case W1, W1I, W1I2 -> db.loadRows(n);
                 case W2 -> {
                     start = db.position();
                     db.singleRowInserts(1, n);

@@ -64,7 +64,7 @@ final class OutputCounter {
     static Map<String, Long> expected(Workload workload, int n, String database) {
         Map<String, Long> expected = new TreeMap<>();
         switch (workload) {
-            case W1, W1I, W6 -> expected.put("r", (long) n);
+            case W1, W1I, W1I2, W6 -> expected.put("r", (long) n);
             case W2, W5, LAT -> expected.put("c", (long) n);
             case W4 -> {
                 expected.put("c", (long) n);

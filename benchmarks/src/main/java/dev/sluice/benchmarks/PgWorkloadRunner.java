@@ -33,7 +33,7 @@ final class PgWorkloadRunner {
         try (PgFixture pg = new PgFixture(server, database, workload == Workload.W4)) {
             long t0 = System.nanoTime();
             switch (workload) {
-                case W1, W1I -> pg.loadRows(n);
+                case W1, W1I, W1I2 -> pg.loadRows(n);
                 case W2 -> {
                     pg.createPublication(publication);
                     pg.createSlot(template);

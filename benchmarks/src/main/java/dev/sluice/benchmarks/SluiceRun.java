@@ -77,6 +77,7 @@ final class SluiceRun {
                 .slotName(spec.slot())
                 .publicationName(spec.publication())
                 .snapshotMode(spec.workload().snapshotMode())
+                .snapshotParallelism(spec.workload().snapshotParallelism())
                 .build();
     }
 

@@ -8,6 +8,8 @@ enum Workload {
     W1("snapshot", true),
     /** W1 read by Sluice's {@code SnapshotMode.INCREMENTAL} (default chunk size): Sluice only, reported against W1. */
     W1I("snapshot, incremental (Sluice only)", true),
+    /** W1I with {@code snapshotParallelism(2)}: two chunks read at once. Sluice only, reported against W1. */
+    W1I2("snapshot, incremental, 2 chunks at once (Sluice only)", true),
     /** n single-row autocommit inserts, drained from a backlog. */
     W2("backlog of single-row inserts", false),
     /** n mixed operations (70% update, 20% insert, 10% delete, 10 per transaction) on an n-row table. */
@@ -44,9 +46,14 @@ enum Workload {
         return snapshot;
     }
 
-    /** Read by Sluice's incremental snapshot (W1I, W6). */
+    /** Read by Sluice's incremental snapshot (W1I, W1I2, W6). */
     boolean incremental() {
-        return this == W1I || this == W6;
+        return this == W1I || this == W1I2 || this == W6;
+    }
+
+    /** The Sluice source's {@code snapshotParallelism} for this workload. */
+    int snapshotParallelism() {
+        return this == W1I2 ? 2 : 1;
     }
 
     /** Measured for Sluice only: Debezium's incremental snapshot needs a signal table and is not set up here. */

@@ -277,7 +277,8 @@ final class CaseRunner {
                 b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
             }
             if (variant.incremental()) {
-                b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize());
+                b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize())
+                        .snapshotParallelism(variant.parallelism());
             }
             return b.build();
         }
@@ -296,7 +297,8 @@ final class CaseRunner {
             b.safetyWindow(Duration.ofSeconds(20));
         }
         if (variant.incremental()) {
-            b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize());
+            b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize())
+                    .snapshotParallelism(variant.parallelism());
         }
         return b.build();
     }

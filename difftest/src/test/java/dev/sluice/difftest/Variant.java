@@ -13,8 +13,10 @@ import java.util.Random;
  *     phase has no DDL
  * @param crash whether and how the first run crashes part way
  * @param crashAfter the events written before the crash
+ * @param parallelism chunks of an incremental snapshot read at once (log paths; 1 to 3)
  */
-record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash crash, int crashAfter) {
+record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash crash, int crashAfter,
+        int parallelism) {
 
     enum Crash {
         /** No crash. */
@@ -33,12 +35,13 @@ record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash cra
         boolean concurrent = incremental && r.nextBoolean();
         Crash crash = Crash.values()[r.nextInt(3)];
         int crashAfter = 1 + r.nextInt(60);
-        return new Variant(incremental, chunkSize, concurrent, crash, crashAfter);
+        int parallelism = 1 + r.nextInt(3); // drawn last: the draws above stay what they were for a seed
+        return new Variant(incremental, chunkSize, concurrent, crash, crashAfter, parallelism);
     }
 
     @Override
     public String toString() {
-        return (incremental ? "SnapshotMode.INCREMENTAL, chunks of " + chunkSize + (concurrent ? ", phase 2 concurrent"
+        return (incremental ? "SnapshotMode.INCREMENTAL, chunks of " + chunkSize + ", " + parallelism + " at once" + (concurrent ? ", phase 2 concurrent"
                 : "") : "consistent snapshot") + (crash == Crash.NONE ? "" : ", " + crash.name().toLowerCase()
                 + " after " + crashAfter + " events");
     }

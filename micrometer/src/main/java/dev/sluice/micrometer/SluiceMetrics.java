@@ -75,6 +75,7 @@ public final class SluiceMetrics implements PipelineListener, MeterBinder {
      * The pipeline whose {@link Pipeline#status()} the gauges read; call it after {@code build()}. Registers the
      * meters in the registries bound so far.
      *
+     * @param p the pipeline, built with this as a {@linkplain Pipeline.Builder#listener listener} or not
      * @return this, to chain {@link #bindTo(MeterRegistry)}
      * @throws IllegalStateException if this already monitors a pipeline
      * @throws IllegalArgumentException if this was added as the listener of a pipeline of another name

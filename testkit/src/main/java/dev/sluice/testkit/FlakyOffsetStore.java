@@ -18,13 +18,18 @@ public final class FlakyOffsetStore implements OffsetStore {
     private final AtomicInteger saves = new AtomicInteger();
     private final List<String> saved = new CopyOnWriteArrayList<>();
 
-    /** The n-th save (1-based) throws without saving. */
+    /**
+     * The n-th save (1-based) throws a {@link RetriableException} without saving.
+     *
+     * @param n the number of the save that fails
+     * @return this store
+     */
     public FlakyOffsetStore failSaveOnce(int n) {
         saveFailures.add(n);
         return this;
     }
 
-    /** Every offset saved, in order. */
+    /** {@return every offset saved, in order} */
     public List<String> saved() {
         return List.copyOf(saved);
     }

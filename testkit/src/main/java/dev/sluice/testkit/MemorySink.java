@@ -28,31 +28,56 @@ public final class MemorySink implements Sink {
     private volatile RuntimeException flushFailure;
     private volatile boolean open;
 
-    /** The n-th write (1-based, counted across sessions) throws. */
+    /**
+     * The n-th write (1-based, counted across sessions) throws.
+     *
+     * @param n the number of the write that fails
+     * @return this sink
+     */
     public MemorySink failWriteOnce(int n) {
         writeFailures.add(n);
         return this;
     }
 
-    /** The n-th flush (1-based, counted across sessions) throws. */
+    /**
+     * The n-th flush (1-based, counted across sessions) throws.
+     *
+     * @param n the number of the flush that fails
+     * @return this sink
+     */
     public MemorySink failFlushOnce(int n) {
         flushFailures.add(n);
         return this;
     }
 
-    /** Every write throws this from now on. */
+    /**
+     * Every write throws this from now on.
+     *
+     * @param failure what each {@code write} throws
+     * @return this sink
+     */
     public MemorySink failEveryWrite(RuntimeException failure) {
         this.alwaysFail = failure;
         return this;
     }
 
-    /** Every flush throws this from now on. */
+    /**
+     * Every flush throws this from now on.
+     *
+     * @param failure what each {@code flush} throws
+     * @return this sink
+     */
     public MemorySink failEveryFlush(RuntimeException failure) {
         this.flushFailure = failure;
         return this;
     }
 
-    /** Each write takes at least this long. */
+    /**
+     * Each write takes at least this long.
+     *
+     * @param delay how long each {@code write} sleeps before it keeps the events
+     * @return this sink
+     */
     public MemorySink writeDelay(Duration delay) {
         this.writeDelay = delay;
         return this;
@@ -114,22 +139,22 @@ public final class MemorySink implements Sink {
         open = false;
     }
 
-    /** Every event made durable, in the order written, across sessions (redeliveries included). */
+    /** {@return every event made durable, in the order written, across sessions (redeliveries included)} */
     public synchronized List<ChangeEvent> durable() {
         return List.copyOf(durable);
     }
 
-    /** The sequence numbers of {@link #durable()}. */
+    /** {@return the sequence numbers of {@link #durable()}} */
     public synchronized List<Long> durableSeqs() {
         return durable.stream().map(e -> ((SeqOffset) e.offset()).seq()).toList();
     }
 
-    /** How many times the sink was opened. */
+    /** {@return how many times the sink was opened} */
     public int opens() {
         return opens.get();
     }
 
-    /** How many writes it was asked for, failed ones included. */
+    /** {@return how many writes it was asked for, failed ones included} */
     public int writes() {
         return writes.get();
     }

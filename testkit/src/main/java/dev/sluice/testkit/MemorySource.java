@@ -58,30 +58,54 @@ public final class MemorySource implements Source {
         this.available = available;
     }
 
-    /** A source whose events 1 to {@code count} exist. */
+    /**
+     * A source whose events 1 to {@code count} exist.
+     *
+     * @param count how many events exist at the start; {@link #append(long)} adds more
+     * @return the source
+     */
     public static MemorySource withEvents(long count) {
         return new MemorySource(count);
     }
 
-    /** Each event carries a payload of this many bytes (default none). */
+    /**
+     * Each event carries a payload of this many bytes (default none).
+     *
+     * @param bytes the size of the {@code payload} column of every event, 0 for a null payload
+     * @return this source
+     */
     public MemorySource payloadBytes(int bytes) {
         this.payloadBytes = bytes;
         return this;
     }
 
-    /** The most events one poll returns (default 100). */
+    /**
+     * The most events one poll returns (default 100).
+     *
+     * @param max the largest batch a poll returns
+     * @return this source
+     */
     public MemorySource maxPerPoll(int max) {
         this.maxPerPoll = max;
         return this;
     }
 
-    /** The stream finishes once it has delivered every event that exists. */
+    /**
+     * The stream finishes once it has delivered every event that exists.
+     *
+     * @return this source
+     */
     public MemorySource finishAtEnd() {
         this.finishAtEnd = true;
         return this;
     }
 
-    /** Reads but does not return every k-th event, as a log holds changes of tables not captured. */
+    /**
+     * Reads but does not return every k-th event, as a log holds changes of tables not captured.
+     *
+     * @param k the period of the skipped events ({@code 3}: events 3, 6, 9, … are never returned); 0 skips none
+     * @return this source
+     */
     public MemorySource skipEvery(int k) {
         this.skipEvery = k;
         return this;
@@ -90,43 +114,74 @@ public final class MemorySource implements Source {
     /**
      * The first {@code rows} events are a snapshot of {@link #TABLE}: until they are read, the stream reports its
      * {@link ChangeStream#snapshotStatus()} with {@code rows} as the estimate.
+     *
+     * @param rows how many of the first events the snapshot holds
+     * @return this source
      */
     public MemorySource snapshotOf(long rows) {
         this.snapshotRows = rows;
         return this;
     }
 
-    /** From now on, the stream's {@link ChangeStream#health()}; null for the default (unknown). */
+    /**
+     * From now on, the stream's {@link ChangeStream#health()}; null for the default (unknown).
+     *
+     * @param value what every stream's {@code health()} returns
+     * @return this source
+     */
     public MemorySource health(SourceHealth value) {
         this.health = value;
         return this;
     }
 
-    /** Opening fails with a retriable exception from now on, as a server that is down. */
+    /**
+     * Opening fails with a retriable exception from now on, as a server that is down.
+     *
+     * @return this source
+     */
     public MemorySource failOpenRetriably() {
         this.openFailureRetriable = true;
         return this;
     }
 
-    /** Opening fails with this exception from now on. */
+    /**
+     * Opening fails with this exception from now on.
+     *
+     * @param failure what {@link #open} throws
+     * @return this source
+     */
     public MemorySource failOpen(FatalException failure) {
         this.openFailure = failure;
         return this;
     }
 
-    /** The first poll that would return event {@code seq} throws instead; later polls return it. */
+    /**
+     * The first poll that would return event {@code seq} throws instead; later polls return it.
+     *
+     * @param seq the sequence number of the event whose poll fails once
+     * @return this source
+     */
     public MemorySource failPollOnceAt(long seq) {
         pollFailures.add(seq);
         return this;
     }
 
-    /** The first {@code committed(offset)} call at or past {@code seq} throws. */
+    /**
+     * The first {@code committed(offset)} call at or past {@code seq} throws.
+     *
+     * @param seq the sequence number from which one {@code committed} call fails
+     * @return this source
+     */
     public MemorySource failCommittedOnceAt(long seq) {
         committedFailures.add(seq);
         return this;
     }
 
-    /** Makes {@code count} more events exist. */
+    /**
+     * Makes {@code count} more events exist, and wakes a poll waiting for them.
+     *
+     * @param count how many events to add after the last one
+     */
     public void append(long count) {
         synchronized (monitor) {
             available += count;
@@ -134,24 +189,30 @@ public final class MemorySource implements Source {
         }
     }
 
-    /** The number of events that exist. */
+    /** {@return the number of events that exist} */
     public long head() {
         synchronized (monitor) {
             return available;
         }
     }
 
-    /** How many streams were opened. */
+    /** {@return how many streams were opened} */
     public int opens() {
         return opens.get();
     }
 
-    /** The sequence numbers passed to {@code committed}, in order, across all streams. */
+    /** {@return the sequence numbers passed to {@code committed}, in order, across all streams} */
     public List<Long> committed() {
         return List.copyOf(committed);
     }
 
-    /** The event with this sequence number. */
+    /**
+     * The event with this sequence number, as a stream of this source returns it.
+     *
+     * @param seq its sequence number: its key and its offset
+     * @param context the pipeline's context, whose clock gives the commit time
+     * @return the event
+     */
     public ChangeEvent event(long seq, PipelineContext context) {
         return ChangeEvent.builder(Op.INSERT, TABLE, SCHEMA)
                 .after(Row.of(seq, payloadBytes == 0 ? null : new byte[payloadBytes]))

@@ -23,12 +23,12 @@ public final class MongoEndpoint {
         this.database = database;
     }
 
-    /** A connection string for the server, e.g. {@code mongodb://127.0.0.1:41234}, without a database. */
+    /** {@return a connection string for the server, such as {@code mongodb://127.0.0.1:41234}, without a database} */
     public String connectionString() {
         return connectionString;
     }
 
-    /** The test's database, {@code sluice_t_<test class>_<random>}; empty until the test writes. */
+    /** {@return the test's database, {@code sluice_t_<test class>_<random>}; empty until the test writes} */
     public String database() {
         return database;
     }

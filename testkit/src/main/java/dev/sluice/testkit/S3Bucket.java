@@ -30,32 +30,32 @@ public final class S3Bucket {
         this.bucket = bucket;
     }
 
-    /** The server's base URI, e.g. {@code http://127.0.0.1:41234}, without the bucket. */
+    /** {@return the server's base URI, such as {@code http://127.0.0.1:41234}, without the bucket} */
     public URI endpoint() {
         return endpoint;
     }
 
-    /** The region to sign requests for: {@code us-east-1}. */
+    /** {@return the region to sign requests for: {@code us-east-1}} */
     public String region() {
         return "us-east-1";
     }
 
-    /** The access key id the server accepts (AWS signature V2 or V4). */
+    /** {@return the access key id the server accepts (AWS signature V2 or V4)} */
     public String accessKey() {
         return accessKey;
     }
 
-    /** The secret key the server accepts. */
+    /** {@return the secret key the server accepts} */
     public String secretKey() {
         return secretKey;
     }
 
-    /** The bucket's name, {@code sluice-t-<test class>-<random>}. */
+    /** {@return the bucket's name, {@code sluice-t-<test class>-<random>}} */
     public String bucket() {
         return bucket;
     }
 
-    /** {@code true}: the server knows no virtual-host buckets, so clients must use path-style URLs. */
+    /** {@return {@code true}: the server knows no virtual-host buckets, so clients must use path-style URLs} */
     public boolean pathStyle() {
         return true;
     }

@@ -21,7 +21,13 @@ public record SeqOffset(long seq) implements Offset {
         return seq >= that.seq;
     }
 
-    /** The sequence numbers of these encoded offsets. */
+    /**
+     * The sequence numbers of these encoded offsets.
+     *
+     * @param encoded offsets as {@link #encode()} writes them, such as {@link FlakyOffsetStore#saved()}
+     * @return their sequence numbers, in the same order
+     * @throws IllegalArgumentException if one is not an encoded {@code SeqOffset}
+     */
     public static List<Long> seqs(List<String> encoded) {
         return encoded.stream().map(text -> decode(text).seq()).toList();
     }

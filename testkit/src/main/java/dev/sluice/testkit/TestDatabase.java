@@ -34,52 +34,60 @@ public abstract class TestDatabase {
                 server.url(name), server.properties(address.user(), address.password()));
     }
 
-    /** The server's host name or address, e.g. {@code 127.0.0.1}. */
+    /** {@return the server's host name or address, such as {@code 127.0.0.1}} */
     public String host() {
         return server.address().host();
     }
 
-    /** The server's TCP port. */
+    /** {@return the server's TCP port} */
     public int port() {
         return server.address().port();
     }
 
-    /** The database's name, {@code sluice_t_<test class>_<random>}: lowercase, at most 63 characters. */
+    /** {@return the database's name, {@code sluice_t_<test class>_<random>}: lowercase, at most 63 characters} */
     public String name() {
         return name;
     }
 
-    /** A plain JDBC URL of this database, with no parameters, so callers can append their own. */
+    /** {@return a plain JDBC URL of this database, with no parameters, so callers can append their own} */
     public String jdbcUrl() {
         return server.url(name);
     }
 
-    /** The application user: owns the database, may replicate, is no superuser. */
+    /** {@return the application user: owns the database, may replicate, is no superuser} */
     public String user() {
         return server.address().user();
     }
 
-    /** The application user's password. */
+    /** {@return the application user's password} */
     public String password() {
         return server.address().password();
     }
 
-    /** A superuser, for fixtures the application user may not do. */
+    /** {@return a superuser, for fixtures the application user may not do} */
     public String adminUser() {
         return server.address().adminUser();
     }
 
-    /** The admin user's password. */
+    /** {@return the admin user's password} */
     public String adminPassword() {
         return server.address().adminPassword();
     }
 
-    /** A new connection to this database as the application user; the caller closes it. */
+    /**
+     * {@return a new connection to this database as the application user; the caller closes it}
+     *
+     * @throws SQLException if the server refuses the connection
+     */
     public Connection connect() throws SQLException {
         return dataSource.getConnection();
     }
 
-    /** A new connection to this database as the admin user; the caller closes it. */
+    /**
+     * {@return a new connection to this database as the admin user; the caller closes it}
+     *
+     * @throws SQLException if the server refuses the connection
+     */
     public Connection adminConnect() throws SQLException {
         return dataSource.getConnection(adminUser(), adminPassword());
     }
@@ -87,6 +95,9 @@ public abstract class TestDatabase {
     /**
      * Runs each statement in turn on one auto-commit connection as the application user. Stops at
      * the first that fails, with the statement in the exception's message.
+     *
+     * @param sql the statements, one per argument
+     * @throws SQLException the first statement's failure, its message ending with {@code [in: <statement>]}
      */
     public void execute(String... sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
@@ -104,6 +115,8 @@ public abstract class TestDatabase {
     /**
      * A {@link DataSource} for the application user that opens a new connection per call (no pool),
      * for code that takes a DataSource. Its connections are the caller's to close.
+     *
+     * @return the data source, the same on every call
      */
     public DataSource dataSource() {
         return dataSource;

@@ -29,7 +29,7 @@ final class Options {
 
     private static final Set<String> KEYS = Set.of(
             "source", "url", "user", "password", "password-file", "tables", "exclude", "capture",
-            "timestamp-column", "soft-delete-column", "snapshot", "snapshot-chunk-size", "sink", "out", "s3-endpoint", "s3-region",
+            "timestamp-column", "soft-delete-column", "snapshot", "snapshot-chunk-size", "snapshot-parallelism", "sink", "out", "s3-endpoint", "s3-region",
             "s3-access-key", "s3-secret-key", "s3-secret-key-file", "s3-path-style", "target-url", "target-user",
             "target-password", "target-password-file", "target-table-naming", "offsets", "commit-interval",
             "pipeline", "until-caught-up", "max-retries", "verbose", "config", "retry-for", "max-backoff",

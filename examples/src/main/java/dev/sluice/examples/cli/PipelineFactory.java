@@ -171,6 +171,9 @@ final class PipelineFactory {
         if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-chunk-size")) {
             postgres.snapshotChunkSize(snapshotChunkSize());
         }
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-parallelism")) {
+            postgres.snapshotParallelism(snapshotParallelism());
+        }
         if (options.has("timestamp-column")) {
             postgres.timestampColumn(options.get("timestamp-column"));
         }
@@ -199,6 +202,9 @@ final class PipelineFactory {
                 .schemaChanges(schemaChanges());
         if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-chunk-size")) {
             mysql.snapshotChunkSize(snapshotChunkSize());
+        }
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-parallelism")) {
+            mysql.snapshotParallelism(snapshotParallelism());
         }
         if (capture != Capture.LOG && options.has("safety-window")) {
             mysql.safetyWindow(options.duration("safety-window", null));
@@ -238,6 +244,14 @@ final class PipelineFactory {
             throw new UsageException("--snapshot-chunk-size must be positive, not " + rows);
         }
         return rows;
+    }
+
+    private int snapshotParallelism() {
+        int connections = options.integer("snapshot-parallelism", 1);
+        if (connections < 1) {
+            throw new UsageException("--snapshot-parallelism must be at least 1, not " + connections);
+        }
+        return connections;
     }
 
     private SchemaChanges schemaChanges() {

@@ -37,7 +37,8 @@ public final class Sluice {
 
             source:  --source postgres|mysql|mongo --url URL --user U [--password P | --password-file F]
                      [--tables pattern,…] [--exclude pattern,…] [--snapshot initial|never|only|incremental]
-                     [--snapshot-chunk-size ROWS] [--schema-changes reread|fail] [--safety-window 5m]
+                     [--snapshot-chunk-size ROWS] [--snapshot-parallelism N] [--schema-changes reread|fail]
+                     [--safety-window 5m]
                      [--capture log|trigger|timestamp [--timestamp-column C] [--soft-delete-column D]]
                      postgres: [--numeric-mode decimal|text] [--table-check-interval 10s]
                      mysql: [--max-sink-stall 10m] [--tls disabled|verify-ca|verify-identity

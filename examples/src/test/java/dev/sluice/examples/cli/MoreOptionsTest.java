@@ -21,8 +21,8 @@ class MoreOptionsTest {
     @Test
     void sourceAndSinkSettingsBuild() {
         assertThat(factory("--schema-changes", "fail", "--numeric-mode", "text", "--safety-window", "2m",
-                "--table-check-interval", "30s", "--snapshot", "incremental", "--snapshot-chunk-size", "500")
-                .source()).isNotNull();
+                "--table-check-interval", "30s", "--snapshot", "incremental", "--snapshot-chunk-size", "500",
+                "--snapshot-parallelism", "3").source()).isNotNull();
         assertThat(factory("--partition-by", "column:region", "--compression", "snappy", "--max-file-rows",
                 "100000", "--max-file-bytes", "64m", "--max-file-age", "10m").sink()).isNotNull();
     }
@@ -39,6 +39,8 @@ class MoreOptionsTest {
                 .hasMessage("--max-file-bytes must be a size such as 512, 64k, 128m or 1g, not '12x'");
         assertThatThrownBy(() -> factory("--snapshot", "incremental", "--snapshot-chunk-size", "0").source())
                 .hasMessage("--snapshot-chunk-size must be positive, not 0");
+        assertThatThrownBy(() -> factory("--snapshot", "incremental", "--snapshot-parallelism", "0").source())
+                .hasMessage("--snapshot-parallelism must be at least 1, not 0");
     }
 
     @Test

@@ -83,19 +83,75 @@ final class ChunkKeys {
         return expression(first) + " >= " + parameter(first) + " AND (" + any + ")";
     }
 
+    /**
+     * The condition "key at most the bound one", as {@code k1 <= ?} {@code AND (k1 < ? OR k1 = ? AND k2 < ? OR ...
+     * OR k1 = ? AND ... AND kn = ?)}; {@link #bindThrough} fills its parameters.
+     */
+    String through() {
+        StringBuilder any = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            StringBuilder term = new StringBuilder();
+            for (int j = 0; j < i; j++) {
+                term.append(expression(columns.get(j))).append(" = ").append(parameter(columns.get(j))).append(" AND ");
+            }
+            term.append(expression(columns.get(i))).append(" < ").append(parameter(columns.get(i)));
+            any.append(i == 0 ? "" : " OR ").append(term);
+        }
+        StringBuilder equal = new StringBuilder();
+        for (ColumnSpec column : columns) {
+            equal.append(equal.length() == 0 ? "" : " AND ").append(expression(column)).append(" = ")
+                    .append(parameter(column));
+        }
+        ColumnSpec first = columns.get(0);
+        return expression(first) + " <= " + parameter(first) + " AND (" + any + " OR " + equal + ")";
+    }
+
+    /**
+     * Binds the parameters of {@link #through()} for the key whose text forms are {@code key}, from index
+     * {@code index}; returns the index after them.
+     */
+    int bindThrough(PreparedStatement ps, List<String> key, int index) throws SQLException {
+        checkSize(key);
+        int next = bindRanges(ps, key, index);
+        for (int i = 0; i < columns.size(); i++) {
+            bindOne(ps, next++, i, key);
+        }
+        return next;
+    }
+
+    /** The key columns, in key order. */
+    List<ColumnSpec> columns() {
+        return columns;
+    }
+
+    /** How many parameters {@link #after()} has. */
+    int afterParameters() {
+        return 1 + columns.size() * (columns.size() + 1) / 2;
+    }
+
     /** Binds the parameters of {@link #after()} for the key whose text forms are {@code key}. */
     void bind(PreparedStatement ps, List<String> key) throws SQLException {
-        if (key.size() != columns.size()) {
-            throw new FatalException("the snapshot progress of " + table + " holds a key of " + key.size()
-                    + " values, but its primary key now has " + columns.size() + " columns (it changed while the"
-                    + " pipeline was stopped). Fix: delete this pipeline's stored offset to take a new snapshot");
-        }
-        int index = 1;
+        checkSize(key);
+        bindRanges(ps, key, 1);
+    }
+
+    /** The parameters {@link #after()} and {@link #through()} share: the first column, then each term's. */
+    private int bindRanges(PreparedStatement ps, List<String> key, int first) throws SQLException {
+        int index = first;
         bindOne(ps, index++, 0, key);
         for (int i = 0; i < columns.size(); i++) {
             for (int j = 0; j <= i; j++) {
                 bindOne(ps, index++, j, key);
             }
+        }
+        return index;
+    }
+
+    private void checkSize(List<String> key) {
+        if (key.size() != columns.size()) {
+            throw new FatalException("the snapshot progress of " + table + " holds a key of " + key.size()
+                    + " values, but its primary key now has " + columns.size() + " columns (it changed while the"
+                    + " pipeline was stopped). Fix: delete this pipeline's stored offset to take a new snapshot");
         }
     }
 

@@ -49,21 +49,17 @@ final class ChunkReader implements AutoCloseable {
     record Read(SnapshotChunk chunk, InfoSchema.TableDef def, ChunkKeys keys, boolean full) {}
 
     /**
-     * Reads the rows of {@code table} after {@code after} (the key's text forms; empty: from the start).
+     * Reads the rows of {@code table} after {@code after} (the key's text forms; empty: from the start), up to and
+     * including the key {@code through} (null: no upper bound), that match {@code condition} (an SQL boolean
+     * expression over the table's columns, for a backfill; null: every row). A bounded read stops at the byte budget
+     * or at twice {@code limit} rows (the rows up to a bound found shortly before are about a chunk's worth);
+     * {@link Read#full()} says if it stopped.
      *
      * @param paused the stream's position: the read contains everything before it (checked on MariaDB)
      * @return the chunk, or null if the table does not exist
      */
-    Read read(TableId table, List<String> after, int limit, MySqlOffset paused) throws SQLException, InterruptedException {
-        return read(table, after, null, limit, paused);
-    }
-
-    /**
-     * As {@link #read(TableId, List, int, MySqlOffset)}, of the rows that match {@code condition} (an SQL boolean
-     * expression over the table's columns; null: every row), for a backfill.
-     */
-    Read read(TableId table, List<String> after, String condition, int limit, MySqlOffset paused)
-            throws SQLException, InterruptedException {
+    Read read(TableId table, List<String> after, List<String> through, String condition, int limit,
+            MySqlOffset paused) throws SQLException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try (Statement s = connection.createStatement()) {
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
@@ -77,7 +73,7 @@ final class ChunkReader implements AutoCloseable {
                     Thread.sleep(Math.min(attempt, 20)); // the commit of a transaction the binlog already has
                     continue;
                 }
-                Read read = select(table, after, condition, limit);
+                Read read = select(table, after, through, condition, limit);
                 connection.commit();
                 return read;
             } catch (SQLException e) {
@@ -94,7 +90,56 @@ final class ChunkReader implements AutoCloseable {
         return retries;
     }
 
-    private Read select(TableId table, List<String> after, String condition, int limit) throws SQLException {
+    /**
+     * The key of the row {@code skip} rows past the first row of {@code table} after {@code after} (empty: from the
+     * first), in key order and the progress's text forms; null if there is none or the table is gone. A key-only
+     * query (on the key's index), in a transaction of its own.
+     */
+    List<String> keyAfter(TableId table, List<String> after, int skip) throws SQLException {
+        try {
+            InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
+            if (def == null || def.key().isEmpty() || !after.isEmpty() && after.size() != def.key().size()) {
+                connection.commit();
+                return null; // the chunk read says what is wrong
+            }
+            ChunkKeys keys = ChunkKeys.of(def);
+            List<ColumnSpec> specs = keys.columns();
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (int i = 0; i < specs.size(); i++) {
+                sql.append(i == 0 ? "" : ", ")
+                        .append(Cells.selectExpression(specs.get(i), SnapshotReader.quote(specs.get(i).name())));
+            }
+            sql.append(" FROM ").append(SnapshotReader.quote(table.namespace())).append('.')
+                    .append(SnapshotReader.quote(table.name()));
+            if (!after.isEmpty()) {
+                sql.append(" WHERE ").append(keys.after());
+            }
+            sql.append(" ORDER BY ").append(keys.orderBy()).append(" LIMIT 1 OFFSET ").append(skip);
+            List<String> found = null;
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                if (!after.isEmpty()) {
+                    keys.bind(ps, after);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        Object[] values = new Object[specs.size()];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = Cells.fromResultSet(specs.get(i), rs, i + 1);
+                        }
+                        found = keys.text(values);
+                    }
+                }
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    private Read select(TableId table, List<String> after, List<String> through, String condition,
+            int limit) throws SQLException {
         InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
         if (def == null) {
             return null;
@@ -110,19 +155,33 @@ final class ChunkReader implements AutoCloseable {
         }
         sql.append(" FROM ").append(SnapshotReader.quote(table.namespace())).append('.')
                 .append(SnapshotReader.quote(table.name()));
+        String where = " WHERE ";
         if (!after.isEmpty()) {
-            sql.append(" WHERE ").append(keys.after());
+            sql.append(where).append(keys.after());
+            where = " AND ";
+        }
+        if (through != null) {
+            sql.append(where).append(keys.through());
+            where = " AND ";
         }
         if (condition != null) {
             // on lines of their own, so that a comment in the condition ends with it
-            sql.append(after.isEmpty() ? " WHERE (\n" : " AND (\n").append(condition).append("\n)");
+            sql.append(where).append("(\n").append(condition).append("\n)");
         }
-        sql.append(" ORDER BY ").append(keys.orderBy()).append(" LIMIT ").append(limit);
+        // a bounded chunk holds about a chunk's rows, more if rows were inserted since its bound was found; its cap
+        // (twice the chunk size) keeps what the driver buffers bounded: a chunk cut there is continued after
+        long cap = through == null ? limit : 2L * limit;
+        sql.append(" ORDER BY ").append(keys.orderBy()).append(" LIMIT ").append(cap);
         SnapshotChunk chunk = new SnapshotChunk(table, def.schema());
         boolean full = false;
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            int index = 1;
             if (!after.isEmpty()) {
                 keys.bind(ps, after);
+                index = 1 + keys.afterParameters();
+            }
+            if (through != null) {
+                keys.bindThrough(ps, through, index);
             }
             int count = 0;
             try (ResultSet rs = ps.executeQuery()) {
@@ -141,7 +200,7 @@ final class ChunkReader implements AutoCloseable {
                     }
                 }
             }
-            full |= count >= limit;
+            full |= count >= cap;
         }
         return new Read(chunk, def, keys, full);
     }

@@ -3,21 +3,23 @@ package dev.sluice.source.mysql;
 import dev.sluice.ChangeEvent;
 import dev.sluice.FatalException;
 import dev.sluice.Op;
-import dev.sluice.Row;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.TableId;
+import dev.sluice.capture.ChunkReaders;
 import dev.sluice.capture.SnapshotChunk;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
+import dev.sluice.capture.SnapshotWindow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,40 +28,50 @@ import org.slf4j.LoggerFactory;
  * {@link SnapshotProgress#ORDER}, read chunk by chunk between polls of the stream and reconciled with it (the DBLog
  * method, see {@link SnapshotChunk} and {@code docs/source-mysql.md}, "Snapshots").
  *
- * <p>One chunk: with the stream paused at P, {@link #open} reads the chunk ({@link ChunkReader}) and notes the
- * binlog's end H; the stream then goes on, each event it delivers passed to {@link #reconcile}; once the stream
- * {@linkplain BinlogEvents#reached reached} H, {@link #emit} turns the rows left into READ events, each carrying H and
- * the progress through its key. The progress the stream's offsets carry is set in the {@link BinlogEvents}. Not
- * thread-safe: the stream's polling thread only.
+ * <p>One window: with the stream paused at P, {@link #open} reads up to {@code snapshotParallelism} chunks at once,
+ * each on a connection of its own ({@link ChunkReader}, {@link ChunkReaders}; which chunks: {@link SnapshotWindow#plan})
+ * and each checked against P on its own, then notes the binlog's end H; a table the window begins gets its TRUNCATE
+ * at P. The stream then goes on, each event it delivers passed to {@link #reconcile}; once the stream
+ * {@linkplain BinlogEvents#reached reached} H, {@link #emit} turns the rows left into READ events in (table, key)
+ * order ({@link SnapshotWindow#emit}), each carrying H and the progress through its key. The progress the stream's
+ * offsets carry is set in the {@link BinlogEvents}. Memory: a window holds at most {@code snapshotParallelism} ×
+ * {@value ChunkReader#MAX_CHUNK_BYTES} bytes of rows. Not thread-safe: the stream's polling thread only (the reads
+ * of a window run on the readers' threads while it waits).
  */
 final class IncrementalSnapshot implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalSnapshot.class);
 
     private final MySqlSource source;
-    private final ChunkReader reader;
+    private final ChunkReaders<ChunkReader> readers;
     private final Connection lookup;
-    private final Deque<TableId> tables;
+    /** The tables not yet read to their end (the progress's table among them while it is read), in ORDER. */
+    private final List<TableId> left;
     private final Clock clock;
     private SnapshotProgress progress;
+    /** True if the progress's table was read to its end: the next window starts with the table after it. */
+    private boolean tableDone;
     /** The tables captured when this session began, and InnoDB's estimate of their rows (or -1). */
     private final List<TableId> captured;
     private final long estimate;
-    /** The open chunk (its window runs until the stream reaches {@link #high}), or null. */
-    private ChunkReader.Read open;
+    /** The open window's chunks in (table, key) order, until the stream reaches {@link #high}; or null. */
+    private List<Part> open;
     private MySqlOffset high;
-    /** Rows of the table being read, emitted by this stream (for the log). */
-    private long tableRows;
+    private int windows;
     private int chunks;
-    /** Runs after each chunk's read, before the high watermark is taken (tests change rows inside the window). */
+    private final AtomicInteger retries = new AtomicInteger();
+    /** Runs after each window's reads, before the high watermark is taken (tests change rows inside the window). */
     private Runnable afterRead = () -> { };
 
-    private IncrementalSnapshot(MySqlSource source, ChunkReader reader, Connection lookup, List<TableId> tables,
-            SnapshotProgress progress, Clock clock, List<TableId> captured, long estimate) {
+    /** A chunk of the open window: the range it was read for, and the read. */
+    private record Part(SnapshotWindow.Range range, ChunkReader.Read read) {}
+
+    private IncrementalSnapshot(MySqlSource source, ChunkReaders<ChunkReader> readers, Connection lookup,
+            List<TableId> tables, SnapshotProgress progress, Clock clock, List<TableId> captured, long estimate) {
         this.source = source;
-        this.reader = reader;
+        this.readers = readers;
         this.lookup = lookup;
-        this.tables = new ArrayDeque<>(tables);
+        this.left = new ArrayList<>(tables);
         this.captured = List.copyOf(captured);
         this.estimate = estimate;
         this.progress = progress;
@@ -68,11 +80,13 @@ final class IncrementalSnapshot implements AutoCloseable {
 
     /**
      * The snapshot of the {@code captured} tables from {@code progress}: the table it names and every later one.
+     * Chunks are read on up to {@code source.snapshotParallelism()} connections, on threads named after
+     * {@code threadName}.
      *
      * @throws FatalException if one of them has no primary key
      */
     static IncrementalSnapshot start(MySqlSource source, boolean mariaDb, Connection lookup, List<TableId> captured,
-            SnapshotProgress progress, Clock clock) throws SQLException {
+            SnapshotProgress progress, Clock clock, String threadName) throws SQLException {
         List<TableId> left = new ArrayList<>(captured);
         left.sort(SnapshotProgress.ORDER);
         if (progress.table() != null) {
@@ -88,13 +102,16 @@ final class IncrementalSnapshot implements AutoCloseable {
             }
         }
         if (progress.table() == null || progress.rows() == 0 && progress.lastKey().isEmpty()) {
-            LOG.info("incremental snapshot of {} tables begins: {}", left.size(), left);
+            LOG.info("incremental snapshot of {} tables begins, {} chunks at once: {}", left.size(),
+                    source.snapshotParallelism(), left);
         } else {
             LOG.info("incremental snapshot resumes at {} after key {} ({} rows read before)", progress.table(),
                     progress.lastKey(), progress.rows());
         }
-        return new IncrementalSnapshot(source, new ChunkReader(source.connect(), mariaDb), lookup, left, progress,
-                clock, captured, InfoSchema.estimatedRows(lookup, captured));
+        ChunkReaders<ChunkReader> readers = new ChunkReaders<>(() -> new ChunkReader(source.connect(), mariaDb),
+                source.snapshotParallelism(), threadName);
+        return new IncrementalSnapshot(source, readers, lookup, left, progress, clock, captured,
+                InfoSchema.estimatedRows(lookup, captured));
     }
 
     /**
@@ -131,14 +148,14 @@ final class IncrementalSnapshot implements AutoCloseable {
                 estimate);
     }
 
-    /** True if a chunk's window is open: the stream must reach {@link #high} before the chunk is emitted. */
+    /** True if a window is open: the stream must reach {@link #high} before its chunks are emitted. */
     boolean windowOpen() {
         return open != null;
     }
 
     /** True once every table is read: the offsets carry no progress any more. */
     boolean finished() {
-        return tables.isEmpty() && open == null;
+        return progress == null && open == null;
     }
 
     /** True if the window is open and the stream reached its high watermark. */
@@ -147,125 +164,161 @@ final class IncrementalSnapshot implements AutoCloseable {
     }
 
     /**
-     * With the stream paused at its position P: reads the next chunk and notes the high watermark. A table's first
-     * chunk is preceded by the table's TRUNCATE event (added to {@code out}), so the sinks forget whatever they hold
-     * of it. Tables with no rows left are completed on the way; after the last, the progress leaves the offsets.
+     * With the stream paused at its position P: reads the next window's chunks and notes the high watermark. Each
+     * table the window begins is preceded by its TRUNCATE event (added to {@code out}), so the sinks forget whatever
+     * they hold of it: the first, if the window starts with it, carries the progress of the table begun; the others
+     * the progress before them (a crash before their rows are committed begins them again). Tables gone are
+     * skipped; once nothing is left, the progress leaves the offsets.
      */
     void open(BinlogEvents events, List<ChangeEvent> out) throws SQLException, InterruptedException {
-        while (!tables.isEmpty()) {
-            TableId table = tables.peek();
-            boolean begins = !table.equals(progress.table());
+        while (progress != null) {
+            if (progress.table() != null && !tableDone && !left.contains(progress.table())) {
+                tableDone = true;
+            }
+            List<TableId> following = left.stream().filter(t -> progress.table() == null
+                    || SnapshotProgress.ORDER.compare(t, progress.table()) > 0).toList();
+            List<SnapshotWindow.Range> ranges = SnapshotWindow.plan(progress, tableDone, following,
+                    readers.parallelism(), source.snapshotChunkSize(),
+                    (table, after, skip) -> readers.reader(0).keyAfter(table, after, skip));
+            if (ranges.isEmpty()) {
+                LOG.info("incremental snapshot complete: {} rows read", progress.rows());
+                progress = null;
+                events.progress(null);
+                readers.close();
+                return;
+            }
             MySqlOffset paused = events.position();
-            ChunkReader.Read read = reader.read(table, begins ? List.of() : progress.lastKey(),
-                    source.snapshotChunkSize(), paused);
-            if (read == null) {
-                LOG.info("incremental snapshot: table {} no longer exists", table);
-                tables.poll();
-                continue;
+            int limit = source.snapshotChunkSize();
+            List<ChunkReaders.Task<ChunkReader, Optional<ChunkReader.Read>>> tasks = new ArrayList<>();
+            for (SnapshotWindow.Range range : ranges) {
+                tasks.add(reader -> {
+                    int before = reader.retries();
+                    ChunkReader.Read read = reader.read(range.table(), range.after(), range.through(), null, limit, paused);
+                    retries.addAndGet(reader.retries() - before);
+                    return Optional.ofNullable(read);
+                });
             }
-            if (begins) {
-                progress = progress.begin(table);
-                events.progress(progress);
-                tableRows = 0;
-                LOG.info("incremental snapshot: reading {}", table);
-                out.add(ChangeEvent.builder(Op.TRUNCATE, table, read.def().schema()).offset(events.position())
-                        .commitTime(clock.instant()).build());
+            List<Optional<ChunkReader.Read>> reads = readers.run(tasks);
+            List<Part> parts = new ArrayList<>(ranges.size());
+            for (int i = 0; i < ranges.size(); i++) {
+                if (reads.get(i).isEmpty()) {
+                    LOG.info("incremental snapshot: table {} no longer exists", ranges.get(i).table());
+                    left.remove(ranges.get(i).table());
+                } else {
+                    parts.add(new Part(ranges.get(i), reads.get(i).get()));
+                }
             }
-            if (read.chunk().lastRead() == null) {
-                completed(table);
-                continue;
+            if (parts.size() < ranges.size()) {
+                continue; // a window without the tables gone
             }
-            open = read;
             afterRead.run();
             high = ServerChecks.currentPosition(lookup, source.user());
-            chunks++;
+            windows++;
+            chunks += parts.size();
+            TableId last = progress.table(); // the table the window continues in, if any: not truncated again
+            if (!ranges.get(0).table().equals(last)) {
+                // every table before it is done: begun at once, a resume from here does not truncate it again
+                progress = progress.begin(ranges.get(0).table());
+                tableDone = false;
+                events.progress(progress);
+            }
+            for (Part part : parts) {
+                TableId table = part.range().table();
+                if (!table.equals(last)) {
+                    LOG.info("incremental snapshot: reading {}", table);
+                    out.add(ChangeEvent.builder(Op.TRUNCATE, table, part.read().def().schema())
+                            .offset(events.position()).commitTime(clock.instant()).build());
+                    last = table;
+                }
+            }
+            open = parts;
             return;
         }
-        if (progress != null) {
-            LOG.info("incremental snapshot complete: {} rows read", progress.rows());
-            progress = null;
-            events.progress(null);
-        }
-    }
-
-    private void completed(TableId table) {
-        tables.poll();
-        LOG.info("incremental snapshot: {} read ({} rows)", table, tableRows);
     }
 
     /**
-     * Reconciles the open chunk with events the stream delivered in its window. A change of the chunk's table's
-     * columns in the window (an ALTER, or rows of another shape) drops the chunk: it is read again after.
+     * Reconciles the open window's chunks with events the stream delivered in it. A change of the columns of a table
+     * read in the window (an ALTER, or rows of another shape) drops the window: it is read again after.
      */
     void reconcile(List<ChangeEvent> delivered, Map<TableId, InfoSchema.TableDef> altered) {
         if (open == null) {
             return;
         }
-        SnapshotChunk chunk = open.chunk();
         for (ChangeEvent event : delivered) {
-            if (event.table().equals(chunk.table()) && event.op() != Op.TRUNCATE
-                    && !event.schema().equals(chunk.schema())) {
-                drop("its rows changed shape");
+            for (Part part : open) {
+                SnapshotChunk chunk = part.read().chunk();
+                if (event.table().equals(chunk.table()) && event.op() != Op.TRUNCATE
+                        && !event.schema().equals(chunk.schema())) {
+                    drop(chunk.table(), "its rows changed shape");
+                    return;
+                }
+                chunk.reconcile(event);
+            }
+        }
+        for (Part part : open) {
+            if (altered.containsKey(part.range().table())) {
+                drop(part.range().table(), "it was altered");
                 return;
             }
-            chunk.reconcile(event);
-        }
-        if (altered.containsKey(chunk.table())) {
-            drop("it was altered");
         }
     }
 
-    private void drop(String why) {
-        LOG.debug("incremental snapshot: chunk of {} dropped, read again: {}", open.chunk().table(), why);
+    private void drop(TableId table, String why) {
+        LOG.debug("incremental snapshot: window dropped, read again: {} changed ({})", table, why);
         open = null;
         high = null;
     }
 
     /**
-     * At the high watermark: the rows left in the chunk as READ events (into {@code out}), each carrying the stream's
-     * position and the progress through its key; the stream's offsets then carry the progress after the chunk.
+     * At the high watermark: the rows left in the window's chunks as READ events (into {@code out}), in (table, key)
+     * order, each carrying the stream's position and the progress through its key; the stream's offsets then carry
+     * the progress after them.
      */
     void emit(BinlogEvents events, List<ChangeEvent> out) {
-        SnapshotChunk chunk = open.chunk();
-        ChunkKeys keys = open.keys();
         MySqlOffset at = events.position();
-        List<Row> rows = chunk.rows();
         Instant now = clock.instant();
-        for (Row row : rows) {
-            progress = progress.emitted(keys.text(chunk.keyOf(row)));
-            out.add(ChangeEvent.builder(Op.READ, chunk.table(), chunk.schema()).after(row)
-                    .offset(at.withChunk(progress)).commitTime(now).build());
+        List<SnapshotWindow.Read> reads = new ArrayList<>(open.size());
+        for (Part part : open) {
+            SnapshotChunk chunk = part.read().chunk();
+            ChunkKeys keys = part.read().keys();
+            List<String> lastRead = chunk.lastRead() == null ? null : keys.text(chunk.keyOf(chunk.lastRead()));
+            reads.add(new SnapshotWindow.Read(part.range(), chunk, row -> keys.text(chunk.keyOf(row)), lastRead,
+                    !part.read().full()));
         }
-        tableRows += rows.size();
-        if (rows.isEmpty() || rows.get(rows.size() - 1) != chunk.lastRead()) {
-            progress = progress.through(keys.text(chunk.keyOf(chunk.lastRead())));
+        SnapshotWindow.Emitted emitted = SnapshotWindow.emit(progress, tableDone, reads, Set.of(),
+                (read, row, p) -> out.add(ChangeEvent.builder(Op.READ, read.chunk().table(), read.chunk().schema())
+                        .after(row).offset(at.withChunk(p)).commitTime(now).build()));
+        progress = emitted.progress();
+        tableDone = emitted.tableDone();
+        for (TableId table : emitted.completed()) {
+            left.remove(table);
+            LOG.info("incremental snapshot: {} read", table);
         }
         events.progress(progress);
-        boolean full = open.full();
         open = null;
         high = null;
-        if (!full) {
-            // fewer rows than asked: none after them existed at the read, later ones come with the stream
-            completed(chunk.table());
-        }
     }
 
-    /** For tests: {@code hook} runs after each chunk's read, before the high watermark is taken. */
+    /** For tests: {@code hook} runs after each window's reads, before the high watermark is taken. */
     void afterRead(Runnable hook) {
         afterRead = hook;
     }
 
-    /** Chunks read, and reads taken again because their view was behind the stream (for tests). */
+    /** Chunks read, windows opened, and reads taken again because their view was behind the stream (for tests). */
     int chunks() {
         return chunks;
     }
 
+    int windows() {
+        return windows;
+    }
+
     int retries() {
-        return reader.retries();
+        return retries.get();
     }
 
     @Override
     public void close() {
-        reader.close();
+        readers.close();
     }
 }

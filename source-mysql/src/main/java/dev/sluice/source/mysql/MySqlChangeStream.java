@@ -126,7 +126,8 @@ final class MySqlChangeStream implements ChangeStream {
     }
 
     private void startIncremental(SnapshotProgress progress) throws SQLException {
-        incremental = IncrementalSnapshot.start(source, mariaDb, lookup, captured, progress, context.clock());
+        incremental = IncrementalSnapshot.start(source, mariaDb, lookup, captured, progress, context.clock(),
+                "sluice-" + context.pipelineName() + "-mysql-chunk");
     }
 
     /** The GTID state at the start position, and the state to resume from by GTID (null: by file and position). */

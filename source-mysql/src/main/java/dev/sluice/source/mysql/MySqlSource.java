@@ -78,6 +78,7 @@ public final class MySqlSource implements Source {
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
     private final int snapshotChunkSize;
+    private final int snapshotParallelism;
     private final SchemaChanges schemaChanges;
     private final Long serverId;
     private final Duration keepAliveInterval;
@@ -103,6 +104,7 @@ public final class MySqlSource implements Source {
                 : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
         this.snapshotMode = b.snapshotMode;
         this.snapshotChunkSize = b.snapshotChunkSize;
+        this.snapshotParallelism = b.snapshotParallelism;
         this.schemaChanges = b.schemaChanges;
         this.serverId = b.serverId;
         this.keepAliveInterval = b.keepAliveInterval;
@@ -276,6 +278,10 @@ public final class MySqlSource implements Source {
         return snapshotChunkSize;
     }
 
+    int snapshotParallelism() {
+        return snapshotParallelism;
+    }
+
     Duration keepAliveInterval() {
         return keepAliveInterval;
     }
@@ -323,6 +329,7 @@ public final class MySqlSource implements Source {
         private TableFilter tables;
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
         private int snapshotChunkSize = 8192;
+        private int snapshotParallelism = 1;
         private SchemaChanges schemaChanges = SchemaChanges.REREAD;
         private Long serverId;
         private Duration keepAliveInterval = Duration.ofSeconds(10);
@@ -491,6 +498,21 @@ public final class MySqlSource implements Source {
                 throw new IllegalArgumentException("snapshotChunkSize must be positive, was " + rows);
             }
             this.snapshotChunkSize = rows;
+            return this;
+        }
+
+        /**
+         * {@link SnapshotMode#INCREMENTAL}: how many chunks are read at once, each on a connection of its own
+         * (default 1): the next chunks of the table being read and, where it ends, of the tables after it, all in one
+         * window of the binlog. The rows one window holds stay under {@code parallelism} × 8 MB. See
+         * docs/source-mysql.md, "Snapshots".
+         */
+        public Builder snapshotParallelism(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("snapshotParallelism must be at least 1 (one chunk read at a"
+                        + " time), was " + connections);
+            }
+            this.snapshotParallelism = connections;
             return this;
         }
 

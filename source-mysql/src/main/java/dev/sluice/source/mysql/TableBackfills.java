@@ -166,7 +166,7 @@ final class TableBackfills implements AutoCloseable {
             }
             ChunkReader.Read read;
             try {
-                read = reader.read(now.table(), now.lastKey(), now.condition(), source.snapshotChunkSize(),
+                read = reader.read(now.table(), now.lastKey(), null, now.condition(), source.snapshotChunkSize(),
                         events.position());
             } catch (SQLException e) {
                 if (!isRejection(e)) {

@@ -29,6 +29,9 @@ class ChunkKeysTest {
         assertThat(keys.after()).isEqualTo("`a` >= " + d + " AND (`a` > " + d + " OR `a` = " + d + " AND `b``x` > ?"
                 + " OR `a` = " + d + " AND `b``x` = ? AND (`c` + 0) > ?)");
         assertThat(keys.orderBy()).isEqualTo("`a`, `b``x`, `c`");
+        assertThat(keys.through()).isEqualTo("`a` <= " + d + " AND (`a` < " + d + " OR `a` = " + d
+                + " AND `b``x` < ? OR `a` = " + d + " AND `b``x` = ? AND (`c` + 0) < ? OR `a` = " + d
+                + " AND `b``x` = ? AND (`c` + 0) = ?)");
     }
 
     @Test

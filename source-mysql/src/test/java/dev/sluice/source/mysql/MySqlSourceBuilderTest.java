@@ -28,6 +28,8 @@ class MySqlSourceBuilderTest {
         assertThatThrownBy(() -> b.host(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.snapshotChunkSize(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("snapshotChunkSize").hasMessageContaining("was 0");
+        assertThatThrownBy(() -> b.snapshotParallelism(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshotParallelism must be at least 1").hasMessageContaining("was 0");
         assertThatThrownBy(() -> b.jdbcUrl("jdbc:postgresql://h/db")).hasMessageContaining("jdbc:postgresql://h/db");
         assertThatThrownBy(() -> MySqlSource.builder().user("u").build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("host");

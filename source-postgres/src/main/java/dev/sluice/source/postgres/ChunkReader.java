@@ -38,18 +38,13 @@ final class ChunkReader implements AutoCloseable {
     }
 
     /**
-     * The next rows of {@code table} after {@code afterKey} (empty: from the first), at most {@code maxRows}, and no
-     * more once they pass {@code maxBytes}. The transaction is over when this returns.
+     * The next rows of {@code table} after {@code afterKey} (empty: from the first), up to and including
+     * {@code throughKey} (null: no upper bound), that match {@code condition} (an SQL boolean expression over the
+     * table's columns, for a backfill; null: every row): at most {@code maxRows}, and no more once they pass
+     * {@code maxBytes}. The transaction is over when this returns.
      */
-    Read read(Catalog.TableInfo table, List<String> afterKey, int maxRows, long maxBytes) throws SQLException {
-        return read(table, afterKey, null, maxRows, maxBytes);
-    }
-
-    /**
-     * As {@link #read(Catalog.TableInfo, List, int, long)}, of the rows that match {@code condition} (an SQL boolean
-     * expression over the table's columns; null: every row), for a backfill.
-     */
-    Read read(Catalog.TableInfo table, List<String> afterKey, String condition, int maxRows, long maxBytes)
+    Read read(Catalog.TableInfo table, List<String> afterKey, List<String> throughKey, String condition, int maxRows,
+            long maxBytes)
             throws SQLException {
         Connection c = connection();
         try {
@@ -68,11 +63,19 @@ final class ChunkReader implements AutoCloseable {
                 throw new IllegalStateException("the key of " + table.id() + " has " + key.size()
                         + " columns, the snapshot's progress " + afterKey.size());
             }
-            try (PreparedStatement ps = c.prepareStatement(select(table, columns, key, afterKey, condition,
+            if (throughKey != null && throughKey.size() != key.size()) {
+                throw new IllegalStateException("the key of " + table.id() + " has " + key.size()
+                        + " columns, the chunk's bound " + throughKey.size());
+            }
+            try (PreparedStatement ps = c.prepareStatement(select(table, columns, key, afterKey, throughKey, condition,
                     maxRows))) {
                 ps.setFetchSize(Math.min(maxRows, 1_000));
-                for (int i = 0; i < afterKey.size(); i++) {
-                    ps.setString(i + 1, afterKey.get(i));
+                int index = 1;
+                for (String value : afterKey) {
+                    ps.setString(index++, value);
+                }
+                for (String value : throughKey == null ? List.<String>of() : throughKey) {
+                    ps.setString(index++, value);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     fill(read, rs, key, maxBytes);
@@ -114,25 +117,74 @@ final class ChunkReader implements AutoCloseable {
     }
 
     private String select(Catalog.TableInfo table, List<RelationInfo.ColumnDef> columns, List<String> key,
-            List<String> afterKey, String condition, int maxRows) throws SQLException {
+            List<String> afterKey, List<String> throughKey, String condition, int maxRows) throws SQLException {
         StringJoiner select = new StringJoiner(", ", "SELECT ", " FROM " + Catalog.quote(table.id()));
         columns.forEach(column -> select.add(Catalog.quote(column.name())));
         StringJoiner keys = new StringJoiner(", ", "(", ")");
         key.forEach(k -> keys.add(Catalog.quote(k)));
         StringBuilder sql = new StringBuilder(select.toString());
-        if (!afterKey.isEmpty()) {
-            StringJoiner params = new StringJoiner(", ", "(", ")");
+        String params = null;
+        if (!afterKey.isEmpty() || throughKey != null) {
+            StringJoiner typed = new StringJoiner(", ", "(", ")");
             for (String type : keyTypes(table.oid(), key)) {
-                params.add("?::" + type);
+                typed.add("?::" + type);
             }
-            sql.append(" WHERE ").append(keys).append(" > ").append(params);
+            params = typed.toString();
+        }
+        String where = " WHERE ";
+        if (!afterKey.isEmpty()) {
+            sql.append(where).append(keys).append(" > ").append(params);
+            where = " AND ";
+        }
+        if (throughKey != null) {
+            sql.append(where).append(keys).append(" <= ").append(params);
+            where = " AND ";
         }
         if (condition != null) {
             // on lines of their own, so that a comment in the condition ends with it
-            sql.append(afterKey.isEmpty() ? " WHERE (\n" : " AND (\n").append(condition).append("\n)");
+            sql.append(where).append("(\n").append(condition).append("\n)");
         }
-        return sql.append(" ORDER BY ").append(keys.toString(), 1, keys.length() - 1)
-                .append(" LIMIT ").append(maxRows).toString();
+        sql.append(" ORDER BY ").append(keys.toString(), 1, keys.length() - 1);
+        // a chunk up to a bound found beforehand holds about the chunk size; rows inserted since come with it
+        return throughKey == null ? sql.append(" LIMIT ").append(maxRows).toString() : sql.toString();
+    }
+
+    /**
+     * The key of the row {@code skip} rows past the first row of {@code table} after {@code afterKey} (empty: from
+     * the first), in key order and the server's text forms; null if there is none. A key-only query (the key's
+     * index), in a transaction of its own.
+     */
+    List<String> keyAfter(Catalog.TableInfo table, List<String> afterKey, int skip) throws SQLException {
+        Connection c = connection();
+        try {
+            List<String> key = catalog.key(table.oid());
+            if (key.isEmpty() || !afterKey.isEmpty() && afterKey.size() != key.size()) {
+                c.commit();
+                return null; // no key to page by (any more): the chunk read says why
+            }
+            List<RelationInfo.ColumnDef> keyColumns = key.stream()
+                    .map(k -> new RelationInfo.ColumnDef(k, 0, 0)).toList();
+            String sql = select(table, keyColumns, key, afterKey, null, null, 1) + " OFFSET " + skip;
+            List<String> found = null;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < afterKey.size(); i++) {
+                    ps.setString(i + 1, afterKey.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        found = new ArrayList<>(key.size());
+                        for (int i = 1; i <= key.size(); i++) {
+                            found.add(rs.getString(i));
+                        }
+                    }
+                }
+            }
+            c.commit();
+            return found;
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /**

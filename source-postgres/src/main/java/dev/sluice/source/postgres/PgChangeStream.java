@@ -12,6 +12,7 @@ import dev.sluice.TableId;
 import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.HealthProbe;
 import dev.sluice.capture.SchemaChanges;
+import dev.sluice.capture.ChunkReaders;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.nio.ByteBuffer;
@@ -172,7 +173,9 @@ final class PgChangeStream implements ChangeStream {
             startStreaming(from, tables);
             if (incrementalStart || from != null && from.progress() != null) {
                 incremental = new IncrementalSnapshot(metadata, types, config.tables(),
-                        new ChunkReader(connector, config.numericMode()), decoder, context.clock(),
+                        new ChunkReaders<>(() -> new ChunkReader(connector, config.numericMode()),
+                                config.snapshotParallelism(), "sluice-" + context.pipelineName() + "-pg-chunk"),
+                        decoder, context.clock(),
                         config.snapshotChunkSize(), slot,
                         incrementalStart ? SnapshotProgress.start() : from.progress());
             }
@@ -758,6 +761,11 @@ final class PgChangeStream implements ChangeStream {
     /** For tests: {@code hook} runs inside each incremental snapshot chunk's window, after its read. */
     void afterChunkRead(IncrementalSnapshot.Hook hook) {
         incremental.afterRead(hook);
+    }
+
+    /** For tests: the incremental snapshot's windows opened and chunks read by this session. */
+    long[] snapshotReads() {
+        return incremental.reads();
     }
 
     /** The last LSN confirmed to the server; for tests. */

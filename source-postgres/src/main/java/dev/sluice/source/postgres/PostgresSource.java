@@ -70,6 +70,7 @@ public final class PostgresSource implements Source {
     private final TableFilter tables;
     private final SnapshotMode snapshotMode;
     private final int snapshotChunkSize;
+    private final int snapshotParallelism;
     private final String slotName;
     private final String publicationName;
     private final Duration statusInterval;
@@ -90,6 +91,7 @@ public final class PostgresSource implements Source {
         this.tables = b.tables;
         this.snapshotMode = b.snapshotMode;
         this.snapshotChunkSize = b.snapshotChunkSize;
+        this.snapshotParallelism = b.snapshotParallelism;
         this.slotName = b.slotName;
         this.publicationName = b.publicationName;
         this.statusInterval = b.statusInterval;
@@ -274,6 +276,10 @@ public final class PostgresSource implements Source {
         return snapshotChunkSize;
     }
 
+    int snapshotParallelism() {
+        return snapshotParallelism;
+    }
+
     Duration statusInterval() {
         return statusInterval;
     }
@@ -316,6 +322,7 @@ public final class PostgresSource implements Source {
         private TableFilter tables = TableFilter.all();
         private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
         private int snapshotChunkSize = 8_192;
+        private int snapshotParallelism = 1;
         private String slotName;
         private String publicationName;
         private Duration statusInterval = Duration.ofSeconds(10);
@@ -448,6 +455,21 @@ public final class PostgresSource implements Source {
                 throw new IllegalArgumentException("snapshotChunkSize must be positive, was " + rows);
             }
             this.snapshotChunkSize = rows;
+            return this;
+        }
+
+        /**
+         * How many chunks of an incremental snapshot ({@link SnapshotMode#INCREMENTAL}) are read at once, each on a
+         * connection of its own (default 1): the next chunks of the table being read and, where it ends, of the
+         * tables after it, all in one window of the stream. The rows one window holds stay under
+         * {@code parallelism} × 8 MB. See docs/source-postgres.md, "Snapshots".
+         */
+        public Builder snapshotParallelism(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("snapshotParallelism must be at least 1 (one chunk read at a"
+                        + " time), was " + connections);
+            }
+            this.snapshotParallelism = connections;
             return this;
         }
 

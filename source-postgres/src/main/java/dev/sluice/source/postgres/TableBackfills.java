@@ -213,7 +213,7 @@ final class TableBackfills implements AutoCloseable {
 
     private ChunkReader.Read readExactly(BackfillQueue.Backfill now) throws SQLException, InterruptedException {
         for (int attempt = 1;; attempt++) {
-            ChunkReader.Read read = reader.read(table, now.lastKey(), now.condition(), chunkSize,
+            ChunkReader.Read read = reader.read(table, now.lastKey(), null, now.condition(), chunkSize,
                     IncrementalSnapshot.CHUNK_BYTES);
             long invisible = firstInvisible(read.snapshot());
             if (invisible < 0) {

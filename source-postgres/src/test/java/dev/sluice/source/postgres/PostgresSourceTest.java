@@ -85,4 +85,13 @@ class PostgresSourceTest {
         assertThatThrownBy(() -> source.decodeOffset("mysql:binlog.000001:4"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void snapshotParallelismBelowOneIsRefusedByName() {
+        assertThatThrownBy(() -> PostgresSource.builder().snapshotParallelism(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshotParallelism must be at least 1").hasMessageContaining("was 0");
+        assertThat(PostgresSource.builder().jdbcUrl("jdbc:postgresql://db/shop").snapshotParallelism(4).build()
+                .snapshotParallelism()).isEqualTo(4);
+    }
 }

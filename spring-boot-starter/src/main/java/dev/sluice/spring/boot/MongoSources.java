@@ -19,6 +19,7 @@ final class MongoSources {
         }
         String notMongo = "it is a PostgreSQL/MySQL option";
         Props.refuse(p.snapshotChunkSize(), at + ".snapshot-chunk-size", notMongo);
+        Props.refuse(p.snapshotParallelism(), at + ".snapshot-parallelism", notMongo);
         Props.refuse(p.schemaChanges(), at + ".schema-changes", notMongo);
         Props.refuse(p.timestampColumn(), at + ".timestamp-column", notMongo);
         Props.refuse(p.softDeleteColumn(), at + ".soft-delete-column", notMongo);

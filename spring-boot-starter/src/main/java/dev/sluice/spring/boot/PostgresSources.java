@@ -23,6 +23,9 @@ final class PostgresSources {
         if (p.snapshotChunkSize() != null) {
             builder.snapshotChunkSize(p.snapshotChunkSize());
         }
+        if (p.snapshotParallelism() != null) {
+            builder.snapshotParallelism(p.snapshotParallelism());
+        }
         if (p.schemaChanges() != null) {
             builder.schemaChanges(p.schemaChanges());
         }

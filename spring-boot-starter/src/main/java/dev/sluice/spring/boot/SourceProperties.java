@@ -21,6 +21,7 @@ import java.util.List;
  * @param snapshotMode {@code initial} (default), {@code never}, {@code initial-only} or {@code incremental}; MongoDB
  *     takes {@code initial} (copy the existing documents) and {@code never}, its default
  * @param snapshotChunkSize rows per snapshot chunk (PostgreSQL, MySQL)
+ * @param snapshotParallelism chunks of an incremental snapshot read at once (PostgreSQL, MySQL; default 1)
  * @param schemaChanges {@code reread} (default) or {@code fail} (PostgreSQL, MySQL)
  * @param timestampColumn the column timestamp capture polls on; required with {@code capture: timestamp}
  * @param softDeleteColumn the column that marks deleted rows in timestamp capture
@@ -38,6 +39,7 @@ public record SourceProperties(
         Capture capture,
         SnapshotMode snapshotMode,
         Integer snapshotChunkSize,
+        Integer snapshotParallelism,
         SchemaChanges schemaChanges,
         String timestampColumn,
         String softDeleteColumn,
@@ -50,7 +52,8 @@ public record SourceProperties(
     public String toString() {
         return "SourceProperties[type=" + type + ", url=" + url + ", user=" + user + ", password="
                 + Props.mask(password) + ", tables=" + tables + ", exclude=" + exclude + ", capture=" + capture
-                + ", snapshotMode=" + snapshotMode + ", snapshotChunkSize=" + snapshotChunkSize + ", schemaChanges="
+                + ", snapshotMode=" + snapshotMode + ", snapshotChunkSize=" + snapshotChunkSize
+                + ", snapshotParallelism=" + snapshotParallelism + ", schemaChanges="
                 + schemaChanges + ", timestampColumn=" + timestampColumn + ", softDeleteColumn=" + softDeleteColumn
                 + ", slotName=" + slotName + ", publicationName=" + publicationName + ", serverId=" + serverId + "]";
     }
