@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,11 +42,18 @@ final class Options {
             "target-password", "SLUICE_TARGET_PASSWORD",
             "s3-secret-key", "SLUICE_S3_SECRET_KEY");
 
-    private final Map<String, String> values;
-    private final Map<String, String> environment;
+    /** Keys that every command may be given without reading them: the file itself, and how failures print. */
+    private static final Set<String> ALWAYS_APPLY = Set.of("config", "verbose");
 
-    private Options(Map<String, String> values, Map<String, String> environment) {
+    private final Map<String, String> values;
+    private final Set<String> flags;
+    private final Map<String, String> environment;
+    /** The keys whose value the command read: those it applied. */
+    private final Set<String> read = new HashSet<>();
+
+    private Options(Map<String, String> values, Set<String> flags, Map<String, String> environment) {
         this.values = values;
+        this.flags = flags;
         this.environment = environment;
     }
 
@@ -80,7 +88,7 @@ final class Options {
             merged.putAll(load(Path.of(config)));
         }
         merged.putAll(flags);
-        return new Options(merged, environment);
+        return new Options(merged, Set.copyOf(flags.keySet()), environment);
     }
 
     private static Map<String, String> load(Path file) {
@@ -116,15 +124,39 @@ final class Options {
         }
     }
 
+    /**
+     * Refuses options that were given but that the command never applied, such as S3 options with a local folder or
+     * a MySQL option with {@code --source postgres}: a silently ignored option is a setting the user believes in and
+     * does not have. {@code flagsOnly}: only those given on the command line count (a config file shared by several
+     * commands may hold keys for the others).
+     *
+     * @throws UsageException naming every such option
+     */
+    void refuseUnapplied(String command, boolean flagsOnly) {
+        List<String> unapplied = (flagsOnly ? flags : values.keySet()).stream()
+                .filter(key -> !read.contains(key) && !ALWAYS_APPLY.contains(key))
+                .sorted().map(key -> "--" + key).toList();
+        if (!unapplied.isEmpty()) {
+            throw new UsageException(String.join(", ", unapplied) + (unapplied.size() == 1 ? " does" : " do")
+                    + " not apply to " + command + " with the other options given (an S3 option with a local --out"
+                    + " folder, an option of another source or sink, a capture or snapshot option that this one"
+                    + " lacks): remove " + (unapplied.size() == 1 ? "it" : "them") + "; see sluice help and docs/cli.md");
+        }
+    }
+
+    /** The value of {@code key}, or null; reading it counts as applying it. */
     String get(String key) {
+        read.add(key);
         return values.get(key);
     }
 
     String get(String key, String fallback) {
+        read.add(key);
         return values.getOrDefault(key, fallback);
     }
 
     String require(String key, String why) {
+        read.add(key);
         String value = values.get(key);
         if (value == null || value.isBlank()) {
             throw new UsageException("--" + key + " is required " + why);
@@ -137,6 +169,7 @@ final class Options {
     }
 
     boolean flag(String key) {
+        read.add(key);
         String value = values.get(key);
         if (value == null) {
             return false;
@@ -150,6 +183,7 @@ final class Options {
 
     /** One of {@code choices}, lower case; {@code fallback} if absent. */
     String choice(String key, String fallback, String... choices) {
+        read.add(key);
         String value = values.getOrDefault(key, fallback);
         if (value == null) {
             throw new UsageException("--" + key + " is required: one of " + String.join(", ", choices));
@@ -165,6 +199,8 @@ final class Options {
 
     /** A secret from {@code --key}, {@code --key-file} or its environment variable, in that order; null if none. */
     String secret(String key) {
+        read.add(key);
+        read.add(key + "-file");
         if (values.containsKey(key)) {
             return values.get(key);
         }
@@ -182,6 +218,7 @@ final class Options {
 
     /** A duration written {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT10S}). */
     Duration duration(String key, Duration fallback) {
+        read.add(key);
         String value = values.get(key);
         if (value == null) {
             return fallback;
@@ -208,6 +245,7 @@ final class Options {
     }
 
     int integer(String key, int fallback) {
+        read.add(key);
         String value = values.get(key);
         try {
             return value == null ? fallback : Integer.parseInt(value.trim());
@@ -218,6 +256,7 @@ final class Options {
 
     /** A size in bytes, written {@code 512}, {@code 64k}, {@code 128m} or {@code 1g} (powers of 1024). */
     long bytes(String key) {
+        read.add(key);
         String value = values.get(key);
         String text = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         try {

@@ -147,11 +147,14 @@ final class PipelineFactory {
     /** Installs ({@code true}) or removes the triggers of trigger capture on the selected tables. */
     List<TableId> triggers(boolean install) {
         String kind = options.choice("source", null, "postgres", "mysql");
+        String command = "sluice triggers " + (install ? "install" : "uninstall");
         if (kind.equals("postgres")) {
             PostgresSource source = postgres(Capture.TRIGGER);
+            options.refuseUnapplied(command, true);
             return install ? source.installTriggers() : source.uninstallTriggers();
         }
         MySqlSource source = mysql(Capture.TRIGGER);
+        options.refuseUnapplied(command, true);
         return install ? source.installTriggers() : source.uninstallTriggers();
     }
 
@@ -164,10 +167,11 @@ final class PipelineFactory {
                 .capture(capture)
                 .snapshotMode(snapshotMode())
                 .schemaChanges(schemaChanges());
-        if (options.has("snapshot-chunk-size")) {
+        // an option is read only where it applies, so that one given elsewhere is refused (Options.refuseUnapplied)
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-chunk-size")) {
             postgres.snapshotChunkSize(snapshotChunkSize());
         }
-        if (options.has("snapshot-parallelism")) {
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-parallelism")) {
             postgres.snapshotParallelism(snapshotParallelism());
         }
         if (options.has("timestamp-column")) {
@@ -176,10 +180,10 @@ final class PipelineFactory {
         if (options.has("soft-delete-column")) {
             postgres.softDeleteColumn(options.get("soft-delete-column"));
         }
-        if (options.has("safety-window")) {
+        if (capture != Capture.LOG && options.has("safety-window")) {
             postgres.safetyWindow(options.duration("safety-window", null));
         }
-        if (options.has("table-check-interval")) {
+        if (capture == Capture.LOG && options.has("table-check-interval")) {
             postgres.tableCheckInterval(options.duration("table-check-interval", null));
         }
         postgres.numericMode(options.choice("numeric-mode", "decimal", "decimal", "text").equals("text")
@@ -196,16 +200,16 @@ final class PipelineFactory {
                 .capture(capture)
                 .snapshotMode(snapshotMode())
                 .schemaChanges(schemaChanges());
-        if (options.has("snapshot-chunk-size")) {
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-chunk-size")) {
             mysql.snapshotChunkSize(snapshotChunkSize());
         }
-        if (options.has("snapshot-parallelism")) {
+        if (snapshotMode() == SnapshotMode.INCREMENTAL && options.has("snapshot-parallelism")) {
             mysql.snapshotParallelism(snapshotParallelism());
         }
-        if (options.has("safety-window")) {
+        if (capture != Capture.LOG && options.has("safety-window")) {
             mysql.safetyWindow(options.duration("safety-window", null));
         }
-        if (options.has("max-sink-stall")) {
+        if (capture == Capture.LOG && options.has("max-sink-stall")) {
             mysql.maxSinkStall(options.duration("max-sink-stall", null));
         }
         if (options.has("timestamp-column")) {

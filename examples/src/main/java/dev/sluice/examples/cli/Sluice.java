@@ -150,6 +150,7 @@ public final class Sluice {
         try {
             String id;
             if (store != null) {
+                options.refuseUnapplied("sluice backfill", true);
                 id = Pipeline.requestBackfill(store, pipeline, table, where);
             } else {
                 sink = factory.sink();
@@ -157,6 +158,7 @@ public final class Sluice {
                     throw new UsageException("the sink keeps no offsets of its own: give the --offsets of the"
                             + " pipeline's run");
                 }
+                options.refuseUnapplied("sluice backfill", true);
                 id = Pipeline.requestBackfill(own, pipeline, table, where);
             }
             out.println("backfill of " + table + (where == null ? "" : " where " + where) + " asked of pipeline "
@@ -191,13 +193,20 @@ public final class Sluice {
         Thread hook = null;
         try (Progress progress = new Progress(out, terminal)) {
             Pipeline pipeline = factory.pipeline(progress);
+            boolean once = options.flag("until-caught-up");
+            try {
+                options.refuseUnapplied("sluice replicate", false);
+            } catch (UsageException e) {
+                pipeline.close(); // never started: nothing to commit
+                throw e;
+            }
             progress.watch(pipeline);
             hook = new Thread(() -> {
                 pipeline.close(); // flush and commit what was captured; the main thread then sees the end
                 Runtime.getRuntime().halt(await(decided));
             }, "sluice-cli-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            exit = options.flag("until-caught-up") ? catchUp(pipeline) : runUntilStopped(pipeline, options);
+            exit = once ? catchUp(pipeline) : runUntilStopped(pipeline, options);
             return exit;
         } catch (InterruptedException e) {
             exit = ExitCode.INTERRUPTED.code;

@@ -37,9 +37,9 @@ class MoreOptionsTest {
                 .hasMessage("--partition-by must be day, hour, none or column:NAME, not 'week'");
         assertThatThrownBy(() -> factory("--max-file-bytes", "12x").sink())
                 .hasMessage("--max-file-bytes must be a size such as 512, 64k, 128m or 1g, not '12x'");
-        assertThatThrownBy(() -> factory("--snapshot-chunk-size", "0").source())
+        assertThatThrownBy(() -> factory("--snapshot", "incremental", "--snapshot-chunk-size", "0").source())
                 .hasMessage("--snapshot-chunk-size must be positive, not 0");
-        assertThatThrownBy(() -> factory("--snapshot-parallelism", "0").source())
+        assertThatThrownBy(() -> factory("--snapshot", "incremental", "--snapshot-parallelism", "0").source())
                 .hasMessage("--snapshot-parallelism must be at least 1, not 0");
     }
 

@@ -54,6 +54,32 @@ class SluiceUsageTest {
     }
 
     @Test
+    void optionsThatDoNotApplyAreRefusedNotIgnored(@TempDir Path dir) throws Exception {
+        String lake = dir.resolve("lake").toString();
+        Run s3WithFolder = Run.of("replicate", "--source", "postgres", "--url", "jdbc:postgresql://h/db", "--user", "u",
+                "--out", lake, "--s3-region", "eu-west-1", "--writer-lease", "1m");
+        assertThat(s3WithFolder.exit()).isEqualTo(2);
+        assertThat(s3WithFolder.error()).startsWith("sluice: --s3-region, --writer-lease do not apply to sluice"
+                + " replicate");
+        assertThat(Run.of("replicate", "--source", "mysql", "--url", "jdbc:mysql://h/db", "--user", "u", "--out", lake,
+                "--numeric-mode", "text").error()).startsWith("sluice: --numeric-mode does not apply");
+        assertThat(Run.of("replicate", "--source", "postgres", "--url", "jdbc:postgresql://h/db", "--user", "u",
+                "--out", lake, "--target-user", "x").error()).startsWith("sluice: --target-user does not apply");
+        // a config file shared with other commands is held to the same rule by replicate
+        Path config = dir.resolve("run.properties");
+        Files.writeString(config, "source=postgres\nurl=jdbc:postgresql://h/db\nuser=u\nout=" + lake
+                + "\nmax-sink-stall=1m\n");
+        assertThat(Run.of("replicate", "--config", config.toString()).error())
+                .startsWith("sluice: --max-sink-stall does not apply");
+        // ... but backfill reads only what it needs of the run's file
+        Files.writeString(config, "source=postgres\nurl=jdbc:postgresql://h/db\nuser=u\noffsets="
+                + dir.resolve("offsets") + "\n");
+        assertThat(Run.of("backfill", "--config", config.toString(), "--table", "public.t").exit()).isZero();
+        assertThat(Run.of("backfill", "--offsets", dir.resolve("offsets").toString(), "--table", "public.t",
+                "--s3-region", "x").error()).startsWith("sluice: --s3-region does not apply to sluice backfill");
+    }
+
+    @Test
     void aConfigFileGivesTheSameKeysAndFlagsWin(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("pipeline.properties");
         Files.writeString(config, "source=postgres\nurl=jdbc:postgresql://h/db\nuser=u\nout=lake\nsnapshot=sometimes\n");
