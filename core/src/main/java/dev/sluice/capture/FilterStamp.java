@@ -50,7 +50,9 @@ public final class FilterStamp {
             canonical += "/" + patterns(filter.excludes());
         }
         String hash = hash(canonical);
-        return new FilterStamp(canonical, hash, canonical.length() <= MAX_TEXT ? canonical : HASH + hash);
+        // a long one knows only its hash, as its decoded text does: a stamp says what its text says
+        return canonical.length() <= MAX_TEXT ? new FilterStamp(canonical, hash, canonical)
+                : new FilterStamp(null, hash, HASH + hash);
     }
 
     /**

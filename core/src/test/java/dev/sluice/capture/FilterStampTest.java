@@ -62,6 +62,8 @@ class FilterStampTest {
         assertThat(stamp.encode()).startsWith("sha256:").hasSize("sha256:".length() + 32);
         FilterStamp back = FilterStamp.decode(stamp.encode());
         assertThat(back.filter()).as("the filter itself is not known").isNull();
+        assertThat(stamp.filter()).as("not even before it was encoded").isNull();
+        assertThat(back).isEqualTo(stamp);
         assertThat(back.sameSelection(stamp)).isTrue();
         assertThat(stamp.sameSelection(back)).isTrue();
         many[3] = "inventory.other";
