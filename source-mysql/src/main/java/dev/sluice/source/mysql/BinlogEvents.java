@@ -20,6 +20,7 @@ import dev.sluice.Op;
 import dev.sluice.Schema;
 import dev.sluice.TableId;
 import dev.sluice.capture.BackfillQueue;
+import dev.sluice.capture.FilterStamp;
 import dev.sluice.capture.SnapshotProgress;
 import java.io.Serializable;
 import java.time.Instant;
@@ -87,6 +88,8 @@ final class BinlogEvents {
     private SnapshotProgress progress;
     /** The backfills owed, carried in every offset; null when none. */
     private BackfillQueue backfills;
+    /** The table filter recorded in every offset (that of the offset read from), or null. */
+    private final FilterStamp filter;
 
     BinlogEvents(TableDecoders decoders, MySqlOffset from) {
         this(decoders, from, null, null);
@@ -110,6 +113,7 @@ final class BinlogEvents {
         this.replayGroups = new HashSet<>(from.preparedXa());
         this.progress = from.chunk();
         this.backfills = from.backfills();
+        this.filter = from.filter();
         if (replayGroups.isEmpty()) {
             this.file = from.file();
             this.groupStart = from.position();
@@ -148,7 +152,7 @@ final class BinlogEvents {
     /** The offset of row {@code row} of the current group. */
     private MySqlOffset offset(long row) {
         return MySqlOffset.binlog(file, groupStart, row, gtid, prepared.starts()).identity(server, stateText)
-                .withChunk(progress).withBackfills(backfills);
+                .withChunk(progress).withBackfills(backfills).withFilter(filter);
     }
 
     /** Sets the incremental snapshot's progress that later offsets carry (null: no snapshot runs any more). */

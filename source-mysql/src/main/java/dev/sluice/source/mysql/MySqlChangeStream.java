@@ -9,6 +9,7 @@ import dev.sluice.PipelineContext;
 import dev.sluice.SnapshotStatus;
 import dev.sluice.SourceHealth;
 import dev.sluice.TableId;
+import dev.sluice.capture.BackfillQueue;
 import dev.sluice.capture.HealthProbe;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.SnapshotMode;
@@ -101,10 +102,13 @@ final class MySqlChangeStream implements ChangeStream {
             if (from.chunk() != null) {
                 startIncremental(from.chunk());
             }
-            if (from.backfills() != null) {
-                backfills = new TableBackfills(source, mariaDb, lookup, context.clock(), from.backfills());
+            // a table the filter selects since the stored offset was written: the binlog brings its changes from
+            // there on, not the rows it had; read them (the queue rides in the offsets from the first one on)
+            BackfillQueue owed = AddedTables.owed(lookup, from, source.tablesStamp(), captured, source.address());
+            if (owed != null) {
+                backfills = new TableBackfills(source, mariaDb, lookup, context.clock(), owed);
             }
-            startBinlog(from);
+            startBinlog(from.withBackfills(owed));
         } else if (from == null && mode == SnapshotMode.INCREMENTAL) {
             ServerChecks.checkNoPreparedXa(lookup, source.address());
             startIncremental(SnapshotProgress.start());
@@ -176,6 +180,7 @@ final class MySqlChangeStream implements ChangeStream {
         }
     }
 
+    /** Streams from {@code from}; every offset from here on records the source's current filter. */
     private void startBinlog(MySqlOffset from) {
         TableDecoders decoders = new TableDecoders(source.tables(), collations, this::jsonColumns);
         for (TableId table : captured) {
@@ -185,7 +190,7 @@ final class MySqlChangeStream implements ChangeStream {
             }
         }
         ResumePoint resume = resumePoint(from);
-        events = new BinlogEvents(decoders, from, server, resume.state());
+        events = new BinlogEvents(decoders, from.withFilter(source.tablesStamp()), server, resume.state());
         binlog = new BinlogConnection(source, mariaDb, serverId, events.startFile(), events.startPosition(),
                 resume.byGtid(), "sluice-" + context.pipelineName() + "-binlog");
         binlog.connect();
@@ -435,7 +440,7 @@ final class MySqlChangeStream implements ChangeStream {
                 snapshot = null;
                 if (source.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
                     finished = true;
-                    position = snapshotPosition;
+                    position = snapshotPosition.withFilter(source.tablesStamp());
                 } else {
                     startBinlog(snapshotPosition);
                 }

@@ -2,6 +2,7 @@ package dev.sluice.source.mysql;
 
 import dev.sluice.Offset;
 import dev.sluice.capture.BackfillQueue;
+import dev.sluice.capture.FilterStamp;
 import dev.sluice.capture.SnapshotMode;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
@@ -33,8 +34,11 @@ import java.util.Objects;
  * ({@code backfill=}): the one being read, with its last key, and those waiting. It plays no part in
  * {@link #covers}: a backfill re-delivers rows, so a catch-up run may end in the middle of one.
  *
+ * <p>Binlog offsets written by a stream also record the source's table filter ({@code filter=}, a {@link FilterStamp}):
+ * a restart with another filter backfills the tables the new one adds. It plays no part in {@link #covers} either.
+ *
  * <p>Text forms: {@code mysql:binlog:<file>:<position>:<rows>[;gtid=<gtid>][;xa=<file>:<pos>,…][;server=<id>]
- * [;state=<gtid>,…][;chunk=<progress>][;backfill=<queue>]} and
+ * [;state=<gtid>,…][;chunk=<progress>][;backfill=<queue>][;filter=<stamp>]} and
  * {@code mysql:snapshot:<file>:<position>}. Immutable and thread-safe.
  */
 final class MySqlOffset implements Offset {
@@ -49,6 +53,7 @@ final class MySqlOffset implements Offset {
     private static final String CHUNK = ";chunk=";
     private static final String BACKFILL = ";backfill=";
     private static final String REREAD = ";reread";
+    private static final String FILTER = ";filter=";
 
     private final boolean snapshot;
     private final String file;
@@ -70,11 +75,14 @@ final class MySqlOffset implements Offset {
      * such an offset covers nothing, so a catch-up run never ends with a table half read.
      */
     private final boolean reread;
+    /** The table filter of the stream that wrote this offset, or null (older offsets, offsets made in tests). */
+    private final FilterStamp filter;
     /** The text form, built on first use: the Parquet sink writes it for every event, a snapshot shares one offset. */
     private String text;
 
     private MySqlOffset(boolean snapshot, String file, long position, long rows, String gtid, List<String> preparedXa,
-            String server, String state, SnapshotProgress chunk, BackfillQueue backfills, boolean reread) {
+            String server, String state, SnapshotProgress chunk, BackfillQueue backfills, boolean reread,
+            FilterStamp filter) {
         this.snapshot = snapshot;
         this.file = Objects.requireNonNull(file, "file");
         if (file.isEmpty() || position < 0 || rows < 0) {
@@ -89,12 +97,13 @@ final class MySqlOffset implements Offset {
         this.chunk = chunk;
         this.backfills = backfills;
         this.reread = reread;
+        this.filter = filter;
     }
 
     /** This offset, saying which server it was read from and (MariaDB) the GTID state at its group's start. */
     MySqlOffset identity(String server, String state) {
         return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills,
-                reread);
+                reread, filter);
     }
 
     /** This binlog offset with an incremental snapshot's progress (null: no snapshot running). */
@@ -103,7 +112,7 @@ final class MySqlOffset implements Offset {
             throw new IllegalArgumentException("a consistent snapshot's offset carries no chunk progress");
         }
         return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, progress, backfills,
-                reread);
+                reread, filter);
     }
 
     /** This binlog offset with the backfills owed (null: none). */
@@ -112,7 +121,23 @@ final class MySqlOffset implements Offset {
             throw new IllegalArgumentException("a consistent snapshot's offset carries no backfills");
         }
         return next == backfills ? this
-                : new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, next, reread);
+                : new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, next, reread,
+                        filter);
+    }
+
+    /** This binlog offset, recording the table filter of the stream that reads it (null: none recorded). */
+    MySqlOffset withFilter(FilterStamp stamp) {
+        if (snapshot && stamp != null) {
+            throw new IllegalArgumentException("a consistent snapshot's offset records no filter");
+        }
+        return stamp == filter ? this
+                : new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills,
+                        reread, stamp);
+    }
+
+    /** The table filter of the stream that wrote this offset, or null if it records none. */
+    FilterStamp filter() {
+        return filter;
     }
 
     /** The backfills owed at this offset, or null. */
@@ -123,7 +148,7 @@ final class MySqlOffset implements Offset {
     /** This offset, for the events of a table read again after an ALTER (see {@link #reread}). */
     MySqlOffset asReread() {
         return new MySqlOffset(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills,
-                true);
+                true, filter);
     }
 
     /** The progress of the incremental snapshot running at this offset, or null if none is. */
@@ -141,17 +166,17 @@ final class MySqlOffset implements Offset {
 
     /** After {@code rows} rows of the event group that starts at {@code file:position}. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid) {
-        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null, null, false);
+        return new MySqlOffset(false, file, position, rows, gtid, List.of(), null, null, null, null, false, null);
     }
 
     /** As {@link #binlog(String, long, long, String)}, with XA transactions prepared before it and not resolved. */
     static MySqlOffset binlog(String file, long position, long rows, String gtid, List<String> preparedXa) {
-        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null, null, false);
+        return new MySqlOffset(false, file, position, rows, gtid, preparedXa, null, null, null, null, false, null);
     }
 
     /** A snapshot in progress, consistent with {@code file:position}. */
     static MySqlOffset snapshot(String file, long position) {
-        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null, null, false);
+        return new MySqlOffset(true, file, position, 0, null, List.of(), null, null, null, null, false, null);
     }
 
     static MySqlOffset decode(String text) {
@@ -172,6 +197,7 @@ final class MySqlOffset implements Offset {
                 SnapshotProgress chunk = null;
                 BackfillQueue backfills = null;
                 boolean reread = false;
+                FilterStamp filter = null;
                 for (int i = 1; i < parts.length; i++) {
                     if (parts[i].startsWith(GTID.substring(1))) {
                         gtid = parts[i].substring(GTID.length() - 1);
@@ -185,6 +211,8 @@ final class MySqlOffset implements Offset {
                         chunk = SnapshotProgress.decode(parts[i].substring(CHUNK.length() - 1));
                     } else if (parts[i].startsWith(BACKFILL.substring(1))) {
                         backfills = BackfillQueue.decode(parts[i].substring(BACKFILL.length() - 1));
+                    } else if (parts[i].startsWith(FILTER.substring(1))) {
+                        filter = FilterStamp.decode(parts[i].substring(FILTER.length() - 1));
                     } else if (parts[i].equals(REREAD.substring(1))) {
                         reread = true;
                     }
@@ -194,7 +222,7 @@ final class MySqlOffset implements Offset {
                 int posColon = rest.lastIndexOf(':', rowsColon - 1);
                 MySqlOffset offset = binlog(rest.substring(0, posColon),
                         Long.parseLong(rest.substring(posColon + 1, rowsColon)),
-                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk).withBackfills(backfills);
+                        Long.parseLong(rest.substring(rowsColon + 1)), gtid, xa).identity(server, state).withChunk(chunk).withBackfills(backfills).withFilter(filter);
                 return reread ? offset.asReread() : offset;
             }
         } catch (RuntimeException e) {
@@ -240,7 +268,8 @@ final class MySqlOffset implements Offset {
                             + (preparedXa.isEmpty() ? "" : XA + String.join(",", preparedXa))
                             + (server == null ? "" : SERVER + server) + (state == null ? "" : STATE + state)
                             + (chunk == null ? "" : CHUNK + chunk.encode())
-                            + (backfills == null ? "" : BACKFILL + backfills.encode()) + (reread ? REREAD : "");
+                            + (backfills == null ? "" : BACKFILL + backfills.encode()) + (reread ? REREAD : "")
+                            + (filter == null ? "" : FILTER + filter.encode());
             text = encoded; // a benign race: every thread builds the same string
         }
         return encoded;
@@ -299,12 +328,14 @@ final class MySqlOffset implements Offset {
                 && rows == that.rows && file.equals(that.file) && Objects.equals(gtid, that.gtid)
                 && preparedXa.equals(that.preparedXa) && Objects.equals(server, that.server)
                 && Objects.equals(state, that.state) && Objects.equals(chunk, that.chunk)
-                && Objects.equals(backfills, that.backfills) && reread == that.reread;
+                && Objects.equals(backfills, that.backfills) && reread == that.reread
+                && Objects.equals(filter, that.filter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills, reread);
+        return Objects.hash(snapshot, file, position, rows, gtid, preparedXa, server, state, chunk, backfills, reread,
+                filter);
     }
 
     @Override

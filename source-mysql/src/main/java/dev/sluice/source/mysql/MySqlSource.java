@@ -10,6 +10,7 @@ import dev.sluice.Source;
 import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.Capture;
+import dev.sluice.capture.FilterStamp;
 import dev.sluice.capture.SchemaChanges;
 import dev.sluice.capture.JdbcCaptureSource;
 import dev.sluice.capture.SnapshotMode;
@@ -76,6 +77,8 @@ public final class MySqlSource implements Source {
     private final String user;
     private final String password;
     private final TableFilter tables;
+    /** The filter as binlog offsets record it; one text for every offset. */
+    private final FilterStamp tablesStamp;
     private final SnapshotMode snapshotMode;
     private final int snapshotChunkSize;
     private final int snapshotParallelism;
@@ -102,6 +105,7 @@ public final class MySqlSource implements Source {
         // a database named in the URL (or by database(…)) scopes the capture, as it scopes a JDBC connection
         this.tables = b.tables != null ? b.tables
                 : b.database != null ? TableFilter.include(b.database + ".*") : TableFilter.all();
+        this.tablesStamp = FilterStamp.of(tables);
         this.snapshotMode = b.snapshotMode;
         this.snapshotChunkSize = b.snapshotChunkSize;
         this.snapshotParallelism = b.snapshotParallelism;
@@ -264,6 +268,11 @@ public final class MySqlSource implements Source {
 
     TableFilter tables() {
         return tables;
+    }
+
+    /** {@link #tables()} as binlog offsets record it. */
+    FilterStamp tablesStamp() {
+        return tablesStamp;
     }
 
     SnapshotMode snapshotMode() {

@@ -51,7 +51,7 @@ final class TableBackfills implements AutoCloseable {
         this.lookup = lookup;
         this.clock = clock;
         this.queue = queue;
-        if (queue != null) {
+        if (queue != null && (queue.current().rows() > 0 || !queue.current().lastKey().isEmpty())) {
             LOG.info("backfill of {} resumes after key {} ({} rows before); {} more waiting",
                     queue.current().describe(), queue.current().lastKey(), queue.current().rows(),
                     queue.backfills().size() - 1);

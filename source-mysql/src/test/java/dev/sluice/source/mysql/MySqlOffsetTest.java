@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Offset;
+import dev.sluice.TableFilter;
 import dev.sluice.TableId;
 import dev.sluice.capture.BackfillQueue;
+import dev.sluice.capture.FilterStamp;
 import dev.sluice.capture.SnapshotProgress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -137,5 +139,33 @@ class MySqlOffsetTest {
         assertThat(plain.withBackfills(queue).covers(plain)).as("a backfill plays no part in covers").isTrue();
         assertThat(MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55;server=1;chunk=0")
                 .backfills()).isNull();
+    }
+
+    @Test
+    void theFilterRoundTripsBesideTheOtherPartsAndOldTextsStillParse() {
+        FilterStamp stamp = FilterStamp.of(TableFilter.include("shop.*", "we;ird.t=1").exclude("shop.audit_log"));
+        BackfillQueue queue = BackfillQueue.append(null, BackfillQueue.Backfill.of(TableId.of("shop", "b"), null));
+        MySqlOffset plain = MySqlOffset.binlog("mysql-bin.000003", 1234, 17, "0-1-55", List.of("mysql-bin.000003:99"))
+                .identity("1", "0-1-54");
+        SnapshotProgress progress = SnapshotProgress.start().begin(TableId.of("shop", "a")).emitted(List.of("7"));
+        for (MySqlOffset offset : List.of(plain.withFilter(stamp), plain.withFilter(stamp).withBackfills(queue),
+                plain.withChunk(progress).withFilter(stamp).asReread(),
+                plain.withFilter(FilterStamp.of(TableFilter.include("x.*".repeat(100)))))) {
+            MySqlOffset back = MySqlOffset.decode(offset.encode());
+            assertThat(back).as(offset.encode()).isEqualTo(offset);
+            assertThat(back.filter().sameSelection(offset.filter())).isTrue();
+            assertThat(back.backfills()).isEqualTo(offset.backfills());
+            assertThat(back.chunk()).isEqualTo(offset.chunk());
+        }
+        assertThat(plain.withFilter(stamp).encode()).endsWith(";filter=shop.*,we%3Bird.t%3D1/shop.audit_log");
+        assertThat(plain.withFilter(stamp).withBackfills(queue).withChunk(progress).filter()).as("kept by the withs")
+                .isEqualTo(stamp);
+        assertThat(plain.withFilter(stamp).asReread().identity("2", null).filter()).isEqualTo(stamp);
+        assertThat(plain.withFilter(stamp).covers(plain)).as("the filter plays no part in covers").isTrue();
+        assertThat(plain.covers(plain.withFilter(stamp))).isTrue();
+        assertThat(MySqlOffset.decode("mysql:binlog:mysql-bin.000003:1234:17;gtid=0-1-55;server=1;state=0-1-54"
+                + ";chunk=0;backfill=0/s/t/").filter()).as("an older offset records no filter").isNull();
+        assertThatThrownBy(() -> MySqlOffset.snapshot("mysql-bin.000001", 4).withFilter(stamp))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
