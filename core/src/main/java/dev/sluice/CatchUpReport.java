@@ -22,7 +22,16 @@ public record CatchUpReport(
         Map<TableId, Long> eventsPerTable,
         Duration duration) {
 
-    /** Copies the per-table map. */
+    /**
+     * Copies the per-table map.
+     *
+     * @param caughtUp whether the target was reached
+     * @param target the position to reach, or null
+     * @param committedOffset the last committed offset, or null
+     * @param events the number of events committed, 0 or more
+     * @param eventsPerTable the events per table, not null; copied
+     * @param duration the run's length, not null
+     */
     public CatchUpReport {
         eventsPerTable = Map.copyOf(eventsPerTable);
     }

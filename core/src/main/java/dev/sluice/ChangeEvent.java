@@ -65,35 +65,68 @@ public final class ChangeEvent {
         this.estimatedSize = (int) Math.min(Integer.MAX_VALUE, size);
     }
 
-    /** A builder for an event of this operation on this table, whose rows follow this schema. */
+    /**
+     * A builder for an event of this operation on this table, whose rows follow this schema.
+     *
+     * @param op the operation, not null
+     * @param table the changed table, not null
+     * @param schema the table's schema at the change, not null; the rows set on the builder must follow it
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder(Op op, TableId table, Schema schema) {
         return new Builder(op, table, schema);
     }
 
+    /**
+     * The operation: a snapshot read, an insert, an update, a delete or a truncate.
+     *
+     * @return the operation, never null
+     */
     public Op op() {
         return op;
     }
 
+    /**
+     * The table the change was made to.
+     *
+     * @return the table, never null
+     */
     public TableId table() {
         return table;
     }
 
-    /** The table's schema when the change was made; {@link #before()} and {@link #after()} follow it. */
+    /**
+     * The table's schema when the change was made; {@link #before()} and {@link #after()} follow it.
+     *
+     * @return the schema, never null
+     */
     public Schema schema() {
         return schema;
     }
 
-    /** The row before the change, or null (see the class description for when it is present). */
+    /**
+     * The row before the change, or null (see the class description for when it is present).
+     *
+     * @return the before image, or null
+     */
     public Row before() {
         return before;
     }
 
-    /** The row after the change, or null for deletes and truncates. */
+    /**
+     * The row after the change, or null for deletes and truncates.
+     *
+     * @return the after image, or null for {@link Op#DELETE} and {@link Op#TRUNCATE}
+     */
     public Row after() {
         return after;
     }
 
-    /** The source position just after this change: resuming from it starts with the next change. */
+    /**
+     * The source position just after this change: resuming from it starts with the next change.
+     *
+     * @return the offset to resume after this change from, never null
+     */
     public Offset offset() {
         return offset;
     }
@@ -101,12 +134,18 @@ public final class ChangeEvent {
     /**
      * When the source committed the change. For {@link Op#READ} events it is the time the snapshot was taken;
      * a source that cannot know the commit time uses the time it captured the change.
+     *
+     * @return the commit time, never null
      */
     public Instant commitTime() {
         return commitTime;
     }
 
-    /** The source's transaction id, or null where the source has none. */
+    /**
+     * The source's transaction id, or null where the source has none.
+     *
+     * @return the transaction id as the source writes it, or null
+     */
     public String transactionId() {
         return transactionId;
     }
@@ -114,17 +153,28 @@ public final class ChangeEvent {
     /**
      * True if column {@code index} of the after image is unchanged and its value absent (its after value is then
      * null, meaning "keep the old value"). Only updates have unchanged columns.
+     *
+     * @param index a column position of the schema, from 0
+     * @return true if that column's after value is absent and must be kept as it was
      */
     public boolean isUnchanged(int index) {
         return unchanged != null && unchanged.get(index);
     }
 
-    /** True if any column of the after image is {@linkplain #isUnchanged(int) unchanged}. */
+    /**
+     * True if any column of the after image is {@linkplain #isUnchanged(int) unchanged}.
+     *
+     * @return true if {@link #unchangedColumns()} is not empty
+     */
     public boolean hasUnchanged() {
         return unchanged != null;
     }
 
-    /** The indexes of the {@linkplain #isUnchanged(int) unchanged} columns, ascending; empty if none. */
+    /**
+     * The indexes of the {@linkplain #isUnchanged(int) unchanged} columns, ascending; empty if none.
+     *
+     * @return a new array of column positions, from 0; empty if none
+     */
     public int[] unchangedColumns() {
         return unchanged == null ? new int[0] : unchanged.stream().toArray();
     }
@@ -133,12 +183,18 @@ public final class ChangeEvent {
      * A cheap estimate, in bytes, of the heap this event holds (its rows and values, not the shared schema).
      * Conservative: it may overstate, it should not understate by much. Used to bound memory in queues and
      * sinks; computed once when the event is built.
+     *
+     * @return the estimated heap size in bytes, positive
      */
     public int estimatedSize() {
         return estimatedSize;
     }
 
-    /** The row that identifies the changed row: {@link #after()} if present, else {@link #before()}. */
+    /**
+     * The row that identifies the changed row: {@link #after()} if present, else {@link #before()}.
+     *
+     * @return the after image, else the before image; null only for a truncate
+     */
     public Row row() {
         return after != null ? after : before;
     }
@@ -292,28 +348,57 @@ public final class ChangeEvent {
             this.schema = schema;
         }
 
+        /**
+         * The row before the change: the old row (or at least its key) for a delete, the old row of an update where the
+         * source has it, none otherwise (see the class description).
+         *
+         * @param before the before image, aligned to the schema, or null
+         * @return this builder
+         */
         public Builder before(Row before) {
             this.before = before;
             return this;
         }
 
+        /**
+         * The row after the change: required for reads, inserts and updates, absent for deletes and truncates.
+         *
+         * @param after the after image, aligned to the schema, or null
+         * @return this builder
+         */
         public Builder after(Row after) {
             this.after = after;
             return this;
         }
 
-        /** Required: the position just after this change. */
+        /**
+         * Required: the position just after this change.
+         *
+         * @param offset the offset, not null
+         * @return this builder
+         */
         public Builder offset(Offset offset) {
             this.offset = offset;
             return this;
         }
 
-        /** Required: see {@link ChangeEvent#commitTime()}. */
+        /**
+         * Required: see {@link ChangeEvent#commitTime()}.
+         *
+         * @param commitTime the commit time, not null
+         * @return this builder
+         */
         public Builder commitTime(Instant commitTime) {
             this.commitTime = commitTime;
             return this;
         }
 
+        /**
+         * The source's transaction id, where it has one; optional.
+         *
+         * @param transactionId the id as the source writes it, or null
+         * @return this builder
+         */
         public Builder transactionId(String transactionId) {
             this.transactionId = transactionId;
             return this;
@@ -322,6 +407,9 @@ public final class ChangeEvent {
         /**
          * Marks column {@code index} of an update's after image as unchanged and absent (see
          * {@link ChangeEvent#isUnchanged(int)}); its after value must be null.
+         *
+         * @param index a column position of the schema, from 0
+         * @return this builder
          */
         public Builder unchanged(int index) {
             if (index < 0) {
@@ -337,6 +425,7 @@ public final class ChangeEvent {
         /**
          * The event.
          *
+         * @return the immutable event
          * @throws NullPointerException if the op, table, schema, offset or commit time is missing
          * @throws IllegalArgumentException if the row images do not fit the operation, a row's width differs
          *     from the schema's, a value does not fit its column's type, or an unchanged column is not a null

@@ -36,6 +36,8 @@ public interface ChangeStream extends AutoCloseable {
      * Waits up to {@code timeout} for changes and returns the next ones, in order; an empty list when none
      * arrived in time. The pipeline takes ownership of the returned list.
      *
+     * @param timeout the longest to wait, not null; zero for no waiting
+     * @return the next changes, in order, possibly empty, never null
      * @throws InterruptedException if the capture thread is interrupted (at shutdown)
      * @throws FatalException if the stream can never continue (the slot was dropped, the position was purged)
      * @throws RuntimeException any other failure, which the pipeline recovers from by reopening the stream from
@@ -57,6 +59,8 @@ public interface ChangeStream extends AutoCloseable {
      * The snapshot this stream is reading, as of its last poll, or null when it reads none (it streams). Called by
      * the capture thread after every poll, so it must be cheap: keep the counts as the poll reads, and the
      * estimates from when the snapshot began.
+     *
+     * @return the snapshot's progress, or null when the stream reads no snapshot
      */
     default SnapshotStatus snapshotStatus() {
         return null;
@@ -68,6 +72,8 @@ public interface ChangeStream extends AutoCloseable {
      * aside, never query the source here. A stream that measures refreshes that value on its own, every few seconds,
      * on a connection of its own (see {@link dev.sluice.capture.HealthProbe}), so a capture thread that is blocked
      * (a full queue, a long snapshot read) does not stop the measurements. The default knows nothing.
+     *
+     * @return the last measurement, never null; {@link SourceHealth#unknown(String)} if the stream does not measure
      */
     default SourceHealth health() {
         return SourceHealth.unknown("the source does not measure its backlog");
@@ -76,6 +82,8 @@ public interface ChangeStream extends AutoCloseable {
     /**
      * True once the stream will never return another event (for example after a snapshot-only run). Checked
      * after each poll; the pipeline then commits and completes.
+     *
+     * @return true once no event will ever follow
      */
     default boolean isFinished() {
         return false;
@@ -88,6 +96,7 @@ public interface ChangeStream extends AutoCloseable {
      * thread between polls. Checks the request first; once it returns, every {@link #position()} records the request
      * (until the backfill is done), so a committed offset keeps it across restarts. The default supports none.
      *
+     * @param table the table to read again, not null
      * @param condition an SQL boolean expression over the table's columns in the source's dialect, or null
      * @throws IllegalArgumentException if the request can never be served: the table does not exist, the source
      *     does not capture it, it has no key to read it by, or the database rejects the condition; the message
@@ -106,6 +115,8 @@ public interface ChangeStream extends AutoCloseable {
      * Everything up to and including {@code offset} is durable downstream: the source may release it (advance
      * a replication slot, prune a change table). Never called with an offset this stream did not produce, and
      * with offsets in increasing order. Must not block for long.
+     *
+     * @param offset an offset this stream returned in an event or as its {@link #position()}, not null
      */
     void committed(Offset offset);
 

@@ -17,7 +17,14 @@ import java.util.Objects;
  */
 public record Column(String name, Type type, boolean nullable, String sourceType) {
 
-    /** Checks the name and type, and that an {@code UNKNOWN} column says what its source type was. */
+    /**
+     * Checks the name and type, and that an {@code UNKNOWN} column says what its source type was.
+     *
+     * @param name the column name, not null or empty
+     * @param type the logical type, not null
+     * @param nullable whether null values are allowed
+     * @param sourceType the source's type name, or null; required for {@link Type#UNKNOWN}
+     */
     public Column {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -30,17 +37,32 @@ public record Column(String name, Type type, boolean nullable, String sourceType
         }
     }
 
-    /** A nullable column without a recorded source type. */
+    /**
+     * A nullable column without a recorded source type.
+     *
+     * @param name the column name, not null or empty
+     * @param type the logical type, not null; not {@link Type#UNKNOWN}, which needs a source type
+     * @return the column
+     */
     public static Column of(String name, Type type) {
         return new Column(name, type, true, null);
     }
 
-    /** This column, declared NOT NULL. */
+    /**
+     * This column, declared NOT NULL.
+     *
+     * @return a copy of this column with {@code nullable} false
+     */
     public Column notNull() {
         return new Column(name, type, false, sourceType);
     }
 
-    /** This column, with the source's type name recorded. */
+    /**
+     * This column, with the source's type name recorded.
+     *
+     * @param sourceType the source's type name, e.g. {@code numeric(38,10)}; null for unknown
+     * @return a copy of this column with that source type
+     */
     public Column withSourceType(String sourceType) {
         return new Column(name, type, nullable, sourceType);
     }

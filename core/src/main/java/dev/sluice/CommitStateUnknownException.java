@@ -8,6 +8,12 @@ package dev.sluice;
 public class CommitStateUnknownException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A commit whose outcome is unknown.
+     *
+     * @param message what was being committed and what to do; not null
+     * @param cause the failure that hid the outcome, or null
+     */
     public CommitStateUnknownException(String message, Throwable cause) {
         super(message, cause);
     }

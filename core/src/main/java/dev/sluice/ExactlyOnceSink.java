@@ -34,6 +34,8 @@ public interface ExactlyOnceSink extends Sink {
      * The offset last committed with the data for this pipeline, or empty if none was (or it was
      * {@linkplain #deleteOffset(String) deleted}). Works whether or not the sink is open.
      *
+     * @param pipelineName the pipeline's name, not null
+     * @return the encoded offset ({@link Offset#encode()}), or empty
      * @throws FatalException if what is stored cannot be trusted (damaged, or the pipeline last ran with its offsets
      *     in another store, so the sink's last offset is stale); the message names the fix
      * @throws RetriableException if the storage cannot be reached
@@ -47,6 +49,8 @@ public interface ExactlyOnceSink extends Sink {
      * alone safely while it is not open (under its writer fence) may do so; otherwise it throws
      * {@link IllegalStateException}.
      *
+     * @param pipelineName the pipeline's name, not null
+     * @param encodedOffset the offset to commit with the data ({@link Offset#encode()}), not null
      * @throws CommitStateUnknownException if the outcome cannot be known (the commit's answer was lost)
      * @throws RetriableException if the commit failed and may succeed when retried from the last committed offset
      * @throws PipelineAlreadyRunningException if another writer has taken over this pipeline since the sink opened
@@ -57,6 +61,7 @@ public interface ExactlyOnceSink extends Sink {
      * Forgets the pipeline's committed offset, so that its next run starts afresh (typically with a new snapshot),
      * or may move to another offset store. Call it with the pipeline stopped. The data already written stays.
      *
+     * @param pipelineName the pipeline's name, not null; a pipeline without a stored offset is left as it is
      * @throws RetriableException if the storage cannot be reached
      */
     void deleteOffset(String pipelineName);

@@ -8,10 +8,21 @@ package dev.sluice;
 public class FatalException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure that retrying cannot fix.
+     *
+     * @param message what went wrong and the fix; not null
+     */
     public FatalException(String message) {
         super(message);
     }
 
+    /**
+     * A failure that retrying cannot fix, caused by another.
+     *
+     * @param message what went wrong and the fix; not null
+     * @param cause the underlying failure, or null
+     */
     public FatalException(String message, Throwable cause) {
         super(message, cause);
     }

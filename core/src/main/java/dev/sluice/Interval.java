@@ -17,7 +17,12 @@ import java.util.Locale;
  */
 public record Interval(int months, int days, long micros) {
 
-    /** An interval of microseconds only, such as a MySQL {@code TIME} value. */
+    /**
+     * An interval of microseconds only, such as a MySQL {@code TIME} value.
+     *
+     * @param micros the length in microseconds; negative allowed
+     * @return the interval of zero months, zero days and {@code micros} microseconds
+     */
     public static Interval ofMicros(long micros) {
         return new Interval(0, 0, micros);
     }

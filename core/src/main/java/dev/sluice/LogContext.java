@@ -38,12 +38,20 @@ public final class LogContext {
     /**
      * Sets {@value #TABLE} to {@code table} on this thread until the returned scope is closed, which restores the
      * value before (so scopes nest).
+     *
+     * @param table the table the thread now works on, or null to remove the key within the scope
+     * @return the scope to close (try-with-resources) on the same thread
      */
     public static Scope table(TableId table) {
         return new Scope(TABLE, table == null ? null : table.toString());
     }
 
-    /** Sets {@value #PIPELINE} on this thread until the scope is closed, which restores the value before. */
+    /**
+     * Sets {@value #PIPELINE} on this thread until the scope is closed, which restores the value before.
+     *
+     * @param name the pipeline's name, or null to remove the key within the scope
+     * @return the scope to close (try-with-resources) on the same thread
+     */
     public static Scope pipeline(String name) {
         return new Scope(PIPELINE, name);
     }

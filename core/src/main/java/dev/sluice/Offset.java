@@ -18,13 +18,18 @@ package dev.sluice;
  */
 public interface Offset {
 
-    /** The stable text form of this offset, for storage. */
+    /**
+     * The stable text form of this offset, for storage.
+     *
+     * @return the text {@link Source#decodeOffset(String)} reads back into an equal offset; never null
+     */
     String encode();
 
     /**
      * True if every change at or before {@code other} is at or before this offset: once this offset is committed,
      * nothing up to {@code other} is left to capture. Used to decide when a pipeline has caught up.
      *
+     * @return true if this offset is at or after {@code other}
      * @param other an offset of the same source
      * @throws IllegalArgumentException if {@code other} belongs to another kind of source
      */

@@ -42,20 +42,32 @@ public interface OffsetStore {
     /**
      * The offset last saved for the pipeline, or empty if none was.
      *
+     * @param pipelineName the pipeline's name, not null
+     * @return the encoded offset, or empty
      * @throws FatalException if the stored offset is damaged and cannot be trusted; the message names the fix
      */
     Optional<String> load(String pipelineName);
 
-    /** Saves the pipeline's offset, replacing the previous one, durably before returning. */
+    /**
+     * Saves the pipeline's offset, replacing the previous one, durably before returning.
+     *
+     * @param pipelineName the pipeline's name, not null
+     * @param encodedOffset the offset's text ({@link Offset#encode()}), not null
+     */
     void save(String pipelineName, String encodedOffset);
 
-    /** Forgets the pipeline's offset, so that it starts afresh (typically with a new snapshot). */
+    /**
+     * Forgets the pipeline's offset, so that it starts afresh (typically with a new snapshot).
+     *
+     * @param pipelineName the pipeline's name, not null; a pipeline without a stored offset is left as it is
+     */
     void delete(String pipelineName);
 
     /**
      * Leaves a signal for the pipeline, durably before returning; the pipeline reads it while it runs (or when it
      * next starts).
      *
+     * @param pipelineName the pipeline the signal is for, not null
      * @param text the signal, one of the forms the pipeline reads (see {@link Pipeline#requestBackfill})
      * @return the signal's id, unique in this store for the pipeline
      * @throws UnsupportedOperationException if this store keeps no signals (the default); the message names one
@@ -69,12 +81,20 @@ public interface OffsetStore {
     /**
      * The signals left for the pipeline and not yet removed, oldest first. Cheap: the pipeline calls it every few
      * seconds. The default: none.
+     *
+     * @param pipelineName the pipeline's name, not null
+     * @return the signals, oldest first; empty if none, never null
      */
     default List<Signal> signals(String pipelineName) {
         return List.of();
     }
 
-    /** Removes a signal, if it is still there. Idempotent. The default does nothing. */
+    /**
+     * Removes a signal, if it is still there. Idempotent. The default does nothing.
+     *
+     * @param pipelineName the pipeline's name, not null
+     * @param id the signal's id, as {@link Signal#id()} gave it, not null
+     */
     default void removeSignal(String pipelineName, String id) {
     }
 
@@ -88,7 +108,12 @@ public interface OffsetStore {
 
         private static final AtomicLong SEQUENCE = new AtomicLong();
 
-        /** Checks that neither part is null. */
+        /**
+         * Checks that neither part is null.
+         *
+         * @param id the signal's id, not null
+         * @param text the signal's text, not null
+         */
         public Signal {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(text, "text");
@@ -98,6 +123,9 @@ public interface OffsetStore {
          * A new signal id for a store to use: it sorts after the ids made before it in this JVM, and after those
          * made in other processes more than a millisecond before (by {@code clock}); unique with overwhelming
          * probability. Letters, digits and {@code -} only, 36 characters.
+         *
+         * @param clock the clock whose milliseconds lead the id, not null
+         * @return a new id of 36 characters
          */
         public static String newId(Clock clock) {
             return String.format("%013d-%08x-%013x", clock.millis(), SEQUENCE.incrementAndGet() & 0xffffffffL,
@@ -109,6 +137,8 @@ public interface OffsetStore {
      * Claims the pipeline for the caller until the returned lease is closed: while it is open, another
      * {@code acquire} of the same name, in this process or another, fails. The default fences nothing.
      *
+     * @param pipelineName the pipeline's name, not null
+     * @return the lease; close it to release the claim (idempotent)
      * @throws PipelineAlreadyRunningException if another holder has the lease; the message names it where known
      * @throws RetriableException if the store cannot be reached to decide
      */
@@ -131,6 +161,8 @@ public interface OffsetStore {
          * False once the store knows the claim is gone (the session holding a database lock ended, say); the
          * pipeline then closes this lease and acquires a new one before it reopens its sink. Cheap; may ask the
          * store's server, briefly. The default: held until closed.
+         *
+         * @return true while the claim is believed held
          */
         default boolean isHeld() {
             return true;

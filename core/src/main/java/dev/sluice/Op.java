@@ -24,7 +24,11 @@ public enum Op {
         this.code = code;
     }
 
-    /** The one-letter code of this operation: {@code r}, {@code c}, {@code u}, {@code d} or {@code t}. */
+    /**
+     * The one-letter code of this operation: {@code r}, {@code c}, {@code u}, {@code d} or {@code t}.
+     *
+     * @return the operation's code
+     */
     public char code() {
         return code;
     }
@@ -32,6 +36,8 @@ public enum Op {
     /**
      * The operation with the given one-letter code.
      *
+     * @param code one of {@code r}, {@code c}, {@code u}, {@code d}, {@code t}
+     * @return the operation with that code
      * @throws IllegalArgumentException if no operation has that code
      */
     public static Op fromCode(char code) {

@@ -67,12 +67,20 @@ public final class Pipeline implements AutoCloseable {
         this.engine = engine;
     }
 
-    /** A builder for a pipeline. */
+    /**
+     * A builder for a pipeline.
+     *
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The pipeline's name. */
+    /**
+     * The pipeline's name.
+     *
+     * @return the name given to {@link Builder#name(String)}
+     */
     public String name() {
         return name;
     }
@@ -122,6 +130,12 @@ public final class Pipeline implements AutoCloseable {
      * As {@link #runUntilCaughtUp()}, within a time limit: once {@code limit} has passed, the pipeline closes
      * gracefully (what it captured is committed) and the report says it did not catch up; the next run goes on
      * from there.
+     *
+     * @param limit the longest the run may take, positive, not null
+     * @return the report; {@link CatchUpReport#caughtUp()} is false if the limit or {@link #close()} stopped it first
+     * @throws FatalException if the pipeline failed
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
+     * @throws IllegalStateException if the pipeline was started or closed before
      */
     public CatchUpReport runUntilCaughtUp(Duration limit) throws InterruptedException {
         return engine.runUntilCaughtUp(Builder.positive("limit", limit));
@@ -130,6 +144,10 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Reads every row of {@code table} again and delivers it as a {@link Op#READ} event, while changes keep
      * flowing: {@code backfill(table, null)}. See {@link #backfill(TableId, String)}.
+     *
+     * @param table the table to read again, not null
+     * @return completes once the request is recorded in a committed offset; see {@link #backfill(TableId, String)}
+     * @throws IllegalStateException if the pipeline is closing or has ended
      */
     public CompletableFuture<Void> backfill(TableId table) {
         return backfill(table, null);
@@ -155,6 +173,8 @@ public final class Pipeline implements AutoCloseable {
      * if it cannot start yet (a consistent initial snapshot is being read) or the pipeline stopped before
      * recording it. May be called before {@link #start()}.
      *
+     * @param table the table to read again, not null; captured by the source's filter, with a primary key
+     * @return completes once the request is recorded in a committed offset, or exceptionally as described above
      * @param condition an SQL boolean expression over the table's columns in the source database's dialect, such
      *     as {@code "updated_at > '2026-01-01'"}, or null for every row; no {@code ;}
      * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
@@ -172,6 +192,10 @@ public final class Pipeline implements AutoCloseable {
      * warning in its log that says why. A crash between that commit and the removal runs the backfill once more,
      * which is harmless (it re-delivers rows as they are).
      *
+     * @param pipelineName the name of the pipeline to ask, not null: 1 to 63 letters, digits, {@code _}, {@code .} or
+     *     {@code -}
+     * @param table the table to read again, not null
+     * @param condition an SQL boolean expression over the table's columns, or null for every row; no {@code ;}
      * @param store the pipeline's offset store, built as the pipeline builds it
      * @return the signal's id in the store
      * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
@@ -186,6 +210,10 @@ public final class Pipeline implements AutoCloseable {
      * As {@link #requestBackfill(OffsetStore, String, TableId, String)}, for a pipeline that keeps its offsets in its
      * {@link ExactlyOnceSink} (no offset store of its own): the signal is left beside the sink's committed offset.
      *
+     * @param pipelineName the name of the pipeline to ask, not null: 1 to 63 letters, digits, {@code _}, {@code .} or
+     *     {@code -}
+     * @param table the table to read again, not null
+     * @param condition an SQL boolean expression over the table's columns, or null for every row; no {@code ;}
      * @param sink the pipeline's sink, built as the pipeline builds it (it need not be open)
      * @return the signal's id in the sink
      * @throws IllegalArgumentException if the condition is blank or holds a {@code ;}
@@ -195,7 +223,11 @@ public final class Pipeline implements AutoCloseable {
         return requestBackfill(new SinkOffsets(Objects.requireNonNull(sink, "sink")), pipelineName, table, condition);
     }
 
-    /** A snapshot of the pipeline's state and counters. Cheap; safe to call often. */
+    /**
+     * A snapshot of the pipeline's state and counters. Cheap; safe to call often.
+     *
+     * @return the status now, never null; an immutable copy, not a live view
+     */
     public PipelineStatus status() {
         return engine.status();
     }
@@ -203,7 +235,9 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Waits until the pipeline is {@link PipelineState#isTerminal() terminal}: closed, completed or failed.
      *
+     * @param timeout the longest to wait, not null
      * @return true if it is, false if the timeout passed first
+     * @throws InterruptedException if the calling thread was interrupted while waiting
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return engine.awaitTermination(timeout);
@@ -253,19 +287,33 @@ public final class Pipeline implements AutoCloseable {
          * Required: the pipeline's name, which keys its stored offset and from which sources derive their own
          * names (replication slots, server ids). 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}.
          * Pipelines sharing an offset store or a source database need different names.
+         *
+         * @param name the name, not null; stable across restarts, since it keys the stored offset
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty, too long or holds other characters
          */
         public Builder name(String name) {
             this.name = PipelineContext.checkName(name);
             return this;
         }
 
-        /** Required: where changes come from. */
+        /**
+         * Required: where changes come from.
+         *
+         * @param source the source, not null; the pipeline opens and closes its streams
+         * @return this builder
+         */
         public Builder source(Source source) {
             this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** Required: where changes go. */
+        /**
+         * Required: where changes go.
+         *
+         * @param sink the sink, not null; the pipeline opens, writes to and closes it from one thread at a time
+         * @return this builder
+         */
         public Builder sink(Sink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
             return this;
@@ -275,6 +323,9 @@ public final class Pipeline implements AutoCloseable {
          * Where the committed offset is kept. Optional if the sink is an {@link ExactlyOnceSink}: without a store
          * here, the pipeline commits its offsets with the sink's data (exactly once); with one, the sink makes its
          * data durable at each flush and the offset is saved here after it (at least once, and a warning is logged).
+         *
+         * @param offsetStore the store, not null
+         * @return this builder
          */
         public Builder offsetStore(OffsetStore offsetStore) {
             this.offsetStore = Objects.requireNonNull(offsetStore, "offsetStore");
@@ -286,6 +337,10 @@ public final class Pipeline implements AutoCloseable {
          * change waits before it is durable and visible in the sink, and how much is captured again after a crash.
          * Each commit costs a flush (a Parquet file per table, a database transaction): below a second, a busy
          * pipeline writes many small files.
+         *
+         * @param commitInterval the time between commits, at least 10 ms, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is shorter than 10 ms or not positive
          */
         public Builder commitInterval(Duration commitInterval) {
             positive("commitInterval", commitInterval);
@@ -298,7 +353,13 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** The most events handed to the sink in one write (default 1024). */
+        /**
+         * The most events handed to the sink in one write (default 1024).
+         *
+         * @param batchSize events per write, 1 to 1000000
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = between("batchSize", batchSize, 1, 1_000_000);
             return this;
@@ -308,6 +369,10 @@ public final class Pipeline implements AutoCloseable {
          * The most estimated bytes of events handed to the sink in one write (default 16 MiB; see
          * {@link ChangeEvent#estimatedSize()}). With {@link #maxQueueBytes(long)} it bounds the memory the engine
          * holds: a batch is written when it reaches either bound. A single larger event still goes, alone.
+         *
+         * @param maxBatchBytes estimated bytes per write, positive
+         * @return this builder
+         * @throws IllegalArgumentException if the size is not positive
          */
         public Builder maxBatchBytes(long maxBatchBytes) {
             if (maxBatchBytes < 1) {
@@ -317,7 +382,13 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** How long a batch may wait for more events before it is written anyway (default 100 ms; zero allowed). */
+        /**
+         * How long a batch may wait for more events before it is written anyway (default 100 ms; zero allowed).
+         *
+         * @param batchDelay the longest wait, zero or more, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the delay is negative
+         */
         public Builder batchDelay(Duration batchDelay) {
             Objects.requireNonNull(batchDelay, "batchDelay");
             if (batchDelay.isNegative()) {
@@ -327,7 +398,13 @@ public final class Pipeline implements AutoCloseable {
             return this;
         }
 
-        /** The most events queued between capture and sink (default 16384). */
+        /**
+         * The most events queued between capture and sink (default 16384).
+         *
+         * @param maxQueueEvents queued events, 1 to 10000000
+         * @return this builder
+         * @throws IllegalArgumentException if the number is out of range
+         */
         public Builder maxQueueEvents(int maxQueueEvents) {
             this.maxQueueEvents = between("maxQueueEvents", maxQueueEvents, 1, 10_000_000);
             return this;
@@ -336,6 +413,10 @@ public final class Pipeline implements AutoCloseable {
         /**
          * The most estimated bytes queued between capture and sink (default 32 MiB); see
          * {@link ChangeEvent#estimatedSize()}. A single larger event still passes, alone.
+         *
+         * @param maxQueueBytes estimated queued bytes, positive
+         * @return this builder
+         * @throws IllegalArgumentException if the size is not positive
          */
         public Builder maxQueueBytes(long maxQueueBytes) {
             if (maxQueueBytes < 1) {
@@ -348,6 +429,9 @@ public final class Pipeline implements AutoCloseable {
         /**
          * How the pipeline recovers from retriable failures: backoff, and when to give up (default
          * {@link RetryPolicy#unlimited()}: retry without limit, 1 s doubling to 1 min).
+         *
+         * @param retryPolicy the policy, not null; replaces any {@link #retryBackoff} or {@link #maxRetries} set before
+         * @return this builder
          */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -357,6 +441,11 @@ public final class Pipeline implements AutoCloseable {
         /**
          * The wait before the first reopening after a failure, and its cap as it doubles (default 1 s, 1 min): a
          * shortcut that changes only the backoff of the {@link #retryPolicy(RetryPolicy) retry policy}.
+         *
+         * @param initial the first wait, positive, not null
+         * @param max the longest wait, at least {@code initial}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if a duration is not positive or {@code max} is shorter than {@code initial}
          */
         public Builder retryBackoff(Duration initial, Duration max) {
             this.retryPolicy = retryPolicy.toBuilder().backoff(initial, max).build();
@@ -367,6 +456,10 @@ public final class Pipeline implements AutoCloseable {
          * How many failures in a row (without a commit in between) the pipeline recovers from before it fails
          * (default: no limit; 0 fails on the first error): a shortcut that changes only the count limit of the
          * {@link #retryPolicy(RetryPolicy) retry policy}.
+         *
+         * @param maxRetries failures in a row to recover from, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if the number is negative
          */
         public Builder maxRetries(int maxRetries) {
             this.retryPolicy = retryPolicy.toBuilder().maxAttempts(maxRetries).build();
@@ -378,25 +471,43 @@ public final class Pipeline implements AutoCloseable {
          * {@link RetriesExhaustedException} (default 5 min): a pipeline that never connected (a wrong host, a server
          * that is not up) should not retry forever. Once it has opened, the {@link #retryPolicy(RetryPolicy) retry
          * policy} alone decides.
+         *
+         * @param startTimeout how long to keep trying to open, positive, not null
+         * @return this builder
          */
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = positive("startTimeout", startTimeout);
             return this;
         }
 
-        /** How long {@link Pipeline#close()} may take (default 30 s); see there. */
+        /**
+         * How long {@link Pipeline#close()} may take (default 30 s); see there.
+         *
+         * @param closeTimeout the longest {@code close()} takes, positive, not null
+         * @return this builder
+         */
         public Builder closeTimeout(Duration closeTimeout) {
             this.closeTimeout = positive("closeTimeout", closeTimeout);
             return this;
         }
 
-        /** Adds a listener for metrics and monitoring. */
+        /**
+         * Adds a listener for metrics and monitoring.
+         *
+         * @param listener the listener, not null; called on the pipeline's threads, so it must be quick and thread-safe
+         * @return this builder
+         */
         public Builder listener(PipelineListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
-        /** The clock for commit times and lag (default UTC system clock). */
+        /**
+         * The clock for commit times and lag (default UTC system clock).
+         *
+         * @param clock the clock, not null
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -405,6 +516,7 @@ public final class Pipeline implements AutoCloseable {
         /**
          * The pipeline, not yet started.
          *
+         * @return the pipeline, in state {@link PipelineState#NEW}
          * @throws IllegalStateException if the name, source or sink is missing, or there is no offset store
          */
         public Pipeline build() {

@@ -8,10 +8,21 @@ package dev.sluice;
 public class PipelineAlreadyRunningException extends FatalException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The pipeline is held by another process or object.
+     *
+     * @param message who holds it where known, and what to do; not null
+     */
     public PipelineAlreadyRunningException(String message) {
         super(message);
     }
 
+    /**
+     * The pipeline is held by another process or object, as a failure found.
+     *
+     * @param message who holds it where known, and what to do; not null
+     * @param cause the failure that showed it, or null
+     */
     public PipelineAlreadyRunningException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -28,12 +28,21 @@ public final class PipelineContext {
     /**
      * A context for a pipeline of this name and clock that keeps its offsets in a store of its own; mainly for tests
      * that open a source or sink directly.
+     *
+     * @param pipelineName the pipeline's name, not null: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}
+     * @param clock the clock for wall-clock times, not null
+     * @return a context with {@link #exactlyOnce()} false
+     * @throws IllegalArgumentException if the name is not valid
      */
     public static PipelineContext of(String pipelineName, Clock clock) {
         return new PipelineContext(pipelineName, clock, false);
     }
 
-    /** This context, for a pipeline that saves its offsets through the sink's own offset store. */
+    /**
+     * This context, for a pipeline that saves its offsets through the sink's own offset store.
+     *
+     * @return a copy of this context with {@link #exactlyOnce()} true
+     */
     public PipelineContext withExactlyOnce() {
         return new PipelineContext(pipelineName, clock, true);
     }
@@ -43,17 +52,27 @@ public final class PipelineContext {
      * {@link ExactlyOnceSink#commit(String, String)} after each {@link Sink#flush()}, which commits data and offset
      * together (exactly once). False if the offsets go to an offset store: the sink must make its data durable in
      * {@code flush()} (at least once).
+     *
+     * @return true if offsets are committed with the sink's data
      */
     public boolean exactlyOnce() {
         return exactlyOnce;
     }
 
-    /** The pipeline's name: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}, starting with a letter or digit. */
+    /**
+     * The pipeline's name: 1 to 63 letters, digits, {@code _}, {@code .} or {@code -}, starting with a letter or digit.
+     *
+     * @return the name, never null
+     */
     public String pipelineName() {
         return pipelineName;
     }
 
-    /** The clock for every wall-clock time the pipeline records. */
+    /**
+     * The clock for every wall-clock time the pipeline records.
+     *
+     * @return the clock, never null
+     */
     public Clock clock() {
         return clock;
     }

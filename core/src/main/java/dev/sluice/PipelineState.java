@@ -28,7 +28,11 @@ public enum PipelineState {
     /** Stopped by a fatal error or by running out of retries; {@link PipelineStatus#failure()} says why. Terminal. */
     FAILED;
 
-    /** True for the states a pipeline never leaves. */
+    /**
+     * True for the states a pipeline never leaves.
+     *
+     * @return true for a terminal state
+     */
     public boolean isTerminal() {
         return this == CLOSED || this == COMPLETED || this == FAILED;
     }

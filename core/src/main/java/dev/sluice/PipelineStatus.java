@@ -45,7 +45,26 @@ public record PipelineStatus(
         SnapshotStatus snapshot,
         SourceHealth sourceHealth) {
 
-    /** Copies the per-table map; a null source health is unknown. */
+    /**
+     * Copies the per-table map; a null source health is unknown.
+     *
+     * @param pipelineName the pipeline's name
+     * @param state the state
+     * @param eventsCaptured events captured, 0 or more
+     * @param eventsWritten events written, 0 or more
+     * @param eventsCommitted events committed, 0 or more
+     * @param commits commit cycles, 0 or more
+     * @param recoveries recoveries, 0 or more
+     * @param queuedEvents events queued now, 0 or more
+     * @param queuedBytes their estimated size in bytes
+     * @param lastCommittedOffset the last committed offset, or null
+     * @param lastCommitTime the last commit's time, or null
+     * @param lag the lag, not null
+     * @param eventsPerTable the committed events per table, not null; copied
+     * @param failure the current or last failure, or null
+     * @param snapshot the snapshot's progress, or null
+     * @param sourceHealth the source's health, or null for unknown
+     */
     public PipelineStatus {
         eventsPerTable = Map.copyOf(eventsPerTable);
         if (sourceHealth == null) {

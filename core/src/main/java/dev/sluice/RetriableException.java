@@ -7,10 +7,21 @@ package dev.sluice;
 public class RetriableException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure that may pass; the pipeline reopens and retries.
+     *
+     * @param message what failed; not null
+     */
     public RetriableException(String message) {
         super(message);
     }
 
+    /**
+     * A failure that may pass, caused by another; the pipeline reopens and retries.
+     *
+     * @param message what failed; not null
+     * @param cause the underlying failure, or null
+     */
     public RetriableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -9,6 +9,12 @@ package dev.sluice;
 public class RetriesExhaustedException extends FatalException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The retry policy gave up.
+     *
+     * @param message how long or how often it failed, and what to do; not null
+     * @param cause the last failure
+     */
     public RetriesExhaustedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -31,17 +31,29 @@ public final class RetryPolicy {
         this.maxDuration = builder.maxDuration;
     }
 
-    /** Retries without limit, after a backoff of 1 s doubling up to 1 min. */
+    /**
+     * Retries without limit, after a backoff of 1 s doubling up to 1 min.
+     *
+     * @return the default policy
+     */
     public static RetryPolicy unlimited() {
         return UNLIMITED;
     }
 
-    /** A builder starting from {@link #unlimited()}. */
+    /**
+     * A builder starting from {@link #unlimited()}.
+     *
+     * @return a new builder with the values of {@link #unlimited()}; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this policy's values. */
+    /**
+     * A builder starting from this policy's values.
+     *
+     * @return a new builder with this policy's values
+     */
     public Builder toBuilder() {
         Builder builder = new Builder();
         builder.initialBackoff = initialBackoff;
@@ -51,27 +63,48 @@ public final class RetryPolicy {
         return builder;
     }
 
-    /** The wait before the first reopening. */
+    /**
+     * The wait before the first reopening.
+     *
+     * @return the initial backoff, positive
+     */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** The longest wait between reopenings. */
+    /**
+     * The longest wait between reopenings.
+     *
+     * @return the backoff cap, at least {@link #initialBackoff()}
+     */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** Failures in a row the pipeline recovers from; {@link Integer#MAX_VALUE} for no limit. */
+    /**
+     * Failures in a row the pipeline recovers from; {@link Integer#MAX_VALUE} for no limit.
+     *
+     * @return the count limit, 0 or more
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** How long failures may go on without a commit before the pipeline gives up; {@code null} for no limit. */
+    /**
+     * How long failures may go on without a commit before the pipeline gives up; {@code null} for no limit.
+     *
+     * @return the time limit, or null
+     */
     public Duration maxDuration() {
         return maxDuration;
     }
 
-    /** The wait before reopening after the {@code failure}-th failure in a row (1-based): doubling, capped. */
+    /**
+     * The wait before reopening after the {@code failure}-th failure in a row (1-based): doubling, capped.
+     *
+     * @param failure the number of failures in a row, from 1
+     * @return the wait: {@link #initialBackoff()} doubled {@code failure - 1} times, at most {@link #maxBackoff()}
+     */
     public Duration backoff(int failure) {
         Duration delay = initialBackoff;
         for (int i = 1; i < failure && delay.compareTo(maxBackoff) < 0; i++) {
@@ -83,6 +116,10 @@ public final class RetryPolicy {
     /**
      * Whether to give up after the {@code failure}-th failure in a row, the first of which came {@code failingFor}
      * ago; null to retry, else why not.
+     *
+     * @param failure the number of failures in a row, from 1
+     * @param failingFor the time since the first of them, not null
+     * @return null to retry, or the reason to give up (for the failure's message)
      */
     public String exhausted(int failure, Duration failingFor) {
         if (failure > maxAttempts) {
@@ -123,7 +160,14 @@ public final class RetryPolicy {
 
         private Builder() {}
 
-        /** The wait before the first reopening, and its cap as it doubles (default 1 s and 1 min). */
+        /**
+         * The wait before the first reopening, and its cap as it doubles (default 1 s and 1 min).
+         *
+         * @param initial the first wait, positive, not null
+         * @param max the longest wait, at least {@code initial}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if a duration is not positive or {@code max} is shorter than {@code initial}
+         */
         public Builder backoff(Duration initial, Duration max) {
             positive("initial backoff", initial);
             positive("max backoff", max);
@@ -136,7 +180,13 @@ public final class RetryPolicy {
             return this;
         }
 
-        /** How many failures in a row to recover from (default: no limit; 0 gives up at the first failure). */
+        /**
+         * How many failures in a row to recover from (default: no limit; 0 gives up at the first failure).
+         *
+         * @param maxAttempts failures in a row to recover from, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if the number is negative
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 0) {
                 throw new IllegalArgumentException("maxRetries must not be negative, was " + maxAttempts);
@@ -145,18 +195,33 @@ public final class RetryPolicy {
             return this;
         }
 
-        /** Gives up once failures went on this long without a commit (default: no limit). */
+        /**
+         * Gives up once failures went on this long without a commit (default: no limit).
+         *
+         * @param maxDuration the longest time of failing without a commit, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is not positive
+         */
         public Builder maxDuration(Duration maxDuration) {
             this.maxDuration = positive("max retry duration", maxDuration);
             return this;
         }
 
-        /** Removes the time limit. */
+        /**
+         * Removes the time limit.
+         *
+         * @return this builder
+         */
         public Builder noMaxDuration() {
             this.maxDuration = null;
             return this;
         }
 
+        /**
+         * The policy.
+         *
+         * @return a new, immutable policy with the values set
+         */
         public RetryPolicy build() {
             return new RetryPolicy(this);
         }

@@ -23,22 +23,41 @@ public final class Row {
 
     /**
      * A row of these values. The array is not copied: the caller hands it over and must not change it.
+     *
+     * @param values the values, aligned to the table's schema; taken over, not copied
+     * @return the row
      */
     public static Row of(Object... values) {
         return new Row(Objects.requireNonNull(values, "values"));
     }
 
-    /** The number of values. */
+    /**
+     * The number of values.
+     *
+     * @return the number of values, equal to the schema's number of columns
+     */
     public int size() {
         return values.length;
     }
 
-    /** The value at a position: null, or an instance of that column's Java type. */
+    /**
+     * The value at a position: null, or an instance of that column's Java type.
+     *
+     * @param index a column position, from 0
+     * @return the value, or null
+     */
     public Object get(int index) {
         return values[index];
     }
 
-    /** The value of the named column of {@code schema}, which must be the schema this row belongs to. */
+    /**
+     * The value of the named column of {@code schema}, which must be the schema this row belongs to.
+     *
+     * @param schema the row's schema, not null
+     * @param column the column's name, exactly as in the schema
+     * @return the value, or null
+     * @throws IllegalArgumentException if the schema has no such column
+     */
     public Object get(Schema schema, String column) {
         int index = schema.indexOf(column);
         if (index < 0) {
@@ -47,7 +66,11 @@ public final class Row {
         return values[index];
     }
 
-    /** The values as an unmodifiable list (nulls included). */
+    /**
+     * The values as an unmodifiable list (nulls included).
+     *
+     * @return an unmodifiable view of the values
+     */
     public List<Object> values() {
         return Collections.unmodifiableList(Arrays.asList(values));
     }

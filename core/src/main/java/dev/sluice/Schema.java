@@ -50,6 +50,8 @@ public final class Schema {
     /**
      * A schema of the given columns, in order, whose key is the named columns, in key order.
      *
+     * @param columns the columns, in row order, not null; copied
+     * @return the immutable schema
      * @param keyColumns the names of the primary key columns; empty when the table has no key
      * @throws IllegalArgumentException if a column name repeats or a key column is not among the columns
      */
@@ -57,33 +59,59 @@ public final class Schema {
         return new Schema(columns, keyColumns);
     }
 
-    /** A builder that adds columns in order. */
+    /**
+     * A builder that adds columns in order.
+     *
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The columns, in the order of the values in every {@link Row} of this schema. */
+    /**
+     * The columns, in the order of the values in every {@link Row} of this schema.
+     *
+     * @return the columns, unmodifiable
+     */
     public List<Column> columns() {
         return columns;
     }
 
-    /** The number of columns. */
+    /**
+     * The number of columns.
+     *
+     * @return the number of columns
+     */
     public int size() {
         return columns.size();
     }
 
-    /** The column at a position. */
+    /**
+     * The column at a position.
+     *
+     * @param index a column position, from 0 to {@link #size()} - 1
+     * @return the column
+     */
     public Column column(int index) {
         return columns.get(index);
     }
 
-    /** The position of the named column, or -1 if there is none. */
+    /**
+     * The position of the named column, or -1 if there is none.
+     *
+     * @param name the column's name, exactly as the source reports it (case-sensitive)
+     * @return the position, from 0, or -1
+     */
     public int indexOf(String name) {
         Integer index = indexByName.get(name);
         return index == null ? -1 : index;
     }
 
-    /** The key columns, in key order; empty when the table has no key. */
+    /**
+     * The key columns, in key order; empty when the table has no key.
+     *
+     * @return the key columns, unmodifiable; empty without a key
+     */
     public List<Column> keyColumns() {
         List<Column> key = new ArrayList<>(keyIndexes.length);
         for (int index : keyIndexes) {
@@ -92,12 +120,20 @@ public final class Schema {
         return key;
     }
 
-    /** The positions of the key columns, in key order (a copy). */
+    /**
+     * The positions of the key columns, in key order (a copy).
+     *
+     * @return a new array of column positions, from 0
+     */
     public int[] keyIndexes() {
         return keyIndexes.clone();
     }
 
-    /** True if the table has a key. */
+    /**
+     * True if the table has a key.
+     *
+     * @return true if {@link #keyColumns()} is not empty
+     */
     public boolean hasKey() {
         return keyIndexes.length > 0;
     }
@@ -144,25 +180,45 @@ public final class Schema {
 
         private Builder() {}
 
-        /** Adds a column. */
+        /**
+         * Adds a column.
+         *
+         * @param column the column, not null
+         * @return this builder
+         */
         public Builder column(Column column) {
             columns.add(Objects.requireNonNull(column, "column"));
             return this;
         }
 
-        /** Adds a nullable column. */
+        /**
+         * Adds a nullable column.
+         *
+         * @param name the column's name, not null or empty
+         * @param type its logical type, not null
+         * @return this builder
+         */
         public Builder column(String name, Type type) {
             return column(Column.of(name, type));
         }
 
-        /** Sets the key columns, in key order. */
+        /**
+         * Sets the key columns, in key order.
+         *
+         * @param columnNames the names of columns added before or after this call; none for a table without key
+         * @return this builder
+         */
         public Builder key(String... columnNames) {
             key.clear();
             key.addAll(Arrays.asList(columnNames));
             return this;
         }
 
-        /** The schema; see {@link Schema#of(List, List)} for what is checked. */
+        /**
+         * The schema; see {@link Schema#of(List, List)} for what is checked.
+         *
+         * @return the immutable schema
+         */
         public Schema build() {
             return new Schema(columns, key);
         }

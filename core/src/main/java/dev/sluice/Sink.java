@@ -30,6 +30,7 @@ public interface Sink {
      * Prepares the sink for writing. Called before the first write, and again after every {@link #close()} that
      * followed a failure.
      *
+     * @param context the pipeline's name, clock and whether offsets are committed with the data; not null
      * @throws FatalException if the sink can never work as configured (no such bucket, access denied)
      */
     void open(PipelineContext context);
@@ -37,6 +38,8 @@ public interface Sink {
     /**
      * Writes events, in order. The list is never empty and belongs to the pipeline: it is only valid during the
      * call (the events themselves are immutable and may be kept).
+     *
+     * @param events the events, in source order, never empty
      */
     void write(List<ChangeEvent> events);
 
@@ -49,6 +52,8 @@ public interface Sink {
     /**
      * True when the sink would rather be flushed now than buffer more (a memory budget reached). Checked after
      * each write; the pipeline then commits at once instead of waiting for its commit interval.
+     *
+     * @return true to ask for a commit now
      */
     default boolean wantsFlush() {
         return false;

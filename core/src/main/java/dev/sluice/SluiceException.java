@@ -10,10 +10,21 @@ package dev.sluice;
 public class SluiceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A Sluice failure, treated as retriable (prefer a subclass that says how to treat it).
+     *
+     * @param message what happened and what to do; not null
+     */
     public SluiceException(String message) {
         super(message);
     }
 
+    /**
+     * A Sluice failure caused by another, treated as retriable (prefer a subclass that says how to treat it).
+     *
+     * @param message what happened and what to do; not null
+     * @param cause the underlying failure, or null
+     */
     public SluiceException(String message, Throwable cause) {
         super(message, cause);
     }

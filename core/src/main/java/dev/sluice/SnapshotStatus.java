@@ -15,6 +15,16 @@ package dev.sluice;
  */
 public record SnapshotStatus(TableId table, int tablesDone, int tablesTotal, long rowsRead, long rowsEstimated) {
 
+    /**
+     * Checks that the counts are consistent.
+     *
+     * @param table the table being read, or null
+     * @param tablesDone tables done, 0 to {@code tablesTotal}
+     * @param tablesTotal tables in all
+     * @param rowsRead rows read, 0 or more
+     * @param rowsEstimated rows estimated, or -1
+     * @throws IllegalArgumentException if a count is negative or more tables are done than there are
+     */
     public SnapshotStatus {
         if (tablesDone < 0 || tablesTotal < tablesDone || rowsRead < 0 || rowsEstimated < -1) {
             throw new IllegalArgumentException("inconsistent snapshot status: " + tablesDone + "/" + tablesTotal
@@ -25,6 +35,8 @@ public record SnapshotStatus(TableId table, int tablesDone, int tablesTotal, lon
     /**
      * The share of the estimated rows read, from 0 to 100 (capped at 99.9 while tables are left, since estimates
      * can be low), or -1 without an estimate.
+     *
+     * @return the percentage read, 0 to 100, or -1
      */
     public double percent() {
         if (rowsEstimated < 0) {

@@ -17,6 +17,7 @@ public interface Source {
      * <p>Called on a pipeline thread; may block while it connects or prepares (creating a replication slot,
      * say). A failure here is handled like any other: retried with backoff unless it is a {@link FatalException}.
      *
+     * @return a new stream, owned by the pipeline, which closes it
      * @param from the last committed offset, as decoded by {@link #decodeOffset(String)}, or null
      * @param context the pipeline's name and clock
      * @throws FatalException if the stream can never be opened as configured (a missing privilege, a log
@@ -27,6 +28,8 @@ public interface Source {
     /**
      * Reads an offset this source's offsets {@link Offset#encode() encoded}.
      *
+     * @param encoded the text of {@link Offset#encode()} as the offset store keeps it, not null
+     * @return the offset, equal to the one encoded
      * @throws IllegalArgumentException if the text is not an offset of this source (written by another kind of
      *     source, or damaged); the message says what was expected. The pipeline turns this into a
      *     {@link FatalException} that names the offset store and the fix.

@@ -58,13 +58,30 @@ public record SourceHealth(
             this.level = level;
         }
 
-        /** 0 for OK, 1 for WARNING, 2 for CRITICAL, -1 for UNKNOWN: the value of the risk gauge. */
+        /**
+         * 0 for OK, 1 for WARNING, 2 for CRITICAL, -1 for UNKNOWN: the value of the risk gauge.
+         *
+         * @return the gauge value, -1 to 2
+         */
         public int level() {
             return level;
         }
     }
 
-    /** Checks the values: sizes are -1 or more, durations are not negative. */
+    /**
+     * Checks the values: sizes are -1 or more, durations are not negative.
+     *
+     * @param risk the risk level, not null
+     * @param reason what the level rests on and the fix, not null
+     * @param backlogBytes backlog in bytes, or -1
+     * @param backlogTime backlog in source time, not negative, or null
+     * @param retainedBytes retained log in bytes, or -1
+     * @param limitBytes the retention limit in bytes, or -1
+     * @param headroomBytes headroom in bytes, or -1
+     * @param headroomTime headroom in time, not negative, or null
+     * @param checkedAt when measured, or null
+     * @throws IllegalArgumentException if a size is below -1 or a duration is negative
+     */
     public SourceHealth {
         Objects.requireNonNull(risk, "risk");
         Objects.requireNonNull(reason, "reason");
@@ -78,12 +95,23 @@ public record SourceHealth(
         }
     }
 
-    /** Nothing measured, for the reason given (the source cannot tell, or the check failed). */
+    /**
+     * Nothing measured, for the reason given (the source cannot tell, or the check failed).
+     *
+     * @param reason why nothing was measured, not null; shown in logs and status
+     * @return a health of risk {@link Risk#UNKNOWN} with every quantity unknown
+     */
     public static SourceHealth unknown(String reason) {
         return new SourceHealth(Risk.UNKNOWN, reason, -1, null, -1, -1, -1, null, null);
     }
 
-    /** This measurement with another risk level and reason. */
+    /**
+     * This measurement with another risk level and reason.
+     *
+     * @param level the new risk level, not null
+     * @param why what the new level rests on and the fix, not null
+     * @return a copy with the same quantities
+     */
     public SourceHealth withRisk(Risk level, String why) {
         return new SourceHealth(level, why, backlogBytes, backlogTime, retainedBytes, limitBytes, headroomBytes,
                 headroomTime, checkedAt);

@@ -33,22 +33,44 @@ public final class TableFilter implements Predicate<TableId> {
         this.excludePatterns = excludePatterns;
     }
 
-    /** Every table. */
+    /**
+     * Every table.
+     *
+     * @return the filter that chooses every table
+     */
     public static TableFilter all() {
         return ALL;
     }
 
-    /** The tables matching any of these patterns. */
+    /**
+     * The tables matching any of these patterns.
+     *
+     * @param patterns globs on {@code namespace.name}, not null or blank
+     * @return a filter that chooses only the matching tables
+     * @throws IllegalArgumentException if a pattern is blank
+     */
     public static TableFilter include(String... patterns) {
         return ALL.withIncludes(List.of(patterns));
     }
 
-    /** The tables matching any of these patterns. */
+    /**
+     * The tables matching any of these patterns.
+     *
+     * @param patterns globs on {@code namespace.name}, not null or blank
+     * @return a filter that chooses only the matching tables
+     * @throws IllegalArgumentException if a pattern is blank
+     */
     public static TableFilter include(List<String> patterns) {
         return ALL.withIncludes(patterns);
     }
 
-    /** This filter, also leaving out the tables matching any of these patterns. */
+    /**
+     * This filter, also leaving out the tables matching any of these patterns.
+     *
+     * @param patterns globs on {@code namespace.name}, not null or blank
+     * @return a new filter with these excludes added; this one is unchanged
+     * @throws IllegalArgumentException if a pattern is blank
+     */
     public TableFilter exclude(String... patterns) {
         List<String> all = new ArrayList<>(excludes);
         all.addAll(check(List.of(patterns)));
@@ -68,12 +90,20 @@ public final class TableFilter implements Predicate<TableId> {
         return (includePatterns.isEmpty() || matchesAny(includePatterns, name)) && !matchesAny(excludePatterns, name);
     }
 
-    /** The include patterns; empty means every table. */
+    /**
+     * The include patterns; empty means every table.
+     *
+     * @return the include globs, unmodifiable
+     */
     public List<String> includes() {
         return includes;
     }
 
-    /** The exclude patterns. */
+    /**
+     * The exclude patterns.
+     *
+     * @return the exclude globs, unmodifiable; empty if none
+     */
     public List<String> excludes() {
         return excludes;
     }

@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record TableId(String namespace, String name) {
 
-    /** Checks that neither part is null or empty. */
+    /**
+     * Checks that neither part is null or empty.
+     *
+     * @param namespace the schema or database, not null or empty
+     * @param name the table or collection, not null or empty
+     * @throws IllegalArgumentException if a part is empty
+     */
     public TableId {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
@@ -24,7 +30,14 @@ public record TableId(String namespace, String name) {
         }
     }
 
-    /** Shorthand for {@code new TableId(namespace, name)}. */
+    /**
+     * Shorthand for {@code new TableId(namespace, name)}.
+     *
+     * @param namespace the schema or database, not null or empty
+     * @param name the table or collection, not null or empty
+     * @return the table id
+     * @throws IllegalArgumentException if a part is empty
+     */
     public static TableId of(String namespace, String name) {
         return new TableId(namespace, name);
     }

@@ -53,24 +53,43 @@ public final class Type {
 
     /** The kinds of logical type, each with the Java class of its values. */
     public enum Kind {
+        /** True or false: {@link Boolean}. */
         BOOLEAN(Boolean.class),
+        /** A 16-bit signed integer: {@link Short}. */
         INT16(Short.class),
+        /** A 32-bit signed integer: {@link Integer}. */
         INT32(Integer.class),
+        /** A 64-bit signed integer: {@link Long}. */
         INT64(Long.class),
+        /** A 32-bit IEEE 754 float: {@link Float}. */
         FLOAT32(Float.class),
+        /** A 64-bit IEEE 754 float: {@link Double}. */
         FLOAT64(Double.class),
+        /** An exact decimal, with or without declared precision and scale: {@link BigDecimal}. */
         DECIMAL(BigDecimal.class),
+        /** Text: {@link String}. */
         STRING(String.class),
+        /** Binary data: {@code byte[]}. */
         BYTES(byte[].class),
+        /** A calendar date without zone: {@link LocalDate}. */
         DATE(LocalDate.class),
+        /** A time of day without zone, to the microsecond: {@link LocalTime}. */
         TIME(LocalTime.class),
+        /** A date and time without zone, never shifted, to the microsecond: {@link LocalDateTime}. */
         TIMESTAMP(LocalDateTime.class),
+        /** A point in time, to the microsecond: {@link Instant}. */
         TIMESTAMP_TZ(Instant.class),
+        /** Months, days and microseconds: {@link Interval}. */
         INTERVAL(Interval.class),
+        /** A UUID: {@link java.util.UUID}. */
         UUID(UUID.class),
+        /** A JSON document, as its text: {@link String}. */
         JSON(String.class),
+        /** An enum label: {@link String}. */
         ENUM(String.class),
+        /** A list of elements of one type: {@link List}. */
         ARRAY(List.class),
+        /** A source type the mapping does not know, as the server's text: {@link String}. */
         UNKNOWN(String.class);
 
         private final Class<?> javaType;
@@ -79,27 +98,47 @@ public final class Type {
             this.javaType = javaType;
         }
 
-        /** The class every non-null value of this kind is an instance of. */
+        /**
+         * The class every non-null value of this kind is an instance of.
+         *
+         * @return the Java class of this kind's values
+         */
         public Class<?> javaType() {
             return javaType;
         }
     }
 
+    /** The {@code BOOLEAN} type. */
     public static final Type BOOLEAN = new Type(Kind.BOOLEAN);
+    /** The {@code INT16} type. */
     public static final Type INT16 = new Type(Kind.INT16);
+    /** The {@code INT32} type. */
     public static final Type INT32 = new Type(Kind.INT32);
+    /** The {@code INT64} type. */
     public static final Type INT64 = new Type(Kind.INT64);
+    /** The {@code FLOAT32} type. */
     public static final Type FLOAT32 = new Type(Kind.FLOAT32);
+    /** The {@code FLOAT64} type. */
     public static final Type FLOAT64 = new Type(Kind.FLOAT64);
+    /** The {@code STRING} type. */
     public static final Type STRING = new Type(Kind.STRING);
+    /** The {@code BYTES} type. */
     public static final Type BYTES = new Type(Kind.BYTES);
+    /** The {@code DATE} type. */
     public static final Type DATE = new Type(Kind.DATE);
+    /** The {@code TIME} type. */
     public static final Type TIME = new Type(Kind.TIME);
+    /** The {@code TIMESTAMP} type: no zone, never shifted. */
     public static final Type TIMESTAMP = new Type(Kind.TIMESTAMP);
+    /** The {@code TIMESTAMP_TZ} type: an instant. */
     public static final Type TIMESTAMP_TZ = new Type(Kind.TIMESTAMP_TZ);
+    /** The {@code INTERVAL} type. */
     public static final Type INTERVAL = new Type(Kind.INTERVAL);
+    /** The {@code UUID} type. */
     public static final Type UUID = new Type(Kind.UUID);
+    /** The {@code JSON} type. */
     public static final Type JSON = new Type(Kind.JSON);
+    /** The {@code UNKNOWN} type; its columns must name their {@linkplain Column#sourceType() source type}. */
     public static final Type UNKNOWN = new Type(Kind.UNKNOWN);
 
     /** The largest precision a constrained decimal may declare (PostgreSQL's numeric limit). */
@@ -129,6 +168,9 @@ public final class Type {
     /**
      * A decimal with a fixed precision (total digits) and scale (digits after the point).
      *
+     * @param precision the total number of digits, 1 to {@value #MAX_DECIMAL_PRECISION}
+     * @param scale the digits after the point, 0 to {@code precision}
+     * @return the decimal type
      * @throws IllegalArgumentException unless {@code 1 <= precision <= 1000} and {@code 0 <= scale <= precision}
      */
     public static Type decimal(int precision, int scale) {
@@ -145,62 +187,114 @@ public final class Type {
         return new Type(Kind.DECIMAL, precision, scale, null, List.of());
     }
 
-    /** A decimal without declared precision or scale (PostgreSQL {@code numeric}): values of any scale. */
+    /**
+     * A decimal without declared precision or scale (PostgreSQL {@code numeric}): values of any scale.
+     *
+     * @return the unconstrained decimal type
+     */
     public static Type decimal() {
         return UNCONSTRAINED_DECIMAL;
     }
 
-    /** An enum whose labels are known, in declaration order. The labels are informational, not checked. */
+    /**
+     * An enum whose labels are known, in declaration order. The labels are informational, not checked.
+     *
+     * @param labels the labels, not null; copied; empty for unknown labels
+     * @return the enum type
+     */
     public static Type enumOf(List<String> labels) {
         List<String> copy = List.copyOf(labels);
         return copy.isEmpty() ? ANY_ENUM : new Type(Kind.ENUM, 0, 0, null, copy);
     }
 
-    /** An enum whose labels are not known. */
+    /**
+     * An enum whose labels are not known.
+     *
+     * @return the enum type without labels
+     */
     public static Type enumType() {
         return ANY_ENUM;
     }
 
-    /** An array (a {@link List}) of the given element type. */
+    /**
+     * An array (a {@link List}) of the given element type.
+     *
+     * @param elementType the type of the elements, not null
+     * @return the array type
+     */
     public static Type arrayOf(Type elementType) {
         return new Type(Kind.ARRAY, 0, 0, Objects.requireNonNull(elementType, "elementType"), List.of());
     }
 
+    /**
+     * The kind of this type, which fixes the Java class of its values.
+     *
+     * @return the kind, never null
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The class every non-null value of this type is an instance of. */
+    /**
+     * The class every non-null value of this type is an instance of.
+     *
+     * @return the Java class of this type's values
+     */
     public Class<?> javaType() {
         return kind.javaType;
     }
 
-    /** A decimal's declared precision, or 0 for an unconstrained decimal and every other kind. */
+    /**
+     * A decimal's declared precision, or 0 for an unconstrained decimal and every other kind.
+     *
+     * @return the precision, 0 or 1 to {@value #MAX_DECIMAL_PRECISION}
+     */
     public int precision() {
         return precision;
     }
 
-    /** A decimal's declared scale, or 0 for an unconstrained decimal and every other kind. */
+    /**
+     * A decimal's declared scale, or 0 for an unconstrained decimal and every other kind.
+     *
+     * @return the scale, 0 or more
+     */
     public int scale() {
         return scale;
     }
 
-    /** True for a decimal declared with precision and scale. */
+    /**
+     * True for a decimal declared with precision and scale.
+     *
+     * @return true if {@link #precision()} and {@link #scale()} constrain the values
+     */
     public boolean hasPrecision() {
         return kind == Kind.DECIMAL && precision > 0;
     }
 
-    /** An array's element type, or null for every other kind. */
+    /**
+     * An array's element type, or null for every other kind.
+     *
+     * @return the element type, or null
+     */
     public Type elementType() {
         return elementType;
     }
 
-    /** An enum's labels where the source knows them, else empty. */
+    /**
+     * An enum's labels where the source knows them, else empty.
+     *
+     * @return the labels in declaration order, unmodifiable; empty if unknown
+     */
     public List<String> enumValues() {
         return enumValues;
     }
 
-    /** True if {@code value} is null or a valid value of this type (see the class description). */
+    /**
+     * True if {@code value} is null or a valid value of this type (see the class description).
+     *
+     * @param value any object, or null
+     * @return true if the value may be a value of a column of this type
+     */
     public boolean accepts(Object value) {
         return rejection(value) == null;
     }

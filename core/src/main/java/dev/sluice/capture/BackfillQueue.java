@@ -29,6 +29,15 @@ public record BackfillQueue(List<Backfill> backfills) {
      */
     public record Backfill(TableId table, String condition, List<String> lastKey, long rows) {
 
+        /**
+         * Checks the parts and copies the key.
+         *
+         * @param table the table to read again, not null
+         * @param condition the SQL row condition, or null (a blank one becomes null) for every row
+         * @param lastKey the key of the last row read, in text forms; empty if nothing was read yet; copied
+         * @param rows the rows emitted so far, 0 or more
+         * @throws IllegalArgumentException if the count is negative
+         */
         public Backfill {
             Objects.requireNonNull(table, "table");
             lastKey = List.copyOf(lastKey);
@@ -40,17 +49,33 @@ public record BackfillQueue(List<Backfill> backfills) {
             }
         }
 
-        /** A backfill that has read nothing yet. */
+        /**
+         * A backfill that has read nothing yet.
+         *
+         * @param table the table to read again, not null
+         * @param condition the SQL row condition, or null for every row; not blank
+         * @return the backfill, with no key and no rows read
+         */
         public static Backfill of(TableId table, String condition) {
             return new Backfill(table, condition, List.of(), 0);
         }
 
-        /** {@code table}, with its condition if there is one: for messages and logs. */
+        /**
+         * {@code table}, with its condition if there is one: for messages and logs.
+         *
+         * @return a short description, e.g. {@code shop.orders where id > 10}
+         */
         public String describe() {
             return condition == null ? table.toString() : table + " where " + condition;
         }
     }
 
+    /**
+     * Copies the list and checks it is not empty.
+     *
+     * @param backfills the backfills, current first, not null or empty; copied
+     * @throws IllegalArgumentException if the list is empty
+     */
     public BackfillQueue {
         backfills = List.copyOf(backfills);
         if (backfills.isEmpty()) {
@@ -58,37 +83,65 @@ public record BackfillQueue(List<Backfill> backfills) {
         }
     }
 
-    /** {@code queue} with {@code next} at its end; {@code queue} may be null (no backfill owed). */
+    /**
+     * {@code queue} with {@code next} at its end; {@code queue} may be null (no backfill owed).
+     *
+     * @param queue the queue, or null for none
+     * @param next the backfill to add, not null
+     * @return a new queue ending with {@code next}
+     */
     public static BackfillQueue append(BackfillQueue queue, Backfill next) {
         List<Backfill> all = new ArrayList<>(queue == null ? List.of() : queue.backfills);
         all.add(Objects.requireNonNull(next, "next"));
         return new BackfillQueue(all);
     }
 
-    /** The backfill being read. */
+    /**
+     * The backfill being read.
+     *
+     * @return the first backfill, never null
+     */
     public Backfill current() {
         return backfills.get(0);
     }
 
-    /** One more row of the current backfill emitted, whose key (in text forms) is {@code key}. */
+    /**
+     * One more row of the current backfill emitted, whose key (in text forms) is {@code key}.
+     *
+     * @param key the emitted row's key, in the key's text forms
+     * @return a new queue whose current backfill has that key and one more row
+     */
     public BackfillQueue emitted(List<String> key) {
         Backfill now = current();
         return withCurrent(new Backfill(now.table(), now.condition(), key, now.rows() + 1));
     }
 
-    /** The current backfill read up to {@code key} (a chunk whose last rows the log replaced): no row emitted. */
+    /**
+     * The current backfill read up to {@code key} (a chunk whose last rows the log replaced): no row emitted.
+     *
+     * @param key the key read up to, in the key's text forms
+     * @return a new queue whose current backfill has that key and the same rows
+     */
     public BackfillQueue through(List<String> key) {
         Backfill now = current();
         return withCurrent(new Backfill(now.table(), now.condition(), key, now.rows()));
     }
 
-    /** The current backfill read again from its start (its table's key changed). */
+    /**
+     * The current backfill read again from its start (its table's key changed).
+     *
+     * @return a new queue whose current backfill has no key
+     */
     public BackfillQueue restarted() {
         Backfill now = current();
         return withCurrent(Backfill.of(now.table(), now.condition()));
     }
 
-    /** The queue without the current backfill (it is done), or null if none is left. */
+    /**
+     * The queue without the current backfill (it is done), or null if none is left.
+     *
+     * @return a new queue without the current backfill, or null
+     */
     public BackfillQueue next() {
         return backfills.size() == 1 ? null : new BackfillQueue(backfills.subList(1, backfills.size()));
     }
@@ -99,6 +152,12 @@ public record BackfillQueue(List<Backfill> backfills) {
         return new BackfillQueue(all);
     }
 
+    /**
+     * The queue as text, for a source's offset: backfills separated by {@code ~}, parts by {@code /}, each part
+     * URL-encoded; {@link #decode(String)} reads it back.
+     *
+     * @return the text, never null
+     */
     public String encode() {
         StringBuilder text = new StringBuilder();
         for (Backfill backfill : backfills) {
@@ -116,6 +175,8 @@ public record BackfillQueue(List<Backfill> backfills) {
     /**
      * Parses {@link #encode()}'s text.
      *
+     * @param text what {@link #encode()} returned, not null
+     * @return the equal queue
      * @throws IllegalArgumentException if the text is not a backfill queue
      */
     public static BackfillQueue decode(String text) {

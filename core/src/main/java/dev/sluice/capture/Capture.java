@@ -15,7 +15,10 @@ package dev.sluice.capture;
  * </ul>
  */
 public enum Capture {
+    /** The database's own change log. */
     LOG,
+    /** Triggers into a change table. */
     TRIGGER,
+    /** Polling on an update-timestamp column and the key. */
     TIMESTAMP
 }

@@ -18,12 +18,21 @@ public record ChangeTable(TableId table) {
     /** The default name of the change table, in the namespace the dialect chooses. */
     public static final String DEFAULT_NAME = "sluice_changes";
 
-    /** Checks the table is given. */
+    /**
+     * Checks the table is given.
+     *
+     * @param table where the change table lives, not null
+     */
     public ChangeTable {
         Objects.requireNonNull(table, "table");
     }
 
-    /** True if {@code other} is this change table (it is never captured itself). */
+    /**
+     * True if {@code other} is this change table (it is never captured itself).
+     *
+     * @param other any table, not null
+     * @return true if it names the change table
+     */
     public boolean is(TableId other) {
         return table.equals(other);
     }

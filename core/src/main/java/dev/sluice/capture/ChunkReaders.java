@@ -28,7 +28,12 @@ public final class ChunkReaders<R extends AutoCloseable> implements AutoCloseabl
     @FunctionalInterface
     public interface Opener<R> {
 
-        /** A new reader (and its connection). */
+        /**
+         * A new reader (and its connection).
+         *
+         * @return a reader with its own connection
+         * @throws SQLException if the connection cannot be made
+         */
         R open() throws SQLException;
     }
 
@@ -36,7 +41,14 @@ public final class ChunkReaders<R extends AutoCloseable> implements AutoCloseabl
     @FunctionalInterface
     public interface Task<R, T> {
 
-        /** Runs the read on {@code reader}, on whichever thread {@link #run} chose. */
+        /**
+         * Runs the read on {@code reader}, on whichever thread {@link #run} chose.
+         *
+         * @param reader the reader to use, not null
+         * @return the read's result
+         * @throws SQLException if the read fails
+         * @throws InterruptedException if the thread was interrupted
+         */
         T run(R reader) throws SQLException, InterruptedException;
     }
 
@@ -50,6 +62,10 @@ public final class ChunkReaders<R extends AutoCloseable> implements AutoCloseabl
     /**
      * Readers opened by {@code opener} when needed, at most {@code parallelism}; {@code threadName} names the threads
      * of the reads after the first.
+     *
+     * @param opener opens a reader, not null
+     * @param parallelism the most readers and reads at once, 1 or more
+     * @param threadName the name of the extra threads, not null
      */
     public ChunkReaders(Opener<R> opener, int parallelism, String threadName) {
         if (parallelism < 1) {
@@ -60,12 +76,22 @@ public final class ChunkReaders<R extends AutoCloseable> implements AutoCloseabl
         this.threadName = threadName;
     }
 
-    /** The most reads {@link #run} runs at once. */
+    /**
+     * The most reads {@link #run} runs at once.
+     *
+     * @return the parallelism, 1 or more
+     */
     public int parallelism() {
         return parallelism;
     }
 
-    /** Reader {@code index} (0 to parallelism - 1), opened if it is not. Used by the calling thread. */
+    /**
+     * Reader {@code index} (0 to parallelism - 1), opened if it is not. Used by the calling thread.
+     *
+     * @param index the reader's number
+     * @return the reader, open
+     * @throws SQLException if it cannot be opened
+     */
     public synchronized R reader(int index) throws SQLException {
         if (closed) {
             throw new IllegalStateException("the snapshot's readers are closed");
@@ -85,7 +111,11 @@ public final class ChunkReaders<R extends AutoCloseable> implements AutoCloseabl
      * Runs {@code tasks} (at most {@link #parallelism()}), task {@code i} on reader {@code i}, and returns their
      * results in the same order once all have ended.
      *
+     * @param <T> the type of a task's result
+     * @param tasks the tasks, at most {@link #parallelism()}, not null
+     * @return the results, in task order
      * @throws SQLException the first failure of a read (the others ran to their ends)
+     * @throws InterruptedException if the calling thread was interrupted; the reads under way are stopped
      */
     public <T> List<T> run(List<Task<R, T>> tasks) throws SQLException, InterruptedException {
         if (tasks.size() > parallelism) {

@@ -38,6 +38,7 @@ public final class HealthProbe implements AutoCloseable {
         /**
          * Measures the source now. May block briefly (a query with a timeout of a few seconds).
          *
+         * @return the measurement, never null
          * @param clock the pipeline's clock, for {@link SourceHealth#checkedAt()}
          * @throws Exception if the source cannot be asked; the probe then reports the health as unknown and closes
          *     this check, so its next call connects again
@@ -74,6 +75,10 @@ public final class HealthProbe implements AutoCloseable {
     /**
      * Starts measuring at once and then every {@code interval}.
      *
+     * @param check what measures the source, not null; called on the probe's thread
+     * @param clock the clock, not null
+     * @param interval the time between measurements, positive
+     * @return the running probe; close it to stop its thread
      * @param pipeline the pipeline's name, for the thread's name and the log lines' MDC
      * @param source how the log lines name the source (for example "slot sluice_orders")
      */
@@ -85,12 +90,20 @@ public final class HealthProbe implements AutoCloseable {
         return probe;
     }
 
-    /** The last measurement; {@link Risk#UNKNOWN} before the first or after a failed one. Never blocks. */
+    /**
+     * The last measurement; {@link Risk#UNKNOWN} before the first or after a failed one. Never blocks.
+     *
+     * @return the last measurement, never null
+     */
     public SourceHealth current() {
         return current;
     }
 
-    /** Measures now, on the calling thread (after a measurement under way), and returns the result. */
+    /**
+     * Measures now, on the calling thread (after a measurement under way), and returns the result.
+     *
+     * @return the new measurement, never null
+     */
     public SourceHealth refresh() {
         synchronized (lock) {
             if (stop.getCount() == 0) {

@@ -58,7 +58,12 @@ public final class JdbcCaptureSource implements Source {
     /** Opens a connection; for callers that have no {@link DataSource}. */
     @FunctionalInterface
     public interface ConnectionFactory {
-        /** A new connection, which the caller closes. */
+        /**
+         * A new connection, which the caller closes.
+         *
+         * @return an open connection
+         * @throws SQLException if no connection can be made
+         */
         Connection open() throws SQLException;
     }
 
@@ -94,12 +99,21 @@ public final class JdbcCaptureSource implements Source {
         this.initialLoad = b.initialLoad;
     }
 
-    /** A builder for a source of the database {@code dialect} describes. */
+    /**
+     * A builder for a source of the database {@code dialect} describes.
+     *
+     * @param dialect the database's dialect, not null
+     * @return a new builder; not thread-safe
+     */
     public static Builder builder(CaptureDialect dialect) {
         return new Builder(dialect);
     }
 
-    /** How this source captures. */
+    /**
+     * How this source captures.
+     *
+     * @return {@link Capture#TIMESTAMP} or {@link Capture#TRIGGER}
+     */
     public Capture mode() {
         return mode;
     }
@@ -268,7 +282,13 @@ public final class JdbcCaptureSource implements Source {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
         }
 
-        /** Required (or {@link #connections(ConnectionFactory, String)}): where connections come from. */
+        /**
+         * Required (or {@link #connections(ConnectionFactory, String)}): where connections come from.
+         *
+         * @param dataSource the data source, not null; the source takes connections and closes them, never the data
+         *     source
+         * @return this builder
+         */
         public Builder connections(DataSource dataSource) {
             Objects.requireNonNull(dataSource, "dataSource");
             this.connections = dataSource::getConnection;
@@ -280,6 +300,8 @@ public final class JdbcCaptureSource implements Source {
         /**
          * Required (or {@link #connections(DataSource)}): where connections come from.
          *
+         * @param factory opens new connections, not null
+         * @return this builder
          * @param description how to name the connections in messages and logs; must not contain a secret
          */
         public Builder connections(ConnectionFactory factory, String description) {
@@ -288,13 +310,24 @@ public final class JdbcCaptureSource implements Source {
             return this;
         }
 
-        /** The tables to capture; every table the user can see by default. */
+        /**
+         * The tables to capture; every table the user can see by default.
+         *
+         * @param tables the filter, not null
+         * @return this builder
+         */
         public Builder tables(TableFilter tables) {
             this.tables = Objects.requireNonNull(tables, "tables");
             return this;
         }
 
-        /** {@link Capture#TIMESTAMP} (the default) or {@link Capture#TRIGGER}. */
+        /**
+         * {@link Capture#TIMESTAMP} (the default) or {@link Capture#TRIGGER}.
+         *
+         * @param mode the capture method, not null
+         * @return this builder
+         * @throws IllegalArgumentException for {@link Capture#LOG}, which the database's own source provides
+         */
         public Builder mode(Capture mode) {
             Objects.requireNonNull(mode, "mode");
             if (mode == Capture.LOG) {
@@ -309,6 +342,9 @@ public final class JdbcCaptureSource implements Source {
          * Timestamp capture: the column every captured table sets to the current time on each insert and update
          * (a {@code timestamptz}/{@code timestamp} on PostgreSQL, {@code TIMESTAMP}/{@code DATETIME} on MySQL).
          * Required in timestamp mode. Matched exactly, case included.
+         *
+         * @param column the column's name, not null
+         * @return this builder
          */
         public Builder timestampColumn(String column) {
             this.timestampColumn = checkName(column, "timestampColumn");
@@ -318,19 +354,32 @@ public final class JdbcCaptureSource implements Source {
         /**
          * Timestamp capture: a column that marks a row deleted when it is set (not null, and not {@code false}):
          * such a row becomes a {@code DELETE} event. Optional; without it deletes are not captured at all.
+         *
+         * @param column the column's name, not null
+         * @return this builder
          */
         public Builder softDeleteColumn(String column) {
             this.softDeleteColumn = checkName(column, "softDeleteColumn");
             return this;
         }
 
-        /** Trigger capture: where the change table lives; by default the dialect's {@link ChangeTable#DEFAULT_NAME}. */
+        /**
+         * Trigger capture: where the change table lives; by default the dialect's {@link ChangeTable#DEFAULT_NAME}.
+         *
+         * @param table the change table's namespace and name, not null
+         * @return this builder
+         */
         public Builder changeTable(TableId table) {
             this.changeTable = Objects.requireNonNull(table, "table");
             return this;
         }
 
-        /** How long to wait between polls once everything available was read; 1 second by default. */
+        /**
+         * How long to wait between polls once everything available was read; 1 second by default.
+         *
+         * @param interval the pause, positive, not null
+         * @return this builder
+         */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = checkPositive(interval, "pollInterval");
             return this;
@@ -339,6 +388,9 @@ public final class JdbcCaptureSource implements Source {
         /**
          * The most rows read per table (timestamp) or from the change table (trigger) in one query; 1000 by
          * default.
+         *
+         * @param rows rows per query, 1 to 1000000
+         * @return this builder
          */
         public Builder batchSize(int rows) {
             if (rows < 1 || rows > 1_000_000) {
@@ -352,6 +404,9 @@ public final class JdbcCaptureSource implements Source {
          * Timestamp capture: how far behind the oldest open transaction the watermark stays, to absorb the gap
          * between a transaction's start and the timestamps it writes (an application that sets the column from its
          * own clock, a clock behind the database's). 1 second by default; zero is allowed.
+         *
+         * @param margin the margin, zero or more, not null
+         * @return this builder
          */
         public Builder clockSkewMargin(Duration margin) {
             Objects.requireNonNull(margin, "margin");
@@ -366,6 +421,9 @@ public final class JdbcCaptureSource implements Source {
          * How far behind now capture stays when the database does not show this user every open transaction
          * (PostgreSQL without {@code pg_read_all_stats} while other users write, MySQL without {@code PROCESS}): a
          * transaction open longer than this may then be missed. 5 minutes by default.
+         *
+         * @param window the window, positive, not null
+         * @return this builder
          */
         public Builder safetyWindow(Duration window) {
             this.safetyWindow = checkPositive(window, "safetyWindow");
@@ -379,6 +437,9 @@ public final class JdbcCaptureSource implements Source {
          * the change table, passing over the table's changes that the rows read already contain (see
          * docs/capture.md, "Initial load"). Timestamp capture always reads every row first: its cursor starts at the
          * beginning.
+         *
+         * @param load true to read the existing rows on a first start
+         * @return this builder
          */
         public Builder initialLoad(boolean load) {
             this.initialLoad = load;
@@ -389,6 +450,9 @@ public final class JdbcCaptureSource implements Source {
          * What to do when a captured table's columns change in a way that can change rows no later change
          * mentions (renamed, added, retyped or dropped columns, another key): {@link SchemaChanges#REREAD} (read the
          * table again) by default, or {@link SchemaChanges#FAIL}.
+         *
+         * @param mode the policy, not null
+         * @return this builder
          */
         public Builder schemaChanges(SchemaChanges mode) {
             this.schemaChanges = Objects.requireNonNull(mode, "mode");
@@ -398,6 +462,7 @@ public final class JdbcCaptureSource implements Source {
         /**
          * The source.
          *
+         * @return the source, not yet connected
          * @throws IllegalStateException if the connections are missing, or timestamp mode has no timestamp column
          */
         public JdbcCaptureSource build() {

@@ -36,6 +36,9 @@ public final class JsonValues {
     /**
      * The value of {@code column} that {@code json} (a JSON model value, see {@link CaptureDialect}) holds.
      *
+     * @param json a value of the JSON model, or null
+     * @param column the column, not null
+     * @return a value of the column's type, or null
      * @throws IllegalArgumentException if the value cannot be read as the column's type; the message names both
      */
     public static Object decode(Object json, Column column) {

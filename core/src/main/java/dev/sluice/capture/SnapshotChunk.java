@@ -38,7 +38,13 @@ public final class SnapshotChunk {
     private long bytes;
     private boolean truncated;
 
-    /** An empty chunk of {@code table}, whose rows have {@code schema}; the schema must have a key. */
+    /**
+     * An empty chunk of {@code table}, whose rows have {@code schema}; the schema must have a key.
+     *
+     * @param table the table read, not null
+     * @param schema its schema, with a key, not null
+     * @throws IllegalArgumentException if the schema has no key
+     */
     public SnapshotChunk(TableId table, Schema schema) {
         if (!schema.hasKey()) {
             throw new IllegalArgumentException("table " + table + " has no primary key: it cannot be read in chunks");
@@ -48,15 +54,30 @@ public final class SnapshotChunk {
         this.key = schema.keyIndexes();
     }
 
+    /**
+     * The table this chunk was read from.
+     *
+     * @return the table, never null
+     */
     public TableId table() {
         return table;
     }
 
+    /**
+     * The schema of the chunk's rows.
+     *
+     * @return the schema, never null
+     */
     public Schema schema() {
         return schema;
     }
 
-    /** Adds a row the chunk's read returned; rows come in key order. */
+    /**
+     * Adds a row the chunk's read returned; rows come in key order.
+     *
+     * @param row a row the read returned, aligned to the chunk's schema
+     * @param sizeBytes its estimated size in bytes, 0 or more
+     */
     public void add(Row row, long sizeBytes) {
         rows.put(keyOf(row, key), row);
         lastRead = row;
@@ -66,12 +87,18 @@ public final class SnapshotChunk {
     /**
      * The last row the read returned, whether or not the log has dropped it since: the next chunk starts after its
      * key. Null if the read returned no row (the table has no rows after the previous chunk).
+     *
+     * @return the last row read, or null
      */
     public Row lastRead() {
         return lastRead;
     }
 
-    /** The rows read, by the sizes given to {@link #add}. */
+    /**
+     * The rows read, by the sizes given to {@link #add}.
+     *
+     * @return the sum of the sizes, in bytes
+     */
     public long bytes() {
         return bytes;
     }
@@ -80,6 +107,8 @@ public final class SnapshotChunk {
      * Applies a change the log delivered after the read began and before the high watermark: its keys (old and
      * new, for a key change) leave the chunk; a TRUNCATE of the table empties it. Changes of other tables are
      * ignored.
+     *
+     * @param event a change from the log, not null
      */
     public void reconcile(ChangeEvent event) {
         if (!event.table().equals(table) || rows.isEmpty()) {
@@ -105,22 +134,39 @@ public final class SnapshotChunk {
         }
     }
 
-    /** True if a TRUNCATE (or a key change of the table) emptied the chunk during its window. */
+    /**
+     * True if a TRUNCATE (or a key change of the table) emptied the chunk during its window.
+     *
+     * @return true if the chunk was emptied by the log
+     */
     public boolean truncated() {
         return truncated;
     }
 
-    /** The rows left after reconciling, in key order. */
+    /**
+     * The rows left after reconciling, in key order.
+     *
+     * @return the rows, unmodifiable, in key order
+     */
     public List<Row> rows() {
         return new ArrayList<>(rows.values());
     }
 
-    /** The number of rows left. */
+    /**
+     * The number of rows left.
+     *
+     * @return the number of rows, 0 or more
+     */
     public int size() {
         return rows.size();
     }
 
-    /** The key values of a row, in key order; for keyset pagination after {@link #lastRead()}. */
+    /**
+     * The key values of a row, in key order; for keyset pagination after {@link #lastRead()}.
+     *
+     * @param row a row of the chunk's schema, not null
+     * @return a new array of the key values
+     */
     public Object[] keyOf(Row row) {
         Object[] values = new Object[key.length];
         for (int i = 0; i < key.length; i++) {

@@ -27,6 +27,14 @@ public record SnapshotProgress(TableId table, List<String> lastKey, long rows) {
     public static final Comparator<TableId> ORDER = Comparator.comparing(TableId::namespace)
             .thenComparing(TableId::name);
 
+    /**
+     * Copies the key and checks the state is one of those above.
+     *
+     * @param table the table being read, or null before the first
+     * @param lastKey the key read up to, in text forms; empty when none; copied
+     * @param rows the rows read so far, 0 or more
+     * @throws IllegalArgumentException if a key is given without a table, or the count is negative
+     */
     public SnapshotProgress {
         lastKey = List.copyOf(lastKey);
         if (table == null && !lastKey.isEmpty() || rows < 0) {
@@ -34,31 +42,60 @@ public record SnapshotProgress(TableId table, List<String> lastKey, long rows) {
         }
     }
 
-    /** A snapshot that has not read anything yet. */
+    /**
+     * A snapshot that has not read anything yet.
+     *
+     * @return the progress with no table, no key and no rows
+     */
     public static SnapshotProgress start() {
         return new SnapshotProgress(null, List.of(), 0);
     }
 
-    /** {@code table} begun: its TRUNCATE emitted, no chunk done yet. */
+    /**
+     * {@code table} begun: its TRUNCATE emitted, no chunk done yet.
+     *
+     * @param next the table begun, not null
+     * @return a new progress at {@code next} with no key
+     */
     public SnapshotProgress begin(TableId next) {
         return new SnapshotProgress(Objects.requireNonNull(next, "next"), List.of(), rows);
     }
 
-    /** One more row emitted, whose key (in text forms) is {@code key}. */
+    /**
+     * One more row emitted, whose key (in text forms) is {@code key}.
+     *
+     * @param key the emitted row's key, in the key's text forms
+     * @return a new progress with that key and one more row
+     */
     public SnapshotProgress emitted(List<String> key) {
         return new SnapshotProgress(table, key, rows + 1);
     }
 
-    /** Read up to {@code key} (a chunk whose last rows the log replaced): no row emitted. */
+    /**
+     * Read up to {@code key} (a chunk whose last rows the log replaced): no row emitted.
+     *
+     * @param key the key read up to, in the key's text forms
+     * @return a new progress with that key and the same rows
+     */
     public SnapshotProgress through(List<String> key) {
         return new SnapshotProgress(table, key, rows);
     }
 
-    /** True if every row of {@code other} was read: it comes before the table being read. */
+    /**
+     * True if every row of {@code other} was read: it comes before the table being read.
+     *
+     * @param other a table of the snapshot, not null
+     * @return true if {@code other} comes before the table being read in {@link #ORDER}
+     */
     public boolean isDone(TableId other) {
         return table != null && ORDER.compare(other, table) < 0;
     }
 
+    /**
+     * The progress in its text form (see the class description).
+     *
+     * @return the text, never null
+     */
     public String encode() {
         StringBuilder text = new StringBuilder().append(rows);
         if (table != null) {
@@ -69,6 +106,13 @@ public record SnapshotProgress(TableId table, List<String> lastKey, long rows) {
         return text.toString();
     }
 
+    /**
+     * Parses {@link #encode()}'s text.
+     *
+     * @param text what {@link #encode()} returned, not null
+     * @return the equal progress
+     * @throws IllegalArgumentException if the text is not a snapshot progress
+     */
     public static SnapshotProgress decode(String text) {
         String[] parts = text.split("/", -1);
         try {

@@ -40,13 +40,23 @@ public final class SnapshotWindow {
      */
     public record Range(TableId table, List<String> after, List<String> through) {
 
-        /** The range; the keys are copied. */
+        /**
+         * The range; the keys are copied.
+         *
+         * @param table the table, not null
+         * @param after the key the range starts after, in text forms; empty from the first row; copied
+         * @param through the key the range ends at, in text forms, or null for a chunk size of rows; copied
+         */
         public Range {
             after = List.copyOf(after);
             through = through == null ? null : List.copyOf(through);
         }
 
-        /** True if the range ends at a key found beforehand, false if it ends after the chunk size in rows. */
+        /**
+         * True if the range ends at a key found beforehand, false if it ends after the chunk size in rows.
+         *
+         * @return true if {@code through} is set
+         */
         public boolean bounded() {
             return through != null;
         }
@@ -60,6 +70,12 @@ public final class SnapshotWindow {
          * The key of the row {@code skip} rows past the first row after {@code after} (empty: from the first) of
          * {@code table}, in key order, in the source's text forms; null if the table has no such row (or no longer
          * exists).
+         *
+         * @param table the table, not null
+         * @param after the key to start after, in text forms; empty from the first row
+         * @param skip the rows to pass over, 0 or more
+         * @return the key, in text forms, or null
+         * @throws SQLException if the query fails
          */
         List<String> keyAfter(TableId table, List<String> after, int skip) throws SQLException;
     }
@@ -68,11 +84,15 @@ public final class SnapshotWindow {
      * The chunks of the next window, in (table, key) order: up to {@code parallelism} of them, the first after
      * {@code progress}.
      *
+     * @param parallelism the most chunks in the window, 1 or more
+     * @param chunkSize the rows per chunk, 1 or more
+     * @param boundary finds the key that ends a chunk, not null
      * @param progress how far the snapshot has come
      * @param tableDone true if {@code progress}'s table was read to its end (the window starts with the next table)
      * @param following the tables after {@code progress}'s table (all tables if it names none) still to read, in
      *     {@link SnapshotProgress#ORDER}
      * @return the chunks to read; empty when nothing is left to read
+     * @throws SQLException if a boundary query fails
      */
     public static List<Range> plan(SnapshotProgress progress, boolean tableDone, List<TableId> following,
             int parallelism, int chunkSize, Boundary boundary) throws SQLException {
@@ -121,7 +141,16 @@ public final class SnapshotWindow {
     public record Read(Range range, SnapshotChunk chunk, Function<Row, List<String>> keyText,
             List<String> lastReadKey, boolean covered) {
 
-        /** The read; a row must be in {@code chunk}'s table. */
+        /**
+         * The read; a row must be in {@code chunk}'s table.
+         *
+         * @param range the range, not null
+         * @param chunk the rows, not null; of the range's table
+         * @param keyText the key's text forms of a row, not null
+         * @param lastReadKey the last key read, or null
+         * @param covered whether the whole range was read
+         * @throws IllegalArgumentException if the chunk's table is not the range's
+         */
         public Read {
             if (!chunk.table().equals(range.table())) {
                 throw new IllegalArgumentException("a chunk of " + chunk.table() + " read for a range of "
@@ -134,7 +163,13 @@ public final class SnapshotWindow {
     @FunctionalInterface
     public interface Emitter {
 
-        /** A row of {@code read}'s chunk, to emit as a {@code READ} event whose offset carries {@code progress}. */
+        /**
+         * A row of {@code read}'s chunk, to emit as a {@code READ} event whose offset carries {@code progress}.
+         *
+         * @param read the read the row belongs to, not null
+         * @param row the row, not null
+         * @param progress the progress that includes the row, not null
+         */
         void row(Read read, Row row, SnapshotProgress progress);
     }
 
@@ -144,7 +179,13 @@ public final class SnapshotWindow {
      */
     public record Emitted(SnapshotProgress progress, boolean tableDone, List<TableId> completed) {
 
-        /** The outcome; the list is copied. */
+        /**
+         * The outcome; the list is copied.
+         *
+         * @param progress the progress after the window
+         * @param tableDone whether the progress's table is read to its end
+         * @param completed the tables read to their end in the window; copied
+         */
         public Emitted {
             completed = List.copyOf(completed);
         }
@@ -155,6 +196,8 @@ public final class SnapshotWindow {
      * before a read of a table {@code dropped} in the window (its columns changed: read again after), after a read
      * that did not cover its range, and before a table whose previous table has not ended.
      *
+     * @param out receives the rows, in order, not null
+     * @return the progress after the window
      * @param progress the progress before the window
      * @param tableDone true if {@code progress}'s table was read to its end before the window
      * @param reads the window's reads, in the order {@link #plan} gave their ranges

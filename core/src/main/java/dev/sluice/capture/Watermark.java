@@ -18,7 +18,13 @@ import java.util.Objects;
  */
 public record Watermark(Instant instant, LocalDateTime local, boolean exact) {
 
-    /** Checks both forms are present. */
+    /**
+     * Checks both forms are present.
+     *
+     * @param instant the moment, not null
+     * @param local the moment as local time, not null
+     * @param exact true if every open transaction was seen
+     */
     public Watermark {
         Objects.requireNonNull(instant, "instant");
         Objects.requireNonNull(local, "local");

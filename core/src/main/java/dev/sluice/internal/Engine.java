@@ -90,6 +90,11 @@ public final class Engine {
     private long startNanos;
     private long endNanos;
 
+    /**
+     * An engine for this configuration, not yet started; {@code Pipeline} owns it.
+     *
+     * @param config the checked configuration, not null
+     */
     public Engine(EngineConfig config) {
         this.config = config;
         PipelineContext named = PipelineContext.of(config.name(), config.clock());
@@ -100,6 +105,9 @@ public final class Engine {
     /**
      * Queues a backfill for the stream; see the Pipeline method.
      *
+     * @param table the table to read again, not null
+     * @param condition an SQL boolean expression, or null for every row
+     * @return completes once an offset that records the request is committed
      * @throws IllegalStateException if the pipeline is closing or has ended
      */
     public CompletableFuture<Void> backfill(TableId table, String condition) {
@@ -139,8 +147,10 @@ public final class Engine {
     /**
      * Starts, and waits until source and sink are open; see the Pipeline method.
      *
+     * @param timeout how long to wait for the first opening, not null
      * @throws SluiceException the first failure to open them (the pipeline is closed), or a
      *     {@link RetriableException} if they did not open in time (the pipeline is closed too)
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
      */
     public void startAndAwait(Duration timeout) throws InterruptedException {
         start();
@@ -167,7 +177,12 @@ public final class Engine {
                 + "; it was closed", cause);
     }
 
-    /** Runs until the source position seen at the start is committed, then closes; see the Pipeline method. */
+    /**
+     * Runs until the source position seen at the start is committed, then closes; see the Pipeline method.
+     *
+     * @return what the run did
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
+     */
     public CatchUpReport runUntilCaughtUp() throws InterruptedException {
         return runUntilCaughtUp(null);
     }
@@ -175,6 +190,10 @@ public final class Engine {
     /**
      * As {@link #runUntilCaughtUp()}, but closes gracefully once {@code limit} has passed (null: no limit); the
      * report then says it did not catch up.
+     *
+     * @param limit the longest the run may take, or null for no limit
+     * @return what the run did
+     * @throws InterruptedException if the calling thread was interrupted; the pipeline is closed first
      */
     public CatchUpReport runUntilCaughtUp(Duration limit) throws InterruptedException {
         synchronized (lock) {
@@ -237,11 +256,22 @@ public final class Engine {
         }
     }
 
-    /** Waits for the pipeline to reach a terminal state; true if it did within the timeout. */
+    /**
+     * Waits for the pipeline to reach a terminal state; true if it did within the timeout.
+     *
+     * @param timeout the longest to wait, not null
+     * @return true if the pipeline is terminal
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The pipeline's state and counters now; see the Pipeline method.
+     *
+     * @return an immutable status, never null
+     */
     public PipelineStatus status() {
         Session current = session;
         EventQueue queue = current == null ? null : current.queue;

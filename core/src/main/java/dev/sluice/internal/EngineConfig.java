@@ -34,6 +34,25 @@ public record EngineConfig(
         List<PipelineListener> listeners,
         Clock clock) {
 
+    /**
+     * Copies the listener list.
+     *
+     * @param name the pipeline's name
+     * @param source the source
+     * @param sink the sink
+     * @param offsetStore where offsets are saved (a {@link SinkOffsets} for offsets committed with the data)
+     * @param commitInterval the time between commits
+     * @param batchSize the most events per write
+     * @param maxBatchBytes the most estimated bytes per write
+     * @param batchDelay how long a batch may wait for more events
+     * @param maxQueueEvents the most events queued between capture and sink
+     * @param maxQueueBytes the most estimated bytes queued
+     * @param retryPolicy when and how often to reopen
+     * @param closeTimeout how long a close may take
+     * @param startTimeout how long the first opening may keep failing
+     * @param listeners the listeners, not null; copied
+     * @param clock the clock for commit times and lag
+     */
     public EngineConfig {
         listeners = List.copyOf(listeners);
     }

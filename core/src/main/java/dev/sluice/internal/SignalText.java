@@ -31,7 +31,13 @@ public final class SignalText {
     /** A backfill request: the table, and its condition or null. */
     record Backfill(TableId table, String condition) {}
 
-    /** The text of a backfill signal; checks the arguments as {@link #checkBackfill} does. */
+    /**
+     * The text of a backfill signal; checks the arguments as {@link #checkBackfill} does.
+     *
+     * @param table the table to backfill, not null
+     * @param condition the row condition, or null for every row
+     * @return the signal's text, which the engine parses back
+     */
     public static String backfill(TableId table, String condition) {
         checkBackfill(table, condition);
         StringBuilder text = new StringBuilder(BACKFILL).append('\n')
@@ -47,6 +53,8 @@ public final class SignalText {
      * Checks a backfill's arguments: a table, and a condition that is null or not blank and has no {@code ;}
      * outside a quoted string (the condition is put inside a query; it must not end it).
      *
+     * @param table the table to backfill, not null
+     * @param condition the row condition, or null for every row
      * @throws IllegalArgumentException naming what is wrong
      */
     public static void checkBackfill(TableId table, String condition) {

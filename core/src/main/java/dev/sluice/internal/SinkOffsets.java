@@ -16,7 +16,11 @@ public final class SinkOffsets implements OffsetStore {
 
     private final ExactlyOnceSink sink;
 
-    /** The offsets committed with the data of this sink. */
+    /**
+     * The offsets committed with the data of this sink.
+     *
+     * @param sink the sink that keeps the offsets, not null
+     */
     public SinkOffsets(ExactlyOnceSink sink) {
         this.sink = Objects.requireNonNull(sink, "sink");
     }

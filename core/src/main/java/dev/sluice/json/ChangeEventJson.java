@@ -60,6 +60,8 @@ public final class ChangeEventJson {
     /**
      * The event as compact JSON text (see the class description).
      *
+     * @param event the event, not null
+     * @return the event's JSON text, one line, keys in the order of the class description
      * @throws IllegalArgumentException if a JSON column holds text that is not JSON
      */
     public static String toJson(ChangeEvent event) {
@@ -69,6 +71,8 @@ public final class ChangeEventJson {
     /**
      * The event as a map of the JSON model (see the class description).
      *
+     * @param event the event, not null
+     * @return a new, modifiable map with the keys of the class description, in that order
      * @throws IllegalArgumentException if a JSON column holds text that is not JSON
      */
     public static Map<String, Object> toMap(ChangeEvent event) {
@@ -98,6 +102,9 @@ public final class ChangeEventJson {
     /**
      * A row as an object of column name to value, in the schema's column order; {@code null} for a null row.
      *
+     * @param schema the row's schema, not null; gives the column names and types
+     * @param row the row, its values aligned to {@code schema}; may be null
+     * @return a new, modifiable map, or {@code null} if {@code row} is null
      * @throws IllegalArgumentException if a JSON column holds text that is not JSON
      */
     public static Map<String, Object> rowToMap(Schema schema, Row row) {
@@ -119,6 +126,9 @@ public final class ChangeEventJson {
     /**
      * One value of a column of this type, as the JSON model (see the table in the class description).
      *
+     * @param value a value of the type's Java class ({@link Type#accepts(Object)}), or null
+     * @param type the column's type, not null
+     * @return the value in the JSON model, or {@code null} for {@code null}
      * @throws IllegalArgumentException if a JSON value is not JSON text, or the value does not fit the type
      */
     public static Object value(Object value, Type type) {

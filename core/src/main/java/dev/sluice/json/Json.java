@@ -52,6 +52,9 @@ public final class Json {
     /**
      * Parses one JSON document into the JSON model (see the class description).
      *
+     * @param text the JSON text, not null; whitespace around the value is allowed
+     * @return a {@code Map}, {@code List}, {@code String}, {@code BigDecimal}, {@code Boolean}, or {@code null} for the
+     *     JSON {@code null}
      * @throws IllegalArgumentException if the text is not exactly one JSON value; the message says where
      */
     public static Object parse(String text) {
@@ -68,6 +71,8 @@ public final class Json {
     /**
      * Writes a value of the JSON model as compact text: no space between tokens, numbers in plain notation.
      *
+     * @param value a value of the JSON model; may be null (written as {@code null})
+     * @return the compact JSON text
      * @throws IllegalArgumentException if the value holds anything but the JSON model (see the class description)
      */
     public static String write(Object value) {
@@ -81,6 +86,8 @@ public final class Json {
      * {@code ", "} between elements, numbers in plain notation. Sources use it for JSON columns, so that a value
      * reads the same whichever way it was captured.
      *
+     * @param value a value of the JSON model; may be null (written as {@code null})
+     * @return the JSON text in {@code jsonb} style
      * @throws IllegalArgumentException if the value holds anything but the JSON model
      */
     public static String writeJsonbStyle(Object value) {
@@ -89,7 +96,12 @@ public final class Json {
         return out.toString();
     }
 
-    /** The JSON string literal of {@code text}, quotes included, escaped as the class description says. */
+    /**
+     * The JSON string literal of {@code text}, quotes included, escaped as the class description says.
+     *
+     * @param text any string, not null; lone surrogates are escaped
+     * @return the quoted, escaped literal, e.g. {@code "a\"b"} for {@code a"b}
+     */
     public static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2);
         quote(text, out);

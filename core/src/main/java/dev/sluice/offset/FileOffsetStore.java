@@ -60,6 +60,8 @@ public final class FileOffsetStore implements OffsetStore {
     /**
      * A store in this directory, created if missing.
      *
+     * @param directory the directory, not null; one file per pipeline is kept in it
+     * @return the store; thread-safe within a process
      * @throws FatalException if the directory cannot be created
      */
     public static FileOffsetStore in(Path directory) {
@@ -73,7 +75,11 @@ public final class FileOffsetStore implements OffsetStore {
         return new FileOffsetStore(absolute);
     }
 
-    /** The directory the offsets are kept in. */
+    /**
+     * The directory the offsets are kept in.
+     *
+     * @return the absolute form of the directory given to {@link #in(Path)}
+     */
     public Path directory() {
         return directory;
     }

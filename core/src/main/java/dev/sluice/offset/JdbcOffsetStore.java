@@ -74,17 +74,35 @@ public final class JdbcOffsetStore implements OffsetStore {
         }
     }
 
-    /** A store in the table {@value #DEFAULT_TABLE}. */
+    /**
+     * A store in the table {@value #DEFAULT_TABLE}.
+     *
+     * @param dataSource where the table lives, not null; a pool, since each call takes a connection and the lease keeps
+     *     one
+     * @return the store; it touches the database only when first used
+     */
     public static JdbcOffsetStore create(DataSource dataSource) {
         return new JdbcOffsetStore(dataSource, DEFAULT_TABLE);
     }
 
-    /** A store in the named table: a plain identifier, optionally schema-qualified ({@code cdc.offsets}). */
+    /**
+     * A store in the named table: a plain identifier, optionally schema-qualified ({@code cdc.offsets}).
+     *
+     * @param dataSource where the table lives, not null; a pool, since each call takes a connection and the lease keeps
+     *     one
+     * @param table the table's name, e.g. {@code sluice_offsets} or {@code cdc.offsets}; created if missing
+     * @return the store; it touches the database only when first used
+     * @throws IllegalArgumentException if the name is not a plain, optionally schema-qualified identifier
+     */
     public static JdbcOffsetStore create(DataSource dataSource, String table) {
         return new JdbcOffsetStore(dataSource, table);
     }
 
-    /** The table the offsets are kept in. */
+    /**
+     * The table the offsets are kept in.
+     *
+     * @return the table name as given (or {@value #DEFAULT_TABLE}), schema-qualified if it was
+     */
     public String table() {
         return table;
     }
@@ -136,6 +154,13 @@ public final class JdbcOffsetStore implements OffsetStore {
      * Writes the offset with the caller's connection, inside the caller's transaction, without committing: for
      * sinks that commit the offset together with their data. The table must exist (any call of
      * {@link #load(String)} creates it).
+     *
+     * @param connection the caller's connection, in the caller's open transaction, not null; not committed, not closed
+     * @param pipelineName the pipeline whose offset this is, not null
+     * @param encodedOffset the offset's text ({@link dev.sluice.Offset#encode()}), not null
+     * @throws SQLException if the update or insert fails; the caller's transaction should then be rolled back
+     * @throws dev.sluice.RetriableException if the pipeline's lease was lost (its database session ended); nothing is
+     *     written
      */
     public void save(Connection connection, String pipelineName, String encodedOffset) throws SQLException {
         checkLease(pipelineName);
@@ -301,7 +326,11 @@ public final class JdbcOffsetStore implements OffsetStore {
         }
     }
 
-    /** The table of the signals: the offset table's name with {@code _signals} after it. */
+    /**
+     * The table of the signals: the offset table's name with {@code _signals} after it.
+     *
+     * @return the signal table's name, schema-qualified if the offset table is
+     */
     public String signalTable() {
         return table + "_signals";
     }

@@ -68,7 +68,11 @@ public final class JdbcSink implements ExactlyOnceSink {
         this.offsets = JdbcOffsetStore.create(connections, b.offsetTable);
     }
 
-    /** A builder; {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)} is required. */
+    /**
+     * A builder; {@link Builder#jdbcUrl(String)} or {@link Builder#dataSource(DataSource)} is required.
+     *
+     * @return a new builder with the defaults described on its setters; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -280,6 +284,11 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * The database to write to, e.g. {@code jdbc:postgresql://host:5432/db} or {@code jdbc:mariadb://host/db}.
          * The sink keeps a small HikariCP pool (two connections) for it. The JDBC driver is yours to add.
+         *
+         * @param jdbcUrl a {@code jdbc:postgresql:}, {@code jdbc:mysql:} or {@code jdbc:mariadb:} URL, not null; a
+         *     {@code jdbc:mysql:} URL is served by the bundled MariaDB driver
+         * @return this builder
+         * @throws IllegalArgumentException if the URL is for another database
          */
         public Builder jdbcUrl(String jdbcUrl) {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -296,7 +305,12 @@ public final class JdbcSink implements ExactlyOnceSink {
             return this;
         }
 
-        /** The user for {@link #jdbcUrl(String)}; required with it. */
+        /**
+         * The user for {@link #jdbcUrl(String)}; required with it.
+         *
+         * @param user the login name, not null
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = Objects.requireNonNull(user, "user");
             return this;
@@ -305,6 +319,9 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * The password for {@link #jdbcUrl(String)}; never logged or shown. Optional: without it the sink logs in
          * without a password (trust or peer authentication, a password in the URL).
+         *
+         * @param password the password, not null (leave this unset for none)
+         * @return this builder
          */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
@@ -317,19 +334,32 @@ public final class JdbcSink implements ExactlyOnceSink {
          * {@code time_zone} and {@code sql_mode} while it holds the connection and puts back what it found (and the
          * connection's auto-commit mode) before returning it, so the application's pooled connections keep their
          * settings. A connection lost on the way is closed, not returned.
+         *
+         * @param dataSource the application's data source, not null; the sink never closes it
+         * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             return this;
         }
 
-        /** The SQL dialect; by default detected from the connection's metadata. */
+        /**
+         * The SQL dialect; by default detected from the connection's metadata.
+         *
+         * @param dialect the target database's dialect, not null; set it only when detection guesses wrong
+         * @return this builder
+         */
         public Builder dialect(JdbcDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
             return this;
         }
 
-        /** How target tables are named (default {@link TableNaming#sameName()}). */
+        /**
+         * How target tables are named (default {@link TableNaming#sameName()}).
+         *
+         * @param naming maps a captured table to its target table name, not null
+         * @return this builder
+         */
         public Builder tableNaming(TableNaming naming) {
             this.naming = Objects.requireNonNull(naming, "naming");
             return this;
@@ -338,6 +368,10 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * The PostgreSQL schema or MySQL database the target tables live in (default: the connection's current
          * one). Used exactly as given, quoted.
+         *
+         * @param namespace the schema or database name, not null or empty, case-sensitive
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty
          */
         public Builder targetNamespace(String namespace) {
             Objects.requireNonNull(namespace, "namespace");
@@ -352,6 +386,11 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * Deletes set this boolean column to true instead of deleting the row (created {@code NOT NULL DEFAULT
          * FALSE}); upserts set it back to false. A truncate flags every row.
+         *
+         * @param column the name of the boolean flag column, not null or empty, and not a column of any captured table;
+         *     added to a target table that lacks it if {@link #evolveSchema(boolean)} allows it
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty
          */
         public Builder softDelete(String column) {
             Objects.requireNonNull(column, "column");
@@ -362,19 +401,36 @@ public final class JdbcSink implements ExactlyOnceSink {
             return this;
         }
 
-        /** Whether a missing target table is created from the event's schema (default true). */
+        /**
+         * Whether a missing target table is created from the event's schema (default true).
+         *
+         * @param createTables false to fail with a {@link dev.sluice.FatalException} on a missing table instead
+         * @return this builder
+         */
         public Builder createTables(boolean createTables) {
             this.createTables = createTables;
             return this;
         }
 
-        /** Whether columns that appear in the events are added to the target table (default true). */
+        /**
+         * Whether columns that appear in the events are added to the target table (default true).
+         *
+         * @param evolveSchema false to fail with a {@link dev.sluice.FatalException} on a column the target table lacks
+         *     instead
+         * @return this builder
+         */
         public Builder evolveSchema(boolean evolveSchema) {
             this.evolveSchema = evolveSchema;
             return this;
         }
 
-        /** The most rows sent in one JDBC batch (default 500). */
+        /**
+         * The most rows sent in one JDBC batch (default 500).
+         *
+         * @param batchSize rows per JDBC batch, 1 to 100000
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("batchSize must be between 1 and 100000, was " + batchSize);
@@ -387,6 +443,10 @@ public final class JdbcSink implements ExactlyOnceSink {
          * The most bytes of values sent in one JDBC batch (default 16 MiB, from each change's estimated size): a
          * batch is sent when it reaches {@link #batchSize(int)} rows or this many bytes, whichever comes first, so
          * that MB-sized values do not pile up in the driver. A single larger row is still sent, alone.
+         *
+         * @param batchBytes bytes per JDBC batch, 1024 to 1073741824 (1 GiB)
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
          */
         public Builder batchBytes(long batchBytes) {
             if (batchBytes < 1024 || batchBytes > (1L << 30)) {
@@ -400,6 +460,11 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * The table the sink's offset store keeps offsets in (default {@code sluice_offsets}, in the connection's
          * current schema): a plain identifier, optionally schema-qualified.
+         *
+         * @param table the offset table's name, e.g. {@code sluice_offsets} or {@code cdc.sluice_offsets}; created at
+         *     the first open if missing
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a plain, optionally schema-qualified identifier
          */
         public Builder offsetTable(String table) {
             Objects.requireNonNull(table, "table");
@@ -414,6 +479,7 @@ public final class JdbcSink implements ExactlyOnceSink {
         /**
          * The sink.
          *
+         * @return a new sink with this configuration; it connects only when the pipeline opens it
          * @throws IllegalStateException unless exactly one of a JDBC URL (with a user) or a data source is set
          */
         public JdbcSink build() {

@@ -21,15 +21,30 @@ import java.util.function.Function;
 @FunctionalInterface
 public interface TableNaming {
 
-    /** The target table name for a captured table; never null or empty. */
+    /**
+     * The target table name for a captured table; never null or empty.
+     *
+     * @param table the captured table, never null
+     * @return the unquoted target table name, used as is (case kept)
+     */
     String targetName(TableId table);
 
-    /** The captured table's own name, without its namespace: {@code shop.orders} becomes {@code orders}. */
+    /**
+     * The captured table's own name, without its namespace: {@code shop.orders} becomes {@code orders}.
+     *
+     * @return the naming that keeps the captured table's name
+     */
     static TableNaming sameName() {
         return new NamedTableNaming("sameName()", TableId::name);
     }
 
-    /** The captured table's name behind a prefix: {@code prefix("cdc_")} turns {@code shop.orders} into {@code cdc_orders}. */
+    /**
+     * The captured table's name behind a prefix: {@code prefix("cdc_")} turns {@code shop.orders} into
+     * {@code cdc_orders}.
+     *
+     * @param prefix put in front of every table name, not null; may be empty
+     * @return the naming that prefixes the captured table's name
+     */
     static TableNaming prefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return new NamedTableNaming("prefix(\"" + prefix + "\")", table -> prefix + table.name());
@@ -38,12 +53,20 @@ public interface TableNaming {
     /**
      * Namespace and name joined by {@code _}: {@code shop.orders} becomes {@code shop_orders}. Keeps same-named
      * tables of different schemas or databases apart.
+     *
+     * @return the naming that joins namespace and name
      */
     static TableNaming namespaceAndName() {
         return new NamedTableNaming("namespaceAndName()", table -> table.namespace() + "_" + table.name());
     }
 
-    /** Any mapping of your own, e.g. {@code TableNaming.of(t -> t.name().toLowerCase(Locale.ROOT))}. */
+    /**
+     * Any mapping of your own, e.g. {@code TableNaming.of(t -> t.name().toLowerCase(Locale.ROOT))}.
+     *
+     * @param function maps a captured table to its target name, not null; must be pure, thread-safe and never return
+     *     null or an empty name
+     * @return a naming that calls the function
+     */
     static TableNaming of(Function<TableId, String> function) {
         Objects.requireNonNull(function, "function");
         return new NamedTableNaming("TableNaming.of(…) (your own)", function);

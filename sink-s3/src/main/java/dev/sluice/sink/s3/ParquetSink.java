@@ -106,7 +106,11 @@ public final class ParquetSink implements ExactlyOnceSink {
         this.lease = b.writerLease;
     }
 
-    /** A builder; choose {@link Builder#s3(String, String)} or {@link Builder#localFolder(Path)}. */
+    /**
+     * A builder; choose {@link Builder#s3(String, String)} or {@link Builder#localFolder(Path)}.
+     *
+     * @return a new builder with the defaults described on its setters; not thread-safe
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -384,6 +388,12 @@ public final class ParquetSink implements ExactlyOnceSink {
         /**
          * Writes to an S3 bucket, under a key prefix ({@code ""} for the bucket's root; no leading or trailing
          * {@code /}).
+         *
+         * @param bucket the bucket's name, not null: 3 to 63 lower-case letters, digits, {@code .} and {@code -}
+         * @param prefix the key prefix every object of the sink starts with, not null, e.g. {@code cdc/shop}
+         * @return this builder
+         * @throws IllegalArgumentException if the bucket name is not valid or the prefix starts or ends with {@code /}
+         *     or holds {@code //}
          */
         public Builder s3(String bucket, String prefix) {
             Objects.requireNonNull(bucket, "bucket");
@@ -401,13 +411,24 @@ public final class ParquetSink implements ExactlyOnceSink {
             return this;
         }
 
-        /** Writes to a local folder instead of S3 (created if missing). */
+        /**
+         * Writes to a local folder instead of S3 (created if missing).
+         *
+         * @param folder the folder the files, commit records and offsets go to, not null
+         * @return this builder
+         */
         public Builder localFolder(Path folder) {
             this.localFolder = Objects.requireNonNull(folder, "folder");
             return this;
         }
 
-        /** An S3-compatible endpoint instead of AWS (MinIO, Ceph, S3Proxy), e.g. {@code http://127.0.0.1:9000}. */
+        /**
+         * An S3-compatible endpoint instead of AWS (MinIO, Ceph, S3Proxy), e.g. {@code http://127.0.0.1:9000}.
+         *
+         * @param endpoint an {@code http} or {@code https} URI with a host, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the URI is not {@code http} or {@code https} or has no host
+         */
         public Builder endpoint(URI endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
             if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
@@ -419,7 +440,13 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** The bucket's region (default: the SDK's region chain, or {@code us-east-1} with an endpoint). */
+        /**
+         * The bucket's region (default: the SDK's region chain, or {@code us-east-1} with an endpoint).
+         *
+         * @param region a region name such as {@code eu-west-1}, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the name holds other than lower-case letters, digits and {@code -}
+         */
         public Builder region(String region) {
             Objects.requireNonNull(region, "region");
             if (!region.matches("[a-z0-9-]+")) {
@@ -429,13 +456,25 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** Path-style URLs ({@code endpoint/bucket/key}), as MinIO and S3Proxy need (default false). */
+        /**
+         * Path-style URLs ({@code endpoint/bucket/key}), as MinIO and S3Proxy need (default false).
+         *
+         * @param pathStyle true for path-style URLs, false for virtual-hosted ones ({@code bucket.endpoint/key})
+         * @return this builder
+         */
         public Builder pathStyle(boolean pathStyle) {
             this.pathStyle = pathStyle;
             return s3Option();
         }
 
-        /** Static credentials (default: the SDK's default chain). The secret never appears in toString or logs. */
+        /**
+         * Static credentials (default: the SDK's default chain). The secret never appears in toString or logs.
+         *
+         * @param accessKey the access key id, not null or empty
+         * @param secretKey the secret access key, not null or empty
+         * @return this builder
+         * @throws IllegalArgumentException if either key is empty
+         */
         public Builder credentials(String accessKey, String secretKey) {
             Objects.requireNonNull(accessKey, "accessKey");
             Objects.requireNonNull(secretKey, "secretKey");
@@ -447,7 +486,14 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** Files larger than this go as multipart uploads (default 64 MiB; 5 MiB to 5 GiB, the largest PUT). */
+        /**
+         * Files larger than this go as multipart uploads (default 64 MiB; 5 MiB to 5 GiB, the largest PUT).
+         *
+         * @param bytes the size in bytes from which a file is uploaded in parts, 5 MiB to 5 GiB, at least
+         *     {@link #partSize(long)}
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder multipartThreshold(long bytes) {
             this.multipartThreshold = atLeast("multipartThreshold", bytes, 5L << 20);
             if (bytes > 5L << 30) {
@@ -457,7 +503,14 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** The part size of multipart uploads (default 16 MiB; 5 MiB to 5 GiB). */
+        /**
+         * The part size of multipart uploads (default 16 MiB; 5 MiB to 5 GiB).
+         *
+         * @param bytes the size in bytes of each part but the last, 5 MiB to 5 GiB, at most
+         *     {@link #multipartThreshold(long)}
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder partSize(long bytes) {
             this.partSize = atLeast("partSize", bytes, 5L << 20);
             if (bytes > 5L << 30) {
@@ -469,6 +522,10 @@ public final class ParquetSink implements ExactlyOnceSink {
         /**
          * How many times the S3 client tries a request that failed transiently (throttling, 5xx, a lost connection)
          * before the sink gives up and the pipeline recovers (default 5, with the SDK's backoff).
+         *
+         * @param attempts the attempts per request, the first included: 1 to 100
+         * @return this builder
+         * @throws IllegalArgumentException if the number is out of range
          */
         public Builder maxAttempts(int attempts) {
             if (attempts < 1 || attempts > 100) {
@@ -478,37 +535,68 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** The connect and read timeout of each S3 request (default 30 s). */
+        /**
+         * The connect and read timeout of each S3 request (default 30 s).
+         *
+         * @param timeout a positive duration, not null
+         * @return this builder
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive("requestTimeout", timeout);
             return s3Option();
         }
 
-        /** Where open files are spooled before an S3 upload (default {@code java.io.tmpdir}). */
+        /**
+         * Where open files are spooled before an S3 upload (default {@code java.io.tmpdir}).
+         *
+         * @param folder a local folder with room for the open files, not null; created if missing
+         * @return this builder
+         */
         public Builder spoolFolder(Path folder) {
             this.spoolFolder = Objects.requireNonNull(folder, "folder");
             return this;
         }
 
-        /** How files are split into partition folders (default {@link Partitioning#DAY}). */
+        /**
+         * How files are split into partition folders (default {@link Partitioning#DAY}).
+         *
+         * @param partitioning the partitioning of every table, not null
+         * @return this builder
+         */
         public Builder partitionBy(Partitioning partitioning) {
             this.partitioning = Objects.requireNonNull(partitioning, "partitioning");
             return this;
         }
 
-        /** Page compression (default {@link Compression#ZSTD}). */
+        /**
+         * Page compression (default {@link Compression#ZSTD}).
+         *
+         * @param compression the codec of the data pages, not null
+         * @return this builder
+         */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
-        /** The target size of a row group (default 32 MiB; at least 64 KiB). */
+        /**
+         * The target size of a row group (default 32 MiB; at least 64 KiB).
+         *
+         * @param bytes the row group size in bytes, at least 65536
+         * @return this builder
+         */
         public Builder rowGroupSize(long bytes) {
             this.rowGroupSize = atLeast("rowGroupSize", bytes, 64L << 10);
             return this;
         }
 
-        /** The target size of a page (default 1 MiB; 1 KiB to 64 MiB). */
+        /**
+         * The target size of a page (default 1 MiB; 1 KiB to 64 MiB).
+         *
+         * @param bytes the page size in bytes, 1024 to 67108864 (64 MiB)
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder pageSize(int bytes) {
             atLeast("pageSize", bytes, 1024);
             if (bytes > 64 << 20) {
@@ -518,7 +606,12 @@ public final class ParquetSink implements ExactlyOnceSink {
             return this;
         }
 
-        /** A file is closed once it holds this many rows (default: no limit). */
+        /**
+         * A file is closed once it holds this many rows (default: no limit).
+         *
+         * @param rows the most rows per file, at least 1
+         * @return this builder
+         */
         public Builder maxFileRows(long rows) {
             this.maxFileRows = atLeast("maxFileRows", rows, 1);
             return this;
@@ -527,6 +620,10 @@ public final class ParquetSink implements ExactlyOnceSink {
         /**
          * A file is closed once its size (written plus buffered) reaches this (default 256 MiB; 16 KiB to 5 GiB,
          * the largest object S3 copies in one request).
+         *
+         * @param bytes the most bytes per file, 16 KiB to 5 GiB
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
          */
         public Builder maxFileBytes(long bytes) {
             this.maxFileBytes = atLeast("maxFileBytes", bytes, 16L << 10);
@@ -539,6 +636,9 @@ public final class ParquetSink implements ExactlyOnceSink {
         /**
          * A file is closed when an event arrives this long after the file was opened (default: none; each commit
          * of the pipeline closes every file anyway).
+         *
+         * @param age the longest a file stays open, positive, not null
+         * @return this builder
          */
         public Builder maxFileAge(Duration age) {
             this.maxFileAge = positive("maxFileAge", age);
@@ -549,13 +649,21 @@ public final class ParquetSink implements ExactlyOnceSink {
          * The most heap the open files may hold together: their row groups being filled, and the values that
          * parquet-java's statistics keep of their row groups until each file is finished (default a quarter of the
          * JVM's maximum heap, from 1 MiB up to 128 MiB; at least 1 MiB).
+         *
+         * @param bytes the heap budget in bytes, at least 1 MiB; when the open files reach it, the largest is closed
+         * @return this builder
          */
         public Builder memoryBudget(long bytes) {
             this.memoryBudget = atLeast("memoryBudget", bytes, 1L << 20);
             return this;
         }
 
-        /** Also write an update's before image, where the source has it, as the group column {@code _before}. */
+        /**
+         * Also write an update's before image, where the source has it, as the group column {@code _before}.
+         *
+         * @param include true to add the {@code _before} column (default false)
+         * @return this builder
+         */
         public Builder includeBeforeImage(boolean include) {
             this.includeBefore = include;
             return this;
@@ -565,6 +673,10 @@ public final class ParquetSink implements ExactlyOnceSink {
          * How long the S3 writer lease of a running pipeline lasts without renewal (default 60 s; 1 s to 1 h). It is
          * renewed every third of this; a second process of the pipeline stops at once while it holds, and a process
          * that was killed without closing the sink blocks the next start for at most this long.
+         *
+         * @param lease the lease's duration, 1 s to 1 h, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is out of range
          */
         public Builder writerLease(Duration lease) {
             positive("writerLease", lease);
@@ -575,7 +687,13 @@ public final class ParquetSink implements ExactlyOnceSink {
             return s3Option();
         }
 
-        /** How many of the newest commit records are kept (default 100; at least 2). */
+        /**
+         * How many of the newest commit records are kept (default 100; at least 2).
+         *
+         * @param records the number of commit records kept, at least 2; older ones are deleted
+         * @return this builder
+         * @throws IllegalArgumentException if the number is less than 2
+         */
         public Builder commitRecordsRetained(int records) {
             if (records < 2) {
                 throw new IllegalArgumentException("commitRecordsRetained must be at least 2, was " + records);
@@ -587,6 +705,7 @@ public final class ParquetSink implements ExactlyOnceSink {
         /**
          * The sink.
          *
+         * @return a new sink with this configuration; it touches the store only when the pipeline opens it
          * @throws IllegalStateException if neither or both of s3 and localFolder are set, or S3 options are set for a
          *     local folder
          */

@@ -52,6 +52,8 @@ public final class Partitioning {
     /**
      * By the value of the named column.
      *
+     * @param name the column's name as the source reports it, not null or empty
+     * @return the partitioning by that column
      * @throws IllegalArgumentException if the name is empty
      */
     public static Partitioning column(String name) {
