@@ -82,6 +82,11 @@ final class ColumnWatcher {
         return changed;
     }
 
+    /** The tables' state as of the last check (or seed), by OID. */
+    Map<Long, State> known() {
+        return Map.copyOf(known);
+    }
+
     /**
      * Whether a read of the table with exactly these columns was already asked for. Its marker lies after the DDL
      * that made these columns, and the stream has no change of the table in the older columns between that DDL and

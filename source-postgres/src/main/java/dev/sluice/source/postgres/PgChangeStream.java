@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -70,6 +71,8 @@ final class PgChangeStream implements ChangeStream {
     private final TypeResolver types;
     private final Fence fence;
     private final ColumnWatcher columns;
+    /** The columns as last checked, kept in the publication's comment for the next start (null: not streaming). */
+    private ColumnRecord columnRecord;
     private final AtomicReference<PgOffset> toConfirm = new AtomicReference<>();
 
     /** Held by every use of the replication connection: the capture thread's and the keep-alive's. */
@@ -335,8 +338,24 @@ final class PgChangeStream implements ChangeStream {
         // without a snapshot, the catalog's columns now are taken as those the sinks' rows have: a Relation message
         // that differs (a DDL after this start, or the stream replaying changes from before a DDL) reads the table
         // again. A DDL committed while no stream ran, with no change of the table between the resume point and it,
-        // cannot be told from the catalog and is not seen (docs/source-postgres.md, "Schema changes").
-        columns.seed(catalog, tables).forEach((oid, columnState) -> decoder.baseline(oid, columnState.shape()));
+        // shows only against the columns recorded at the last check (ColumnRecord): such a table is read again too
+        Map<Long, ColumnWatcher.State> now = columns.seed(catalog, tables);
+        now.forEach((oid, columnState) -> decoder.baseline(oid, columnState.shape()));
+        columnRecord = new ColumnRecord(metadata, publication);
+        Map<Long, ColumnRecord.Entry> recorded = columnRecord.load();
+        if (from != null) {
+            for (Catalog.TableInfo table : tables) {
+                ColumnRecord.Entry before = recorded.get(table.oid());
+                ColumnWatcher.State columnState = now.get(table.oid());
+                String change = before == null || columnState == null ? null
+                        : ColumnRecord.Entry.of(columnState).changedSince(before);
+                if (change != null) {
+                    schemaChanged(table.oid(), table.id(), change, columnState.shape(),
+                            "while no stream ran (against the columns recorded at the last check)");
+                }
+            }
+        }
+        columnRecord.write(columns.known());
     }
 
 
@@ -491,6 +510,8 @@ final class PgChangeStream implements ChangeStream {
             } else {
                 startReplication(snapshotEnd.lsn(), snapshotEnd);
                 snapshotRead.tablesRead().forEach((oid, relation) -> decoder.baseline(oid, relation.shape));
+                columnRecord = new ColumnRecord(metadata, publication);
+                columnRecord.load(); // the snapshot's tables are the sinks' now: written at the next catalog check
             }
         }
         return events;
@@ -506,6 +527,9 @@ final class PgChangeStream implements ChangeStream {
         }
         for (ColumnWatcher.Changed changed : columns.check(catalog.tables(config.tables()))) {
             schemaChanged(changed.oid(), changed.table(), changed.change(), changed.shape(), "(seen in the catalog)");
+        }
+        if (columnRecord != null) {
+            columnRecord.write(columns.known()); // after the markers of what changed: see ColumnRecord
         }
         nextTableCheck = System.nanoTime() + config.tableCheckInterval().toNanos();
     }
