@@ -39,7 +39,12 @@ public final class FilterStamp {
         this.text = text;
     }
 
-    /** The stamp of {@code filter}. */
+    /**
+     * The stamp of {@code filter}.
+     *
+     * @param filter the filter to record, not null
+     * @return its stamp: the canonical text, or only its hash when that text is long
+     */
     public static FilterStamp of(TableFilter filter) {
         Objects.requireNonNull(filter, "filter");
         String canonical = patterns(filter.includes());
@@ -58,6 +63,8 @@ public final class FilterStamp {
     /**
      * Parses {@link #encode()}'s text.
      *
+     * @param text the text of a stamp, as an offset holds it; not null
+     * @return the stamp it records
      * @throws IllegalArgumentException if the text is not a filter stamp
      */
     public static FilterStamp decode(String text) {
@@ -75,17 +82,24 @@ public final class FilterStamp {
     /**
      * The filter recorded, or null if only its hash was (its text was longer than {@value #MAX_TEXT} characters).
      * It selects the same tables as the filter the stamp was made of.
+     *
+     * @return the recorded filter, or null when only its hash is known
      */
     public TableFilter filter() {
         return canonical == null ? null : filter(canonical);
     }
 
-    /** True if this stamp and {@code other} record filters that select the same tables (the same canonical text). */
+    /**
+     * Whether this stamp and {@code other} record filters that select the same tables (the same canonical text).
+     *
+     * @param other another stamp, not null
+     * @return true if both record the same canonical filter
+     */
     public boolean sameSelection(FilterStamp other) {
         return hash.equals(other.hash);
     }
 
-    /** The text form, as it sits in offsets. */
+    /** {@return the text form, as it sits in offsets} */
     public String encode() {
         return text;
     }
