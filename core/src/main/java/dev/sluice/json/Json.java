@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *       meant to be encoded as UTF-8, and characters beyond U+FFFF (4 bytes in UTF-8, a surrogate pair in Java)
  *       stay one character. A lone surrogate, which no character has and UTF-8 cannot encode, is written as a
  *       <code>&#92;uXXXX</code> escape so that the text stays valid UTF-8.</li>
+ *   <li>Reading numbers: RFC 8259's grammar, except that leading zeros are accepted ({@code 0000} is 0), since
+ *       MariaDB writes them.</li>
  *   <li>Reading: escaped surrogate pairs (<code>&#92;uD83D&#92;uDE00</code>) are joined into their character; a lone
  *       surrogate, escaped or not, is refused: read on, it would become a replacement character downstream.</li>
  * </ul>
@@ -39,8 +41,11 @@ import java.util.regex.Pattern;
  */
 public final class Json {
 
-    /** RFC 8259's number: no leading zeros, no bare dot, no plus sign. */
-    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    /**
+     * RFC 8259's number (no bare dot, no plus sign), except that leading zeros are read: MariaDB's
+     * {@code JSON_OBJECT} writes a {@code YEAR} of 0 as {@code 0000}, and trigger capture reads what it writes.
+     */
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final String text;
     private int pos;

@@ -57,9 +57,16 @@ class JsonTest {
     }
 
     @Test
+    void readsLeadingZerosAsMariaDbWritesThem() {
+        // JSON_OBJECT('y', year_column) gives {"y": 0000} for the year 0
+        assertThat(Json.parse("{\"y\": 0000, \"n\": -007.50}")).isEqualTo(
+                Map.of("y", new BigDecimal("0"), "n", new BigDecimal("-7.50")));
+    }
+
+    @Test
     void refusesMalformedText() {
         for (String bad : List.of("", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "1 2", "{\"a\":1,\"a\":2}", "-",
-                "\"\\u+123\"", "\"\\u12\"", "01", "1.", ".5", "+1", "1e", "-01.0")) {
+                "\"\\u+123\"", "\"\\u12\"", "1.", ".5", "+1", "1e", "-.0", "0x1")) {
             assertThatThrownBy(() -> Json.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
