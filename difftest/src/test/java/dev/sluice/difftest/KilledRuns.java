@@ -147,7 +147,8 @@ final class KilledRuns {
         if (pipeline.writerLease() != null) {
             Thread.sleep(pipeline.writerLease().plusMillis(500).toMillis());
         }
-        if (pipeline.path().source() != Db.PG && pipeline.path().target() != Db.PG) {
+        CasePath path = pipeline.path();
+        if (path.source() != Db.PG && !(path.sink() == CasePath.SinkKind.JDBC && path.target() == Db.PG)) {
             return null;
         }
         long deadline = System.nanoTime() + RELEASE_LIMIT.toNanos();
