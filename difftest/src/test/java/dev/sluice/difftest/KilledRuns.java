@@ -71,11 +71,17 @@ final class KilledRuns {
                 }
                 if (child.isAlive() && System.nanoTime() < deadline) {
                     killAndReap(child);
+                    output.read();
                     story.add("child " + n + " killed " + (output.events == 0 ? "before its first write"
                             : "after " + output.events + " events") + (output.result == null ? ""
                             : " (as it ended: " + output.result + ")") + (output.committed == null
                             ? ", nothing committed" : ", committed " + clip(output.committed)
                             + (midSnapshot(output.committed) ? " (mid-snapshot)" : "")));
+                    if (output.result != null && !output.result.equals("caught-up")) {
+                        // it had failed before the kill came: a failure, whatever the next child does
+                        return "child " + n + " of the pipeline said '" + output.result + "' before it was killed;"
+                                + " its output: " + log + ", ending:\n" + tail(log);
+                    }
                     String held = awaitReleased();
                     if (held != null) {
                         return held + "; the killed child's output: " + log;
