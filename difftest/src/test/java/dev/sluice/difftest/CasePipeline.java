@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -266,6 +267,7 @@ record CasePipeline(CasePath path, String name, boolean incremental, int chunkSi
         if (bucket != null) {
             env.put(S3_SECRET_KEY, bucket.secretKey());
         }
+        env.values().removeIf(Objects::isNull); // no password: none in the environment either
         return env;
     }
 
