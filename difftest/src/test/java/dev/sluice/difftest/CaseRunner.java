@@ -1,23 +1,12 @@
 package dev.sluice.difftest;
 
-import dev.sluice.CatchUpReport;
 import dev.sluice.ExactlyOnceSink;
-import dev.sluice.Pipeline;
-import dev.sluice.Sink;
 import dev.sluice.Source;
-import dev.sluice.TableFilter;
 import dev.sluice.TableId;
-import dev.sluice.capture.Capture;
-import dev.sluice.capture.SnapshotMode;
-import dev.sluice.sink.jdbc.JdbcSink;
-import dev.sluice.sink.jdbc.TableNaming;
-import dev.sluice.sink.s3.ParquetSink;
 import dev.sluice.source.mysql.MySqlSource;
 import dev.sluice.source.postgres.PostgresSource;
 import dev.sluice.testkit.TestDatabase;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +14,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,9 +33,6 @@ import java.util.stream.Stream;
  */
 final class CaseRunner {
 
-    /** How long one catch-up run may take before the case counts as hung. */
-    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(90);
-
     private final Environment env;
     private final int maxTx;
 
@@ -56,8 +41,11 @@ final class CaseRunner {
         this.maxTx = maxTx;
     }
 
-    /** The outcome of a case: null problems means passed. */
-    record Outcome(Case testCase, Variant variant, List<String> problems) {
+    /**
+     * The outcome of a case: no problems means passed. {@code notes} say how the run went where the variant leaves
+     * it to chance (which children were killed when).
+     */
+    record Outcome(Case testCase, Variant variant, List<String> problems, List<String> notes) {
         boolean passed() {
             return problems.isEmpty();
         }
@@ -67,7 +55,10 @@ final class CaseRunner {
                     + "\nre-run: mvn -B -ntp -pl difftest -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
                     + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=DifferentialIT -Ddifftest.seed="
                     + testCase.seed() + " -Ddifftest.path=" + testCase.path()
-                    + "\nvariant: " + variant + "\n" + String.join("\n", problems)
+                    + "\nvariant: " + variant + (variant.crash() == Variant.Crash.KILL ? "\nchild JVMs' output:"
+                    + " target/difftest/" + testCase.id() + "/child-<n>.log" : "")
+                    + notes.stream().map(n -> "\n" + n).collect(Collectors.joining()) + "\n"
+                    + String.join("\n", problems)
                     + "\n---- case.sql (target/difftest/" + testCase.id() + "/case.sql)\n" + testCase.script();
         }
     }
@@ -82,10 +73,12 @@ final class CaseRunner {
         Files.write(dir.resolve("case.sql"), ("-- variant: " + variant + "\n" + c.script())
                 .getBytes(StandardCharsets.UTF_8));
         List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         String pipelineName = generator.prefix();
+        CasePipeline pipeline = CasePipeline.of(c, variant, env, dir, pipelineName);
         try {
             execute(path.source(), c.setup());
-            Source source = source(path, generator.prefix(), variant);
+            Source source = pipeline.source();
             List<Case.Phase> phases = c.phases();
             // the second phase's statements run during the first catch-up (the snapshot) when it has no DDL
             Case.Phase concurrent = variant.concurrent() && phases.size() > 1 && phases.get(1).ddl().isEmpty()
@@ -106,22 +99,22 @@ final class CaseRunner {
                 if (path.timestamp()) {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
-                String failure = i == 0 ? firstCatchUp(c, variant, dir, pipelineName, source, concurrent)
-                        : catchUp(pipelineName, source, sink(c, dir, pipelineName));
+                String failure = i == 0 ? firstCatchUp(c, variant, pipeline, source, concurrent, notes)
+                        : CasePipeline.catchUp(pipeline.pipeline(source, pipeline.sink(), null));
                 if (failure != null) {
                     problems.add(failure);
                     break;
                 }
             }
             if (problems.isEmpty()) {
-                compare(c, dir, pipelineName, problems);
+                compare(c, pipeline, problems);
             }
-        } catch (SQLException | RuntimeException e) {
-            problems.add("the case stopped with " + trace(e));
+        } catch (SQLException | IOException | RuntimeException e) {
+            problems.add("the case stopped with " + CasePipeline.trace(e));
         } finally {
             cleanUp(path, pipelineName);
         }
-        Outcome outcome = new Outcome(c, variant, problems);
+        Outcome outcome = new Outcome(c, variant, problems, notes);
         if (!outcome.passed()) {
             // getBytes, not writeString: a sink's value may hold lone surrogates, which are replaced, not fatal
             Files.write(dir.resolve("failure.txt"), outcome.report().getBytes(StandardCharsets.UTF_8));
@@ -131,13 +124,17 @@ final class CaseRunner {
 
     /**
      * The first catch-up, which reads the tables (the snapshot): with the variant's crash (the sink fails part way;
-     * after a fatal one a new pipeline resumes from what was committed) and, where the variant says so, the second
-     * phase's statements running at the same time.
+     * after a fatal one a new pipeline resumes from what was committed; or child JVMs are killed, see
+     * {@link KilledRuns}, whose story goes to {@code notes}) and, where the variant says so, the second phase's
+     * statements running at the same time.
      */
-    private String firstCatchUp(Case c, Variant variant, Path dir, String name, Source source, Case.Phase concurrent)
-            throws InterruptedException, SQLException {
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "difftest-writer-" + name));
+    private String firstCatchUp(Case c, Variant variant, CasePipeline pipeline, Source source, Case.Phase concurrent,
+            List<String> notes) throws InterruptedException, SQLException, IOException {
+        ExecutorService writer = Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "difftest-writer-" + pipeline.name()));
         try {
+            // before the concurrent phase starts: the kill points are shares of the rows the snapshot reads
+            long rows = variant.crash() == Variant.Crash.KILL ? rows(c) : 0;
             Future<Void> writes = null;
             if (concurrent != null) {
                 writes = writer.submit(() -> {
@@ -145,13 +142,26 @@ final class CaseRunner {
                     return null;
                 });
             }
-            ExactlyOnceSink sink = sink(c, dir, name);
-            CrashingSink crashing = variant.crash() == Variant.Crash.NONE ? null
-                    : new CrashingSink(sink, variant.crash(), variant.crashAfter());
-            String failure = catchUp(name, source, crashing == null ? sink : crashing);
-            if (failure != null && crashing != null && crashing.crashed()
-                    && variant.crash() == Variant.Crash.RESTART) {
-                failure = catchUp(name, source, sink(c, dir, name)); // the crashed run's successor
+            String failure;
+            if (variant.crash() == Variant.Crash.KILL) {
+                CasePipeline killed = pipeline.withBatchSize((int) Math.max(1, (rows + variant.commits() - 1)
+                        / variant.commits()));
+                KilledRuns runs = new KilledRuns(killed, variant, env, rows);
+                try {
+                    failure = runs.run();
+                } finally {
+                    notes.add("killed runs: " + String.join(", ", runs.story()));
+                }
+            } else {
+                ExactlyOnceSink sink = pipeline.sink();
+                CrashingSink crashing = variant.crash() == Variant.Crash.NONE ? null
+                        : new CrashingSink(sink, variant.crash(), variant.crashAfter());
+                failure = CasePipeline.catchUp(pipeline.pipeline(source, crashing == null ? sink : crashing, null));
+                if (failure != null && crashing != null && crashing.crashed()
+                        && variant.crash() == Variant.Crash.RESTART) {
+                    // the crashed run's successor
+                    failure = CasePipeline.catchUp(pipeline.pipeline(source, pipeline.sink(), null));
+                }
             }
             if (writes != null) {
                 try {
@@ -166,20 +176,21 @@ final class CaseRunner {
         }
     }
 
-    /** The exception with its causes, each with its first frames: enough to see where, short enough to read. */
-    private static String trace(Throwable e) {
-        StringWriter out = new StringWriter();
-        e.printStackTrace(new PrintWriter(out));
-        StringBuilder shortened = new StringBuilder();
-        int frames = 0;
-        for (String line : out.toString().split("\n")) {
-            boolean frame = line.trim().startsWith("at ");
-            frames = frame ? frames + 1 : 0;
-            if (frames <= 4 && !line.trim().startsWith("...")) {
-                shortened.append(line).append('\n');
+    /** The rows of the case's tables at the source now (a table created in a later phase is not there yet). */
+    private long rows(Case c) throws SQLException {
+        Db db = c.path().source();
+        long rows = 0;
+        try (Connection connection = env.database(db).connect(); Statement s = connection.createStatement()) {
+            for (Table table : c.tables()) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.ref(db))) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                } catch (SQLException e) {
+                    // created in a later phase: no rows yet
+                }
             }
         }
-        return shortened.toString();
+        return rows;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -264,95 +275,10 @@ final class CaseRunner {
         return sql.length() > 500 ? sql.substring(0, 500) + "…" : sql;
     }
 
-    private Source source(CasePath path, String prefix, Variant variant) {
-        TestDatabase db = env.database(path.source());
-        if (path.source() == Db.PG) {
-            PostgresSource.Builder b = PostgresSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user())
-                    .password(db.password()).tables(TableFilter.include("public." + prefix + "_*", prefix + "_s2." + prefix + "_*"))
-                    .slotName(prefix).publicationName(prefix).capture(path.capture());
-            if (path.trigger()) {
-                b.changeTable(TableId.of("public", "chg_" + prefix));
-            }
-            if (path.timestamp()) {
-                b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
-            }
-            if (variant.incremental()) {
-                b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize())
-                        .snapshotParallelism(variant.parallelism());
-            }
-            return b.build();
-        }
-        MySqlSource.Builder b = MySqlSource.builder().jdbcUrl(db.jdbcUrl()).user(db.user()).password(db.password())
-                .database(db.name()).tables(TableFilter.include(db.name() + "." + prefix + "_*"))
-                .capture(path.capture());
-        if (path.trigger()) {
-            b.changeTable(TableId.of(db.name(), "chg_" + prefix));
-        }
-        if (path.timestamp()) {
-            b.timestampColumn("updated_at").pollInterval(Duration.ofMillis(100));
-        }
-        if (!path.log()) {
-            // other helpers on the shared server may keep INNODB_TRX stale: capture then falls back to the safety
-            // window, and a catch-up run waits until it has passed the rows committed before the run
-            b.safetyWindow(Duration.ofSeconds(20));
-        }
-        if (variant.incremental()) {
-            b.snapshotMode(SnapshotMode.INCREMENTAL).snapshotChunkSize(variant.chunkSize())
-                    .snapshotParallelism(variant.parallelism());
-        }
-        return b.build();
-    }
-
-    /**
-     * The JDBC sink's table naming: the default {@code sameName()}, except for a case with same-named tables in two
-     * schemas, which {@code sameName()} refuses (docs/sink-jdbc.md) and {@code namespaceAndName()} keeps apart.
-     */
-    private static TableNaming naming(Case c) {
-        return c.sameNamedTables() ? TableNaming.namespaceAndName() : TableNaming.sameName();
-    }
-
-    private ExactlyOnceSink sink(Case c, Path dir, String prefix) {
+    private void compare(Case c, CasePipeline pipeline, List<String> problems) throws SQLException, IOException {
         CasePath path = c.path();
-        switch (path.sink()) {
-            case LOCAL:
-                return ParquetSink.builder().localFolder(dir.resolve("lake")).build();
-            case S3:
-                return ParquetSink.builder().s3(env.bucket().bucket(), prefix).endpoint(env.bucket().endpoint())
-                        .pathStyle(true).region(env.bucket().region())
-                        .credentials(env.bucket().accessKey(), env.bucket().secretKey())
-                        .spoolFolder(dir.resolve("spool")).build();
-            default:
-                TestDatabase target = env.database(path.target());
-                return JdbcSink.builder().jdbcUrl(target.jdbcUrl()).user(target.user()).password(target.password())
-                        .tableNaming(naming(c)).build();
-        }
-    }
-
-    /** Runs the pipeline until caught up; returns a failure description, or null. */
-    private static String catchUp(String name, Source source, Sink sink) throws InterruptedException {
-        Pipeline pipeline = Pipeline.builder().name(name).source(source).sink(sink)
-                .commitInterval(Duration.ofMillis(200)).retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-                .maxRetries(2).build();
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "difftest-" + name));
-        try {
-            Future<CatchUpReport> run = executor.submit(() -> pipeline.runUntilCaughtUp());
-            try {
-                CatchUpReport report = run.get(CATCH_UP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-                return report.caughtUp() ? null : "the pipeline did not catch up: " + report;
-            } catch (TimeoutException e) {
-                pipeline.close();
-                return "the pipeline did not catch up within " + CATCH_UP_LIMIT.toSeconds() + " s; status "
-                        + pipeline.status();
-            } catch (ExecutionException e) {
-                return "the pipeline failed: " + trace(e.getCause());
-            }
-        } finally {
-            executor.shutdownNow();
-        }
-    }
-
-    private void compare(Case c, Path dir, String prefix, List<String> problems) throws SQLException, IOException {
-        CasePath path = c.path();
+        Path dir = pipeline.dir();
+        String prefix = pipeline.name();
         TestDatabase sourceDb = env.database(path.source());
         Path lake = dir.resolve("lake");
         if (path.sink() == CasePath.SinkKind.S3) {
@@ -370,7 +296,7 @@ final class CaseRunner {
                 Map<List<String>, List<String>> expected = Reader.source(source, path.source(), table);
                 Map<List<String>, List<String>> actual = target == null
                         ? LakeReader.rebuild(lake, namespace, table, problems)
-                        : TargetReader.read(target, path.target(), naming(c).targetName(
+                        : TargetReader.read(target, path.target(), pipeline.naming().targetName(
                                 TableId.of(table.namespace == null ? namespace : table.namespace, table.name)), table,
                                 problems);
                 problems.addAll(Diff.compare(table, expected, actual));

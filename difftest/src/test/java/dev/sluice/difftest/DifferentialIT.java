@@ -10,6 +10,7 @@ import dev.sluice.testkit.S3Bucket;
 import dev.sluice.testkit.S3Extension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,8 +44,9 @@ class DifferentialIT {
             for (CasePath path : Settings.paths()) {
                 long start = System.nanoTime();
                 CaseRunner.Outcome outcome = runner.run(s, path);
-                System.out.printf("difftest seed=%d path=%s (%s) %s in %d ms%n", s, path, outcome.variant(),
-                        outcome.passed() ? "passed" : "FAILED", (System.nanoTime() - start) / 1_000_000);
+                System.out.printf("difftest seed=%d path=%s (%s) %s in %d ms%s%n", s, path, outcome.variant(),
+                        outcome.passed() ? "passed" : "FAILED", (System.nanoTime() - start) / 1_000_000,
+                        outcome.notes().stream().map(n -> "; " + n).collect(Collectors.joining()));
                 if (!outcome.passed()) {
                     failures.add(outcome.report());
                 }

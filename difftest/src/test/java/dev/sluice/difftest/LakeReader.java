@@ -18,8 +18,10 @@ import java.util.Set;
  * Rebuilds a table from the Parquet files with DuckDB, by the recipe of docs/sink-s3.md: the rows after the last
  * {@code t}, the last change per key by {@code _seq}, deletes removed, a column listed in {@code _unchanged} keeping
  * the key's previous value — or, for the {@code u} row of a key change (a {@code d} row of the old key at
- * {@code _seq - 1} with the same {@code _position}), the old key's last value. Also checks that no change was
- * written twice. The fold is done here, in plain Java,
+ * {@code _seq - 1} with the same {@code _position}), the old key's last value. Also checks that no {@code _seq}
+ * repeats and that no change was written twice since the table's last {@code t} (a snapshot that starts over after
+ * a crash, as the consistent one does, writes its {@code t} and its rows again: documented as at least once, and
+ * the recipe drops what came before). The fold is done here, in plain Java,
  * over what DuckDB read: Sluice's own reader code is not involved.
  */
 final class LakeReader {
@@ -76,6 +78,7 @@ final class LakeReader {
                 deletedPosition = null;
                 if (op.equals("t")) {
                     state.clear();
+                    images.clear();
                     continue;
                 }
                 List<String> key = Reader.key(table, values);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,7 +55,9 @@ class SoakIT {
             } else {
                 failed.get(path).add(seed);
             }
-            System.out.printf("soak seed=%d path=%s (%s) %s%n", seed, path, outcome.variant(), outcome.passed() ? "passed" : "FAILED");
+            System.out.printf("soak seed=%d path=%s (%s) %s%s%n", seed, path, outcome.variant(),
+                    outcome.passed() ? "passed" : "FAILED", outcome.notes().stream().map(n -> "; " + n)
+                    .collect(Collectors.joining()));
         }
         StringBuilder summary = new StringBuilder(String.format("%-22s %6s %6s %6s  %s%n", "path", "ran", "passed",
                 "failed", "failed seeds"));
