@@ -1,6 +1,7 @@
 package dev.sluice.difftest;
 
 import dev.sluice.ExactlyOnceSink;
+import dev.sluice.Pipeline;
 import dev.sluice.Source;
 import dev.sluice.TableId;
 import dev.sluice.source.mysql.MySqlSource;
@@ -99,6 +100,9 @@ final class CaseRunner {
                 if (path.timestamp()) {
                     Thread.sleep(1500); // past the timestamp capture's clock skew margin (1 s by default)
                 }
+                if (i > 0 && i == variant.backfillPhase()) {
+                    requestBackfill(c, variant, pipeline, notes);
+                }
                 String failure = i == 0 ? firstCatchUp(c, variant, pipeline, source, concurrent, notes)
                         : CasePipeline.catchUp(pipeline.pipeline(source, pipeline.sink(), null));
                 if (failure != null) {
@@ -174,6 +178,36 @@ final class CaseRunner {
         } finally {
             writer.shutdownNow();
         }
+    }
+
+    /**
+     * Leaves a backfill signal in the sink for the next run ({@link Variant#backfillPhase()}): one of the case's keyed
+     * tables, all rows or those with a key column not NULL. The run reads it at its start and reads the table in
+     * chunks beside the stream; a catch-up run does not wait for it, so later runs go on with it, and the comparison
+     * at the end holds whatever point it reached. A table that is not there (yet, or any more) is refused with a
+     * warning in the pipeline's log.
+     */
+    private void requestBackfill(Case c, Variant variant, CasePipeline pipeline, List<String> notes) {
+        List<Table> keyed = c.tables().stream().filter(t -> !t.keyColumns().isEmpty()).toList();
+        if (keyed.isEmpty()) {
+            return;
+        }
+        Table table = keyed.get(variant.backfillTable() % keyed.size());
+        Db db = c.path().source();
+        String namespace = table.namespace != null ? table.namespace
+                : db == Db.PG ? "public" : env.database(db).name();
+        TableId id = TableId.of(namespace, table.name);
+        String condition = variant.backfillCondition()
+                ? db.quote(table.keyColumns().get(0).name()) + " IS NOT NULL" : null;
+        String signal;
+        ExactlyOnceSink sink = pipeline.sink();
+        try {
+            signal = Pipeline.requestBackfill(sink, pipeline.name(), id, condition);
+        } finally {
+            sink.close(); // never opened: only its connections or clients go
+        }
+        notes.add("backfill of " + id + (condition == null ? "" : " where " + condition) + " asked (signal " + signal
+                + ")");
     }
 
     /** The rows of the case's tables at the source now (a table created in a later phase is not there yet). */

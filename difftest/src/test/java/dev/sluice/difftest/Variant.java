@@ -21,9 +21,13 @@ import java.util.stream.Collectors;
  *     many batches, each committed at once (so that the snapshot spans several commits, and kills land between and
  *     inside them, not only before the first); 0 otherwise
  * @param parallelism chunks of an incremental snapshot read at once (log paths; 1 to 3)
+ * @param backfillPhase log paths: before the catch-up of this phase (1 or later), a backfill of one of the case's
+ *     keyed tables is asked for through the sink's signals ({@code Pipeline.requestBackfill}); 0 for none
+ * @param backfillTable which keyed table (modulo their number)
+ * @param backfillCondition the backfill reads only the rows matching a condition (on a key column), else all
  */
 record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash crash, int crashAfter, List<Kill> kills,
-        int commits, int parallelism) {
+        int commits, int parallelism, int backfillPhase, int backfillTable, boolean backfillCondition) {
 
     enum Crash {
         /** No crash. */
@@ -71,9 +75,13 @@ record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash cra
             kills.add(r.nextInt(4) > 0 ? new Kill(true, 1 + r.nextInt(110)) : new Kill(false, r.nextInt(3000)));
         }
         int commits = crash == Crash.KILL ? 2 + r.nextInt(9) : 0;
-        int parallelism = 1 + r.nextInt(3); // drawn last: the draws above stay what they were for a seed
+        int parallelism = 1 + r.nextInt(3);
+        // drawn last: the draws above stay what they were for a seed
+        int backfillPhase = path.log() && r.nextInt(3) == 0 ? 1 + r.nextInt(3) : 0;
+        int backfillTable = r.nextInt(1000);
+        boolean backfillCondition = r.nextBoolean();
         return new Variant(incremental, chunkSize, concurrent, crash, crashAfter, List.copyOf(kills), commits,
-                parallelism);
+                parallelism, backfillPhase, backfillTable, backfillCondition);
     }
 
     @Override
@@ -85,6 +93,7 @@ record Variant(boolean incremental, int chunkSize, boolean concurrent, Crash cra
                     case KILL -> ", the rows in " + commits + " commits, kill -9 of the child JVM "
                             + kills.stream().map(Kill::toString).collect(Collectors.joining(", then "));
                     default -> ", " + crash.name().toLowerCase() + " after " + crashAfter + " events";
-                };
+                } + (backfillPhase == 0 ? "" : ", a backfill" + (backfillCondition ? " with a condition" : "")
+                        + " before phase " + (backfillPhase + 1));
     }
 }
