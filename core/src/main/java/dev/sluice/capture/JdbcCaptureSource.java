@@ -431,14 +431,16 @@ public final class JdbcCaptureSource implements Source {
         }
 
         /**
-         * Trigger capture: whether a first start (no stored offset) reads the rows the tables hold already (default
-         * false: only changes recorded by the triggers are captured). Each table is then read as after a column
-         * change: a {@code TRUNCATE} event, its rows as {@code READ} events in key order, a chunk per poll, then
-         * the change table, passing over the table's changes that the rows read already contain (see
-         * docs/capture.md, "Initial load"). Timestamp capture always reads every row first: its cursor starts at the
-         * beginning.
+         * Trigger capture: whether a table that starts being captured has the rows it holds already read (default
+         * false: only changes recorded by the triggers are captured, and an INFO line names each such table). With
+         * it, a first start (no stored offset) reads every table, and a later start or a running stream reads each
+         * table the offset does not know yet (triggers installed since, or newly chosen by the filter), as after a
+         * column change: a {@code TRUNCATE} event, its rows as {@code READ} events in key order, a chunk per poll,
+         * then the change table, passing over the table's changes that the rows read already contain (see
+         * docs/capture.md, "Initial load"). A crash during a table's load repeats that table's load. Timestamp
+         * capture always reads every row of a table first: its cursor starts at the beginning.
          *
-         * @param load true to read the existing rows on a first start
+         * @param load true to read the existing rows of each table when it starts being captured
          * @return this builder
          */
         public Builder initialLoad(boolean load) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a table that keeps its name but is another table now (dropped and created again, and on MySQL/MariaDB
  *       also truncated or rebuilt, which changes InnoDB's table id): its old rows are still in the targets, and
  *       capture stops;</li>
- *   <li>a table that gets its triggers while capture runs is captured from then on.</li>
+ *   <li>a table that gets its triggers while capture runs is captured from then on (and read whole first, with
+ *       an initial load: see {@link TriggerStream}).</li>
  * </ul>
  *
  * Used by one {@link TriggerStream} on its own connection; not thread-safe.
@@ -40,10 +41,13 @@ final class TableWatch {
     private final Map<TableId, Long> identities = new HashMap<>();
     private final Map<TableId, Long> dropped = new HashMap<>();
     private final Set<TableId> waitingFor = new HashSet<>();
+    /** The tables the stream's offset knows: the targets have them. */
+    private final Set<TableId> known;
 
-    TableWatch(JdbcCaptureSource source, ChangeTable changeTable) {
+    TableWatch(JdbcCaptureSource source, ChangeTable changeTable, Set<TableId> known) {
         this.source = source;
         this.changeTable = changeTable;
+        this.known = Set.copyOf(known);
     }
 
     /**
@@ -76,7 +80,8 @@ final class TableWatch {
             }
             if (untriggered.contains(table)) {
                 if (hasRows(connection, table)) {
-                    throw untriggered(table, schemas.containsKey(table) || identities.containsKey(table));
+                    throw untriggered(table, schemas.containsKey(table) || identities.containsKey(table),
+                            known.contains(table));
                 }
                 if (waitingFor.add(table)) {
                     LOG.warn("{} matches the table filter of trigger capture but has no capture triggers yet: run "
@@ -114,14 +119,24 @@ final class TableWatch {
         }
     }
 
-    private FatalException untriggered(TableId table, boolean wasCaptured) {
-        return new FatalException(table + " matches the table filter of trigger capture but has no capture "
-                + "triggers" + (wasCaptured ? " any more (dropped and created again, or its triggers were dropped or "
-                + "disabled)" : " (created after install())") + ", and it holds rows that were written without "
-                + "being recorded. Fix: run install() (the CLI's install command) to add the triggers, copy the rows "
-                + "the table holds now to the targets (trigger capture cannot see rows written before its triggers), "
-                + "then restart; or leave the table out of the filter. Run install() right after creating a "
-                + "captured table, before writing to it, to avoid this.");
+    private FatalException untriggered(TableId table, boolean wasCaptured, boolean inTargets) {
+        String problem = table + " matches the table filter of trigger capture but has no capture triggers"
+                + (wasCaptured ? " any more (dropped and created again, or its triggers were dropped or disabled)"
+                        : inTargets ? " (captured before: its triggers were dropped, or it was created again)"
+                        : " (created after install(), or newly chosen by the filter)")
+                + ", and it holds rows that were written without being recorded. ";
+        if (!wasCaptured && !inTargets && source.initialLoad) {
+            // new to the offset: the initial load reads it at the restart (TriggerStream)
+            return new FatalException(problem + "Fix: run install() (the CLI's install command) to add the "
+                    + "triggers, then restart: the initial load reads the rows it holds; or leave the table out of "
+                    + "the filter.");
+        }
+        return new FatalException(problem + "Fix: run install() (the CLI's install command) to add the triggers, "
+                + "copy the rows the table holds now to the targets (trigger capture cannot see rows written before "
+                + "its triggers), then restart; or leave the table out of the filter. Run install() right after "
+                + "creating a captured table, before writing to it, to avoid this"
+                + (wasCaptured || inTargets ? "." : "; with an initial load (initialLoad(true), or a log source's "
+                        + "SnapshotMode.INCREMENTAL) a restart after install() reads such a table by itself."));
     }
 
     private FatalException replaced(TableId table) {

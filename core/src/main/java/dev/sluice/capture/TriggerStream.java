@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The offset keeps the old columns until the last row was read, so a crash during the re-read repeats it; then it
  * records the new columns, the re-read count and {@code H}, so a restart still passes over those changes.
+ *
+ * <h2>Initial load</h2>
+ * With {@link JdbcCaptureSource#initialLoad} every table new to the offset (none of its columns in it) is read the
+ * same way before the change table goes on: at a first start every table, later a table that got its triggers or
+ * joined the filter (at a restart, or while the stream runs). The same proof holds: none of the table's changes
+ * after {@code C} was delivered before the TRUNCATE, and those up to {@code C} are in the rows read. Such a table
+ * enters the offset only when its last row was read, so a crash during its load repeats the load. The offset
+ * forgets the tables the filter no longer chooses (their changes are passed over), so one that comes back is new.
+ * Without an initial load a new table's columns enter the offset at once and its rows are not read (logged).
  */
 final class TriggerStream implements ChangeStream {
 
@@ -76,6 +86,8 @@ final class TriggerStream implements ChangeStream {
     private final Set<TableId> owed = new LinkedHashSet<>();
     /** Of those, the tables of the initial load ({@link JdbcCaptureSource#initialLoad}), not of a column change. */
     private final Set<TableId> firstReads = new HashSet<>();
+    /** Set while the first start without an initial load notes its tables, which one line has named already. */
+    private boolean quietFirstLook;
     /** The re-read under way, or null. */
     private TableReread reread;
     /** Set by {@code event} for a change whose table must be read again first. */
@@ -102,13 +114,22 @@ final class TriggerStream implements ChangeStream {
         this.cursor = from == null ? 0 : from.seq();
         this.readAnything = from != null;
         this.clock = clock;
-        this.shapes = from == null ? Map.of() : from.shapes();
-        noteShapes();
-        if (from == null && source.initialLoad) {
-            // the initial load: every table is read as after a column change, in snapshot order (class javadoc)
-            schemas.keySet().stream().sorted(SnapshotProgress.ORDER).forEach(owed::add);
-            firstReads.addAll(owed);
+        // a table that left the filter is forgotten: changes were passed over while it was out, so if it comes
+        // back it is new to the targets again (read whole with an initial load)
+        this.shapes = from == null ? Map.of() : Map.copyOf(from.shapes().entrySet().stream()
+                .filter(e -> source.tables.test(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        if (from == null && !source.initialLoad) {
+            if (!schemas.isEmpty()) {
+                LOG.info("trigger capture starts without an initial load: the rows {} hold now are not read, only "
+                        + "the changes their triggers record (build the source with initialLoad(true), or a log "
+                        + "source's SnapshotMode.INCREMENTAL, to read them)", schemas.keySet().stream()
+                        .sorted(SnapshotProgress.ORDER).toList());
+            }
+            quietFirstLook = true;
         }
+        noteShapes();
+        quietFirstLook = false;
         this.committed = cursor;
         this.pruned = 0;
         this.horizon = new SequenceHorizon(source.dialect, changeTable, source.safetyWindow, cursor);
@@ -133,7 +154,7 @@ final class TriggerStream implements ChangeStream {
                 throw new FatalException("the change table " + changeTable.table() + " does not exist: install "
                         + "trigger capture first (JdbcCaptureSource.install(), or the CLI's install command)");
             }
-            TableWatch watch = new TableWatch(source, changeTable);
+            TableWatch watch = new TableWatch(source, changeTable, from == null ? Set.of() : from.shapes().keySet());
             return new TriggerStream(source, connection, changeTable, watch, watch.open(connection), from,
                     context.clock());
         } catch (SQLException e) {
@@ -326,21 +347,42 @@ final class TriggerStream implements ChangeStream {
         return null;
     }
 
-    /** Records the columns of tables seen first; marks those whose columns differ from the targets' as owed. */
+    /**
+     * Handles the tables new to the offset (no shape in it: a first start, a table that got its triggers or joined
+     * the filter since, a load a crash interrupted), and marks those whose columns differ from the targets' as owed.
+     * With an initial load a new table is owed a first read, and gets its shape only once that read is done, so a
+     * crash during it repeats it; without one its columns now are what the targets get, and its rows are not read.
+     */
     private void noteShapes() {
         Map<TableId, TableShape> next = null;
+        List<TableId> fresh = new ArrayList<>();
         for (Map.Entry<TableId, Schema> e : schemas.entrySet()) {
             TableShape known = shapes.get(e.getKey());
-            if (known == null) {
+            boolean reading = reread != null && reread.table.equals(e.getKey());
+            if (known == null && source.initialLoad) {
+                if (!reading && !owed.contains(e.getKey())) {
+                    fresh.add(e.getKey());
+                }
+            } else if (known == null) {
                 next = next == null ? new HashMap<>(shapes) : next;
                 next.put(e.getKey(), TableShape.first(e.getValue()));
-            } else if (!known.fits(e.getValue()) && (reread == null || !reread.table.equals(e.getKey()))) {
+                if (!quietFirstLook) {
+                    LOG.info("trigger capture captures {} from now on, from the changes its triggers record: the rows "
+                            + "it holds now are not read, as the source has no initial load (build it with "
+                            + "initialLoad(true), or a log source's SnapshotMode.INCREMENTAL, to read a table when it "
+                            + "starts being captured; backfills are not available for trigger capture)", e.getKey());
+                }
+            } else if (!known.fits(e.getValue()) && !reading) {
                 owed.add(e.getKey());
             }
         }
         if (next != null) {
             shapes = Map.copyOf(next);
         }
+        // the initial load of new tables: each read as after a column change, in snapshot order (class javadoc)
+        fresh.sort(SnapshotProgress.ORDER);
+        owed.addAll(fresh);
+        firstReads.addAll(fresh);
     }
 
     /** Reads the captured tables' columns again, so a change no image shows (a type) is seen too. */
@@ -389,7 +431,8 @@ final class TriggerStream implements ChangeStream {
             next.put(reread.table, known == null ? TableShape.first(reread.schema).reread(reread.schema,
                     reread.coveredTo) : known.reread(reread.schema, reread.coveredTo));
             shapes = Map.copyOf(next);
-            LOG.info("read {} again; its changes up to {} are in what was read", reread.table, reread.coveredTo);
+            LOG.info(known == null ? "loaded {}; its changes up to {} are in what was read"
+                    : "read {} again; its changes up to {} are in what was read", reread.table, reread.coveredTo);
             reread = null;
         }
         return events;

@@ -55,6 +55,8 @@ final class Copier implements AutoCloseable {
     private final List<TableId> remaining;
     private final String resumeAt;
     private final BsonValue resumeAfter;
+    /** The scope's stamp, recorded in every offset ({@link MongoOffset#scope()}). */
+    private final String stamp;
     private TableId current;
     private MongoCursor<BsonDocument> cursor;
     private final int tables;
@@ -75,6 +77,7 @@ final class Copier implements AutoCloseable {
         this.snapshotTime = snapshotTime;
         this.resumeAt = resumeAt;
         this.resumeAfter = resumeAfter;
+        this.stamp = scope.stamp();
         this.remaining = new ArrayList<>();
         for (TableId table : collections(client, scope)) {
             if (resumeAt == null || table.toString().compareTo(resumeAt) >= 0) {
@@ -173,7 +176,7 @@ final class Copier implements AutoCloseable {
             BsonValue id = document.get("_id");
             ChangeEvent event = ChangeEvent.builder(Op.READ, current, schema.schema())
                     .after(schema.row(id, document, null))
-                    .offset(MongoOffset.copy(startAt, current.toString(), id))
+                    .offset(MongoOffset.copy(startAt, current.toString(), id).scoped(stamp))
                     .commitTime(snapshotTime)
                     .build();
             events.add(event);

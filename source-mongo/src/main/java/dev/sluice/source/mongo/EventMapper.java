@@ -39,10 +39,13 @@ final class EventMapper {
 
     private final Scope scope;
     private final MongoSchema schema;
+    /** The scope's stamp, recorded in every position ({@link MongoOffset#scope()}). */
+    private final String stamp;
 
     EventMapper(Scope scope, MongoSchema schema) {
         this.scope = scope;
         this.schema = schema;
+        this.stamp = scope.stamp();
     }
 
     Mapped map(ChangeStreamDocument<BsonDocument> e) {
@@ -53,7 +56,7 @@ final class EventMapper {
             throw new FatalException("a change event lacks its operationType, clusterTime or _id (resume token): "
                     + e + ". MongoDB always sends them; check that the server is MongoDB 4.2 or later.");
         }
-        MongoOffset position = MongoOffset.token(clusterTime, token);
+        MongoOffset position = MongoOffset.token(clusterTime, token).scoped(stamp);
         if (type.equals("invalidate")) {
             return new Mapped(null, position, true);
         }

@@ -33,6 +33,8 @@ final class MongoChangeStream implements ChangeStream {
     private final MongoClient client;
     private final EventMapper mapper;
     private final String name;
+    /** The source's {@link Scope#stamp()}, recorded in every position. */
+    private final String stamp;
     /** Where the stream has got to at the latest for catch-up purposes, before it has read anything. */
     private final MongoOffset start;
     private Copier copier;
@@ -48,6 +50,7 @@ final class MongoChangeStream implements ChangeStream {
         this.client = client;
         this.mapper = new EventMapper(source.scope(), source.schema());
         this.name = "MongoDB source of pipeline " + context.pipelineName() + " on " + source.scope();
+        this.stamp = source.scope().stamp();
         if (from == null) {
             switch (source.startupMode()) {
                 case LATEST -> streamStart = ServerClock.now(client);
@@ -61,9 +64,11 @@ final class MongoChangeStream implements ChangeStream {
                             source.batchSize(), context.clock().instant());
                 }
             }
-            position = copier == null ? MongoOffset.time(streamStart) : null;
+            position = copier == null ? MongoOffset.time(streamStart).scoped(stamp) : null;
         } else {
-            position = from;
+            AddedCollections.check(client, source.scope(), from, name);
+            // from here on the offsets record the current selection (the check passed, or could not be made)
+            position = from.scoped(stamp);
             switch (from.kind()) {
                 case TOKEN -> resumeToken = from.token();
                 case TIME -> streamStart = from.time();
@@ -74,7 +79,7 @@ final class MongoChangeStream implements ChangeStream {
                 }
             }
         }
-        start = resumeToken != null ? from : MongoOffset.time(streamStart);
+        start = resumeToken != null ? position : MongoOffset.time(streamStart).scoped(stamp);
         log.info("{}: {}", name, copier != null ? "copying existing documents, then streaming from cluster time "
                 + streamStart : "streaming from " + start.encode());
         if (copier == null) {
@@ -126,7 +131,7 @@ final class MongoChangeStream implements ChangeStream {
         if (copier.isDone()) {
             copier.close();
             copier = null;
-            position = MongoOffset.time(streamStart);
+            position = MongoOffset.time(streamStart).scoped(stamp);
             log.info("{}: copy done, streaming from cluster time {}", name, streamStart);
             openCursor();
         }
@@ -188,7 +193,7 @@ final class MongoChangeStream implements ChangeStream {
         if (time == null) {
             return; // a token we cannot place in time is not worth committing
         }
-        MongoOffset candidate = MongoOffset.token(time, token);
+        MongoOffset candidate = MongoOffset.token(time, token).scoped(stamp);
         if (position == null || candidate.covers(position) && !candidate.equals(position)) {
             position = candidate;
             resumeToken = token;

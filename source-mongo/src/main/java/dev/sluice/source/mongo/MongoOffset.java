@@ -25,6 +25,10 @@ import org.bson.json.JsonWriterSettings;
  *       ({@code mongo:copy:<t>.<i>:<ns>}, written before ids were kept) copy {@code ns} from its start.
  * </ul>
  *
+ * <p>Each kind may carry, after its time, {@code ;scope=<stamp>}: what the source selected ({@link Scope#stamp()})
+ * when it wrote the offset, so that a restart with a wider selection can tell which collections it adds. Offsets
+ * written before the scope was recorded have none, and are not checked. The stamp plays no part in {@link #covers}.
+ *
  * <p>Immutable value.
  */
 final class MongoOffset implements Offset {
@@ -34,6 +38,8 @@ final class MongoOffset implements Offset {
     static final String PREFIX = "mongo:";
     /** Ends the namespace of a copy offset; MongoDB allows no {@code $} in database or collection names. */
     static final char ID_SEPARATOR = '$';
+    /** Starts the scope field after an offset's time. */
+    private static final String SCOPE = ";scope=";
     private static final JsonWriterSettings TOKEN_JSON = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED)
             .build();
 
@@ -42,13 +48,34 @@ final class MongoOffset implements Offset {
     private final BsonDocument token;
     private final String namespace;
     private final BsonValue lastId;
+    /** The {@link Scope#stamp()} of the selection the offset was written with, or null (an older offset). */
+    private final String scope;
 
-    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace, BsonValue lastId) {
+    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace, BsonValue lastId,
+            String scope) {
         this.kind = kind;
         this.time = Objects.requireNonNull(time, "time");
         this.token = token;
         this.namespace = namespace;
         this.lastId = lastId;
+        if (scope != null && (scope.indexOf(':') >= 0 || scope.indexOf(';') >= 0)) {
+            throw new IllegalArgumentException("a scope stamp holds no ':' or ';': " + scope);
+        }
+        this.scope = scope;
+    }
+
+    private MongoOffset(Kind kind, BsonTimestamp time, BsonDocument token, String namespace, BsonValue lastId) {
+        this(kind, time, token, namespace, lastId, null);
+    }
+
+    /** This position, recorded as written by a source that selects {@code stamp} ({@link Scope#stamp()}). */
+    MongoOffset scoped(String stamp) {
+        return Objects.equals(stamp, scope) ? this : new MongoOffset(kind, time, token, namespace, lastId, stamp);
+    }
+
+    /** The {@link Scope#stamp()} of the selection this offset was written with, or null: not recorded. */
+    String scope() {
+        return scope;
     }
 
     /** Just after the event with this resume token, whose cluster time is {@code clusterTime}. */
@@ -109,7 +136,8 @@ final class MongoOffset implements Offset {
 
     @Override
     public String encode() {
-        String t = Integer.toUnsignedString(time.getTime()) + "." + Integer.toUnsignedString(time.getInc());
+        String t = Integer.toUnsignedString(time.getTime()) + "." + Integer.toUnsignedString(time.getInc())
+                + (scope == null ? "" : SCOPE + scope);
         return switch (kind) {
             case TOKEN -> PREFIX + "token:" + t + ":" + token.toJson(TOKEN_JSON);
             case TIME -> PREFIX + "time:" + t;
@@ -136,28 +164,39 @@ final class MongoOffset implements Offset {
         String kind = rest.substring(0, colon);
         String body = rest.substring(colon + 1);
         int sep = body.indexOf(':');
-        BsonTimestamp time = parseTime(text, sep < 0 ? body : body.substring(0, sep));
+        String head = sep < 0 ? body : body.substring(0, sep);
+        String scope = null;
+        int field = head.indexOf(';');
+        if (field >= 0) {
+            if (!head.startsWith(SCOPE, field) || head.length() == field + SCOPE.length()) {
+                throw bad(text, "'" + head.substring(field) + "' after the time is not " + SCOPE + "<stamp>");
+            }
+            scope = head.substring(field + SCOPE.length());
+            head = head.substring(0, field);
+        }
+        BsonTimestamp time = parseTime(text, head);
         String tail = sep < 0 ? null : body.substring(sep + 1);
-        switch (kind) {
-            case "time":
+        MongoOffset offset = switch (kind) {
+            case "time" -> {
                 if (tail != null) {
                     throw bad(text, "a time offset has nothing after its time");
                 }
-                return time(time);
-            case "copy":
-                return decodeCopy(text, time, tail);
-            case "token":
+                yield time(time);
+            }
+            case "copy" -> decodeCopy(text, time, tail);
+            case "token" -> {
                 if (tail == null) {
                     throw bad(text, "a token offset ends with the resume token");
                 }
                 try {
-                    return token(time, BsonDocument.parse(tail));
+                    yield token(time, BsonDocument.parse(tail));
                 } catch (JsonParseException e) {
                     throw bad(text, "its resume token is not a JSON document (" + e.getMessage() + ")");
                 }
-            default:
-                throw bad(text, "unknown kind '" + kind + "' (expected token, time or copy)");
-        }
+            }
+            default -> throw bad(text, "unknown kind '" + kind + "' (expected token, time or copy)");
+        };
+        return offset.scoped(scope);
     }
 
     private static MongoOffset decodeCopy(String text, BsonTimestamp time, String tail) {
@@ -197,7 +236,7 @@ final class MongoOffset implements Offset {
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("'" + text + "' is not a MongoDB source offset: " + why
                 + "; expected mongo:token:<t>.<i>:<token>, mongo:time:<t>.<i> or"
-                + " mongo:copy:<t>.<i>:<db.collection>[$<_id>]");
+                + " mongo:copy:<t>.<i>:<db.collection>[$<_id>], each with ;scope=<stamp> after the time where recorded");
     }
 
     /**
@@ -255,12 +294,13 @@ final class MongoOffset implements Offset {
                         && time.equals(other.time)
                         && Objects.equals(token, other.token)
                         && Objects.equals(namespace, other.namespace)
-                        && Objects.equals(lastId, other.lastId);
+                        && Objects.equals(lastId, other.lastId)
+                        && Objects.equals(scope, other.scope);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, time, token, namespace, lastId);
+        return Objects.hash(kind, time, token, namespace, lastId, scope);
     }
 
     @Override

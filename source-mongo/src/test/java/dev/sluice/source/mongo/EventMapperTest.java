@@ -46,7 +46,7 @@ class EventMapperTest {
         assertThat(BsonDocument.parse((String) event.after().get(1)).getString("customer").getValue())
                 .isEqualTo("Zoë 🍐");
         assertThat(event.offset()).isEqualTo(MongoOffset.token(new BsonTimestamp(1705099971, 1),
-                Fixtures.raw("insert").getDocument("_id")));
+                Fixtures.raw("insert").getDocument("_id")).scoped(new Scope("shop", null, TableFilter.all()).stamp()));
         assertThat(mapped.invalidated()).isFalse();
     }
 
@@ -157,7 +157,8 @@ class EventMapperTest {
 
         assertThat(mapped.event()).isNull();
         assertThat(mapped.invalidated()).isTrue();
-        assertThat(mapped.position().encode()).startsWith("mongo:token:1705100032.1:{\"_data\": \"8265A1C300");
+        assertThat(mapped.position().encode()).startsWith("mongo:token:1705100032.1;scope=shop//*:{\"_data\": "
+                + "\"8265A1C300");
     }
 
     @Test

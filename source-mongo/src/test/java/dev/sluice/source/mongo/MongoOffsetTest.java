@@ -3,6 +3,8 @@ package dev.sluice.source.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.TableFilter;
+import dev.sluice.TableId;
 import dev.sluice.testkit.SeqOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +82,47 @@ class MongoOffsetTest {
         assertThat(MongoOffset.copy(T, "shop.orders").covers(atString)).isFalse();
         assertThat(atString.covers(MongoOffset.copy(T, "shop.lines", new BsonString("z")))).isTrue();
         assertThat(atString.covers(MongoOffset.copy(T, "shop.zebras", new BsonString("a")))).isFalse();
+    }
+
+    @Test
+    void everyKindCarriesTheScopeItWasWrittenWithAndOlderTextsHaveNone() {
+        String stamp = new Scope("shop", null, TableFilter.include("shop.orders", "shop.a:b")).stamp();
+        for (MongoOffset offset : new MongoOffset[] {MongoOffset.token(T, TOKEN), MongoOffset.time(T),
+                MongoOffset.copy(T, "shop.order:lines", new BsonString("x;scope=y:z"))}) {
+            MongoOffset scoped = offset.scoped(stamp);
+            assertThat(MongoOffset.decode(scoped.encode())).isEqualTo(scoped);
+            assertThat(MongoOffset.decode(scoped.encode()).scope()).isEqualTo(stamp);
+            assertThat(MongoOffset.decode(offset.encode()).scope()).isNull();
+            assertThat(scoped.covers(offset) && offset.covers(scoped)).isTrue();
+        }
+        assertThat(MongoOffset.time(T).scoped(stamp).encode()).isEqualTo("mongo:time:1705099971.4;scope=" + stamp);
+        assertThatThrownBy(() -> MongoOffset.decode("mongo:time:1.2;other=x")).isInstanceOf(
+                IllegalArgumentException.class).hasMessageContaining("is not ;scope=<stamp>");
+    }
+
+    @Test
+    void aScopeStampRecordsWhatTheScopeSelects() {
+        Scope scope = new Scope("shop", null, TableFilter.include("shop.orders", "shop.a/b:c").exclude("shop.x"));
+        Scope again = Scope.ofStamp(scope.stamp());
+        assertThat(again.stamp()).isEqualTo(scope.stamp());
+        assertThat(again.database()).isEqualTo("shop");
+        assertThat(again.collection()).isNull();
+        assertThat(again.captures(TableId.of("shop", "a/b:c"))).isTrue();
+        assertThat(again.captures(TableId.of("shop", "orders"))).isTrue();
+        assertThat(again.captures(TableId.of("shop", "x"))).isFalse();
+        assertThat(again.captures(TableId.of("shop", "items"))).isFalse();
+        assertThat(new Scope("shop", null, TableFilter.include("shop.a/b:c", "shop.orders", "shop.orders")
+                .exclude("shop.x")).stamp()).isEqualTo(scope.stamp());
+        assertThat(new Scope("shop", "orders", TableFilter.all()).stamp())
+                .isNotEqualTo(new Scope("shop", null, TableFilter.all()).stamp())
+                .isNotEqualTo(new Scope(null, null, TableFilter.all()).stamp());
+        assertThat(Scope.ofStamp(new Scope(null, null, TableFilter.all()).stamp()))
+                .isEqualTo(new Scope(null, null, TableFilter.all()));
+        String[] many = new String[40];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "shop.collection_" + i;
+        }
+        assertThat(Scope.ofStamp(new Scope("shop", null, TableFilter.include(many)).stamp())).isNull();
     }
 
     @Test
