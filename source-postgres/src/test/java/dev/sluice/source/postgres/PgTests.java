@@ -87,6 +87,29 @@ final class PgTests {
         return confirmed;
     }
 
+    /**
+     * Drops a slot once its walsender is gone: a stream's close() returns before the server has noticed the closed
+     * connection, and until then the slot is active and cannot be dropped. Waits up to 10 s.
+     */
+    static void dropSlot(PostgresDatabase db, String slot) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = db.connect()) {
+            while (true) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                        + " FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                    ps.setString(1, slot);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return;
+                        }
+                    }
+                }
+                assertThat(System.nanoTime()).as("slot %s still active after 10 s", slot).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
     /** The slot's confirmed_flush_lsn, as an LSN value. */
     static long confirmedFlush(PostgresDatabase db, String slot) throws Exception {
         try (Connection c = db.connect();

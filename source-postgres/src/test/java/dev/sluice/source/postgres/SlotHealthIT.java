@@ -76,7 +76,7 @@ class SlotHealthIT {
         PipelineContext context = context(PgTests.uniqueName());
         source.open(null, context).close(); // creates the slot, which is then idle and can be dropped
         String slot = source.slotName(context);
-        db.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        PgTests.dropSlot(db, slot);
         SlotHealth check = new SlotHealth(source.connector(context), slot);
         try {
             SourceHealth gone = check.check(context.clock());
