@@ -1,9 +1,6 @@
 package dev.sluice.capture;
 
 import dev.sluice.TableId;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -164,10 +161,10 @@ public record BackfillQueue(List<Backfill> backfills) {
             if (!text.isEmpty()) {
                 text.append('~');
             }
-            text.append(backfill.rows()).append('/').append(part(backfill.table().namespace()))
-                    .append('/').append(part(backfill.table().name()))
-                    .append('/').append(backfill.condition() == null ? "" : part(backfill.condition()));
-            backfill.lastKey().forEach(k -> text.append('/').append(part(k)));
+            text.append(backfill.rows()).append('/').append(SnapshotProgress.part(backfill.table().namespace()))
+                    .append('/').append(SnapshotProgress.part(backfill.table().name())).append('/')
+                    .append(backfill.condition() == null ? "" : SnapshotProgress.part(backfill.condition()));
+            backfill.lastKey().forEach(k -> text.append('/').append(SnapshotProgress.part(k)));
         }
         return text.toString();
     }
@@ -188,11 +185,11 @@ public record BackfillQueue(List<Backfill> backfills) {
                     throw new IllegalArgumentException("a backfill needs rows, a namespace, a name and a condition");
                 }
                 long rows = Long.parseLong(parts[0]);
-                TableId table = TableId.of(unpart(parts[1]), unpart(parts[2]));
-                String condition = parts[3].isEmpty() ? null : unpart(parts[3]);
+                TableId table = TableId.of(SnapshotProgress.unpart(parts[1]), SnapshotProgress.unpart(parts[2]));
+                String condition = parts[3].isEmpty() ? null : SnapshotProgress.unpart(parts[3]);
                 List<String> key = new ArrayList<>();
                 for (int i = 4; i < parts.length; i++) {
-                    key.add(unpart(parts[i]));
+                    key.add(SnapshotProgress.unpart(parts[i]));
                 }
                 all.add(new Backfill(table, condition, key, rows));
             }
@@ -200,14 +197,6 @@ public record BackfillQueue(List<Backfill> backfills) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a backfill queue: '" + text + "' (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static String part(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String unpart(String value) {
-        return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
     @Override

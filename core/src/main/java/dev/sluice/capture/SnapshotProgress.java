@@ -134,11 +134,13 @@ public record SnapshotProgress(TableId table, List<String> lastKey, long rows) {
         }
     }
 
-    private static String part(String value) {
+    /** A part of an offset text: URL-encoded, so it holds no {@code ,}, {@code =}, {@code /} or {@code ;}. */
+    static String part(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String unpart(String value) {
+    /** The value of a {@link #part}. */
+    static String unpart(String value) {
         return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
