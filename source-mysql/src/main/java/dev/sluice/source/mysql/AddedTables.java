@@ -55,7 +55,7 @@ final class AddedTables {
             return queue;
         }
         for (TableId table : added) {
-            InfoSchema.TableDef def = IncrementalSnapshot.keyed(lookup, table);
+            InfoSchema.TableDef def = InfoSchema.settled(lookup, table);
             if (def != null && def.key().isEmpty()) {
                 throw new FatalException("table " + table + " of " + address + " starts matching the source's"
                         + " tables(...) filter at this restart, so its existing rows must be read, but it has no"

@@ -97,7 +97,7 @@ final class ChunkReader implements AutoCloseable {
      */
     List<String> keyAfter(TableId table, List<String> after, int skip) throws SQLException {
         try {
-            InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
+            InfoSchema.TableDef def = InfoSchema.settled(connection, table);
             if (def == null || def.key().isEmpty() || !after.isEmpty() && after.size() != def.key().size()) {
                 connection.commit();
                 return null; // the chunk read says what is wrong
@@ -140,7 +140,7 @@ final class ChunkReader implements AutoCloseable {
 
     private Read select(TableId table, List<String> after, List<String> through, String condition,
             int limit) throws SQLException {
-        InfoSchema.TableDef def = IncrementalSnapshot.keyed(connection, table);
+        InfoSchema.TableDef def = InfoSchema.settled(connection, table);
         if (def == null) {
             return null;
         }

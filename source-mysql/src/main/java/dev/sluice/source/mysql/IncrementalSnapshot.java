@@ -93,7 +93,7 @@ final class IncrementalSnapshot implements AutoCloseable {
             left.removeIf(progress::isDone);
         }
         for (TableId table : left) {
-            InfoSchema.TableDef def = keyed(lookup, table);
+            InfoSchema.TableDef def = InfoSchema.settled(lookup, table);
             if (def != null && def.key().isEmpty()) {
                 throw keyless(table);
             }
@@ -112,25 +112,6 @@ final class IncrementalSnapshot implements AutoCloseable {
                 source.snapshotParallelism(), threadName);
         return new IncrementalSnapshot(source, readers, lookup, left, progress, clock, captured,
                 InfoSchema.estimatedRows(lookup, captured));
-    }
-
-    /**
-     * The table's definition, read again a few times while it shows no key: information_schema reads the columns
-     * and the indexes apart, and a TRUNCATE (a drop and a create) running meanwhile can show a table with columns
-     * and no index for a moment (difftest soak seed 2912729820161418368 MARIA_LOG_LOCAL refused a keyed table).
-     */
-    static InfoSchema.TableDef keyed(Connection lookup, TableId table) throws SQLException {
-        InfoSchema.TableDef def = InfoSchema.table(lookup, table);
-        for (int attempt = 0; attempt < 5 && def != null && def.key().isEmpty(); attempt++) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            def = InfoSchema.table(lookup, table);
-        }
-        return def;
     }
 
     static FatalException keyless(TableId table) {

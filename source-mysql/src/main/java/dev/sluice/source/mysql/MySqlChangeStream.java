@@ -199,7 +199,7 @@ final class MySqlChangeStream implements ChangeStream {
 
     private InfoSchema.TableDef definition(TableId table) {
         try {
-            return InfoSchema.table(lookup, table);
+            return InfoSchema.settled(lookup, table); // a concurrent TRUNCATE can hide it for a moment
         } catch (SQLException e) {
             throw source.translate(e, "read the definition of " + table);
         }
@@ -395,7 +395,7 @@ final class MySqlChangeStream implements ChangeStream {
         List<TableId> changed = new ArrayList<>();
         for (Map.Entry<TableId, InfoSchema.TableDef> altered : events.altered().entrySet()) {
             TableId table = altered.getKey();
-            InfoSchema.TableDef now = InfoSchema.table(lookup, table);
+            InfoSchema.TableDef now = InfoSchema.settled(lookup, table); // not hidden by a concurrent TRUNCATE
             if (now == null) {
                 continue; // dropped since: its DROP further on makes the sinks forget it
             }

@@ -65,7 +65,7 @@ final class TableBackfills implements AutoCloseable {
      *     server rejects the condition
      */
     void add(TableId table, String condition, BinlogEvents events) throws SQLException {
-        InfoSchema.TableDef def = IncrementalSnapshot.keyed(lookup, table);
+        InfoSchema.TableDef def = InfoSchema.settled(lookup, table);
         if (def == null) {
             throw new IllegalArgumentException("there is no table " + table + " on " + source.address()
                     + ": nothing to backfill");
@@ -143,7 +143,7 @@ final class TableBackfills implements AutoCloseable {
         while (queue != null && open == null) {
             BackfillQueue.Backfill now = queue.current();
             if (!begun) {
-                InfoSchema.TableDef def = IncrementalSnapshot.keyed(lookup, now.table());
+                InfoSchema.TableDef def = InfoSchema.settled(lookup, now.table());
                 if (def == null || !source.tables().test(now.table())) {
                     end(events, "its table no longer exists or is no longer captured");
                     continue;
