@@ -506,7 +506,8 @@ public final class PostgresSource implements Source {
         }
 
         /**
-         * The user: needs LOGIN and SELECT on the captured tables, and for log capture the REPLICATION attribute.
+         * The user: needs LOGIN and SELECT on the captured tables; log capture also the REPLICATION attribute,
+         * trigger capture the rights docs/capture.md lists under "Privileges".
          * Optional when the JDBC URL names the user ({@code ?user=...}).
          *
          * @param user the role name, not null or blank
