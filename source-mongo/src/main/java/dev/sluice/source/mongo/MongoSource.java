@@ -80,7 +80,12 @@ public final class MongoSource implements Source {
         this.maxAwaitTime = b.maxAwaitTime;
     }
 
-    /** A builder; {@link Builder#connectionString(String)} is required. */
+    /**
+     * A builder; {@link Builder#connectionString(String)} is required.
+     *
+     * @return a new builder holding the defaults: the whole deployment, {@link StartupMode#LATEST}, update events
+     *     with the looked-up current document
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -194,7 +199,13 @@ public final class MongoSource implements Source {
         /**
          * Required: a MongoDB connection string ({@code mongodb://} or {@code mongodb+srv://}) to a replica set or
          * sharded cluster. A database in its path is only the authentication database; use
-         * {@link #database(String)} to choose what is watched.
+         * {@link #database(String)} to choose what is watched. Its options (TLS, timeouts, read preference) are
+         * the driver's settings for every client this source creates.
+         *
+         * @param connectionString the connection string, not null; its password is masked in messages and
+         *     {@code toString()}
+         * @return this builder
+         * @throws IllegalArgumentException if the driver cannot parse it (the message masks the password)
          */
         public Builder connectionString(String connectionString) {
             Objects.requireNonNull(connectionString, "connectionString");
@@ -208,19 +219,42 @@ public final class MongoSource implements Source {
             return this;
         }
 
-        /** Watches this database only (all its collections, or {@link #collection(String) one}). */
+        /**
+         * Watches this database only (all its collections, or {@link #collection(String) one}); by default the
+         * whole deployment.
+         *
+         * @param database the database's name, not null or empty, without {@code / \ . " $} or space
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty or has a character MongoDB forbids in database
+         *     names
+         */
         public Builder database(String database) {
             this.database = checkName(database, "database", "/\\. \"$");
             return this;
         }
 
-        /** Watches this collection only; needs {@link #database(String)}. */
+        /**
+         * Watches this collection only; needs {@link #database(String)}, which {@link #build()} checks.
+         *
+         * @param collection the collection's name, not null or empty, without {@code $}
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty or has a {@code $}
+         */
         public Builder collection(String collection) {
             this.collection = checkName(collection, "collection", "$");
             return this;
         }
 
-        /** Captures only collections whose {@code db.collection} matches one of these globs ({@link TableFilter}). */
+        /**
+         * Captures only collections whose {@code db.collection} matches one of these globs ({@link TableFilter}:
+         * {@code *} any run of characters, {@code ?} one, case-sensitive). Calls add up: a collection is captured
+         * if it matches a pattern of any call and no {@link #exclude(String...) exclude}. By default every
+         * collection in the watched scope.
+         *
+         * @param patterns globs on {@code db.collection}, none null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if a pattern is blank
+         */
         public Builder include(String... patterns) {
             includes.addAll(List.of(patterns));
             TableFilter with = TableFilter.include(includes);
@@ -231,19 +265,39 @@ public final class MongoSource implements Source {
             return this;
         }
 
-        /** Leaves out collections whose {@code db.collection} matches one of these globs. */
+        /**
+         * Leaves out collections whose {@code db.collection} matches one of these globs, whatever the includes say.
+         * Calls add up.
+         *
+         * @param patterns globs on {@code db.collection}, none null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if a pattern is blank
+         */
         public Builder exclude(String... patterns) {
             filter = filter.exclude(patterns);
             return this;
         }
 
-        /** Where to start without a stored offset; default {@link StartupMode#LATEST}. */
+        /**
+         * Where to start without a stored offset; default {@link StartupMode#LATEST}. A stored offset always wins.
+         *
+         * @param mode the mode, not null; {@link StartupMode#TIMESTAMP} needs
+         *     {@link #startAtOperationTime(BsonTimestamp) startAtOperationTime}, which {@link #build()} checks
+         * @return this builder
+         */
         public Builder startupMode(StartupMode mode) {
             this.startupMode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** The cluster time a {@link StartupMode#TIMESTAMP} start begins at (inclusive). */
+        /**
+         * The cluster time a {@link StartupMode#TIMESTAMP} start begins at (inclusive); the oplog must still hold
+         * it. {@link #build()} refuses it with any other startup mode.
+         *
+         * @param clusterTime the cluster time, e.g. the {@code ts} of an oplog entry; not null, seconds not zero
+         * @return this builder
+         * @throws IllegalArgumentException if its seconds are zero
+         */
         public Builder startAtOperationTime(BsonTimestamp clusterTime) {
             Objects.requireNonNull(clusterTime, "clusterTime");
             if (clusterTime.getTime() == 0) {
@@ -254,7 +308,15 @@ public final class MongoSource implements Source {
             return this;
         }
 
-        /** The {@link StartupMode#TIMESTAMP} start as a wall-clock instant, to the second (rounded down). */
+        /**
+         * The {@link StartupMode#TIMESTAMP} start as a wall-clock instant, to the second (rounded down): every
+         * change of that second and later is streamed.
+         *
+         * @param instant the start, not null, from 1970-01-01T00:00:01Z to 2106-02-07T06:28:15Z (the range of a
+         *     cluster time's seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if the instant is out of that range
+         */
         public Builder startAtOperationTime(Instant instant) {
             Objects.requireNonNull(instant, "instant");
             long seconds = instant.getEpochSecond();
@@ -270,6 +332,9 @@ public final class MongoSource implements Source {
          * document, looked up when the event is read). {@code WHEN_AVAILABLE}/{@code REQUIRED} use the post-images
          * of collections with {@code changeStreamPreAndPostImages} (MongoDB 6.0+); {@code DEFAULT} sends none, and
          * the {@code document} column of updates is then {@linkplain dev.sluice.ChangeEvent#isUnchanged unchanged}.
+         *
+         * @param fullDocument the driver's option, not null
+         * @return this builder
          */
         public Builder fullDocument(FullDocument fullDocument) {
             this.fullDocument = Objects.requireNonNull(fullDocument, "fullDocument");
@@ -279,6 +344,9 @@ public final class MongoSource implements Source {
         /**
          * Whether updates and deletes carry the document before the change (MongoDB 6.0+, collections with
          * {@code changeStreamPreAndPostImages} enabled); default {@link FullDocumentBeforeChange#DEFAULT} (none).
+         *
+         * @param before the driver's option, not null
+         * @return this builder
          */
         public Builder fullDocumentBeforeChange(FullDocumentBeforeChange before) {
             this.fullDocumentBeforeChange = Objects.requireNonNull(before, "fullDocumentBeforeChange");
@@ -290,6 +358,14 @@ public final class MongoSource implements Source {
          * boolean, int32, int64 (also from int32), float64 (also from int32 and exact int64), string,
          * timestamp_tz (BSON dates), decimal (Decimal128, int32, int64; with a precision and scale, values that do
          * not fit exactly give null). A value of another type gives null; the document JSON still holds it.
+         *
+         * @param field a top-level field name, not null or empty, without {@code .}, not starting with {@code $},
+         *     not one of the fixed columns ({@code _id}, {@code document}, {@code update_description}); also the
+         *     column's name
+         * @param type the column's type, not null: one of the kinds above
+         * @return this builder
+         * @throws IllegalArgumentException if the field name is not allowed, the type is of another kind, or the
+         *     field is already promoted
          */
         public Builder promote(String field, Type type) {
             Promotion promotion = new Promotion(field, type);
@@ -300,7 +376,14 @@ public final class MongoSource implements Source {
             return this;
         }
 
-        /** Documents per batch read from the server and per poll; default 1024. */
+        /**
+         * Documents per batch read from the server and per poll; default 1024. A poll also stops at
+         * {@link #maxPollBytes(long)}.
+         *
+         * @param batchSize documents per batch, 1 to 100000
+         * @return this builder
+         * @throws IllegalArgumentException if the size is out of range
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("batch size must be between 1 and 100000, was " + batchSize);
@@ -313,6 +396,10 @@ public final class MongoSource implements Source {
          * The most estimated bytes of events one poll returns ({@code ChangeEvent.estimatedSize()}; default 16 MiB):
          * with documents of up to 16 MB, a poll bounded by count alone could hold gigabytes. A single larger
          * document is still returned, alone.
+         *
+         * @param maxPollBytes the bound in bytes, positive
+         * @return this builder
+         * @throws IllegalArgumentException if the bound is zero or negative
          */
         public Builder maxPollBytes(long maxPollBytes) {
             if (maxPollBytes < 1) {
@@ -322,7 +409,14 @@ public final class MongoSource implements Source {
             return this;
         }
 
-        /** How long the server waits for changes before answering an idle stream; default 500 ms. */
+        /**
+         * How long the server waits for changes before answering an idle stream; default 500 ms. Longer means
+         * fewer round trips on an idle stream, and a poll that may block that long.
+         *
+         * @param maxAwaitTime the wait, not null, from 1 ms to 1 minute
+         * @return this builder
+         * @throws IllegalArgumentException if the wait is out of range
+         */
         public Builder maxAwaitTime(Duration maxAwaitTime) {
             Objects.requireNonNull(maxAwaitTime, "maxAwaitTime");
             if (maxAwaitTime.toMillis() < 1 || maxAwaitTime.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -336,6 +430,7 @@ public final class MongoSource implements Source {
         /**
          * The source.
          *
+         * @return the source, not yet connected: each {@link MongoSource#open open} creates its own client
          * @throws IllegalStateException if the connection string is missing, a collection is given without its
          *     database, or the startup mode and start time disagree
          */

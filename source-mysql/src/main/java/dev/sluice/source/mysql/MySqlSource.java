@@ -149,7 +149,12 @@ public final class MySqlSource implements Source {
         return capture.build();
     }
 
-    /** A builder; {@link Builder#host(String)} and {@link Builder#user(String)} are required. */
+    /**
+     * A builder; {@link Builder#host(String)} (or {@link Builder#jdbcUrl(String)}) and {@link Builder#user(String)}
+     * are required.
+     *
+     * @return a new builder holding the defaults: binlog capture, port 3306, {@link SnapshotMode#INITIAL}, no TLS
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -179,7 +184,11 @@ public final class MySqlSource implements Source {
         return polling != null ? polling.decodeOffset(encoded) : MySqlOffset.decode(encoded);
     }
 
-    /** How this source captures: from the binlog (the default), by triggers, or by a timestamp column. */
+    /**
+     * How this source captures: from the binlog (the default), by triggers, or by a timestamp column.
+     *
+     * @return the capture method given to {@link Builder#capture(Capture)}, {@link Capture#LOG} if none was
+     */
     public Capture capture() {
         return polling == null ? Capture.LOG : polling.mode();
     }
@@ -196,7 +205,13 @@ public final class MySqlSource implements Source {
         return triggers().install();
     }
 
-    /** For {@link Capture#TRIGGER}: removes the triggers and the change table (idempotent). */
+    /**
+     * For {@link Capture#TRIGGER}: drops the triggers of every selected table, then the change table with whatever
+     * changes it still holds (idempotent). Changes no pipeline read yet are lost: stop the pipelines first.
+     *
+     * @return the tables whose triggers were dropped
+     * @throws IllegalStateException unless this source captures by triggers
+     */
     public List<TableId> uninstallTriggers() {
         return triggers().uninstall();
     }
@@ -360,6 +375,9 @@ public final class MySqlSource implements Source {
          * For {@link Capture#TRIGGER}: the change table the triggers write to (default {@code sluice_changes} in the
          * database). Pipelines whose tables share a change table prune each other's
          * rows: give each trigger pipeline its own.
+         *
+         * @param table the change table's database and name, not null; created by {@link #installTriggers()}
+         * @return this builder
          */
         public Builder changeTable(TableId table) {
             this.changeTable = Objects.requireNonNull(table, "changeTable");
@@ -369,6 +387,12 @@ public final class MySqlSource implements Source {
         /**
          * For trigger and timestamp capture: the database that holds the change table, and whose tables are captured
          * when {@link #tables(TableFilter)} includes none. Also taken from the path of {@link #jdbcUrl(String)}.
+         * Required by {@link #build()} for those two; binlog capture uses it only as the default table filter
+         * ({@code database.*}).
+         *
+         * @param database the database's name, not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
          */
         public Builder database(String database) {
             Objects.requireNonNull(database, "database");
@@ -383,20 +407,37 @@ public final class MySqlSource implements Source {
          * How to capture (default {@link Capture#LOG}, the binlog). {@link Capture#TRIGGER} and
          * {@link Capture#TIMESTAMP} need neither the binlog nor replication grants, but a {@link #database(String)};
          * the snapshot, server id and keep-alive settings then do not apply.
+         *
+         * @param capture the capture method, not null
+         * @return this builder
          */
         public Builder capture(Capture capture) {
             this.capture = Objects.requireNonNull(capture, "capture");
             return this;
         }
 
-        /** For {@link Capture#TIMESTAMP}: the column every writer sets to the time of its change. */
+        /**
+         * For {@link Capture#TIMESTAMP}, where it is required: the column every writer sets to the time of its
+         * change ({@code TIMESTAMP} or {@code DATETIME}), in every captured table. Ignored by binlog capture.
+         *
+         * @param column the column's name, matched exactly (case included); not null, and {@link #build()} refuses
+         *     an empty one
+         * @return this builder
+         */
         public Builder timestampColumn(String column) {
             Objects.requireNonNull(column, "column");
             this.timestampColumn = column;
             return this;
         }
 
-        /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
+        /**
+         * For {@link Capture#TIMESTAMP}: a column that, once set (not null and not {@code false}), turns the row's
+         * change into a DELETE event. Optional: without it timestamp capture sees no deletes at all.
+         * {@link #build()} refuses it with {@link Capture#TRIGGER}, which sees deletes itself.
+         *
+         * @param column the column's name, matched exactly; not null, and {@link #build()} refuses an empty one
+         * @return this builder
+         */
         public Builder softDeleteColumn(String column) {
             Objects.requireNonNull(column, "column");
             this.softDeleteColumn = column;
@@ -408,6 +449,10 @@ public final class MySqlSource implements Source {
          * transaction (a user without {@code PROCESS}, or {@code information_schema.INNODB_TRX} kept stale by
          * someone reading it without pause): a transaction open longer than this may then be missed, and capture
          * lags by it. 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
+         *
+         * @param window the window, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the window is zero or negative
          */
         public Builder safetyWindow(Duration window) {
             Objects.requireNonNull(window, "window");
@@ -418,7 +463,14 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** For trigger and timestamp capture: how often to look for changes (default 1 s). */
+        /**
+         * For trigger and timestamp capture: how long to wait between polls once everything available was read
+         * (default 1 s).
+         *
+         * @param interval the pause, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is zero or negative
+         */
         public Builder pollInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.isNegative() || interval.isZero()) {
@@ -428,7 +480,14 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** Required (or {@link #jdbcUrl(String)}): the server's host name or address. */
+        /**
+         * Required (or {@link #jdbcUrl(String)}): the server's host name or address. With
+         * {@link TlsMode#VERIFY_IDENTITY} it must be a name the server's certificate carries.
+         *
+         * @param host the host name or IP address, not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the host is blank
+         */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
@@ -438,7 +497,13 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** The server's port; 3306 by default. */
+        /**
+         * The server's port; 3306 by default.
+         *
+         * @param port the TCP port, 1 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range
+         */
         public Builder port(int port) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
@@ -449,7 +514,14 @@ public final class MySqlSource implements Source {
 
         /**
          * Host and port from a URL such as {@code jdbc:mysql://db:3306/shop}; its database, if any, is the
-         * {@link #database(String) database} of trigger and timestamp capture.
+         * {@link #database(String) database} of trigger and timestamp capture (and the default table filter).
+         * Only host, port and database are read: parameters after {@code ?} are ignored, so set TLS, timeouts and
+         * credentials with this builder's methods.
+         *
+         * @param url a {@code jdbc:mysql://} or {@code jdbc:mariadb://} URL with a host, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the URL is of another form or names no host, or its port is out of
+         *     range
          */
         public Builder jdbcUrl(String url) {
             Objects.requireNonNull(url, "url");
@@ -465,7 +537,15 @@ public final class MySqlSource implements Source {
             return m.group(2) == null ? this : port(Integer.parseInt(m.group(2)));
         }
 
-        /** Required: the user, with REPLICATION SLAVE, REPLICATION CLIENT and SELECT (and RELOAD on MySQL). */
+        /**
+         * Required: the user. Binlog capture needs REPLICATION SLAVE, REPLICATION CLIENT and SELECT (and RELOAD on
+         * MySQL, for the snapshot); trigger and timestamp capture need no replication grant (docs/capture.md,
+         * "Privileges").
+         *
+         * @param user the user name, not null or empty
+         * @return this builder
+         * @throws IllegalArgumentException if the name is empty
+         */
         public Builder user(String user) {
             Objects.requireNonNull(user, "user");
             if (user.isEmpty()) {
@@ -475,7 +555,12 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** The user's password; never logged or shown by {@code toString()}. */
+        /**
+         * The user's password; never logged or shown by {@code toString()}. Empty by default (no password).
+         *
+         * @param password the password, not null
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
             return this;
@@ -486,13 +571,23 @@ public final class MySqlSource implements Source {
          * {@link #database(String) database} (also taken from {@link #jdbcUrl(String)}), or of the whole server when
          * no database is named. Opening a stream fails if no table matches, or if a pattern without wildcards names
          * a table that does not exist.
+         *
+         * @param tables the filter, not null
+         * @return this builder
          */
         public Builder tables(TableFilter tables) {
             this.tables = Objects.requireNonNull(tables, "tables");
             return this;
         }
 
-        /** What to do without a stored offset; {@link SnapshotMode#INITIAL} by default. */
+        /**
+         * Whether and how to read the rows the tables hold already when a pipeline starts without a stored offset;
+         * {@link SnapshotMode#INITIAL} by default. With trigger capture only {@link SnapshotMode#INCREMENTAL} reads
+         * existing rows (an initial load); timestamp capture always reads them.
+         *
+         * @param snapshotMode the mode, not null
+         * @return this builder
+         */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
             return this;
@@ -501,6 +596,10 @@ public final class MySqlSource implements Source {
         /**
          * {@link SnapshotMode#INCREMENTAL}: the most rows one chunk reads (a chunk also stops after about 8 MB of
          * rows); 8192 by default. Larger chunks read faster and hold more memory and a longer window of the binlog.
+         *
+         * @param rows the most rows per chunk, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rows} is zero or negative
          */
         public Builder snapshotChunkSize(int rows) {
             if (rows <= 0) {
@@ -515,6 +614,10 @@ public final class MySqlSource implements Source {
          * (default 1): the next chunks of the table being read and, where it ends, of the tables after it, all in one
          * window of the binlog. The rows one window holds stay under {@code parallelism} × 8 MB. See
          * docs/source-mysql.md, "Snapshots".
+         *
+         * @param connections how many chunks are read at once, each on its own connection; at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code connections} is less than 1
          */
         public Builder snapshotParallelism(int connections) {
             if (connections < 1) {
@@ -531,6 +634,10 @@ public final class MySqlSource implements Source {
          * {@link SchemaChanges#REREAD} (re-read the table at the statement's place in the stream) by default. Trigger
          * and timestamp capture take the same choice for any change of a captured table's columns (docs/capture.md,
          * "Column changes").
+         *
+         * @param schemaChanges the policy, not null; {@link SchemaChanges#FAIL} stops the stream instead, naming
+         *     the table
+         * @return this builder
          */
         public Builder schemaChanges(SchemaChanges schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
@@ -539,7 +646,12 @@ public final class MySqlSource implements Source {
 
         /**
          * The replica server id this source uses; it must differ from the server's and from every other replica's.
-         * By default one is derived from the pipeline name, between 1,000,000,000 and 3,999,999,999.
+         * By default one is derived from the pipeline name, between 1,000,000,000 and 3,999,999,999. Binlog capture
+         * only.
+         *
+         * @param serverId the id, 1 to 4294967295 (an unsigned 32-bit number)
+         * @return this builder
+         * @throws IllegalArgumentException if the id is out of range
          */
         public Builder serverId(long serverId) {
             if (serverId < 1 || serverId > 4_294_967_295L) {
@@ -551,7 +663,11 @@ public final class MySqlSource implements Source {
 
         /**
          * How often the server sends a heartbeat on an idle binlog connection; a connection silent for three
-         * intervals is taken as lost and reopened. 10 seconds by default.
+         * intervals is taken as lost and reopened. 10 seconds by default. Binlog capture only.
+         *
+         * @param interval the interval, not null, from 100 ms to 1 hour
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is out of range
          */
         public Builder keepAliveInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
@@ -567,7 +683,12 @@ public final class MySqlSource implements Source {
          * connection; 1 hour by default. The source sets the replication session's {@code net_write_timeout} to it
          * (the server's default is 60 s), so a slow sink does not make the stream reconnect and re-read. Memory
          * stays bounded: unread binlog waits in the server's socket buffers. A longer stall fails the stream with a
-         * retriable error and it resumes from the last committed offset.
+         * retriable error and it resumes from the last committed offset. Binlog capture only.
+         *
+         * @param stall the longest stall, not null, from 1 second to 365 days; used in whole seconds (rounded
+         *     down)
+         * @return this builder
+         * @throws IllegalArgumentException if the stall is out of range
          */
         public Builder maxSinkStall(Duration stall) {
             Objects.requireNonNull(stall, "stall");
@@ -582,13 +703,22 @@ public final class MySqlSource implements Source {
          * TLS for every connection of the source (JDBC and binlog); {@link TlsMode#DISABLED} by default. The
          * verifying modes check the server's certificate against {@link #trustedCertificates(Path)}, or against the
          * JVM's trust store when none are given; a failed check stops the pipeline with a {@code FatalException}.
+         *
+         * @param mode the TLS mode, not null
+         * @return this builder
          */
         public Builder tls(TlsMode mode) {
             this.tls = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** A PEM file of the certificates to trust for TLS (the server's CA); implies nothing without {@link #tls}. */
+        /**
+         * A PEM file of the certificates to trust for TLS (the server's CA); implies nothing without {@link #tls}.
+         *
+         * @param pemFile the PEM file, not null; readable now
+         * @return this builder
+         * @throws IllegalArgumentException if the file is not readable
+         */
         public Builder trustedCertificates(Path pemFile) {
             Objects.requireNonNull(pemFile, "pemFile");
             if (!Files.isReadable(pemFile)) {
@@ -598,7 +728,13 @@ public final class MySqlSource implements Source {
             return this;
         }
 
-        /** How long to wait for a connection to the server; 10 seconds by default. */
+        /**
+         * How long to wait for a connection to the server, JDBC and binlog alike; 10 seconds by default.
+         *
+         * @param timeout the timeout, not null, from 1 ms to 10 minutes
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is out of range
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -611,7 +747,13 @@ public final class MySqlSource implements Source {
         /**
          * The source.
          *
-         * @throws IllegalStateException if the host or user is missing
+         * @return the source, not yet connected: it connects in {@link MySqlSource#open open} (or
+         *     {@link MySqlSource#installTriggers()})
+         * @throws IllegalStateException if the host or user is missing; for trigger and timestamp capture without a
+         *     {@link #database(String) database}; for {@link Capture#TIMESTAMP} without a
+         *     {@link #timestampColumn(String) timestampColumn}; for {@link Capture#TRIGGER} with a
+         *     {@link #softDeleteColumn(String) softDeleteColumn}
+         * @throws IllegalArgumentException for trigger and timestamp capture, if a column name given is empty
          */
         public MySqlSource build() {
             if (host == null) {

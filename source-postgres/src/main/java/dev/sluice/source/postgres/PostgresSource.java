@@ -134,7 +134,11 @@ public final class PostgresSource implements Source {
         return capture.build();
     }
 
-    /** A builder; {@link Builder#jdbcUrl(String)} (or host and database) is required. */
+    /**
+     * A builder; {@link Builder#jdbcUrl(String)} (or host and database) is required.
+     *
+     * @return a new builder holding the defaults: log capture, every table, {@link SnapshotMode#INITIAL}
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -166,7 +170,11 @@ public final class PostgresSource implements Source {
         return polling != null ? polling.decodeOffset(encoded) : PgOffset.decode(encoded);
     }
 
-    /** How this source captures: from the log (the default), by triggers, or by a timestamp column. */
+    /**
+     * How this source captures: from the log (the default), by triggers, or by a timestamp column.
+     *
+     * @return the capture method given to {@link Builder#capture(Capture)}, {@link Capture#LOG} if none was
+     */
     public Capture capture() {
         return polling == null ? Capture.LOG : polling.mode();
     }
@@ -183,7 +191,13 @@ public final class PostgresSource implements Source {
         return triggers().install();
     }
 
-    /** For {@link Capture#TRIGGER}: removes the triggers and the change table (idempotent). */
+    /**
+     * For {@link Capture#TRIGGER}: drops the triggers of every selected table, then the change table with whatever
+     * changes it still holds (idempotent). Changes no pipeline read yet are lost: stop the pipelines first.
+     *
+     * @return the tables whose triggers were dropped
+     * @throws IllegalStateException unless this source captures by triggers
+     */
     public List<TableId> uninstallTriggers() {
         return triggers().uninstall();
     }
@@ -196,12 +210,25 @@ public final class PostgresSource implements Source {
         return polling; // which refuses unless it captures by triggers
     }
 
-    /** The slot this source uses in a pipeline of that name. */
+    /**
+     * The replication slot this source uses in a pipeline, for operators who look it up or drop it. Meaningful
+     * for log capture only: trigger and timestamp capture use no slot.
+     *
+     * @param context the pipeline's context, not null; only its name is read
+     * @return the name set with {@link Builder#slotName(String)}, else the one derived from the pipeline's name
+     *     ({@code sluice_<pipeline name>}, see the class comment); never null
+     */
     public String slotName(PipelineContext context) {
         return slotName != null ? slotName : derivedName(context.pipelineName());
     }
 
-    /** The publication this source uses in a pipeline of that name. */
+    /**
+     * The publication this source uses in a pipeline. Meaningful for log capture only.
+     *
+     * @param context the pipeline's context, not null; only its name is read
+     * @return the name set with {@link Builder#publicationName(String)}, else the one derived from the pipeline's
+     *     name, the same as the slot's; never null
+     */
     public String publicationName(PipelineContext context) {
         return publicationName != null ? publicationName : derivedName(context.pipelineName());
     }
@@ -344,6 +371,9 @@ public final class PostgresSource implements Source {
          * For {@link Capture#TRIGGER}: the change table the triggers write to (default {@code sluice_changes} in the
          * first schema of the search path). Pipelines whose tables share a change table prune each other's
          * rows: give each trigger pipeline its own.
+         *
+         * @param table the change table's schema and name, not null; created by {@link #installTriggers()}
+         * @return this builder
          */
         public Builder changeTable(TableId table) {
             this.changeTable = Objects.requireNonNull(table, "changeTable");
@@ -354,19 +384,37 @@ public final class PostgresSource implements Source {
          * How to capture (default {@link Capture#LOG}, logical replication). {@link Capture#TRIGGER} and
          * {@link Capture#TIMESTAMP} need neither {@code wal_level=logical} nor REPLICATION; the snapshot, slot,
          * publication, status and numeric settings then do not apply.
+         *
+         * @param capture the capture method, not null
+         * @return this builder
          */
         public Builder capture(Capture capture) {
             this.capture = Objects.requireNonNull(capture, "capture");
             return this;
         }
 
-        /** For {@link Capture#TIMESTAMP}: the column every writer sets to the time of its change. */
+        /**
+         * For {@link Capture#TIMESTAMP}, where it is required: the column every writer sets to the time of its
+         * change ({@code timestamptz} or {@code timestamp}), in every captured table. Ignored by log capture.
+         *
+         * @param column the column's name, matched exactly (case included); not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
+         */
         public Builder timestampColumn(String column) {
             this.timestampColumn = nonBlank("timestampColumn", column);
             return this;
         }
 
-        /** For {@link Capture#TIMESTAMP}: a column that, once set, turns the row's change into a DELETE event. */
+        /**
+         * For {@link Capture#TIMESTAMP}: a column that, once set (not null and not {@code false}), turns the row's
+         * change into a DELETE event. Optional: without it timestamp capture sees no deletes at all.
+         * {@link #build()} refuses it with {@link Capture#TRIGGER}, which sees deletes itself.
+         *
+         * @param column the column's name, matched exactly; not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
+         */
         public Builder softDeleteColumn(String column) {
             this.softDeleteColumn = nonBlank("softDeleteColumn", column);
             return this;
@@ -377,19 +425,37 @@ public final class PostgresSource implements Source {
          * transaction (PostgreSQL without {@code pg_read_all_stats} while sessions of other roles are open, or a
          * prepared transaction): a transaction open longer than this may then be missed, and capture lags by it.
          * 5 minutes by default; see docs/capture.md, "Privileges and the safety window".
+         *
+         * @param window the window, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the window is zero or negative
          */
         public Builder safetyWindow(Duration window) {
             this.safetyWindow = positive("safetyWindow", window);
             return this;
         }
 
-        /** For trigger and timestamp capture: how often to look for changes (default 1 s). */
+        /**
+         * For trigger and timestamp capture: how long to wait between polls once everything available was read
+         * (default 1 s).
+         *
+         * @param interval the pause, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is zero or negative
+         */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = positive("pollInterval", interval);
             return this;
         }
 
-        /** The database's JDBC URL, {@code jdbc:postgresql://host:port/database}; or use host and database. */
+        /**
+         * The database's JDBC URL, {@code jdbc:postgresql://host:port/database}; or use host and database, not
+         * both. A password in the URL is masked in messages and {@code toString()}.
+         *
+         * @param jdbcUrl the URL, not null; may carry PgJDBC parameters such as {@code ssl=true}
+         * @return this builder
+         * @throws IllegalArgumentException if the URL does not start with {@code jdbc:postgresql:}
+         */
         public Builder jdbcUrl(String jdbcUrl) {
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -400,13 +466,25 @@ public final class PostgresSource implements Source {
             return this;
         }
 
-        /** The server's host name or address (instead of a JDBC URL). */
+        /**
+         * The server's host name or address (instead of a JDBC URL); needs {@link #database(String)} too.
+         *
+         * @param host the host name or IP address, not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the host is blank
+         */
         public Builder host(String host) {
             this.host = nonBlank("host", host);
             return this;
         }
 
-        /** The server's port (default 5432). */
+        /**
+         * The server's port (default 5432); used with {@link #host(String)}, ignored with a JDBC URL.
+         *
+         * @param port the TCP port, 1 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range
+         */
         public Builder port(int port) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
@@ -415,31 +493,64 @@ public final class PostgresSource implements Source {
             return this;
         }
 
-        /** The database to capture (instead of a JDBC URL). */
+        /**
+         * The database to capture (instead of a JDBC URL); needs {@link #host(String)} too.
+         *
+         * @param database the database's name, not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
+         */
         public Builder database(String database) {
             this.database = nonBlank("database", database);
             return this;
         }
 
-        /** The user: needs LOGIN and REPLICATION, and SELECT on the captured tables. */
+        /**
+         * The user: needs LOGIN and SELECT on the captured tables; log capture also the REPLICATION attribute,
+         * trigger capture the rights docs/capture.md lists under "Privileges".
+         * Optional when the JDBC URL names the user ({@code ?user=...}).
+         *
+         * @param user the role name, not null or blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
+         */
         public Builder user(String user) {
             this.user = nonBlank("user", user);
             return this;
         }
 
-        /** The user's password; never shown in {@code toString()} or logs. */
+        /**
+         * The user's password; never shown in {@code toString()} or logs. Optional: leave it unset for trust or
+         * peer authentication, or a password in the URL.
+         *
+         * @param password the password, not null
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = Objects.requireNonNull(password, "password");
             return this;
         }
 
-        /** Which tables to capture, by {@code schema.table} patterns (default: every table). */
+        /**
+         * Which tables to capture, by {@code schema.table} patterns (default: every table).
+         * Tables that come to match while the stream runs are captured from their first row (log capture).
+         *
+         * @param tables the filter, not null
+         * @return this builder
+         */
         public Builder tables(TableFilter tables) {
             this.tables = Objects.requireNonNull(tables, "tables");
             return this;
         }
 
-        /** Whether to read existing rows first (default {@link SnapshotMode#INITIAL}). */
+        /**
+         * Whether and how to read the rows the tables hold already when a pipeline starts without a stored offset
+         * (default {@link SnapshotMode#INITIAL}). With trigger capture only {@link SnapshotMode#INCREMENTAL} reads
+         * existing rows (an initial load); timestamp capture always reads them.
+         *
+         * @param snapshotMode the mode, not null
+         * @return this builder
+         */
         public Builder snapshotMode(SnapshotMode snapshotMode) {
             this.snapshotMode = Objects.requireNonNull(snapshotMode, "snapshotMode");
             return this;
@@ -449,6 +560,10 @@ public final class PostgresSource implements Source {
          * The most rows one chunk of an incremental snapshot ({@link SnapshotMode#INCREMENTAL}) reads (default
          * 8192); a chunk also stops once its rows pass 8 MB. Smaller chunks hold less memory and shorter windows,
          * larger ones read faster. See docs/source-postgres.md, "Snapshots".
+         *
+         * @param rows the most rows per chunk, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rows} is zero or negative
          */
         public Builder snapshotChunkSize(int rows) {
             if (rows <= 0) {
@@ -463,6 +578,10 @@ public final class PostgresSource implements Source {
          * connection of its own (default 1): the next chunks of the table being read and, where it ends, of the
          * tables after it, all in one window of the stream. The rows one window holds stay under
          * {@code parallelism} × 8 MB. See docs/source-postgres.md, "Snapshots".
+         *
+         * @param connections how many chunks are read at once, each on its own connection; at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code connections} is less than 1
          */
         public Builder snapshotParallelism(int connections) {
             if (connections < 1) {
@@ -476,6 +595,10 @@ public final class PostgresSource implements Source {
         /**
          * The replication slot's name (default {@code sluice_<pipeline name>}, lower-cased, other characters as
          * {@code _}): 1 to 63 lower-case letters, digits or {@code _}. Each pipeline needs its own slot.
+         *
+         * @param slotName the slot's name, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the name breaks PostgreSQL's rule for slot names
          */
         public Builder slotName(String slotName) {
             Objects.requireNonNull(slotName, "slotName");
@@ -487,7 +610,13 @@ public final class PostgresSource implements Source {
             return this;
         }
 
-        /** The publication's name (default {@code sluice_<pipeline name>}); created or extended as needed. */
+        /**
+         * The publication's name (default {@code sluice_<pipeline name>}); created or extended as needed.
+         *
+         * @param publicationName the name, not null or blank, at most 63 characters; used as given, case included
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank or longer than 63 characters
+         */
         public Builder publicationName(String publicationName) {
             this.publicationName = nonBlank("publicationName", publicationName);
             if (publicationName.length() > 63) {
@@ -497,7 +626,15 @@ public final class PostgresSource implements Source {
             return this;
         }
 
-        /** How often the stream reports its position to the server even when nothing changes (default 10 s). */
+        /**
+         * How often the stream reports its position to the server even when nothing changes (default 10 s). Keep
+         * it well below the server's {@code wal_sender_timeout} (60 s by default), or the server drops the
+         * connection as dead.
+         *
+         * @param statusInterval the interval, positive, not null; used in milliseconds
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is zero or negative
+         */
         public Builder statusInterval(Duration statusInterval) {
             this.statusInterval = positive("statusInterval", statusInterval);
             return this;
@@ -507,6 +644,10 @@ public final class PostgresSource implements Source {
          * Writes a tiny logical message ({@code pg_logical_emit_message}) this often while streaming (default:
          * off), so the slot can advance even when the captured tables are idle and other databases on the server
          * write a lot of WAL. Needs nothing but the REPLICATION attribute.
+         *
+         * @param heartbeatInterval the interval, positive, not null; leave it unset for no heartbeat
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is zero or negative
          */
         public Builder heartbeatInterval(Duration heartbeatInterval) {
             this.heartbeatInterval = positive("heartbeatInterval", heartbeatInterval);
@@ -517,13 +658,23 @@ public final class PostgresSource implements Source {
          * How often the stream looks for tables that the filter selects but the publication lacks (created, or
          * dropped and re-created, while the pipeline runs; default 5 s). Each is added to the publication and its
          * rows read as {@code READ} events after a {@code TRUNCATE}: see docs/source-postgres.md.
+         *
+         * @param interval the interval, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is zero or negative
          */
         public Builder tableCheckInterval(Duration interval) {
             this.tableCheckInterval = positive("tableCheckInterval", interval);
             return this;
         }
 
-        /** How {@code numeric} columns are captured (default {@link NumericMode#DECIMAL}). */
+        /**
+         * How {@code numeric} columns are captured (default {@link NumericMode#DECIMAL}, which stops on a
+         * {@code NaN} or infinite value; {@link NumericMode#TEXT} passes every value on as a string).
+         *
+         * @param numericMode the mode, not null
+         * @return this builder
+         */
         public Builder numericMode(NumericMode numericMode) {
             this.numericMode = Objects.requireNonNull(numericMode, "numericMode");
             return this;
@@ -534,13 +685,23 @@ public final class PostgresSource implements Source {
          * change rows no change event mentions (default {@link SchemaChanges#REREAD}: read the table again; or
          * {@link SchemaChanges#FAIL}: stop and say so). See docs/source-postgres.md, "Schema changes". Trigger and
          * timestamp capture take the same choice (docs/capture.md, "Column changes").
+         *
+         * @param schemaChanges the policy, not null
+         * @return this builder
          */
         public Builder schemaChanges(SchemaChanges schemaChanges) {
             this.schemaChanges = Objects.requireNonNull(schemaChanges, "schemaChanges");
             return this;
         }
 
-        /** How long opening a connection may take (default 10 s; whole seconds). */
+        /**
+         * How long opening a connection may take (default 10 s). Log capture passes it to the driver in whole
+         * seconds, rounded down and at least 1; trigger and timestamp capture use the driver's default.
+         *
+         * @param connectTimeout the timeout, positive, not null
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is zero or negative
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive("connectTimeout", connectTimeout);
             return this;
@@ -549,7 +710,11 @@ public final class PostgresSource implements Source {
         /**
          * The source.
          *
-         * @throws IllegalStateException if neither a JDBC URL nor host and database are set, or both are
+         * @return the source, not yet connected: it connects in {@link PostgresSource#open open} (or
+         *     {@link PostgresSource#installTriggers()})
+         * @throws IllegalStateException if neither a JDBC URL nor host and database are set, or both are; for
+         *     {@link Capture#TIMESTAMP} without a {@link #timestampColumn(String) timestampColumn}; for
+         *     {@link Capture#TRIGGER} with a {@link #softDeleteColumn(String) softDeleteColumn}
          */
         public PostgresSource build() {
             if (jdbcUrl == null && (host == null || database == null)) {
