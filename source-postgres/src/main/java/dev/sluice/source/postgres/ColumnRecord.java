@@ -102,6 +102,23 @@ final class ColumnRecord {
         return entries;
     }
 
+    /**
+     * Loads the record and compares it with the catalog now: what changed per table (see
+     * {@link Entry#changedSince}), for the tables both know.
+     */
+    Map<Long, String> changes(Map<Long, ColumnWatcher.State> now) throws SQLException {
+        Map<Long, Entry> recorded = load();
+        Map<Long, String> changes = new HashMap<>();
+        now.forEach((oid, state) -> {
+            Entry before = recorded.get(oid);
+            String change = before == null ? null : Entry.of(state).changedSince(before);
+            if (change != null) {
+                changes.put(oid, change);
+            }
+        });
+        return changes;
+    }
+
     /** Records the tables' columns as {@code states} say, if that differs from the last record written. */
     void write(Map<Long, ColumnWatcher.State> states) throws SQLException {
         if (foreign) {

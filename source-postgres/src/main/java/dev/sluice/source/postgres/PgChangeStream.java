@@ -342,15 +342,12 @@ final class PgChangeStream implements ChangeStream {
         Map<Long, ColumnWatcher.State> now = columns.seed(catalog, tables);
         now.forEach((oid, columnState) -> decoder.baseline(oid, columnState.shape()));
         columnRecord = new ColumnRecord(metadata, publication);
-        Map<Long, ColumnRecord.Entry> recorded = columnRecord.load();
+        Map<Long, String> changedWhileStopped = columnRecord.changes(now);
         if (from != null) {
             for (Catalog.TableInfo table : tables) {
-                ColumnRecord.Entry before = recorded.get(table.oid());
-                ColumnWatcher.State columnState = now.get(table.oid());
-                String change = before == null || columnState == null ? null
-                        : ColumnRecord.Entry.of(columnState).changedSince(before);
+                String change = changedWhileStopped.get(table.oid());
                 if (change != null) {
-                    schemaChanged(table.oid(), table.id(), change, columnState.shape(),
+                    schemaChanged(table.oid(), table.id(), change, now.get(table.oid()).shape(),
                             "while no stream ran (against the columns recorded at the last check)");
                 }
             }
@@ -618,28 +615,14 @@ final class PgChangeStream implements ChangeStream {
                 if (incremental != null) {
                     incremental.reconcile(events, before);
                     if (watermark != null && incremental.isHighWatermark(watermark)) {
-                        if (watermark.transactional()) {
-                            decoder.reachedWatermark(watermark.endLsn());
-                        } else {
-                            decoder.keepalive(watermark.endLsn()); // everything before the message is delivered
-                        }
-                        PgOffset h = decoder.position();
-                        events.addAll(incremental.atHighWatermark(h != null ? h
-                                : PgOffset.stream(watermark.endLsn(), 0)));
+                        events.addAll(incremental.atHighWatermark(reached(watermark)));
                         break; // nothing after the watermark before the chunk's rows
                     }
                 }
                 if (backfills != null) {
                     backfills.reconcile(events, before);
                     if (watermark != null && backfills.isHighWatermark(watermark)) {
-                        if (watermark.transactional()) {
-                            decoder.reachedWatermark(watermark.endLsn());
-                        } else {
-                            decoder.keepalive(watermark.endLsn());
-                        }
-                        PgOffset h = decoder.position();
-                        events.addAll(backfills.atHighWatermark(h != null ? h
-                                : PgOffset.stream(watermark.endLsn(), 0)));
+                        events.addAll(backfills.atHighWatermark(reached(watermark)));
                         break; // nothing after the watermark before the chunk's rows
                     }
                 }
@@ -729,6 +712,17 @@ final class PgChangeStream implements ChangeStream {
                 + " offset), or build the source with schemaChanges(SchemaChanges.REREAD) (CLI: --schema-changes"
                 + " reread) and restart, so the"
                 + " table is read again.");
+    }
+
+    /** The stream reached a chunk's high watermark: everything before the message is delivered; its position. */
+    private PgOffset reached(PgOutputDecoder.Watermark watermark) {
+        if (watermark.transactional()) {
+            decoder.reachedWatermark(watermark.endLsn());
+        } else {
+            decoder.keepalive(watermark.endLsn());
+        }
+        PgOffset h = decoder.position();
+        return h != null ? h : PgOffset.stream(watermark.endLsn(), 0);
     }
 
     /** Confirms to the server what the pipeline made durable: only whole transactions (see PgOffset). */
